@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# One entry point for developers and CI on a Debian machine (as root, or with sudo).
+#
+#   ./dev.sh run     install what is missing, then open the workstation window
+#                    (or, with no display, run the headless end-to-end demo)
+#   ./dev.sh test    install what is missing, then lint, check the layer contracts and run the tests
+#   ./dev.sh setup   only install (system packages, then the virtualenv in .venv)
+#   ./dev.sh lock    re-resolve pyproject.toml into requirements/constraints.txt
+#
+# Every step checks before it acts, so running it twice installs nothing twice.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY=${PYTHON:-python3}
+
+# Debian packages: external parts the workstation drives, fonts with every Vietnamese glyph,
+# and the X libraries Qt's xcb platform needs under a real or virtual display.
+APT_PACKAGES=(
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
+  sane-utils
+  softhsm2 opensc
+  poppler-utils ghostscript
+  fonts-noto-core fonts-liberation2 fonts-dejavu-core fontconfig
+  xvfb xauth
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0
+  libxcb-render-util0 libxcb-image0 libxcb-shape0
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_system() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+ensure_venv() {
+  local stamp="$VENV/.installed" want
+  want=$(cat pyproject.toml requirements/constraints.txt | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/workstation" ]; then
+    return
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "Creating the virtualenv in $VENV"
+    "$PY" -m venv "$VENV"
+  fi
+  say "Installing the workstation and its pinned dependencies into $VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    -c requirements/constraints.txt -e '.[dev]'
+  echo "$want" > "$stamp"
+}
+
+setup() { ensure_system; ensure_venv; }
+
+cmd_run() {
+  setup
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    exec "$VENV/bin/workstation" "$@"
+  fi
+  say "No display: running the headless end-to-end demo instead of the window"
+  exec "$VENV/bin/workstation" demo "$@"
+}
+
+cmd_test() {
+  setup
+  export QT_QPA_PLATFORM=offscreen
+  say "ruff"
+  "$VENV/bin/ruff" check src tests bench
+  "$VENV/bin/ruff" format --check src tests bench
+  say "Layer contracts (the core must not import Qt)"
+  "$VENV/bin/lint-imports"
+  say "pytest"
+  "$VENV/bin/python" -m pytest "$@"
+}
+
+cmd_lock() {
+  local tmp
+  tmp=$(mktemp -d)
+  "$PY" -m venv "$tmp/venv"
+  "$tmp/venv/bin/python" -m pip install -q --upgrade pip
+  "$tmp/venv/bin/python" -m pip install -q '.[dev]'
+  {
+    echo "# Exact versions every install uses (README commands, CI, installers)."
+    echo "# Regenerate: ./dev.sh lock   (resolves pyproject.toml afresh in a scratch venv)"
+    "$tmp/venv/bin/python" -m pip freeze --exclude-editable | grep -v '^workstation'
+  } > requirements/constraints.txt
+  rm -rf "$tmp"
+  say "requirements/constraints.txt rewritten; review and commit it"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  setup) setup ;;
+  lock) cmd_lock ;;
+  *) echo "usage: ./dev.sh run|test|setup|lock [args]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,34 @@
+"""Entry point: ``workstation`` opens the window; ``workstation COMMAND`` runs a command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from workstation.config import load_settings
+    from workstation.errors import WorkstationError
+    from workstation.i18n import set_language
+    from workstation.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except WorkstationError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return int(exc.exit_code)
+    configure_logging(settings.log_level)
+    set_language(settings.language)
+    gui_options = {"--screenshot", "--quit-after"}
+    if not argv or argv[0] in gui_options:
+        from workstation.ui.launch import run_gui
+
+        return run_gui(settings, argv)
+    from workstation.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

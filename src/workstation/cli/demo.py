@@ -1,0 +1,113 @@
+"""``workstation demo``: the headless end-to-end demonstration.
+
+Runs every capability that has landed, in its own folder (never the officer's
+real store), and says where its outputs are. Today: open a fresh store,
+receive a dossier with the bundled sample page, list it, and show what waits in
+the outbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from workstation.cli import Context, Outcome
+from workstation.cli.dossier import dossier_json, summary_json
+from workstation.config import load_settings
+from workstation.domain import Applicant, ApplicantType
+from workstation.intake.receive import NewDossier, receive_dossier
+from workstation.paths import Folders, resources_dir, user_folders
+from workstation.services import open_services
+from workstation.store.dossiers import count_dossiers, list_dossiers
+from workstation.store.outbox import pending
+
+SAMPLE_PAGE = "to-khai-khai-sinh.png"
+SAMPLE_PROCEDURE = "1.001193"
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "demo", parents=[parent], help="run the headless end-to-end demo in its own folder"
+    )
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        help="where to put the demo's store and outputs (default: demo/ in the data folder)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="add to an existing demo folder instead of starting afresh",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: Context) -> Outcome:
+    folder: Path = args.folder or user_folders().data / "demo"
+    if folder.exists() and not args.keep:
+        shutil.rmtree(folder)
+    folders = Folders(config=folder / "config", data=folder / "data", logs=folder / "logs")
+    settings = load_settings(folders).replace(database="", blob_folder="")
+    services = open_services(settings, folders)
+    try:
+        sample = resources_dir() / "samples" / SAMPLE_PAGE
+        dossier = receive_dossier(
+            services.database,
+            services.blobs,
+            services.catalogue,
+            NewDossier(
+                procedure_code=SAMPLE_PROCEDURE,
+                applicant=Applicant(
+                    name="Nguyễn Thị Hồng Nhung",
+                    type=ApplicantType.CITIZEN,
+                    address="Phường Hoa Lư, tỉnh Ninh Bình",
+                ),
+                files=[sample],
+            ),
+        )
+        with services.database.transaction() as session:
+            listed = list_dossiers(session, limit=20)
+            total = count_dossiers(session)
+            queued = pending(session)
+        page_copy = folder / "outputs" / f"{dossier.id}-{SAMPLE_PAGE}"
+        page_copy.parent.mkdir(parents=True, exist_ok=True)
+        document = dossier.components[0].documents[0]
+        page_copy.write_bytes(services.blobs.read(document.sha256))
+        listing = folder / "outputs" / "dossiers.json"
+        from workstation.cli import to_json
+
+        listing.write_text(to_json([summary_json(s) for s in listed]), encoding="utf-8")
+        database_path = services.database.path
+        blob_path = services.blobs.root
+    finally:
+        services.close()
+
+    data = {
+        "folder": str(folder),
+        "database": str(database_path),
+        "blobs": str(blob_path),
+        "outputs": [str(page_copy), str(listing)],
+        "dossier": dossier_json(dossier),
+        "dossiers_in_store": total,
+        "outbox_pending": [
+            {"message_id": e.message_id, "kind": e.kind, "entity_id": e.entity_id} for e in queued
+        ],
+        "finished_at": datetime.now().isoformat(timespec="seconds"),
+    }
+    text = "\n".join(
+        [
+            "Workstation demo",
+            f"  1. Opened a fresh store:        {database_path}",
+            f"  2. Received dossier {dossier.id}",
+            f"     procedure {dossier.procedure_code}, applicant {dossier.applicant.name}, "
+            f"{dossier.page_count} page",
+            f"     page stored by content hash: {blob_path} ({document.sha256[:12]}…)",
+            f"  3. Dossier list: {total} dossier(s), written to {listing}",
+            f"  4. Outbox: {len(queued)} message(s) waiting for the central system "
+            f"({', '.join(sorted({e.kind for e in queued}))})",
+            f"Outputs are in {folder / 'outputs'}",
+        ]
+    )
+    return Outcome(data, text)

@@ -1,0 +1,45 @@
+"""``workstation doctor``: check every external part and name the fix for a missing one."""
+
+from __future__ import annotations
+
+import argparse
+
+from workstation import __version__
+from workstation.cli import Context, Outcome
+from workstation.config import load_settings
+from workstation.doctor import run_checks
+from workstation.errors import ExitCode
+from workstation.paths import user_folders
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "doctor", parents=[parent], help="check Tesseract, SANE, tokens, fonts, store, server"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: Context) -> Outcome:
+    folders = user_folders()
+    checks = run_checks(load_settings(folders), folders)
+    blocking = [c for c in checks if c.blocking]
+    data = {
+        "version": __version__,
+        "ok": not blocking,
+        "checks": [c.as_json() for c in checks],
+    }
+    width = max(len(c.part) for c in checks)
+    lines = [f"{'part':<{width}}  {'status':<8} detail"]
+    for c in checks:
+        mark = "" if c.required else " (optional)"
+        lines.append(f"{c.part:<{width}}  {c.status!s:<8} {c.summary}{mark}")
+        if c.status != "ok" and c.fix:
+            lines.append(f"{'':<{width}}  {'':<8} fix: {c.fix}")
+    lines.append("")
+    lines.append(
+        "All required parts work."
+        if not blocking
+        else f"{len(blocking)} required part(s) missing or failing: "
+        + ", ".join(c.part for c in blocking)
+    )
+    return Outcome(data, "\n".join(lines), ExitCode.EXTERNAL if blocking else ExitCode.OK)

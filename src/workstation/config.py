@@ -1,0 +1,185 @@
+"""Typed, versioned settings.
+
+Settings live in ``settings.toml`` in the user's config folder (see
+:mod:`workstation.paths`). Every field can be overridden for one process by an
+environment variable ``WORKSTATION_<FIELD>`` (``WORKSTATION_LANGUAGE=en``),
+which is how tests, kiosks and support sessions change behaviour without
+touching the file. The file carries ``version``; older files are upgraded by
+:func:`_upgrade` when read, and written back in the current shape on save.
+
+Each field documents itself in its ``metadata["doc"]``; ``workstation doctor``
+and the settings dialog show that text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from workstation.errors import ConfigError
+from workstation.i18n import LANGUAGES
+from workstation.paths import Folders, resources_dir, user_folders
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 2
+ENV_PREFIX = "WORKSTATION_"
+FILE_NAME = "settings.toml"
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an administrator can set on one workstation."""
+
+    version: int = field(default=SETTINGS_VERSION, metadata=_doc("Shape of this file."))
+    language: str = field(default="vi", metadata=_doc("Interface language: vi or en."))
+    database: str = field(
+        default="",
+        metadata=_doc("SQLite file of the local store; empty: store.sqlite3 in the data folder."),
+    )
+    blob_folder: str = field(
+        default="",
+        metadata=_doc("Folder of stored page images and PDFs; empty: blobs/ in the data folder."),
+    )
+    catalogue: str = field(
+        default="",
+        metadata=_doc("Procedure catalogue file; empty: the catalogue shipped in resources/."),
+    )
+    central_url: str = field(
+        default="",
+        metadata=_doc("Address of the province's central system; empty: not configured."),
+    )
+    tesseract: str = field(default="tesseract", metadata=_doc("Tesseract program to run."))
+    ocr_languages: str = field(default="vie", metadata=_doc("Tesseract languages, e.g. vie+eng."))
+    pkcs11_module: str = field(
+        default="",
+        metadata=_doc("PKCS#11 library of the signing token; empty: look in the usual places."),
+    )
+    log_level: str = field(default="INFO", metadata=_doc("DEBUG, INFO, WARNING or ERROR."))
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ConfigError(
+                f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}",
+                code="config.invalid_value",
+                name="language",
+                value=self.language,
+            )
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError(
+                f"log_level must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}",
+                code="config.invalid_value",
+                name="log_level",
+                value=self.log_level,
+            )
+
+    # Resolved locations -------------------------------------------------
+
+    def database_path(self, folders: Folders | None = None) -> Path:
+        folders = folders or user_folders()
+        return Path(self.database) if self.database else folders.data / "store.sqlite3"
+
+    def blob_path(self, folders: Folders | None = None) -> Path:
+        folders = folders or user_folders()
+        return Path(self.blob_folder) if self.blob_folder else folders.data / "blobs"
+
+    def catalogue_path(self) -> Path:
+        if self.catalogue:
+            return Path(self.catalogue)
+        return resources_dir() / "catalogue" / "procedures.json"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def field_docs() -> dict[str, str]:
+    """Field name → its documentation, in declaration order."""
+    return {f.name: f.metadata.get("doc", "") for f in dataclasses.fields(Settings)}
+
+
+def settings_file(folders: Folders | None = None) -> Path:
+    return (folders or user_folders()).config / FILE_NAME
+
+
+def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
+    """Bring a settings mapping from any earlier version to :data:`SETTINGS_VERSION`."""
+    version = int(raw.get("version", 1))
+    if version > SETTINGS_VERSION:
+        raise ConfigError(
+            f"settings file version {version} is newer than this workstation "
+            f"understands ({SETTINGS_VERSION}); update the workstation",
+            code="config.too_new",
+            version=version,
+        )
+    if version < 2:
+        # Version 1 called the central system "server_url".
+        if "server_url" in raw:
+            raw["central_url"] = raw.pop("server_url")
+        version = 2
+    raw["version"] = version
+    return raw
+
+
+def _coerce(name: str, value: str) -> Any:
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if kind in ("int", int):
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{ENV_PREFIX}{name.upper()} must be a whole number, not {value!r}",
+                code="config.invalid_value",
+                name=name,
+                value=value,
+            ) from exc
+    return value
+
+
+def load_settings(
+    folders: Folders | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Read the settings file (if any), upgrade it, then apply environment overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    path = settings_file(folders)
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"settings file {path} cannot be read: {exc}",
+                code="config.unreadable",
+                path=str(path),
+            ) from exc
+        raw = _upgrade(raw)
+    known = {f.name for f in dataclasses.fields(Settings)}
+    for unknown in sorted(set(raw) - known):
+        log.warning("ignoring unknown setting %r in %s", unknown, path)
+        raw.pop(unknown)
+    for name in known - {"version"}:
+        value = environ.get(ENV_PREFIX + name.upper())
+        if value is not None:
+            raw[name] = _coerce(name, value)
+    raw["version"] = SETTINGS_VERSION
+    return Settings(**raw)
+
+
+def save_settings(settings: Settings, folders: Folders | None = None) -> Path:
+    """Write the settings file atomically and return its path."""
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(dataclasses.asdict(settings)), encoding="utf-8")
+    os.replace(tmp, path)
+    return path

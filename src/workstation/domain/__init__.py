@@ -1,0 +1,47 @@
+"""The domain: plain dataclasses and rules of the counter, with no database and no Qt.
+
+Vietnamese terms and the English names used in code:
+- thủ tục hành chính: :class:`Procedure`
+- hồ sơ: :class:`Dossier`; mã hồ sơ: ``Dossier.code``
+- người nộp / chủ hồ sơ: :class:`Applicant`
+- thành phần hồ sơ: :class:`Component`
+- trang: :class:`Page`; tệp / giấy tờ: :class:`Document`
+- kết quả giải quyết: :class:`Result`
+- cán bộ: :class:`Officer`
+"""
+
+from workstation.domain.applicant import Applicant, ApplicantType
+from workstation.domain.catalogue import Catalogue, ComponentRequirement, Procedure, TimeLimit
+from workstation.domain.dossier import (
+    Channel,
+    Component,
+    DigitisationStatus,
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierSummary,
+    Page,
+    Result,
+)
+from workstation.domain.officer import Officer
+from workstation.domain.status import DossierStatus
+
+__all__ = [
+    "Applicant",
+    "ApplicantType",
+    "Catalogue",
+    "Channel",
+    "Component",
+    "ComponentRequirement",
+    "DigitisationStatus",
+    "Document",
+    "DocumentKind",
+    "Dossier",
+    "DossierStatus",
+    "DossierSummary",
+    "Officer",
+    "Page",
+    "Procedure",
+    "Result",
+    "TimeLimit",
+]

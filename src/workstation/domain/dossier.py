@@ -1,0 +1,134 @@
+"""Dossiers (hồ sơ) and what they are made of: components, documents, pages, results."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from workstation.domain.applicant import Applicant
+from workstation.domain.status import DossierStatus
+
+
+class Channel(StrEnum):
+    """How the dossier reached the unit."""
+
+    COUNTER = "counter"  # nộp trực tiếp tại Bộ phận Một cửa
+    ON_BEHALF = "on_behalf"  # cán bộ hỗ trợ nộp trực tuyến (nộp hộ)
+    ONLINE = "online"  # nộp trực tuyến
+    POST = "post"  # qua bưu chính
+
+
+class DigitisationStatus(IntEnum):
+    """Digitisation status of a component (vendor practice, as exchanged with the portal)."""
+
+    NOT_DIGITISED = 0
+    DIGITISED = 1
+    REUSED_FROM_COMPONENT = 2
+    REUSED_FROM_RESULT = 3
+
+
+class DocumentKind(StrEnum):
+    COMPONENT = "component"  # giấy tờ thuộc thành phần hồ sơ
+    RESULT = "result"  # kết quả giải quyết
+
+
+def new_id() -> str:
+    """A fresh identifier, unique across workstations (so offline work never collides)."""
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Page:
+    """One paper page (trang). ``image_sha256`` names its own image in the blob store, if any."""
+
+    number: int
+    image_sha256: str | None = None
+    width_px: int | None = None
+    height_px: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A stored file (tệp): a scanned page image or a PDF, kept in the blob store by hash."""
+
+    sha256: str
+    media_type: str
+    file_name: str
+    size_bytes: int
+    pages: tuple[Page, ...] = ()
+    kind: DocumentKind = DocumentKind.COMPONENT
+    id: str = field(default_factory=new_id)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+@dataclass(frozen=True)
+class Component:
+    """A component of a dossier (thành phần hồ sơ), e.g. "Tờ khai đăng ký khai sinh".
+
+    The counts are those printed on the receipt: originals (bản chính), certified
+    copies (bản sao chứng thực) and photocopies (bản photo).
+    """
+
+    name: str
+    requirement_code: str | None = None
+    originals: int = 1
+    certified_copies: int = 0
+    photocopies: int = 0
+    digitisation: DigitisationStatus = DigitisationStatus.NOT_DIGITISED
+    documents: tuple[Document, ...] = ()
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The result of handling a dossier (kết quả giải quyết), e.g. a certificate."""
+
+    dossier_id: str
+    number_symbol: str = ""  # số, ký hiệu
+    issued_at: datetime | None = None
+    signer: str = ""
+    document: Document | None = None
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """A dossier (hồ sơ) filed for one procedure by one applicant.
+
+    ``code`` is the official dossier code (mã hồ sơ), issued when the dossier is
+    received; ``id`` identifies it locally and on the central system from the
+    moment it is created, online or not.
+    """
+
+    procedure_code: str
+    applicant: Applicant
+    received_at: datetime
+    status: DossierStatus = DossierStatus.RECEIVED
+    channel: Channel = Channel.COUNTER
+    procedure_version: int = 1
+    code: str | None = None
+    components: tuple[Component, ...] = ()
+    officer_id: int | None = None
+    id: str = field(default_factory=new_id)
+
+    @property
+    def page_count(self) -> int:
+        return sum(d.page_count for c in self.components for d in c.documents)
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """One line of the dossier list: what the list shows without loading the whole dossier."""
+
+    id: str
+    code: str | None
+    procedure_code: str
+    applicant_name: str
+    status: DossierStatus
+    received_at: datetime
+    component_count: int

@@ -1,0 +1,1 @@
+"""Receiving dossiers at the counter (tiếp nhận hồ sơ)."""

@@ -1,0 +1,188 @@
+"""Receiving a dossier: files into the blob store, the dossier and its outbox message
+into the database in one transaction.
+
+The order matters. Files are checked, then written to the blob store (content
+addressed, so a retry writes nothing twice); only then does one transaction
+save the dossier, its component, documents and pages *and* queue the
+``dossier.created`` message. If the database refuses, nothing of the dossier
+exists and nothing is queued; the blobs left behind are unreferenced and
+:meth:`BlobStore.remove_unreferenced` clears them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from workstation.domain import (
+    Applicant,
+    Catalogue,
+    Channel,
+    Component,
+    DigitisationStatus,
+    Document,
+    Dossier,
+    DossierStatus,
+    clock,
+)
+from workstation.errors import BadInput
+from workstation.intake.files import InspectedFile, inspect_file
+from workstation.store import BlobStore, Database
+from workstation.store.dossiers import add_dossier
+from workstation.store.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+DOSSIER_CREATED = "dossier.created"
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(step, done, total)``; ``step`` is a message key."""
+
+
+@dataclass(frozen=True)
+class NewDossier:
+    """What the officer filled in to receive a dossier."""
+
+    procedure_code: str
+    applicant: Applicant
+    files: Sequence[Path]
+    component_code: str | None = None
+    channel: Channel = Channel.COUNTER
+    received_at: datetime | None = None
+    officer_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def receive_dossier(
+    database: Database,
+    blobs: BlobStore,
+    catalogue: Catalogue,
+    request: NewDossier,
+    progress: Progress | None = None,
+) -> Dossier:
+    """Save a new dossier with one component holding ``request.files``; queue it for sync."""
+    progress = progress or (lambda *_: None)
+    received_at = request.received_at or clock.now()
+    procedure = catalogue.get(request.procedure_code, clock.local(received_at).date())
+    requirement = _requirement(procedure, request.component_code)
+    if not request.files:
+        raise BadInput("give at least one file for the component", code="dossier.no_files")
+
+    inspected: list[InspectedFile] = []
+    total = len(request.files)
+    for done, path in enumerate(request.files):
+        progress("progress.checking_file", done, total)
+        inspected.append(inspect_file(path))
+
+    documents = []
+    for done, item in enumerate(inspected):
+        progress("progress.storing_file", done, total)
+        digest = blobs.put(item.data)
+        documents.append(
+            Document(
+                sha256=digest,
+                media_type=item.media_type,
+                file_name=item.path.name,
+                size_bytes=len(item.data),
+                pages=item.pages,
+            )
+        )
+
+    dossier = Dossier(
+        procedure_code=procedure.code,
+        procedure_version=procedure.version,
+        applicant=request.applicant,
+        received_at=received_at,
+        status=DossierStatus.RECEIVED,
+        channel=request.channel,
+        officer_id=request.officer_id,
+        components=(
+            Component(
+                name=requirement.name,
+                requirement_code=requirement.code,
+                originals=requirement.originals,
+                certified_copies=requirement.certified_copies,
+                photocopies=requirement.photocopies,
+                digitisation=DigitisationStatus.DIGITISED,
+                documents=tuple(documents),
+            ),
+        ),
+    )
+    progress("progress.saving_dossier", total, total)
+    with database.transaction() as session:
+        add_dossier(session, dossier)
+        enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
+    log.info(
+        "received dossier %s for procedure %s: %d file(s), %d page(s)",
+        dossier.id,
+        procedure.code,
+        len(documents),
+        dossier.page_count,
+    )
+    return dossier
+
+
+def _requirement(procedure, code: str | None):  # type: ignore[no-untyped-def]
+    if code is None:
+        return next((c for c in procedure.components if c.required), procedure.components[0])
+    for component in procedure.components:
+        if component.code == code:
+            return component
+    raise BadInput(
+        f"procedure {procedure.code} has no component {code!r}",
+        code="dossier.unknown_component",
+        procedure=procedure.code,
+        component=code,
+    )
+
+
+def portal_timestamp(moment: datetime) -> str:
+    """A moment as the national portal writes it: ``yyyyMMddHHmmss`` in Vietnam's time."""
+    return clock.local(moment).strftime("%Y%m%d%H%M%S")
+
+
+def document_message(document: Document) -> dict[str, object]:
+    """A stored file as reports and messages describe it."""
+    return {
+        "id": document.id,
+        "sha256": document.sha256,
+        "media_type": document.media_type,
+        "file_name": document.file_name,
+        "size_bytes": document.size_bytes,
+        "page_count": document.page_count,
+    }
+
+
+def dossier_message(dossier: Dossier) -> dict[str, object]:
+    """The ``dossier.created`` payload for the central system."""
+    a = dossier.applicant
+    return {
+        "id": dossier.id,
+        "code": dossier.code,
+        "procedure_code": dossier.procedure_code,
+        "procedure_version": dossier.procedure_version,
+        "status": int(dossier.status),
+        "channel": str(dossier.channel),
+        "received_at": portal_timestamp(dossier.received_at),
+        "applicant": {
+            "type": int(a.type),
+            "name": a.name,
+            "id_number": a.id_number,
+            "address": a.address,
+            "phone": a.phone,
+            "email": a.email,
+        },
+        "components": [
+            {
+                "id": c.id,
+                "requirement_code": c.requirement_code,
+                "name": c.name,
+                "digitisation": int(c.digitisation),
+                "documents": [document_message(d) for d in c.documents],
+            }
+            for c in dossier.components
+        ],
+    }

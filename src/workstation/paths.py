@@ -1,0 +1,52 @@
+"""Where the workstation keeps things: settings, data, logs, and its own resources.
+
+Folders follow the platform's conventions (platformdirs): on Windows
+``%LOCALAPPDATA%\\MotCua\\Workstation``, on Linux the XDG folders. Setting
+``WORKSTATION_HOME`` puts all three under one folder, which tests and portable
+installs use.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Workstation"
+APP_AUTHOR = "MotCua"
+HOME_ENV = "WORKSTATION_HOME"
+
+
+@dataclass(frozen=True)
+class Folders:
+    config: Path
+    data: Path
+    logs: Path
+
+
+def user_folders() -> Folders:
+    """The settings, data and log folders for this user (not created here)."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        root = Path(home)
+        return Folders(config=root / "config", data=root / "data", logs=root / "logs")
+    dirs = platformdirs.PlatformDirs(APP_NAME, APP_AUTHOR)
+    return Folders(
+        config=Path(dirs.user_config_dir),
+        data=Path(dirs.user_data_dir),
+        logs=Path(dirs.user_log_dir),
+    )
+
+
+def resources_dir() -> Path:
+    """The read-only ``resources/`` folder: catalogue, messages, samples, fonts."""
+    frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller bundle
+    if frozen:
+        return Path(frozen) / "resources"
+    override = os.environ.get("WORKSTATION_RESOURCES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "resources"

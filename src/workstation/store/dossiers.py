@@ -1,0 +1,262 @@
+"""Dossiers in the store: saving, listing a page at a time, loading one whole.
+
+Functions take the caller's session, so a capability can save a dossier and
+queue its outbox message in one transaction. The list pages by key (newest
+first, on ``(received_at, id)``), which stays fast however many dossiers the
+store holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from workstation.domain import (
+    Applicant,
+    ApplicantType,
+    Channel,
+    Component,
+    DigitisationStatus,
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierStatus,
+    DossierSummary,
+    Page,
+)
+from workstation.domain.dossier import new_id
+from workstation.domain.text import fold
+from workstation.errors import NotFound
+from workstation.store.models import (
+    ApplicantRow,
+    ComponentRow,
+    DocumentRow,
+    DossierRow,
+    PageRow,
+)
+from workstation.store.timestamps import from_stored, to_stored
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where the previous page of the list ended."""
+
+    received_at: datetime
+    id: str
+
+
+def add_dossier(session: Session, dossier: Dossier) -> None:
+    """Stage ``dossier`` with its applicant, components, documents and pages."""
+    now = to_stored(datetime.now(UTC))
+    applicant = dossier.applicant
+    row = DossierRow(
+        id=dossier.id,
+        code=dossier.code,
+        procedure_code=dossier.procedure_code,
+        procedure_version=dossier.procedure_version,
+        status=int(dossier.status),
+        channel=str(dossier.channel),
+        received_at=to_stored(dossier.received_at),
+        created_at=now,
+        updated_at=now,
+        officer_id=dossier.officer_id,
+        applicant=ApplicantRow(
+            id=new_id(),
+            type=int(applicant.type),
+            name=applicant.name,
+            name_search=fold(applicant.name),
+            id_number=applicant.id_number,
+            address=applicant.address,
+            phone=applicant.phone,
+            email=applicant.email,
+        ),
+    )
+    for position, component in enumerate(dossier.components):
+        component_row = ComponentRow(
+            id=component.id,
+            position=position,
+            requirement_code=component.requirement_code,
+            name=component.name,
+            originals=component.originals,
+            certified_copies=component.certified_copies,
+            photocopies=component.photocopies,
+            digitisation=int(component.digitisation),
+        )
+        for doc_position, document in enumerate(component.documents):
+            component_row.documents.append(_document_row(document, doc_position, now))
+        row.components.append(component_row)
+    session.add(row)
+
+
+def _document_row(document: Document, position: int, now: datetime) -> DocumentRow:
+    return DocumentRow(
+        id=document.id,
+        position=position,
+        kind=str(document.kind),
+        sha256=document.sha256,
+        media_type=document.media_type,
+        file_name=document.file_name,
+        size_bytes=document.size_bytes,
+        created_at=now,
+        pages=[
+            PageRow(
+                number=p.number,
+                image_sha256=p.image_sha256,
+                width_px=p.width_px,
+                height_px=p.height_px,
+            )
+            for p in document.pages
+        ],
+    )
+
+
+def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
+    if not search or not search.strip():
+        return None
+    key = fold(search)
+    pattern = f"%{key.replace('%', '').replace('_', '')}%"
+    return or_(
+        ApplicantRow.name_search.like(pattern),
+        DossierRow.code.like(f"%{search.strip()}%"),
+        DossierRow.procedure_code.like(f"{search.strip()}%"),
+    )
+
+
+def list_dossiers(
+    session: Session, *, after: PageKey | None = None, limit: int = 200, search: str | None = None
+) -> list[DossierSummary]:
+    """One page of the dossier list, newest first, starting after ``after``."""
+    component_count = (
+        select(func.count(ComponentRow.id))
+        .where(ComponentRow.dossier_id == DossierRow.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            DossierRow.id,
+            DossierRow.code,
+            DossierRow.procedure_code,
+            ApplicantRow.name,
+            DossierRow.status,
+            DossierRow.received_at,
+            component_count,
+        )
+        .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
+        .order_by(DossierRow.received_at.desc(), DossierRow.id.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        stored = to_stored(after.received_at)
+        query = query.where(
+            or_(
+                DossierRow.received_at < stored,
+                and_(DossierRow.received_at == stored, DossierRow.id < after.id),
+            )
+        )
+    condition = _search_filter(search)
+    if condition is not None:
+        query = query.where(condition)
+    return [
+        DossierSummary(
+            id=r[0],
+            code=r[1],
+            procedure_code=r[2],
+            applicant_name=r[3],
+            status=DossierStatus(r[4]),
+            received_at=from_stored(r[5]),
+            component_count=r[6],
+        )
+        for r in session.execute(query)
+    ]
+
+
+def count_dossiers(session: Session, search: str | None = None) -> int:
+    query = select(func.count(DossierRow.id)).join(
+        ApplicantRow, DossierRow.applicant_id == ApplicantRow.id
+    )
+    condition = _search_filter(search)
+    if condition is not None:
+        query = query.where(condition)
+    return session.scalar(query) or 0
+
+
+def get_dossier(session: Session, dossier_id: str) -> Dossier:
+    """The whole dossier ``dossier_id``, or :class:`NotFound`."""
+    row = session.scalars(
+        select(DossierRow)
+        .where(DossierRow.id == dossier_id)
+        .options(
+            selectinload(DossierRow.components)
+            .selectinload(ComponentRow.documents)
+            .selectinload(DocumentRow.pages)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no dossier {dossier_id}", code="dossier.not_found", dossier=dossier_id)
+    return _dossier(row)
+
+
+def referenced_blobs(session: Session) -> set[str]:
+    """Every blob digest a document or page refers to."""
+    documents = set(session.scalars(select(DocumentRow.sha256)))
+    pages = set(
+        session.scalars(select(PageRow.image_sha256).where(PageRow.image_sha256.is_not(None)))
+    )
+    return documents | pages
+
+
+def _dossier(row: DossierRow) -> Dossier:
+    a = row.applicant
+    return Dossier(
+        id=row.id,
+        code=row.code,
+        procedure_code=row.procedure_code,
+        procedure_version=row.procedure_version,
+        status=DossierStatus(row.status),
+        channel=Channel(row.channel),
+        received_at=from_stored(row.received_at),
+        officer_id=row.officer_id,
+        applicant=Applicant(
+            name=a.name,
+            type=ApplicantType(a.type),
+            id_number=a.id_number,
+            address=a.address,
+            phone=a.phone,
+            email=a.email,
+        ),
+        components=tuple(
+            Component(
+                id=c.id,
+                name=c.name,
+                requirement_code=c.requirement_code,
+                originals=c.originals,
+                certified_copies=c.certified_copies,
+                photocopies=c.photocopies,
+                digitisation=DigitisationStatus(c.digitisation),
+                documents=tuple(
+                    Document(
+                        id=d.id,
+                        sha256=d.sha256,
+                        media_type=d.media_type,
+                        file_name=d.file_name,
+                        size_bytes=d.size_bytes,
+                        kind=DocumentKind(d.kind),
+                        pages=tuple(
+                            Page(
+                                number=p.number,
+                                image_sha256=p.image_sha256,
+                                width_px=p.width_px,
+                                height_px=p.height_px,
+                            )
+                            for p in d.pages
+                        ),
+                    )
+                    for d in c.documents
+                ),
+            )
+            for c in row.components
+        ),
+    )

@@ -1,0 +1,150 @@
+"""The tables of the local store, as SQLAlchemy 2 typed models.
+
+These classes are the store's own business: the rest of the workstation
+speaks in :mod:`workstation.domain` dataclasses, and the repositories
+(:mod:`workstation.store.dossiers`) translate. Every schema change comes with
+an Alembic migration in ``migrations/versions``; a test checks that the models
+and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from workstation.store.protection import PersonalText
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OfficerRow(Base):
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(PersonalText)
+    unit_code: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime]
+
+
+class ApplicantRow(Base):
+    __tablename__ = "applicants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(PersonalText)
+    # Lower-case, diacritics and đ folded, for search (see workstation.domain.text).
+    name_search: Mapped[str] = mapped_column(Text, default="", index=True)
+    id_number: Mapped[str | None] = mapped_column(PersonalText)
+    address: Mapped[str | None] = mapped_column(PersonalText)
+    phone: Mapped[str | None] = mapped_column(PersonalText)
+    email: Mapped[str | None] = mapped_column(PersonalText)
+
+
+class DossierRow(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (Index("ix_dossiers_received", "received_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    procedure_version: Mapped[int] = mapped_column(Integer, default=1)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
+    status: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+
+    applicant: Mapped[ApplicantRow] = relationship(lazy="joined")
+    components: Mapped[list[ComponentRow]] = relationship(
+        back_populates="dossier", order_by="ComponentRow.position", cascade="all, delete-orphan"
+    )
+
+
+class ComponentRow(Base):
+    __tablename__ = "components"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    requirement_code: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(Text)
+    originals: Mapped[int] = mapped_column(Integer, default=1)
+    certified_copies: Mapped[int] = mapped_column(Integer, default=0)
+    photocopies: Mapped[int] = mapped_column(Integer, default=0)
+    digitisation: Mapped[int] = mapped_column(Integer, default=0)
+
+    dossier: Mapped[DossierRow] = relationship(back_populates="components")
+    documents: Mapped[list[DocumentRow]] = relationship(
+        back_populates="component", order_by="DocumentRow.position", cascade="all, delete-orphan"
+    )
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    component_id: Mapped[str | None] = mapped_column(ForeignKey("components.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+    component: Mapped[ComponentRow | None] = relationship(back_populates="documents")
+    pages: Mapped[list[PageRow]] = relationship(
+        order_by="PageRow.number", cascade="all, delete-orphan"
+    )
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    width_px: Mapped[int | None] = mapped_column(Integer)
+    height_px: Mapped[int | None] = mapped_column(Integer)
+
+
+class ResultRow(Base):
+    __tablename__ = "results"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    number_symbol: Mapped[str] = mapped_column(String(100), default="")
+    issued_at: Mapped[datetime | None]
+    signer: Mapped[str] = mapped_column(Text, default="")
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+
+
+class OutboxRow(Base):
+    """A change waiting to reach the central system.
+
+    ``message_id`` is the idempotency key the central system deduplicates on,
+    so a message re-sent after a crash or a lost reply takes effect once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(PersonalText)  # names, addresses: personal data
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""The interface: the only package that imports PySide6."""

@@ -1,0 +1,193 @@
+"""The command line: subcommands, --json, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workstation import __version__
+from workstation.cli import main
+
+pytestmark = pytest.mark.integration
+
+WORKSTATION = [sys.executable, "-m", "workstation"]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_entry_point_reports_its_version() -> None:
+    result = subprocess.run(
+        [*WORKSTATION, "--version"], capture_output=True, text=True, check=False, env=os.environ
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"workstation {__version__}"
+
+
+def test_dossier_added_from_the_command_line_is_listed(capsys, sample_page) -> None:
+    code, out, _ = run(
+        capsys,
+        "dossier",
+        "add",
+        "--procedure",
+        "1.001193",
+        "--applicant-name",
+        "Khuất Lưu Huy Nhật",
+        "--file",
+        str(sample_page),
+        "--json",
+    )
+    assert code == 0
+    added = json.loads(out)
+    assert added["applicant"]["name"] == "Khuất Lưu Huy Nhật"
+    assert added["page_count"] == 1
+    assert added["outbox_pending"] == 1
+
+    code, out, _ = run(capsys, "dossier", "list", "--json")
+    listed = json.loads(out)
+    assert code == 0 and listed["total"] == 1
+    assert listed["dossiers"][0]["id"] == added["id"]
+
+    code, out, _ = run(capsys, "dossier", "list", "--search", "khuat luu")
+    assert code == 0 and "Khuất Lưu Huy Nhật" in out
+
+    code, out, _ = run(capsys, "dossier", "show", added["id"])
+    assert code == 0 and sample_page.name in out
+
+
+def test_pdf_dossier_counts_its_pages(capsys, tmp_path) -> None:
+    from tests.unit.test_files import make_pdf
+
+    pdf = make_pdf(tmp_path / "giay-to.pdf", pages=4)
+    code, out, _ = run(
+        capsys,
+        "dossier",
+        "add",
+        "--procedure",
+        "2.000575",
+        "--applicant-type",
+        "2",
+        "--applicant-name",
+        "Công ty TNHH Hoa Lư",
+        "--file",
+        str(pdf),
+        "--json",
+    )
+    assert code == 0
+    assert json.loads(out)["page_count"] == 4
+
+
+def test_damaged_pdf_is_bad_input_with_one_line_in_english(capsys, tmp_path) -> None:
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4\n%garbage")
+    code, out, err = run(
+        capsys,
+        "dossier",
+        "add",
+        "--procedure",
+        "1.001193",
+        "--applicant-name",
+        "A",
+        "--file",
+        str(broken),
+    )
+    assert code == 3
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("error: hong.pdf is a damaged PDF")
+
+
+def test_errors_in_json_carry_code_and_both_messages(capsys, sample_page) -> None:
+    code, out, _ = run(
+        capsys,
+        "dossier",
+        "add",
+        "--procedure",
+        "0.000000",
+        "--applicant-name",
+        "A",
+        "--file",
+        str(sample_page),
+        "--json",
+    )
+    assert code == 3
+    error = json.loads(out)["error"]
+    assert error["code"] == "catalogue.procedure_not_found"
+    assert error["message"].startswith("Không có thủ tục mã 0.000000")
+    assert error["message_en"].startswith("No procedure 0.000000")
+
+
+def test_unknown_dossier_is_bad_input(capsys) -> None:
+    code, _, err = run(capsys, "dossier", "show", "no-such-id")
+    assert code == 3 and "no dossier no-such-id" in err
+
+
+def test_usage_errors_exit_2(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["dossier", "add", "--procedure"])
+    assert caught.value.code == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["no-such-command"])
+    assert caught.value.code == 2
+
+
+def test_doctor_reports_every_part_as_json(capsys) -> None:
+    code, out, _ = run(capsys, "doctor", "--json")
+    report = json.loads(out)
+    parts = {c["part"] for c in report["checks"]}
+    assert {
+        "tesseract",
+        "ocr languages",
+        "scanner (SANE)",
+        "pkcs11 module",
+        "fonts",
+        "data folder",
+        "database",
+        "central system",
+    } <= parts
+    assert code == (0 if report["ok"] else 4)
+    for check in report["checks"]:
+        assert check["status"] in {"ok", "warning", "missing", "failed"}
+        if check["status"] in {"missing", "failed"}:
+            assert check["fix"], f"{check['part']} has no fix"
+
+
+def test_doctor_names_the_fix_for_a_missing_tesseract(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("WORKSTATION_TESSERACT", "tesseract-that-is-not-installed")
+    code, out, _ = run(capsys, "doctor", "--json")
+    assert code == 4
+    tesseract = next(c for c in json.loads(out)["checks"] if c["part"] == "tesseract")
+    assert tesseract["status"] == "missing" and tesseract["blocking"]
+    assert "tesseract-ocr" in tesseract["fix"]
+
+
+def test_doctor_reports_an_unreachable_central_system(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("WORKSTATION_CENTRAL_URL", "http://127.0.0.1:9")
+    _, out, _ = run(capsys, "doctor", "--json")
+    central = next(c for c in json.loads(out)["checks"] if c["part"] == "central system")
+    assert central["status"] == "failed" and "unreachable" in central["summary"]
+
+
+def test_demo_runs_end_to_end_and_says_where_its_outputs_are(tmp_path) -> None:
+    folder = tmp_path / "demo"
+    result = subprocess.run(
+        [*WORKSTATION, "demo", "--folder", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["dossiers_in_store"] == 1
+    assert [m["kind"] for m in report["outbox_pending"]] == ["dossier.created"]
+    for output in report["outputs"]:
+        assert Path(output).is_file()
+    assert Path(report["database"]).is_relative_to(folder)

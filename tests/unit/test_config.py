@@ -1,0 +1,85 @@
+"""Settings: defaults, the file, environment overrides, upgrades of older files."""
+
+from __future__ import annotations
+
+import pytest
+
+from workstation.config import (
+    SETTINGS_VERSION,
+    Settings,
+    field_docs,
+    load_settings,
+    save_settings,
+    settings_file,
+)
+from workstation.errors import ConfigError
+
+
+def test_defaults_put_the_store_in_the_data_folder(folders) -> None:
+    settings = load_settings(folders)
+    assert settings.language == "vi"
+    assert settings.database_path(folders) == folders.data / "store.sqlite3"
+    assert settings.blob_path(folders) == folders.data / "blobs"
+
+
+def test_saved_settings_are_read_back(folders) -> None:
+    save_settings(Settings(central_url="https://motcua.example.vn", language="en"), folders)
+    loaded = load_settings(folders)
+    assert loaded.central_url == "https://motcua.example.vn"
+    assert loaded.language == "en"
+
+
+def test_environment_overrides_the_file(folders, monkeypatch) -> None:
+    save_settings(Settings(central_url="https://a.example.vn"), folders)
+    monkeypatch.setenv("WORKSTATION_CENTRAL_URL", "http://127.0.0.1:8700")
+    monkeypatch.setenv("WORKSTATION_DATABASE", "/tmp/elsewhere.sqlite3")
+    loaded = load_settings(folders)
+    assert loaded.central_url == "http://127.0.0.1:8700"
+    assert str(loaded.database_path(folders)) == "/tmp/elsewhere.sqlite3"
+
+
+def test_version_1_file_is_upgraded(folders) -> None:
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text('version = 1\nserver_url = "https://old.example.vn"\n', encoding="utf-8")
+    loaded = load_settings(folders)
+    assert loaded.central_url == "https://old.example.vn"
+    assert loaded.version == SETTINGS_VERSION
+    save_settings(loaded, folders)
+    assert "server_url" not in path.read_text(encoding="utf-8")
+
+
+def test_file_from_a_newer_workstation_is_refused_clearly(folders) -> None:
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text(f"version = {SETTINGS_VERSION + 1}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(folders)
+    assert caught.value.code == "config.too_new"
+
+
+def test_unreadable_file_is_a_config_error(folders) -> None:
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text("language = [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(folders)
+    assert caught.value.code == "config.unreadable"
+
+
+def test_invalid_language_from_the_environment_is_refused(folders, monkeypatch) -> None:
+    monkeypatch.setenv("WORKSTATION_LANGUAGE", "fr")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(folders)
+    assert "Giá trị cấu hình" in caught.value.user_message()
+
+
+def test_unknown_keys_are_dropped(folders) -> None:
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text(f'version = {SETTINGS_VERSION}\ncolour = "red"\n', encoding="utf-8")
+    assert not hasattr(load_settings(folders), "colour")
+
+
+def test_every_field_is_documented() -> None:
+    assert all(field_docs().values())
