@@ -10,7 +10,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from workstation.store.database import Database, open_database
-from workstation.store.dossiers import count_dossiers, get_dossier, list_dossiers
+from workstation.store.dossiers import (
+    PageKey,
+    add_dossier,
+    count_dossiers,
+    get_dossier,
+    list_dossiers,
+)
 from workstation.store.models import Base
 
 pytestmark = pytest.mark.integration
@@ -70,3 +76,30 @@ def test_opening_twice_is_harmless(tmp_path) -> None:
     database = open_database(tmp_path / "s.sqlite3")
     assert database.revision() == database.head_revision()
     database.close()
+
+
+def test_list_pages_cover_every_dossier_once_newest_first_even_with_equal_times(
+    services,
+) -> None:
+    from workstation.domain import Applicant, Dossier
+
+    same_minute = datetime(2026, 3, 12, 9, 32, tzinfo=UTC)
+    with services.database.transaction() as session:
+        for n in range(45):
+            add_dossier(
+                session,
+                Dossier(
+                    procedure_code="1.001193",
+                    applicant=Applicant(name=f"Người nộp {n}"),
+                    received_at=same_minute if n % 3 else same_minute.replace(hour=n % 24),
+                ),
+            )
+    seen = []
+    with services.database.transaction() as session:
+        key = None
+        while page := list_dossiers(session, after=key, limit=10):
+            seen.extend(page)
+            key = PageKey(page[-1].received_at, page[-1].id)
+    assert len(seen) == 45 == len({s.id for s in seen})
+    order = [(s.received_at, s.id) for s in seen]
+    assert order == sorted(order, reverse=True)
