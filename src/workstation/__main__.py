@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen Windows build re-enters here in pool workers
     argv = list(sys.argv[1:] if argv is None else argv)
     from workstation.config import load_settings
     from workstation.errors import WorkstationError

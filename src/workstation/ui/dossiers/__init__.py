@@ -1,0 +1,8 @@
+"""The dossiers section (hồ sơ): the list, the detail panel and receiving a new dossier.
+
+Views are named after their model: :mod:`.dossier_list_model` (the table
+model over the store), :mod:`.dossier_list_view` (search and table),
+:mod:`.dossier_detail` (one dossier), :mod:`.page_preview` (one page),
+:mod:`.new_dossier_dialog` (tiếp nhận hồ sơ) and :mod:`.section` (the page of
+the main window that puts them together).
+"""

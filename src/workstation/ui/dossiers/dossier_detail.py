@@ -1,0 +1,198 @@
+"""The detail panel of one dossier: procedure, applicant, status, components, and the page.
+
+:meth:`DossierDetail.show_dossier` loads the whole dossier on the ``db``
+executor, fills the panel, then shows the first page of the first document
+(:class:`~workstation.ui.dossiers.page_preview.PagePreview`). Choosing another
+document in the components tree shows its first page. A dossier chosen while
+another is still loading wins; the late one is dropped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.domain import Document, Dossier
+from workstation.domain.clock import local
+from workstation.errors import WorkstationError
+from workstation.i18n import tr
+from workstation.services import Services
+from workstation.store.dossiers import get_dossier
+from workstation.ui.background import run_in_background
+from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT, short_id
+from workstation.ui.dossiers.page_preview import PagePreview
+from workstation.ui.errors import show_error, user_message
+
+DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class DossierDetail(QWidget):
+    """Everything about one dossier. ``dossier_shown(id)`` once its first page is on screen."""
+
+    dossier_shown = Signal(str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.dossier: Dossier | None = None
+        self._wanted: str | None = None
+        self._announce: str | None = None
+
+        self.placeholder = QLabel(tr("dossier.detail.empty"))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for name in (
+            "procedure",
+            "code",
+            "applicant",
+            "id_number",
+            "status",
+            "received_at",
+            "channel",
+        ):
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(tr(f"dossier.detail.{name}"), value)
+            self.fields[name] = value
+
+        self.components = QTreeWidget()
+        self.components.setHeaderLabels(
+            [tr("dossier.detail.components"), tr("dossier.detail.column.info")]
+        )
+        self.components.setRootIsDecorated(True)
+        self.components.currentItemChanged.connect(self._document_chosen)
+        self.preview = PagePreview(services.blobs)
+        self.preview.page_shown.connect(self._page_shown)
+
+        info = QWidget()
+        info_layout = QVBoxLayout(info)
+        info_layout.setContentsMargins(0, 0, 0, 0)
+        info_layout.addLayout(form)
+        info_layout.addWidget(self.components, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(info)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(1, 3)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(splitter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def show_dossier(self, dossier_id: str) -> None:
+        """Load dossier ``dossier_id`` in the background and show it."""
+        self._wanted = dossier_id
+        self.placeholder.setText(tr("dossier.detail.loading"))
+        self.pages.setCurrentWidget(self.placeholder)
+        database = self.services.database
+
+        def load() -> Dossier:
+            with database.transaction() as session:
+                return get_dossier(session, dossier_id)
+
+        run_in_background(self, load, self._loaded, self._load_failed)
+
+    def clear(self) -> None:
+        self._wanted = None
+        self.dossier = None
+        self.preview.clear()
+        self.placeholder.setText(tr("dossier.detail.empty"))
+        self.pages.setCurrentWidget(self.placeholder)
+
+    def _loaded(self, dossier: Dossier) -> None:
+        if dossier.id != self._wanted:
+            return
+        self.dossier = dossier
+        self._fill(dossier)
+        self.pages.setCurrentIndex(1)
+        self._announce = dossier.id
+        first = self._first_document_item()
+        if first is None:
+            self.preview.show_document(None)
+        else:
+            self.components.setCurrentItem(first)  # shows its first page
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.placeholder.setText(user_message(exc))
+        if not isinstance(exc, WorkstationError):
+            show_error(self.window(), exc)
+        self.pages.setCurrentWidget(self.placeholder)
+
+    def _fill(self, dossier: Dossier) -> None:
+        applicant = dossier.applicant
+        self.fields["procedure"].setText(self._procedure_text(dossier))
+        self.fields["code"].setText(
+            dossier.code or tr("dossier.detail.no_code", id=short_id(dossier.id))
+        )
+        self.fields["applicant"].setText(
+            tr(
+                "dossier.detail.applicant_value",
+                name=applicant.name,
+                type=tr(applicant.type.message_key),
+            )
+        )
+        self.fields["id_number"].setText(applicant.id_number or "—")
+        self.fields["status"].setText(tr(dossier.status.message_key))
+        self.fields["received_at"].setText(local(dossier.received_at).strftime(TIME_FORMAT))
+        self.fields["channel"].setText(tr(f"channel.{dossier.channel.value}"))
+
+        self.components.blockSignals(True)
+        self.components.clear()
+        for component in dossier.components:
+            item = QTreeWidgetItem(
+                [component.name, tr(f"digitisation.{int(component.digitisation)}")]
+            )
+            for document in component.documents:
+                child = QTreeWidgetItem(
+                    [
+                        document.file_name,
+                        tr("dossier.detail.document_info", pages=document.page_count),
+                    ]
+                )
+                child.setData(0, DOCUMENT_ROLE, document)
+                item.addChild(child)
+            self.components.addTopLevelItem(item)
+        self.components.expandAll()
+        self.components.resizeColumnToContents(0)
+        self.components.blockSignals(False)
+
+    def _procedure_text(self, dossier: Dossier) -> str:
+        try:
+            procedure = self.services.catalogue.get(
+                dossier.procedure_code, local(dossier.received_at).date()
+            )
+        except WorkstationError:
+            return dossier.procedure_code
+        return f"{procedure.code} — {procedure.name}"
+
+    def _first_document_item(self) -> QTreeWidgetItem | None:
+        for i in range(self.components.topLevelItemCount()):
+            component = self.components.topLevelItem(i)
+            if component.childCount():
+                return component.child(0)
+        return None
+
+    def _document_chosen(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        document = item.data(0, DOCUMENT_ROLE) if item is not None else None
+        if isinstance(document, Document):
+            self.preview.show_document(document)
+
+    def _page_shown(self, _number: int) -> None:
+        if self._announce is not None and self.dossier is not None:
+            dossier_id, self._announce = self._announce, None
+            self.dossier_shown.emit(dossier_id)

@@ -1,0 +1,207 @@
+"""The dossier list as a Qt table model, loaded a page at a time from the store.
+
+Rows are :class:`~workstation.domain.DossierSummary` lines, newest first. Pages
+of :data:`PAGE_SIZE` are read by key (:class:`~workstation.store.dossiers.PageKey`)
+on the ``db`` executor, so the list opens at once and stays fast however many
+dossiers the store holds: only the pages the officer scrolls to are ever loaded.
+A search (diacritic-insensitive, done by the store) resets the list; a page
+that arrives for an older search is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from workstation.domain import DossierSummary
+from workstation.domain.clock import local
+from workstation.i18n import tr
+from workstation.services import Services
+from workstation.store.dossiers import PageKey, count_dossiers, list_dossiers
+from workstation.ui.background import run_in_background
+from workstation.ui.errors import show_error, window_of
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+DOSSIER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+TIME_FORMAT = "%d/%m/%Y %H:%M"
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """The list's columns, in order; each header is ``dossiers.column.<name>``."""
+
+    RECEIVED_AT = 0
+    CODE = 1
+    PROCEDURE = 2
+    APPLICANT = 3
+    STATUS = 4
+
+    @property
+    def header_key(self) -> str:
+        return f"dossiers.column.{self.name.lower()}"
+
+
+def short_id(dossier_id: str) -> str:
+    """What the list shows for a dossier that has no official code yet."""
+    return dossier_id.split("-", 1)[0]
+
+
+def _cells(summary: DossierSummary) -> tuple[str, ...]:
+    return (
+        local(summary.received_at).strftime(TIME_FORMAT),
+        summary.code or short_id(summary.id),
+        summary.procedure_code,
+        summary.applicant_name,
+        tr(summary.status.message_key),
+    )
+
+
+class DossierListModel(QAbstractTableModel):
+    """Dossiers newest first, fetched in pages in the background.
+
+    ``page_loaded(rows)`` is emitted after each page of the current search is
+    appended (``rows`` may be 0 for the last one); ``total`` is the number of
+    dossiers matching the search, known after the first page.
+    """
+
+    page_loaded = Signal(int)
+
+    def __init__(self, services: Services, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._summaries: list[DossierSummary] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._search: str | None = None
+        self._generation = 0
+        self._loading = False
+        self._exhausted = False
+        self.total: int | None = None
+        self._load_page()
+
+    # Qt model --------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._summaries)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._summaries):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells[index.row()][index.column()]
+        if role == DOSSIER_ID_ROLE:
+            return self._summaries[index.row()].id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(Column(section).header_key)
+        return None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._load_page()
+
+    # The list --------------------------------------------------------------
+
+    @property
+    def search(self) -> str | None:
+        return self._search
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def summary(self, row: int) -> DossierSummary:
+        return self._summaries[row]
+
+    def row_of(self, dossier_id: str) -> int | None:
+        """The row of ``dossier_id`` among the loaded rows, if loaded."""
+        for row, summary in enumerate(self._summaries):
+            if summary.id == dossier_id:
+                return row
+        return None
+
+    def set_search(self, text: str | None) -> None:
+        """Show only dossiers matching ``text`` (applicant name, dossier or procedure code)."""
+        text = " ".join((text or "").split()) or None
+        self._search = text
+        self.reload()
+
+    def reload(self) -> None:
+        """Forget the loaded rows and load the first page again."""
+        self.beginResetModel()
+        self._summaries.clear()
+        self._cells.clear()
+        self._generation += 1
+        self._loading = False
+        self._exhausted = False
+        self.total = None
+        self.endResetModel()
+        self._load_page()
+
+    def _load_page(self) -> None:
+        database = self.services.database
+        search = self._search
+        generation = self._generation
+        last = self._summaries[-1] if self._summaries else None
+        after = PageKey(received_at=last.received_at, id=last.id) if last else None
+
+        def load_page() -> tuple[list[DossierSummary], int | None]:
+            with database.transaction() as session:
+                page = list_dossiers(session, after=after, limit=PAGE_SIZE, search=search)
+                total = count_dossiers(session, search) if after is None else None
+            return page, total
+
+        self._loading = True
+        run_in_background(
+            self,
+            load_page,
+            lambda outcome: self._page_arrived(generation, *outcome),
+            lambda exc: self._page_failed(generation, exc),
+        )
+
+    def _page_arrived(self, generation: int, page: list[DossierSummary], total: int | None) -> None:
+        if generation != self._generation:
+            return  # a page of a search the officer has since changed
+        self._loading = False
+        self._exhausted = len(page) < PAGE_SIZE
+        if total is not None:
+            self.total = total
+        if page:
+            first = len(self._summaries)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._summaries.extend(page)
+            self._cells.extend(_cells(s) for s in page)
+            self.endInsertRows()
+        log.debug(
+            "dossier list: %d rows (+%d), search %r", len(self._summaries), len(page), self._search
+        )
+        self.page_loaded.emit(len(page))
+
+    def _page_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._exhausted = True  # stop the view asking again; reload() tries afresh
+        show_error(window_of(self), exc)

@@ -1,0 +1,189 @@
+"""The main window: navigation on the left, the chosen section on the right, menus, status bar.
+
+The window knows sections only through :class:`~workstation.ui.section.Section`
+and the list it is given (by default :data:`~workstation.ui.sections.SECTIONS`).
+The status bar shows how many outbox messages wait for the central system,
+counted on the ``db`` executor after each change and on a timer.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+from collections.abc import Sequence
+
+import PySide6
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from workstation import __version__
+from workstation.config import Settings
+from workstation.errors import WorkstationError
+from workstation.i18n import tr
+from workstation.services import Services
+from workstation.store.outbox import count_pending
+from workstation.ui.background import run_in_background
+from workstation.ui.errors import user_message
+from workstation.ui.section import Section
+from workstation.ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+OUTBOX_REFRESH_MS = 30_000
+
+
+class MainWindow(QMainWindow):
+    """The workstation's window over one set of :class:`~workstation.services.Services`."""
+
+    outbox_counted = Signal(int)
+
+    def __init__(
+        self,
+        services: Services,
+        sections: Sequence[type[Section]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if sections is None:
+            from workstation.ui.sections import SECTIONS
+
+            sections = SECTIONS
+        self.services = services
+        self.setWindowTitle(tr("app.name"))
+        self.resize(1280, 800)
+
+        self.navigation = QListWidget()
+        self.navigation.setIconSize(QSize(24, 24))
+        self.navigation.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        self.sections: list[Section] = []
+        for section_class in sections:
+            self._add_section(section_class(services, self))
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([160, 1120])
+        self.setCentralWidget(splitter)
+
+        self._build_menus()
+        self.outbox_label = QLabel(tr("status.outbox_unknown"))
+        self.statusBar().addPermanentWidget(self.outbox_label)
+        self._outbox_timer = QTimer(self)
+        self._outbox_timer.setInterval(OUTBOX_REFRESH_MS)
+        self._outbox_timer.timeout.connect(self.refresh_outbox)
+        self._outbox_timer.start()
+        self.refresh_outbox()
+
+    # Sections --------------------------------------------------------------
+
+    def _add_section(self, section: Section) -> None:
+        self.sections.append(section)
+        self.stack.addWidget(section)
+        QListWidgetItem(section.title(), self.navigation)
+        section.store_changed.connect(self.refresh_outbox)
+
+    def section(self, section_class: type[Section]) -> Section:
+        """The page of ``section_class`` (raises LookupError if the window has none)."""
+        for section in self.sections:
+            if isinstance(section, section_class):
+                return section
+        raise LookupError(section_class.__name__)
+
+    def show_section(self, section_class: type[Section]) -> Section:
+        section = self.section(section_class)
+        self.navigation.setCurrentRow(self.sections.index(section))
+        return section
+
+    # Menus -----------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("menu.file"))
+        self.quit_action = QAction(tr("menu.file.quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        tools_menu = self.menuBar().addMenu(tr("menu.tools"))
+        self.settings_action = QAction(tr("menu.tools.settings"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        tools_menu.addAction(self.settings_action)
+
+        help_menu = self.menuBar().addMenu(tr("menu.help"))
+        self.about_action = QAction(tr("menu.help.about"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def open_settings(self) -> SettingsDialog:
+        """Open the settings dialog (non-blocking) and return it."""
+        dialog = SettingsDialog(self.services.settings, self.services.folders, self)
+        dialog.settings_saved.connect(self._settings_saved)
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, settings: Settings) -> None:
+        log.info("settings saved; language %s, store %s", settings.language, settings.database)
+        self.statusBar().showMessage(tr("status.settings_saved"))
+
+    def show_about(self) -> QMessageBox:
+        """Open the about box (non-blocking) and return it."""
+        box = QMessageBox(self)
+        box.setWindowTitle(tr("about.title"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            tr(
+                "about.text",
+                name=tr("app.name"),
+                version=__version__,
+                qt=PySide6.__version__,
+                python=platform.python_version(),
+            )
+        )
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # Status bar ------------------------------------------------------------
+
+    def refresh_outbox(self) -> None:
+        """Count the outbox messages waiting for the central system, in the background."""
+        database = self.services.database
+
+        def count() -> int:
+            with database.transaction() as session:
+                return count_pending(session)
+
+        run_in_background(self, count, self._show_outbox_count, self._outbox_count_failed)
+
+    def _show_outbox_count(self, count: int) -> None:
+        self.outbox_label.setText(tr("status.outbox_pending", count=count))
+        self.outbox_label.setToolTip("")
+        self.outbox_counted.emit(count)
+
+    def _outbox_count_failed(self, exc: BaseException) -> None:
+        # A timer retries; a dialog every 30 seconds would help nobody.
+        if not isinstance(exc, WorkstationError):
+            log.error("counting the outbox failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.outbox_label.setText(tr("status.outbox_unknown"))
+        self.outbox_label.setToolTip(user_message(exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._outbox_timer.stop()
+        self.statusBar().clearMessage()
+        super().closeEvent(event)

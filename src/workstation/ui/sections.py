@@ -1,0 +1,12 @@
+"""The sections of the main window, in navigation order.
+
+A new capability (capture, signing, outbox…) adds its :class:`~workstation.ui.section.Section`
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from workstation.ui.dossiers.section import DossiersSection
+from workstation.ui.section import Section
+
+SECTIONS: list[type[Section]] = [DossiersSection]

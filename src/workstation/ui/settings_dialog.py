@@ -1,0 +1,187 @@
+"""The settings dialog: edits ``settings.toml`` field by field.
+
+Fields come from :func:`workstation.config.field_docs`, so a new setting shows
+up here as a text field without touching this module; its label and tooltip
+are ``settings.field.<name>`` and ``settings.doc.<name>`` in the catalogue
+(falling back to the English documentation of the field). The running window
+keeps the settings it started with: a change of language or store applies at
+the next start, and the dialog says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.config import Settings, field_docs, save_settings
+from workstation.errors import ConfigError, WorkstationError
+from workstation.i18n import LANGUAGES, catalogue, current_language, tr
+from workstation.paths import Folders
+from workstation.ui.errors import user_message
+
+log = logging.getLogger(__name__)
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+FILE_FIELDS = {"database", "catalogue", "tesseract", "pkcs11_module"}
+FOLDER_FIELDS = {"blob_folder"}
+HIDDEN_FIELDS = {"version"}
+
+
+class PathEdit(QWidget):
+    """A path in a line edit, with a button that opens the file or folder chooser."""
+
+    def __init__(self, folder: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.line_edit = QLineEdit()
+        self.line_edit.setPlaceholderText(tr("settings.default_placeholder"))
+        self.line_edit.setClearButtonEnabled(True)
+        browse = QToolButton()
+        browse.setText(tr("common.browse"))
+        browse.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line_edit, 1)
+        layout.addWidget(browse)
+
+    def text(self) -> str:
+        return self.line_edit.text().strip()
+
+    def setText(self, text: str) -> None:  # mirrors QLineEdit
+        self.line_edit.setText(text)
+
+    def _browse(self) -> None:
+        start = str(Path(self.text()).parent) if self.text() else ""
+        if self.folder:
+            chosen = QFileDialog.getExistingDirectory(self, tr("settings.choose_folder"), start)
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, tr("settings.choose_file"), start)
+        if chosen:
+            self.line_edit.setText(chosen)
+
+
+class SettingsDialog(QDialog):
+    """Edits every setting; ``settings_saved(Settings)`` after a successful save."""
+
+    settings_saved = Signal(object)
+
+    def __init__(self, settings: Settings, folders: Folders, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.folders = folders
+        self.setWindowTitle(tr("settings.title"))
+        self.editors: dict[str, QWidget] = {}
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for name, doc in field_docs().items():
+            if name in HIDDEN_FIELDS:
+                continue
+            editor = self._editor(name, str(getattr(settings, name)))
+            editor.setToolTip(self._doc(name, doc))
+            label = QLabel(tr(f"settings.field.{name}"))
+            label.setToolTip(editor.toolTip())
+            form.addRow(label, editor)
+            self.editors[name] = editor
+
+        note = QLabel(tr("settings.restart_note"))
+        note.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setVisible(False)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("common.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("common.cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.resize(640, self.sizeHint().height())
+
+    @staticmethod
+    def _doc(name: str, english: str) -> str:
+        key = f"settings.doc.{name}"
+        return tr(key) if key in catalogue(current_language()) else english
+
+    def _editor(self, name: str, value: str) -> QWidget:
+        if name == "language":
+            combo = QComboBox()
+            for language in LANGUAGES:
+                combo.addItem(tr(f"settings.language.{language}"), language)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
+        if name == "log_level":
+            combo = QComboBox()
+            for level in LOG_LEVELS:
+                combo.addItem(level, level)
+            combo.setCurrentIndex(max(0, combo.findData(value.upper())))
+            return combo
+        if name in FILE_FIELDS or name in FOLDER_FIELDS:
+            path_edit = PathEdit(folder=name in FOLDER_FIELDS)
+            path_edit.setText(value)
+            return path_edit
+        line_edit = QLineEdit(value)
+        line_edit.setClearButtonEnabled(True)
+        return line_edit
+
+    def editor(self, name: str) -> QWidget:
+        """The widget editing the field ``name``."""
+        return self.editors[name]
+
+    def edited_settings(self) -> Settings:
+        """The settings as edited; raises :class:`ConfigError` for an unusable value."""
+        changes: dict[str, str] = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                changes[name] = str(editor.currentData())
+            else:
+                changes[name] = editor.text().strip()  # type: ignore[attr-defined]
+        url = changes.get("central_url", "")
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ConfigError(
+                f"the central system's address must start with http:// or https://, not {url!r}",
+                code="settings.invalid_url",
+            )
+        return self.settings.replace(**changes)
+
+    def save(self) -> None:
+        """Write the edited settings; on a bad value say why and keep the dialog open."""
+        try:
+            edited = self.edited_settings()
+            path = save_settings(edited, self.folders)
+        except WorkstationError as exc:
+            log.info("settings not saved: [%s] %s", exc.code, exc.detail)
+            self.error_label.setText(user_message(exc))
+            self.error_label.setVisible(True)
+            return
+        except OSError as exc:
+            log.warning("settings not saved: %s", exc)
+            self.error_label.setText(tr("error.settings.unwritable", path=str(exc.filename)))
+            self.error_label.setVisible(True)
+            return
+        log.info("settings saved to %s", path)
+        self.settings = edited
+        self.settings_saved.emit(edited)
+        self.accept()

@@ -1,0 +1,130 @@
+"""Fixtures for the GUI tests: real widgets over a real store, and leak checks.
+
+Every GUI test fails if, once its widgets are closed, background work is still
+in flight, an executor thread is still alive, or a ``QTimer`` under a window
+is still running (as napari's fixtures do). Vietnamese is typed one
+``QKeyEvent`` per character: ``qtbot.keyClicks`` aborts on non-Latin-1 text.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from workstation.domain import Applicant, Dossier, clock
+from workstation.intake.receive import NewDossier, receive_dossier
+from workstation.services import Services
+from workstation.ui import background
+from workstation.ui.dossiers.section import DossiersSection
+
+SAMPLE_PROCEDURE = "1.001193"
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads_or_timers(qapp: QApplication) -> Iterator[None]:
+    """Fail a test that leaves background work, a worker thread or a running QTimer behind."""
+    threads_before = set(threading.enumerate())
+    yield
+    # pytest-qt has closed the widgets registered with qtbot by now.
+    idle = background.wait_for_idle(10_000)
+    background.shutdown()
+    timers = [
+        f"{type(w).__name__}/{t.objectName() or type(t.parent()).__name__}"
+        for w in QApplication.topLevelWidgets()
+        for t in w.findChildren(QTimer)
+        if t.isActive()
+    ]
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():  # not registered with qtbot: keep it from the next test's screen
+            widget.close()
+    new_threads = [t.name for t in set(threading.enumerate()) - threads_before if t.is_alive()]
+    assert idle, "background work was still running at the end of the test"
+    assert not background.worker_threads(), "an executor thread outlived the test"
+    assert not new_threads, f"threads left running: {new_threads}"
+    assert QThreadPool.globalInstance().activeThreadCount() == 0, "QThreadPool still busy"
+    assert not timers, f"QTimers left running: {timers}"
+
+
+@pytest.fixture
+def services(services: Services) -> Iterator[Services]:
+    """The shared real services, closed only once the background work on them is done."""
+    yield services
+    background.wait_for_idle(10_000)
+
+
+@pytest.fixture
+def type_text() -> Callable[[QWidget, str], None]:
+    """Type ``text`` into a widget one QKeyEvent per character (safe for Vietnamese)."""
+
+    def type_into(widget: QWidget, text: str) -> None:
+        for ch in text:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+                QApplication.sendEvent(widget, event)
+
+    return type_into
+
+
+@pytest.fixture
+def receive(services: Services, sample_page: Path) -> Callable[..., Dossier]:
+    """Receive a dossier through the core, as the counter would: ``receive(name, files=...)``."""
+
+    def receive_one(name: str, files: list[Path] | None = None, minutes_ago: int = 0) -> Dossier:
+        return receive_dossier(
+            services.database,
+            services.blobs,
+            services.catalogue,
+            NewDossier(
+                procedure_code=SAMPLE_PROCEDURE,
+                applicant=Applicant(name=name),
+                files=files or [sample_page],
+                received_at=clock.now() - timedelta(minutes=minutes_ago),
+            ),
+        )
+
+    return receive_one
+
+
+@pytest.fixture
+def pdf_file(tmp_path: Path) -> Path:
+    """A two-page PDF made with Pillow, with something drawn on each page."""
+    pages = []
+    for number in (1, 2):
+        page = Image.new("RGB", (827, 1169), "white")
+        draw = ImageDraw.Draw(page)
+        draw.rectangle((80, 80, 747, 200), outline="black", width=4)
+        draw.text((100, 120), f"Trang {number}", fill="black")
+        pages.append(page)
+    path = tmp_path / "giay-chung-sinh.pdf"
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "PDF", resolution=100.0, save_all=True, append_images=pages[1:])
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.fixture
+def damaged_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "hong.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> garbage\n%%EOF")
+    return path
+
+
+@pytest.fixture
+def section(qtbot, services: Services) -> DossiersSection:
+    """The dossiers section, shown, with its first page of the list loaded."""
+    section = DossiersSection(services)
+    qtbot.addWidget(section)
+    section.resize(1200, 800)
+    section.show()
+    with qtbot.waitSignal(section.model.page_loaded):
+        pass
+    return section

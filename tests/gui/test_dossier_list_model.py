@@ -1,0 +1,134 @@
+"""The dossier list model: pages of 200 loaded in the background, search without diacritics."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from workstation.domain import Applicant, Dossier, clock
+from workstation.store.dossiers import add_dossier
+from workstation.ui.dossiers.dossier_list_model import (
+    DOSSIER_ID_ROLE,
+    PAGE_SIZE,
+    Column,
+    DossierListModel,
+    short_id,
+)
+
+pytestmark = pytest.mark.gui
+
+
+def cell(model: DossierListModel, row: int, column: Column) -> str:
+    return model.data(model.index(row, column))
+
+
+def loaded_model(qtbot, services) -> DossierListModel:
+    model = DossierListModel(services)
+    with qtbot.waitSignal(model.page_loaded):
+        pass
+    return model
+
+
+def test_received_dossier_shows_in_the_list(qtbot, services, receive):
+    dossier = receive("Nguyễn Thị Hồng Nhung")
+    model = loaded_model(qtbot, services)
+    assert model.rowCount() == 1
+    assert model.total == 1
+    assert model.data(model.index(0, 0), DOSSIER_ID_ROLE) == dossier.id
+    assert cell(model, 0, Column.APPLICANT) == "Nguyễn Thị Hồng Nhung"
+    assert cell(model, 0, Column.STATUS) == "Đã tiếp nhận"
+    assert cell(model, 0, Column.PROCEDURE) == "1.001193"
+    assert cell(model, 0, Column.CODE) == short_id(dossier.id)
+    expected_time = clock.local(dossier.received_at).strftime("%d/%m/%Y %H:%M")
+    assert cell(model, 0, Column.RECEIVED_AT) == expected_time
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", expected_time)
+    assert model.headerData(Column.APPLICANT, Qt.Orientation.Horizontal) == "Người nộp"
+
+
+def test_newest_dossier_comes_first(qtbot, services, receive):
+    receive("Lê Văn Cũ", minutes_ago=30)
+    receive("Phạm Thị Mới", minutes_ago=1)
+    model = loaded_model(qtbot, services)
+    assert [cell(model, r, Column.APPLICANT) for r in range(2)] == ["Phạm Thị Mới", "Lê Văn Cũ"]
+
+
+def add_many(services, count: int) -> None:
+    start = clock.now()
+    with services.database.transaction() as session:
+        for n in range(count):
+            add_dossier(
+                session,
+                Dossier(
+                    procedure_code="1.001193",
+                    applicant=Applicant(name=f"Người nộp số {n:04d}"),
+                    received_at=start - timedelta(seconds=n),
+                ),
+            )
+
+
+def test_model_fetches_pages_of_200_until_the_store_is_exhausted(qtbot, services):
+    add_many(services, 450)
+    model = loaded_model(qtbot, services)
+    assert PAGE_SIZE == 200
+    assert model.rowCount() == 200
+    assert model.total == 450
+    rows = []
+    while model.canFetchMore(QModelIndex()):
+        with qtbot.waitSignal(model.page_loaded):
+            model.fetchMore(QModelIndex())
+        rows.append(model.rowCount())
+    assert rows == [400, 450]
+    names = [cell(model, r, Column.APPLICANT) for r in range(450)]
+    assert names == [f"Người nộp số {n:04d}" for n in range(450)]  # no gap, no repeat
+
+
+def test_fetch_more_while_a_page_is_loading_asks_once(qtbot, services):
+    add_many(services, 450)
+    model = loaded_model(qtbot, services)
+    model.fetchMore(QModelIndex())
+    assert model.loading and not model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())  # ignored: the page is on its way
+    with qtbot.waitSignal(model.page_loaded):
+        pass
+    assert model.rowCount() == 400
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [("nguyen", ["Nguyễn Văn An"]), ("duc", ["Trần Minh Đức"]), ("ĐỨC", ["Trần Minh Đức"])],
+)
+def test_search_ignores_diacritics_and_case(qtbot, services, receive, search, expected):
+    for minutes, name in enumerate(["Nguyễn Văn An", "Trần Minh Đức", "Lê Thị Hoa"]):
+        receive(name, minutes_ago=minutes)
+    model = loaded_model(qtbot, services)
+    assert model.rowCount() == 3
+    with qtbot.waitSignal(model.page_loaded):
+        model.set_search(search)
+    assert [cell(model, r, Column.APPLICANT) for r in range(model.rowCount())] == expected
+    assert model.total == len(expected)
+    with qtbot.waitSignal(model.page_loaded):
+        model.set_search("")
+    assert model.rowCount() == 3
+
+
+def test_page_of_an_abandoned_search_is_dropped(qtbot, services, receive):
+    receive("Nguyễn Văn An", minutes_ago=1)
+    receive("Trần Minh Đức")
+    model = loaded_model(qtbot, services)
+    model.set_search("nguyen")
+    with qtbot.waitSignal(model.page_loaded):
+        model.set_search("duc")  # the officer typed on before the first search came back
+    assert qtbot.waitUntil(lambda: not model.loading) is None
+    assert [cell(model, r, Column.APPLICANT) for r in range(model.rowCount())] == ["Trần Minh Đức"]
+
+
+def test_reload_shows_a_dossier_added_since(qtbot, services, receive):
+    model = loaded_model(qtbot, services)
+    assert model.rowCount() == 0
+    receive("Võ Thị Sáu")
+    with qtbot.waitSignal(model.page_loaded):
+        model.reload()
+    assert model.rowCount() == 1

@@ -1,0 +1,90 @@
+"""Starting the real window: ``run_gui`` in process, and ``workstation --screenshot``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from workstation.errors import ExitCode
+from workstation.ui.background import run_in_background
+from workstation.ui.errors import reporter
+from workstation.ui.launch import run_gui
+
+pytestmark = pytest.mark.gui
+
+
+def test_run_gui_shows_the_window_saves_a_screenshot_and_quits(qtbot, settings, receive, tmp_path):
+    receive("Nguyễn Thị Hồng Nhung")
+    shot = tmp_path / "window.png"
+    assert run_gui(settings, ["--screenshot", str(shot), "--quit-after", "0"]) == 0
+    image = QImage(str(shot))
+    assert not image.isNull()
+    assert image.width() >= 800 and image.height() >= 500
+
+
+def test_event_loops_still_run_after_the_window_quit(qtbot, settings, tmp_path):
+    # Qt 6 posts a Quit event both for quit() and for the last window closed; one left
+    # queued after exec() would make every later event loop return at once.
+    assert run_gui(settings, ["--screenshot", str(tmp_path / "w.png"), "--quit-after", "0"]) == 0
+    QApplication.processEvents()
+    task = run_in_background(None, lambda: "still running", lambda _: None)
+    with qtbot.waitSignal(task.succeeded, timeout=2_000) as blocker:
+        pass
+    assert blocker.args == ["still running"]
+
+
+def test_run_gui_shows_the_error_when_the_store_cannot_open(qtbot, settings, tmp_path):
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("x")
+    broken = settings.replace(database=str(blocker_file / "store.sqlite3"))
+    shown = []
+    reporter().error_shown.connect(shown.append)
+    code = run_gui(broken, ["--quit-after", "0"])
+    reporter().error_shown.disconnect(shown.append)
+    assert code == ExitCode.UNEXPECTED
+    assert shown == []  # the dialog was opened directly and closed by --quit-after
+
+
+def test_run_gui_refuses_unknown_options(qtbot, settings, capsys):
+    assert run_gui(settings, ["--no-such-option"]) == ExitCode.USAGE
+
+
+def run_program(tmp_path: Path, env: dict[str, str], prefix: list[str]) -> Path:
+    shot = tmp_path / "program.png"
+    command = [*prefix, sys.executable, "-m", "workstation", "--screenshot", str(shot)]
+    result = subprocess.run(
+        [*command, "--quit-after", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return shot
+
+
+def program_environment(home: Path, platform: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSTATION_")}
+    env.update(WORKSTATION_HOME=str(home), QT_QPA_PLATFORM=platform)
+    return env
+
+
+@pytest.mark.integration
+def test_workstation_program_starts_offscreen_and_saves_a_screenshot(home, tmp_path):
+    shot = run_program(tmp_path, program_environment(home, "offscreen"), [])
+    assert not QImage(str(shot)).isNull()
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is not installed")
+def test_workstation_program_starts_under_xvfb(home, tmp_path):
+    shot = run_program(tmp_path, program_environment(home, "xcb"), ["xvfb-run", "-a"])
+    assert not QImage(str(shot)).isNull()
