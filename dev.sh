@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for developers and CI on a Debian machine (as root, or with sudo).
 #
-#   ./dev.sh run     install what is missing, then open the workstation window
-#                    (or, with no display, run the headless end-to-end demo)
+#   ./dev.sh run     install what is missing, then open the workstation window on sample
+#                    data in .demo-home/ (or, with no display, run the headless demo there);
+#                    with WORKSTATION_HOME set, open that home instead
 #   ./dev.sh test    install what is missing, then lint, check the layer contracts and run the tests
 #   ./dev.sh setup   only install (system packages, then the virtualenv in .venv)
 #   ./dev.sh lock    re-resolve pyproject.toml into requirements/constraints.txt
@@ -70,10 +71,24 @@ setup() { ensure_system; ensure_venv; }
 
 cmd_run() {
   setup
+  local demo=""
+  if [ -z "${WORKSTATION_HOME:-}" ]; then
+    # The embedded defaults: a home of its own in the checkout, with sample data,
+    # so that trying the workstation never touches an officer's real store.
+    export WORKSTATION_HOME="$PWD/.demo-home"
+    demo=yes
+  fi
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    if [ -n "$demo" ] && [ ! -f "$WORKSTATION_HOME/data/store.sqlite3" ]; then
+      say "Filling $WORKSTATION_HOME with sample dossiers"
+      "$VENV/bin/workstation" demo --folder "$WORKSTATION_HOME" --keep >/dev/null
+    fi
     exec "$VENV/bin/workstation" "$@"
   fi
   say "No display: running the headless end-to-end demo instead of the window"
+  if [ -n "$demo" ]; then
+    exec "$VENV/bin/workstation" demo --folder "$WORKSTATION_HOME" "$@"
+  fi
   exec "$VENV/bin/workstation" demo "$@"
 }
 

@@ -186,8 +186,28 @@ def test_demo_runs_end_to_end_and_says_where_its_outputs_are(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["dossiers_in_store"] == 1
-    assert [m["kind"] for m in report["outbox_pending"]] == ["dossier.created"]
+    assert report["dossiers_in_store"] == 3
+    assert [d["page_count"] for d in report["dossiers"]] == [1, 2, 3]
+    assert {m["kind"] for m in report["outbox_pending"]} == {"dossier.created"}
+    assert {m["entity_id"] for m in report["outbox_pending"]} == {
+        d["id"] for d in report["dossiers"]
+    }
     for output in report["outputs"]:
         assert Path(output).is_file()
     assert Path(report["database"]).is_relative_to(folder)
+
+
+def test_demo_folder_is_a_workstation_home_the_window_can_open(tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "demo-home"
+    assert main(["demo", "--folder", str(folder)]) == 0
+    monkeypatch.setenv("WORKSTATION_HOME", str(folder))
+    from workstation.services import open_services
+
+    services = open_services()
+    try:
+        with services.database.transaction() as session:
+            from workstation.store.dossiers import count_dossiers
+
+            assert count_dossiers(session) == 3
+    finally:
+        services.close()

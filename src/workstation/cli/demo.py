@@ -2,8 +2,12 @@
 
 Runs every capability that has landed, in its own folder (never the officer's
 real store), and says where its outputs are. Today: open a fresh store,
-receive a dossier with the bundled sample page, list it, and show what waits in
-the outbox.
+receive three dossiers with the bundled sample page and PDF, list them, and
+show what waits in the outbox.
+
+The folder has the layout of a workstation home (``config/``, ``data/``,
+``logs/``), so ``WORKSTATION_HOME=<folder> workstation`` opens the window on
+the demo's sample data; ``./dev.sh run`` does exactly that.
 """
 
 from __future__ import annotations
@@ -24,7 +28,36 @@ from workstation.store.dossiers import count_dossiers, list_dossiers
 from workstation.store.outbox import pending
 
 SAMPLE_PAGE = "to-khai-khai-sinh.png"
-SAMPLE_PROCEDURE = "1.001193"
+SAMPLE_PDF = "giay-de-nghi-ho-kinh-doanh.pdf"
+
+
+def sample_dossiers(samples: Path) -> list[NewDossier]:
+    """The dossiers the demo receives: a birth registration, a business, a certified copy."""
+    return [
+        NewDossier(
+            procedure_code="1.001193",
+            applicant=Applicant(
+                name="Nguyễn Thị Hồng Nhung",
+                type=ApplicantType.CITIZEN,
+                address="Phường Hoa Lư, tỉnh Ninh Bình",
+            ),
+            files=[samples / SAMPLE_PAGE],
+        ),
+        NewDossier(
+            procedure_code="2.000575",
+            applicant=Applicant(
+                name="Phạm Văn Hùng",
+                type=ApplicantType.CITIZEN,
+                address="Phường Nam Định, tỉnh Ninh Bình",
+            ),
+            files=[samples / SAMPLE_PDF],
+        ),
+        NewDossier(
+            procedure_code="2.000908",
+            applicant=Applicant(name="Công ty TNHH Tràng An", type=ApplicantType.BUSINESS),
+            files=[samples / SAMPLE_PAGE, samples / SAMPLE_PDF],
+        ),
+    ]
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -52,26 +85,16 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     settings = load_settings(folders).replace(database="", blob_folder="")
     services = open_services(settings, folders)
     try:
-        sample = resources_dir() / "samples" / SAMPLE_PAGE
-        dossier = receive_dossier(
-            services.database,
-            services.blobs,
-            services.catalogue,
-            NewDossier(
-                procedure_code=SAMPLE_PROCEDURE,
-                applicant=Applicant(
-                    name="Nguyễn Thị Hồng Nhung",
-                    type=ApplicantType.CITIZEN,
-                    address="Phường Hoa Lư, tỉnh Ninh Bình",
-                ),
-                files=[sample],
-            ),
-        )
+        received = [
+            receive_dossier(services.database, services.blobs, services.catalogue, request)
+            for request in sample_dossiers(resources_dir() / "samples")
+        ]
+        dossier = received[0]
         with services.database.transaction() as session:
             listed = list_dossiers(session, limit=20)
             total = count_dossiers(session)
             queued = pending(session)
-        page_copy = folder / "outputs" / f"{dossier.id}-{SAMPLE_PAGE}"
+        page_copy = folder / "outputs" / f"{dossier.id}-{SAMPLE_PAGE}"  # read back from the store
         page_copy.parent.mkdir(parents=True, exist_ok=True)
         document = dossier.components[0].documents[0]
         page_copy.write_bytes(services.blobs.read(document.sha256))
@@ -89,7 +112,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         "database": str(database_path),
         "blobs": str(blob_path),
         "outputs": [str(page_copy), str(listing)],
-        "dossier": dossier_json(dossier),
+        "dossiers": [dossier_json(d) for d in received],
         "dossiers_in_store": total,
         "outbox_pending": [
             {"message_id": e.message_id, "kind": e.kind, "entity_id": e.entity_id} for e in queued
@@ -100,14 +123,18 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         [
             "Workstation demo",
             f"  1. Opened a fresh store:        {database_path}",
-            f"  2. Received dossier {dossier.id}",
-            f"     procedure {dossier.procedure_code}, applicant {dossier.applicant.name}, "
-            f"{dossier.page_count} page",
-            f"     page stored by content hash: {blob_path} ({document.sha256[:12]}…)",
+            f"  2. Received {len(received)} dossiers:",
+            *(
+                f"     {d.id}  procedure {d.procedure_code}, {d.applicant.name}, "
+                f"{d.page_count} page(s)"
+                for d in received
+            ),
+            f"     files stored by content hash in {blob_path}",
             f"  3. Dossier list: {total} dossier(s), written to {listing}",
             f"  4. Outbox: {len(queued)} message(s) waiting for the central system "
             f"({', '.join(sorted({e.kind for e in queued}))})",
             f"Outputs are in {folder / 'outputs'}",
+            f"See them in the window: WORKSTATION_HOME={folder} workstation",
         ]
     )
     return Outcome(data, text)
