@@ -171,12 +171,15 @@ def list_dossiers(
 
 
 def count_dossiers(session: Session, search: str | None = None) -> int:
-    query = select(func.count(DossierRow.id)).join(
-        ApplicantRow, DossierRow.applicant_id == ApplicantRow.id
-    )
+    """How many dossiers match ``search`` (all of them without one)."""
     condition = _search_filter(search)
-    if condition is not None:
-        query = query.where(condition)
+    if condition is None:
+        return session.scalar(select(func.count()).select_from(DossierRow)) or 0
+    query = (
+        select(func.count(DossierRow.id))
+        .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
+        .where(condition)
+    )
     return session.scalar(query) or 0
 
 
