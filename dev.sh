@@ -61,9 +61,11 @@ ensure_venv() {
     "$PY" -m venv "$VENV"
   fi
   say "Installing the workstation and its pinned dependencies into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-    -c requirements/constraints.txt -e '.[dev]'
+  # PIP_CONSTRAINT also reaches the isolated build of the project itself, so the
+  # build backend (setuptools, wheel) comes from the lock like everything else.
+  export PIP_CONSTRAINT="$PWD/requirements/constraints.txt" PIP_DISABLE_PIP_VERSION_CHECK=1
+  "$VENV/bin/python" -m pip install -q pip setuptools wheel
+  "$VENV/bin/python" -m pip install -q -e '.[dev]'
   echo "$want" > "$stamp"
 }
 
@@ -77,6 +79,8 @@ cmd_run() {
     # so that trying the workstation never touches an officer's real store.
     export WORKSTATION_HOME="$PWD/.demo-home"
     demo=yes
+    mkdir -p "$WORKSTATION_HOME"
+    touch "$WORKSTATION_HOME/.workstation-demo"  # the demo may clear and refill this folder
   fi
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     if [ -n "$demo" ] && [ ! -f "$WORKSTATION_HOME/data/store.sqlite3" ]; then
@@ -108,12 +112,13 @@ cmd_lock() {
   local tmp
   tmp=$(mktemp -d)
   "$PY" -m venv "$tmp/venv"
-  "$tmp/venv/bin/python" -m pip install -q --upgrade pip
+  "$tmp/venv/bin/python" -m pip install -q --upgrade pip setuptools wheel
   "$tmp/venv/bin/python" -m pip install -q '.[dev]'
   {
-    echo "# Exact versions every install uses (README commands, CI, installers)."
+    echo "# Exact versions every install uses (README commands, CI, installers),"
+    echo "# the installer and build backend included."
     echo "# Regenerate: ./dev.sh lock   (resolves pyproject.toml afresh in a scratch venv)"
-    "$tmp/venv/bin/python" -m pip freeze --exclude-editable | grep -v '^workstation'
+    "$tmp/venv/bin/python" -m pip freeze --all --exclude-editable | grep -v '^workstation'
   } > requirements/constraints.txt
   rm -rf "$tmp"
   say "requirements/constraints.txt rewritten; review and commit it"

@@ -60,3 +60,15 @@ def services(settings: Settings, folders: Folders) -> Iterator[Services]:
 def sample_page() -> Path:
     """A 200-dpi A4 greyscale form with Vietnamese text (resources/samples)."""
     return SAMPLES / "to-khai-khai-sinh.png"
+
+
+@pytest.fixture
+def add_by_command(sample_page: Path):
+    """``add_by_command(name, procedure=…, file=…)`` runs ``workstation dossier add`` in-process."""
+    from workstation.cli import main
+
+    def add(name: str, procedure: str = "1.001193", file: Path | None = None) -> int:
+        argv = ["dossier", "add", "--procedure", procedure, "--applicant-name", name]
+        return main([*argv, "--file", str(file or sample_page)])
+
+    return add

@@ -14,17 +14,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     from workstation.config import load_settings
     from workstation.errors import WorkstationError
     from workstation.i18n import set_language
-    from workstation.logs import configure_logging
+    from workstation.logs import CLI_LOG_FILE, LOG_FILE, configure_logging
 
     try:
         settings = load_settings()
     except WorkstationError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return int(exc.exit_code)
-    configure_logging(settings.log_level)
     set_language(settings.language)
     gui_options = {"--screenshot", "--quit-after"}
-    if not argv or argv[0] in gui_options:
+    gui = not argv or argv[0] in gui_options
+    try:
+        configure_logging(settings.log_level, name=LOG_FILE if gui else CLI_LOG_FILE)
+    except OSError as exc:
+        # Work goes on without a log file rather than not at all; doctor reports the folder.
+        print(f"warning: cannot write the log ({exc}); continuing without it", file=sys.stderr)
+    if gui:
         from workstation.ui.launch import run_gui
 
         return run_gui(settings, argv)

@@ -87,14 +87,17 @@ class Settings:
     # Resolved locations -------------------------------------------------
 
     def database_path(self, folders: Folders | None = None) -> Path:
+        """The store's SQLite file."""
         folders = folders or user_folders()
         return Path(self.database) if self.database else folders.data / "store.sqlite3"
 
     def blob_path(self, folders: Folders | None = None) -> Path:
+        """The folder of stored page images and PDFs."""
         folders = folders or user_folders()
         return Path(self.blob_folder) if self.blob_folder else folders.data / "blobs"
 
     def catalogue_path(self) -> Path:
+        """The procedure catalogue file in use."""
         if self.catalogue:
             return Path(self.catalogue)
         return resources_dir() / "catalogue" / "procedures.json"
@@ -109,12 +112,20 @@ def field_docs() -> dict[str, str]:
 
 
 def settings_file(folders: Folders | None = None) -> Path:
+    """Where the settings file lives."""
     return (folders or user_folders()).config / FILE_NAME
 
 
 def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:
     """Bring a settings mapping from any earlier version to :data:`SETTINGS_VERSION`."""
-    version = int(raw.get("version", 1))
+    version = raw.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ConfigError(
+            f"settings 'version' must be a whole number, not {version!r}",
+            code="config.invalid_value",
+            name="version",
+            value=repr(version),
+        )
     if version > SETTINGS_VERSION:
         raise ConfigError(
             f"settings file version {version} is newer than this workstation "
@@ -156,7 +167,7 @@ def load_settings(
     if path.exists():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             raise ConfigError(
                 f"settings file {path} cannot be read: {exc}",
                 code="config.unreadable",
@@ -172,14 +183,36 @@ def load_settings(
         if value is not None:
             raw[name] = _coerce(name, value)
     raw["version"] = SETTINGS_VERSION
+    _check_types(raw)
     return Settings(**raw)
+
+
+def _check_types(raw: dict[str, Any]) -> None:
+    kinds = {f.name: f.type for f in dataclasses.fields(Settings)}
+    for name, value in raw.items():
+        wanted = int if kinds[name] in ("int", int) else str
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            noun = "a whole number" if wanted is int else "text (in quotes)"
+            raise ConfigError(
+                f"setting {name!r} must be {noun}, not {value!r}",
+                code="config.invalid_value",
+                name=name,
+                value=repr(value),
+            )
 
 
 def save_settings(settings: Settings, folders: Folders | None = None) -> Path:
     """Write the settings file atomically and return its path."""
     path = settings_file(folders)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(dataclasses.asdict(settings)), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(tomli_w.dumps(dataclasses.asdict(settings)), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the settings file {path}: {exc.strerror or exc}",
+            code="config.unwritable",
+            path=str(path),
+        ) from exc
     return path

@@ -28,29 +28,34 @@ VIETNAMESE_LETTERS = (
     "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
 )
 
+WINDIR = os.environ.get("WINDIR", r"C:\Windows")
+
 FONT_CANDIDATES = {
     "interface and stamps (sans)": [
         "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-        r"C:\Windows\Fonts\arial.ttf",
-        r"C:\Windows\Fonts\segoeui.ttf",
+        os.path.join(WINDIR, "Fonts", "arial.ttf"),
+        os.path.join(WINDIR, "Fonts", "segoeui.ttf"),
     ],
     "Decree 30 copy mark (Times New Roman metrics)": [
         "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
         "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-        r"C:\Windows\Fonts\times.ttf",
+        os.path.join(WINDIR, "Fonts", "times.ttf"),
     ],
 }
 
 PKCS11_CANDIDATES = (
     [
-        r"C:\Windows\System32\vnpt-ca_csp11.dll",
-        r"C:\Windows\System32\viettel-ca_v6.dll",
-        r"C:\Windows\System32\BkavCA.dll",
-        r"C:\Windows\System32\fptca_v6.dll",
-        r"C:\Windows\System32\CA2_csp11.dll",
-        r"C:\Windows\System32\misaca_csp11_v2.dll",
-        r"C:\Windows\System32\eTPKCS11.dll",
-        r"C:\Windows\System32\eps2003csp11.dll",
+        os.path.join(WINDIR, "System32", name)
+        for name in (
+            "vnpt-ca_csp11.dll",
+            "viettel-ca_v6.dll",
+            "BkavCA.dll",
+            "fptca_v6.dll",
+            "CA2_csp11.dll",
+            "misaca_csp11_v2.dll",
+            "eTPKCS11.dll",
+            "eps2003csp11.dll",
+        )
     ]
     if WINDOWS
     else [
@@ -293,6 +298,7 @@ def check_data_folder(settings: Settings, folders: Folders) -> Check:
 
 
 def check_database(settings: Settings, folders: Folders) -> Check:
+    from workstation.errors import StoreError
     from workstation.store.database import Database
 
     path = settings.database_path(folders)
@@ -303,18 +309,22 @@ def check_database(settings: Settings, folders: Folders) -> Check:
             f"{path} will be created at first start",
             facts={"path": str(path)},
         )
+    fixes = {
+        "store.too_new": "update the workstation to the version that wrote this store",
+        "store.corrupt": "restore the file from a backup, or move it aside to start afresh",
+    }
     try:
         database = Database(path)
         try:
-            current, head = database.revision(), database.head_revision()
+            current, head = database.checked_revision(), database.head_revision()
         finally:
             database.close()
-    except Exception as exc:
+    except StoreError as exc:
         return Check(
             "database",
             Status.FAILED,
-            f"{path} cannot be opened: {exc}",
-            "restore the file from a backup, or move it aside to start afresh",
+            exc.detail,
+            fixes.get(exc.code, "check the disk and the file's permissions"),
             facts={"path": str(path)},
         )
     facts = {"path": str(path), "revision": current, "latest": head}
@@ -326,6 +336,29 @@ def check_database(settings: Settings, folders: Folders) -> Check:
             facts=facts,
         )
     return Check("database", Status.OK, f"{path} at revision {current} (latest)", facts=facts)
+
+
+def check_log_folder(settings: Settings, folders: Folders) -> Check:
+    fix = f"make {folders.logs} writable (or set WORKSTATION_HOME to a writable folder)"
+    try:
+        folders.logs.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folders.logs, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check(
+            "log folder",
+            Status.FAILED,
+            f"{folders.logs} is not writable: {exc.strerror}",
+            fix,
+            required=False,
+        )
+    return Check(
+        "log folder",
+        Status.OK,
+        str(folders.logs),
+        required=False,
+        facts={"path": str(folders.logs)},
+    )
 
 
 def check_catalogue(settings: Settings) -> Check:
@@ -432,27 +465,36 @@ def check_keyring(settings: Settings) -> Check:
 
 def run_checks(settings: Settings, folders: Folders) -> list[Check]:
     """Run every check; none raises."""
-    checks: list[Callable[[], Check]] = [
-        lambda: check_tesseract(settings),
-        lambda: check_ocr_languages(settings),
-        lambda: check_sane(settings),
-        lambda: check_pkcs11(settings),
-        lambda: check_fonts(settings),
-        lambda: check_data_folder(settings, folders),
-        lambda: check_database(settings, folders),
-        lambda: check_catalogue(settings),
-        lambda: check_central(settings),
-        lambda: check_ghostscript(settings),
-        lambda: check_keyring(settings),
+    checks: list[tuple[str, Callable[[], Check]]] = [
+        ("tesseract", lambda: check_tesseract(settings)),
+        ("ocr languages", lambda: check_ocr_languages(settings)),
+        ("scanner (SANE)", lambda: check_sane(settings)),
+        ("pkcs11 module", lambda: check_pkcs11(settings)),
+        ("fonts", lambda: check_fonts(settings)),
+        ("data folder", lambda: check_data_folder(settings, folders)),
+        ("log folder", lambda: check_log_folder(settings, folders)),
+        ("database", lambda: check_database(settings, folders)),
+        ("procedure catalogue", lambda: check_catalogue(settings)),
+        ("central system", lambda: check_central(settings)),
+        ("ghostscript", lambda: check_ghostscript(settings)),
+        ("keyring", lambda: check_keyring(settings)),
     ]
     results = []
-    for check in checks:
+    for part, check in checks:
         try:
             results.append(check())
         except Exception as exc:  # a check that crashes is reported, not raised
-            results.append(Check(getattr(check, "__name__", "check"), Status.FAILED, repr(exc)))
+            results.append(
+                Check(
+                    part,
+                    Status.FAILED,
+                    f"the check itself failed: {exc!r}",
+                    "send this report to technical support",
+                )
+            )
     return results
 
 
 def environment_facts() -> dict[str, str]:
+    """Where the checks ran, for support reports."""
     return {"platform": sys.platform, "python": sys.version.split()[0], "cwd": os.getcwd()}

@@ -72,10 +72,14 @@ class ExternalPartError(WorkstationError):
 
 
 class StoreError(WorkstationError):
-    """The local store could not read or write (disk full, database locked, refused write)."""
+    """The local store could not read or write (disk full, database locked, refused write).
+
+    The disk and the database file are parts outside the program, so the command
+    line exits with :attr:`ExitCode.EXTERNAL`.
+    """
 
     code = "store.failed"
-    exit_code = ExitCode.UNEXPECTED
+    exit_code = ExitCode.EXTERNAL
 
 
 class ConfigError(BadInput):

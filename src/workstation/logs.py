@@ -15,21 +15,59 @@ from pathlib import Path
 from workstation.paths import user_folders
 
 LOG_FILE = "workstation.log"
+"""The window's log; each command-line run writes ``workstation-cli.log`` instead, so
+two processes never rotate one file (Windows cannot rename a file another has open)."""
+CLI_LOG_FILE = "workstation-cli.log"
 
-_SECRET_ASSIGNMENT = re.compile(
-    r"(?i)\b(pin|so_pin|user_pin|password|passwd|pwd|secret|token|refresh_token|access_token)"
-    r"(\s*[=:]\s*|\"\s*:\s*\"|'\s*:\s*')([^\s,;'\"&}]+)"
+_SECRET_WORD = (
+    r"(?:pin|so_pin|user_pin|password|passwd|pwd|passphrase|secret|otp"
+    r"|refresh_token|access_token|id_token|api_key|mật khẩu|mã pin)"
 )
-# Lowercase hex letters count as part of a word so that SHA-256 digests stay readable.
-_CITIZEN_ID = re.compile(r"(?<![0-9a-f])(\d{3})\d{6}(\d{3})(?![0-9a-f])")
-_OLD_ID = re.compile(r"(?<![0-9a-f.])\d{9}(?![0-9a-f])")
+# "pin=1234", "PIN: 1234", '"pin": 1234', "'password': 'x'", "wrong PIN 123456"
+_SECRET_ASSIGNMENT = re.compile(
+    rf"(?i)(?<!\w)({_SECRET_WORD})(?!\w)"
+    r"([\"']?\s*(?:[=:]|\bis\b)?\s*[\"']?)"
+    r"([^\s,;'\"&}\])]+)"
+)
+
+
+def _mask_secret(match: re.Match[str]) -> str:
+    word, separator, value = match.groups()
+    explicit = any(mark in separator for mark in "=:") or "is" in separator.lower()
+    if not explicit and not any(ch.isdigit() for ch in value):
+        return match.group(0)  # "PIN locked", "password expired": no value to hide
+    return f"{word}{separator}***"
+
+
+# Long hex runs are digests (blob names), never ID numbers: leave them alone.
+_DIGEST = re.compile(r"[0-9a-fA-F]{32,}")
+_CITIZEN_ID = re.compile(r"(?<!\d)(\d{3})\d{6}(\d{3})(?!\d)")
+_CITIZEN_ID_SPACED = re.compile(r"(?<!\d)(\d{3})[ .-](\d{3})[ .-](\d{3})[ .-](\d{3})(?!\d)")
+_OLD_ID = re.compile(r"(?<![\d.])\d{9}(?!\d)")
+
+
+def _mask_numbers(text: str) -> str:
+    text = _CITIZEN_ID_SPACED.sub(lambda m: f"{m.group(1)} *** *** {m.group(4)}", text)
+    text = _CITIZEN_ID.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
+    return _OLD_ID.sub("*********", text)
 
 
 def redact(text: str) -> str:
-    """``text`` with secrets replaced: PINs and passwords by ``***``, ID numbers masked."""
-    text = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
-    text = _CITIZEN_ID.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
-    return _OLD_ID.sub("*********", text)
+    """``text`` with secrets replaced: PINs and passwords by ``***``, ID numbers masked.
+
+    Masked: the value after a PIN/password/token word; 12-digit citizen ID
+    numbers (also spaced as 3+3+3+3, and inside file names such as
+    ``cccd001234567890.png``); 9-digit old ID numbers. Hex digests of 32
+    characters or more are left as they are.
+    """
+    text = _SECRET_ASSIGNMENT.sub(_mask_secret, text)
+    pieces, last = [], 0
+    for digest in _DIGEST.finditer(text):
+        pieces.append(_mask_numbers(text[last : digest.start()]))
+        pieces.append(digest.group(0))
+        last = digest.end()
+    pieces.append(_mask_numbers(text[last:]))
+    return "".join(pieces)
 
 
 class Redactor(logging.Filter):
@@ -46,11 +84,16 @@ class Redactor(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO", folder: Path | None = None) -> Path:
-    """Send the root logger to a rotating file (5 × 2 MB) and return its path."""
+def configure_logging(
+    level: str = "INFO", folder: Path | None = None, name: str = LOG_FILE
+) -> Path:
+    """Send the root logger to a rotating file (5 × 2 MB) and return its path.
+
+    Raises :class:`OSError` when the folder cannot be written.
+    """
     folder = folder or user_folders().logs
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_FILE
+    path = folder / name
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_workstation", False):

@@ -1,19 +1,18 @@
 """A codec that visibly changes stored bytes, to prove every stored byte passes the codec.
 
-Not encryption: it XORs with a fixed byte and base64-encodes, so stored text and
-files differ from the plain ones while staying valid UTF-8 for text columns.
+Not encryption, but shaped like it: its output is arbitrary bytes (not valid
+UTF-8), as a real cipher's is, so the store must not assume sealed data is text.
 """
 
 from __future__ import annotations
 
-import base64
-
 
 class ScramblingCodec:
-    name = "scrambling (tests only)"
+    name = "scrambling-test"
 
     def seal(self, plain: bytes) -> bytes:
-        return base64.b64encode(bytes(b ^ 0x5A for b in plain))
+        return b"\xff\xfe" + bytes(b ^ 0xA5 for b in plain)
 
     def open(self, stored: bytes) -> bytes:
-        return bytes(b ^ 0x5A for b in base64.b64decode(stored))
+        assert stored[:2] == b"\xff\xfe", "not sealed by this codec"
+        return bytes(b ^ 0xA5 for b in stored[2:])

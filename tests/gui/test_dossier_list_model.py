@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from workstation.domain import Applicant, Dossier, clock
+from workstation.intake.receive import DOSSIER_CREATED, dossier_message
 from workstation.store.dossiers import add_dossier
+from workstation.store.outbox import enqueue
 from workstation.ui.dossiers.dossier_list_model import (
     DOSSIER_ID_ROLE,
     PAGE_SIZE,
@@ -59,14 +61,13 @@ def add_many(services, count: int) -> None:
     start = clock.now()
     with services.database.transaction() as session:
         for n in range(count):
-            add_dossier(
-                session,
-                Dossier(
-                    procedure_code="1.001193",
-                    applicant=Applicant(name=f"Người nộp số {n:04d}"),
-                    received_at=start - timedelta(seconds=n),
-                ),
+            dossier = Dossier(
+                procedure_code="1.001193",
+                applicant=Applicant(name=f"Người nộp số {n:04d}"),
+                received_at=start - timedelta(seconds=n),
             )
+            add_dossier(session, dossier)
+            enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
 
 
 def test_model_fetches_pages_of_200_until_the_store_is_exhausted(qtbot, services):

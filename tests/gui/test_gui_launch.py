@@ -48,7 +48,7 @@ def test_run_gui_shows_the_error_when_the_store_cannot_open(qtbot, settings, tmp
     reporter().error_shown.connect(shown.append)
     code = run_gui(broken, ["--quit-after", "0"])
     reporter().error_shown.disconnect(shown.append)
-    assert code == ExitCode.UNEXPECTED
+    assert code == ExitCode.EXTERNAL  # a StoreError: the disk is outside the program
     assert shown == []  # the dialog was opened directly and closed by --quit-after
 
 

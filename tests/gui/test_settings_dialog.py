@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 
-from workstation.config import field_docs, load_settings
+from workstation.config import Settings, field_docs, load_settings, save_settings, settings_file
 from workstation.i18n import tr
 from workstation.ui.settings_dialog import SettingsDialog
 
@@ -16,8 +16,8 @@ URL = "https://motcua.ninhbinh.gov.vn/api"
 
 
 @pytest.fixture
-def dialog(qtbot, settings, folders) -> SettingsDialog:
-    dialog = SettingsDialog(settings, folders)
+def dialog(qtbot, folders) -> SettingsDialog:
+    dialog = SettingsDialog(folders)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -54,11 +54,11 @@ def test_every_setting_has_an_editor_a_label_and_a_tooltip(dialog):
     assert dialog.editor("database").toolTip().startswith("Tệp SQLite của kho dữ liệu")
 
 
-def test_tooltips_are_the_field_documentation_in_english(qtbot, settings, folders):
+def test_tooltips_are_the_field_documentation_in_english(qtbot, folders):
     from workstation import i18n
 
     i18n.set_language("en")
-    dialog = SettingsDialog(settings, folders)
+    dialog = SettingsDialog(folders)
     qtbot.addWidget(dialog)
     for name, doc in field_docs().items():
         if name != "version":
@@ -75,3 +75,87 @@ def test_language_choice_is_saved_and_applies_at_next_start(qtbot, dialog, folde
         dialog.save()
     assert load_settings(folders).language == "en"
     assert "lần khởi động sau" in tr("settings.restart_note")
+
+
+def open_dialog(qtbot, folders) -> SettingsDialog:
+    dialog = SettingsDialog(folders)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_a_field_overridden_by_the_environment_is_not_written_to_the_file(
+    qtbot, folders, monkeypatch
+):
+    save_settings(Settings(central_url=URL, language="vi"), folders)
+    monkeypatch.setenv("WORKSTATION_CENTRAL_URL", "http://localhost:9999/test")
+    monkeypatch.setenv("WORKSTATION_LANGUAGE", "en")
+    dialog = open_dialog(qtbot, folders)
+
+    # The editor shows the file's value, disabled, with a note naming the variable.
+    editor = dialog.editor("central_url")
+    assert editor.text() == URL
+    assert not editor.isEnabled()
+    assert dialog.editor("language").currentData() == "vi"
+    assert not dialog.editor("language").isEnabled()
+    assert set(dialog.override_notes) == {"central_url", "language"}
+    note = dialog.override_notes["central_url"]
+    assert note.isVisible()
+    assert note.text() == tr("settings.env_override", variable="WORKSTATION_CENTRAL_URL")
+    assert "WORKSTATION_CENTRAL_URL" in note.text()
+    assert "lần chạy này" in note.text()
+    assert dialog.editor("tesseract").isEnabled()
+
+    editor.setText("https://changed.example/api")  # even if the text were changed somehow
+    with qtbot.waitSignal(dialog.settings_saved) as blocker:
+        qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+
+    saved = load_settings(folders, environ={})
+    assert saved.central_url == URL
+    assert saved.language == "vi"
+    assert blocker.args[0] == saved
+    assert "localhost:9999" not in settings_file(folders).read_text(encoding="utf-8")
+
+
+def test_a_changed_field_that_is_not_overridden_is_written(qtbot, folders, monkeypatch):
+    monkeypatch.setenv("WORKSTATION_CENTRAL_URL", "http://localhost:9999/test")
+    dialog = open_dialog(qtbot, folders)
+    assert dialog.editor("central_url").text() == ""
+    dialog.editor("tesseract").setText("/opt/tesseract/bin/tesseract")
+    dialog.editor("log_level").setCurrentIndex(dialog.editor("log_level").findData("DEBUG"))
+    with qtbot.waitSignal(dialog.settings_saved):
+        dialog.save()
+    saved = load_settings(folders, environ={})
+    assert saved.tesseract == "/opt/tesseract/bin/tesseract"
+    assert saved.log_level == "DEBUG"
+    assert saved.central_url == ""
+    assert load_settings(folders).central_url == "http://localhost:9999/test"
+
+
+def test_without_overrides_no_field_is_disabled(dialog):
+    assert dialog.override_notes == {}
+    assert all(editor.isEnabled() for editor in dialog.editors.values())
+
+
+def test_the_override_note_is_translated(qtbot, folders, monkeypatch):
+    from workstation import i18n
+
+    monkeypatch.setenv("WORKSTATION_TESSERACT", "/usr/local/bin/tesseract")
+    i18n.set_language("en")
+    dialog = open_dialog(qtbot, folders)
+    assert dialog.override_notes["tesseract"].text() == (
+        "Set by the environment variable WORKSTATION_TESSERACT for this run; "
+        "the value in the settings file is kept."
+    )
+
+
+def test_an_unreadable_settings_file_is_not_replaced(qtbot, folders):
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("language = [broken", encoding="utf-8")
+    dialog = open_dialog(qtbot, folders)
+    assert dialog.error_label.isVisible()
+    assert not save_button(dialog).isEnabled()
+    with qtbot.assertNotEmitted(dialog.settings_saved):
+        dialog.save()
+    assert path.read_text(encoding="utf-8") == "language = [broken"

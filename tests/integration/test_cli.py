@@ -149,14 +149,37 @@ def test_doctor_reports_every_part_as_json(capsys) -> None:
         "pkcs11 module",
         "fonts",
         "data folder",
+        "log folder",
         "database",
+        "procedure catalogue",
         "central system",
     } <= parts
     assert code == (0 if report["ok"] else 4)
-    for check in report["checks"]:
-        assert check["status"] in {"ok", "warning", "missing", "failed"}
-        if check["status"] in {"missing", "failed"}:
-            assert check["fix"], f"{check['part']} has no fix"
+    assert all(c["status"] in {"ok", "warning", "missing", "failed"} for c in report["checks"])
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "part", "fix_mentions"),
+    [
+        ("TESSERACT", "tesseract-that-is-not-installed", "tesseract", "tesseract-ocr"),
+        ("OCR_LANGUAGES", "vie+xyz", "ocr languages", "tesseract-ocr-xyz"),
+        ("PKCS11_MODULE", "/nowhere/libtoken.so", "pkcs11 module", "pkcs11_module"),
+        ("CATALOGUE", "/nowhere/procedures.json", "procedure catalogue", "catalogue"),
+        ("DATABASE", "CORRUPT", "database", "backup"),
+        ("CENTRAL_URL", "http://127.0.0.1:9", "central system", "network"),
+    ],
+)
+def test_doctor_names_the_fix_for_each_part_that_is_missing_or_broken(
+    capsys, monkeypatch, tmp_path, variable, value, part, fix_mentions
+) -> None:
+    if value == "CORRUPT":
+        value = str(tmp_path / "store.sqlite3")
+        Path(value).write_bytes(b"not a database" * 100)
+    monkeypatch.setenv(f"WORKSTATION_{variable}", value)
+    _, out, _ = run(capsys, "doctor", "--json")
+    check = next(c for c in json.loads(out)["checks"] if c["part"] == part)
+    assert check["status"] in {"missing", "failed"}
+    assert fix_mentions in check["fix"]
 
 
 def test_doctor_names_the_fix_for_a_missing_tesseract(capsys, monkeypatch) -> None:
@@ -211,3 +234,48 @@ def test_demo_folder_is_a_workstation_home_the_window_can_open(tmp_path, monkeyp
             assert count_dossiers(session) == 3
     finally:
         services.close()
+
+
+def test_search_wildcards_match_only_themselves(capsys, add_by_command) -> None:
+    for name in ("Đỗ Văn An", "Hồ Thị 100%"):
+        assert add_by_command(name) == 0
+    capsys.readouterr()
+    for search, expected in (("%", 1), ("_", 0), ("100%", 1), ("do van", 1)):
+        _, out, _ = run(capsys, "dossier", "list", "--search", search, "--json")
+        assert json.loads(out)["total"] == expected, search
+
+
+def test_demo_refuses_to_clear_a_folder_it_did_not_make(capsys, tmp_path) -> None:
+    folder = tmp_path / "my-documents"
+    folder.mkdir()
+    (folder / "luan-van.docx").write_text("months of work")
+    code, _, err = run(capsys, "demo", "--folder", str(folder))
+    assert code == 3 and "did not make" in err
+    assert (folder / "luan-van.docx").read_text() == "months of work"
+    again = tmp_path / "demo"
+    assert main(["demo", "--folder", str(again)]) == 0
+    assert main(["demo", "--folder", str(again)]) == 0  # its own folder is cleared and refilled
+
+
+def test_unwritable_log_folder_does_not_stop_a_command(tmp_path, monkeypatch) -> None:
+    home = tmp_path / "home"
+    (home).mkdir()
+    (home / "logs").write_text("a file where the log folder should be")
+    env = dict(os.environ, WORKSTATION_HOME=str(home))
+    result = subprocess.run(
+        [*WORKSTATION, "dossier", "list"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0
+    assert "cannot write the log" in result.stderr
+
+
+def test_broken_settings_file_is_one_line_and_exit_3(tmp_path) -> None:
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.toml").write_text("log_level = 5\n")
+    env = dict(os.environ, WORKSTATION_HOME=str(home))
+    result = subprocess.run(
+        [*WORKSTATION, "dossier", "list"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "log_level" in result.stderr

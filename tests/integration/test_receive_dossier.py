@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
@@ -74,7 +77,7 @@ def test_dossier_is_saved_with_its_page_and_queued_for_the_central_system(
 
 
 def test_refused_database_write_leaves_no_dossier_and_no_outbox_entry(
-    services, sample_page
+    services, sample_page, tmp_path
 ) -> None:
     receive(services, sample_page, name="Đã có trước")
     with services.database.engine.begin() as connection:
@@ -82,9 +85,10 @@ def test_refused_database_write_leaves_no_dossier_and_no_outbox_entry(
             "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox "
             "BEGIN SELECT RAISE(ABORT, 'disk refused the write'); END"
         )
-    page = sample_page.parent / "other.png"
+    other = tmp_path / "trang-khac.png"
+    other.write_bytes(sample_page.read_bytes() + b"\x00")  # new content: a new blob is written
     with pytest.raises(StoreError) as caught:
-        receive(services, sample_page, name="Lê Văn Lương")
+        receive(services, other, name="Lê Văn Lương")
     assert caught.value.code == "store.database_refused"
     assert "Không có dữ liệu nào bị lưu dở" in caught.value.user_message()
     with services.database.transaction() as session:
@@ -92,7 +96,8 @@ def test_refused_database_write_leaves_no_dossier_and_no_outbox_entry(
         assert count_pending(session) == 1
         names = session.execute(text("SELECT name FROM applicants")).scalars().all()
     assert names == ["Đã có trước"]
-    assert not page.exists()
+    new_blob = hashlib.sha256(other.read_bytes()).hexdigest()
+    assert services.blobs.exists(new_blob), "the blob was written before the refusal"
     assert_store_consistent(services)
 
 
@@ -113,7 +118,9 @@ def test_blob_left_by_a_refused_write_is_unreferenced_and_can_be_cleared(
         assert count_dossiers(session) == 0 and count_pending(session) == 0
     stray = set(services.blobs.digests()) - referenced
     assert len(stray) == 1
-    assert services.blobs.remove_unreferenced(referenced) == list(stray)
+    assert services.blobs.remove_unreferenced(referenced) == [], "too young: may be in flight"
+    assert services.blobs.remove_unreferenced(referenced, older_than=timedelta(0)) == list(stray)
+    assert set(services.blobs.digests()) == referenced
 
 
 def test_failed_blob_write_creates_nothing(services, tmp_path, sample_page) -> None:

@@ -18,6 +18,7 @@ from workstation.store.dossiers import (
     list_dossiers,
 )
 from workstation.store.models import Base
+from workstation.store.outbox import enqueue, pending
 
 pytestmark = pytest.mark.integration
 
@@ -58,6 +59,35 @@ def test_store_from_the_first_migration_upgrades_in_place_keeping_its_dossiers(t
             ),
             {"t": received},
         )
+        connection.execute(
+            text(
+                "INSERT INTO components (id, dossier_id, position, requirement_code, name, "
+                "originals, certified_copies, photocopies, digitisation) VALUES "
+                "('c1', 'd1', 0, 'TK', 'Tờ khai đăng ký khai sinh', 1, 0, 0, 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, component_id, position, kind, sha256, media_type, "
+                "file_name, size_bytes, created_at) VALUES ('doc1', 'c1', 0, 'component', "
+                ":sha, 'image/png', 'to-khai.png', 67202, :t)"
+            ),
+            {"sha": "ab" * 32, "t": received},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO pages (document_id, number, width_px, height_px) "
+                "VALUES ('doc1', 1, 1654, 2338)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO outbox (message_id, kind, entity_id, payload, state, attempts, "
+                "created_at) VALUES ('m1', 'dossier.created', 'd1', '{\"id\": \"d1\"}', "
+                "'pending', 0, :t)"
+            ),
+            {"t": received},
+        )
     old.close()
 
     upgraded = open_database(path)
@@ -66,8 +96,12 @@ def test_store_from_the_first_migration_upgrades_in_place_keeping_its_dossiers(t
         assert count_dossiers(session) == 1
         assert [s.id for s in list_dossiers(session, search="duc")] == ["d1"]
         dossier = get_dossier(session, "d1")
+        queued = pending(session)
     assert dossier.applicant.name == "Trần Minh Đức"
     assert dossier.received_at == received.replace(tzinfo=UTC)
+    document = dossier.components[0].documents[0]
+    assert (document.file_name, document.page_count) == ("to-khai.png", 1)
+    assert [(m.message_id, m.payload) for m in queued] == [("m1", {"id": "d1"})]
     upgraded.close()
 
 
@@ -86,14 +120,13 @@ def test_list_pages_cover_every_dossier_once_newest_first_even_with_equal_times(
     same_minute = datetime(2026, 3, 12, 9, 32, tzinfo=UTC)
     with services.database.transaction() as session:
         for n in range(45):
-            add_dossier(
-                session,
-                Dossier(
-                    procedure_code="1.001193",
-                    applicant=Applicant(name=f"Người nộp {n}"),
-                    received_at=same_minute if n % 3 else same_minute.replace(hour=n % 24),
-                ),
+            dossier = Dossier(
+                procedure_code="1.001193",
+                applicant=Applicant(name=f"Người nộp {n}"),
+                received_at=same_minute if n % 3 else same_minute.replace(hour=n % 24),
             )
+            add_dossier(session, dossier)
+            enqueue(session, "dossier.created", dossier.id, {"id": dossier.id})
     seen = []
     with services.database.transaction() as session:
         key = None
@@ -103,3 +136,104 @@ def test_list_pages_cover_every_dossier_once_newest_first_even_with_equal_times(
     assert len(seen) == 45 == len({s.id for s in seen})
     order = [(s.received_at, s.id) for s in seen]
     assert order == sorted(order, reverse=True)
+
+
+def test_a_dossier_saved_without_its_outbox_message_is_refused(services) -> None:
+    from workstation.domain import Applicant, Dossier
+    from workstation.store.outbox import ChangeNotQueued
+
+    dossier = Dossier(
+        procedure_code="1.001193",
+        applicant=Applicant(name="Quên gửi"),
+        received_at=datetime(2026, 3, 12, 9, 32, tzinfo=UTC),
+    )
+    with pytest.raises(ChangeNotQueued), services.database.transaction() as session:
+        add_dossier(session, dossier)
+    with services.database.transaction() as session:
+        assert count_dossiers(session) == 0
+
+
+@pytest.mark.parametrize("folder", ["Hồ sơ của Đức", "100% a#b", "q?x"])
+def test_store_opens_in_folders_with_accents_and_url_characters(tmp_path, folder) -> None:
+    path = tmp_path / folder / "store.sqlite3"
+    database = open_database(path)
+    database.close()
+    assert path.is_file()
+
+
+def test_failed_upgrade_leaves_the_store_as_it_was_and_a_copy_aside(tmp_path) -> None:
+    from workstation.errors import StoreError
+
+    path = tmp_path / "store.sqlite3"
+    old = Database(path)
+    old.migrate("0001")
+    with old.engine.begin() as connection:
+        # An index under the name migration 0002 creates makes 0002 fail half-way,
+        # after it has already added applicants.name_search.
+        connection.exec_driver_sql("CREATE INDEX ix_dossiers_received ON dossiers (status)")
+    old.close()
+
+    database = Database(path)
+    with pytest.raises(StoreError) as caught:
+        database.migrate()
+    assert caught.value.code == "store.migration_failed"
+    assert database.revision() == "0001"
+    with database.engine.connect() as connection:
+        columns = [r[1] for r in connection.exec_driver_sql("PRAGMA table_info(applicants)")]
+        assert "name_search" not in columns
+        connection.exec_driver_sql("DROP INDEX ix_dossiers_received")
+        connection.commit()
+    assert (tmp_path / "store.sqlite3.before-upgrade-from-0001").is_file()
+    database.migrate()  # once the obstacle is gone, the same file upgrades
+    assert database.revision() == database.head_revision()
+    database.close()
+
+
+def test_store_newer_than_the_workstation_is_refused_clearly(tmp_path) -> None:
+    from workstation.errors import ExitCode, StoreError
+
+    path = tmp_path / "store.sqlite3"
+    open_database(path).close()
+    database = Database(path)
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
+    with pytest.raises(StoreError) as caught:
+        database.migrate()
+    assert caught.value.code == "store.too_new"
+    assert caught.value.exit_code == ExitCode.EXTERNAL
+    database.close()
+
+
+def test_file_that_is_no_database_is_refused_in_one_line(tmp_path) -> None:
+    from workstation.errors import StoreError
+
+    path = tmp_path / "store.sqlite3"
+    path.write_bytes(b"this is not a database, it is a photocopy" * 100)
+    with pytest.raises(StoreError) as caught:
+        open_database(path)
+    assert caught.value.code == "store.corrupt"
+    assert "\n" not in caught.value.detail
+
+
+def test_refused_write_never_logs_the_personal_data_it_carried(services, caplog) -> None:
+    from workstation.domain import Applicant, Dossier
+    from workstation.errors import StoreError
+
+    with services.database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON applicants "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    dossier = Dossier(
+        procedure_code="1.001193",
+        applicant=Applicant(
+            name="Bùi Thị Xuân", address="Thôn Đông, xã Yên Mô", phone="0912345678"
+        ),
+        received_at=datetime(2026, 3, 12, 9, 32, tzinfo=UTC),
+    )
+    with pytest.raises(StoreError) as caught, services.database.transaction() as session:
+        add_dossier(session, dossier)
+        enqueue(session, "dossier.created", dossier.id, {"id": dossier.id})
+    text = caplog.text + caught.value.detail + repr(caught.value.__cause__)
+    for personal in ("Bùi Thị Xuân", "Yên Mô", "0912345678"):
+        assert personal not in text

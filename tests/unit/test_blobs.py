@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -60,11 +62,30 @@ def test_unwritable_store_raises_a_store_error(tmp_path) -> None:
     assert caught.value.code == "store.blob_write_failed"
 
 
-def test_unreferenced_blobs_are_removed_and_referenced_ones_kept(tmp_path) -> None:
+def _age(path, hours: float) -> None:
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
+
+
+def test_old_unreferenced_blobs_are_removed_young_and_referenced_ones_kept(tmp_path) -> None:
     blobs = BlobStore(tmp_path)
-    keep, drop = blobs.put(b"keep"), blobs.put(b"drop")
+    keep, drop, young = blobs.put(b"keep"), blobs.put(b"drop"), blobs.put(b"young")
+    for digest in (keep, drop):
+        _age(tmp_path / digest[:2] / digest[2:4] / digest, hours=2)
     assert blobs.remove_unreferenced({keep}) == [drop]
-    assert blobs.exists(keep) and not blobs.exists(drop)
+    assert blobs.exists(keep) and blobs.exists(young) and not blobs.exists(drop)
+
+
+def test_interrupted_writes_are_cleared_once_old(tmp_path) -> None:
+    blobs = BlobStore(tmp_path)
+    digest = blobs.put(b"page")
+    folder = tmp_path / digest[:2] / digest[2:4]
+    stale, fresh = folder / ".incoming-crashed", folder / ".incoming-writing"
+    stale.write_bytes(b"half a pa")
+    fresh.write_bytes(b"half a pa")
+    _age(stale, hours=2)
+    blobs.remove_unreferenced({digest})
+    assert not stale.exists() and fresh.exists()
 
 
 def test_malformed_digest_is_refused(tmp_path) -> None:

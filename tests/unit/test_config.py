@@ -83,3 +83,26 @@ def test_unknown_keys_are_dropped(folders) -> None:
 
 def test_every_field_is_documented() -> None:
     assert all(field_docs().values())
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["log_level = 5\n", 'version = "abc"\n', "database = 5\n", "language = true\n"],
+)
+def test_values_of_the_wrong_type_are_config_errors_not_crashes(folders, content) -> None:
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(folders)
+    assert caught.value.code == "config.invalid_value"
+
+
+def test_settings_path_that_is_a_folder_is_a_config_error(folders) -> None:
+    settings_file(folders).mkdir(parents=True)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(folders)
+    assert caught.value.code == "config.unreadable"
+    with pytest.raises(ConfigError) as caught:
+        save_settings(Settings(), folders)
+    assert caught.value.code == "config.unwritable"

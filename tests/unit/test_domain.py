@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -74,3 +75,38 @@ def test_fold_is_idempotent_and_leaves_only_ascii(text: str) -> None:
     key = fold(text)
     assert fold(key) == key
     assert key.isascii()
+
+
+def test_applicant_name_is_one_spelling_however_it_was_typed() -> None:
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
+    assert Applicant(name=decomposed).name == "Nguyễn Thị Hồng Nhung"
+
+
+@pytest.mark.parametrize("name", ["Lê\x1b[31m Văn", "Trần\x00Đức", "A\u200bB"])
+def test_applicant_name_with_control_characters_is_refused(name: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        Applicant(name=name)
+    assert caught.value.code == "applicant.name_invalid"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['["not", "an", "object"]', '{"procedures": {}}', "{}"],
+)
+def test_catalogue_of_the_wrong_shape_is_bad_input(tmp_path, content: str) -> None:
+    path = tmp_path / "catalogue.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadInput) as caught:
+        load_catalogue(path)
+    assert caught.value.code == "catalogue.unreadable"
+
+
+def test_procedure_without_components_is_refused(tmp_path) -> None:
+    path = tmp_path / "catalogue.json"
+    path.write_text(
+        '{"procedures": [{"code": "1", "name": "X", "time_limit": {"amount": 1, '
+        '"unit": "working_days"}, "effective_from": "2026-01-01", "components": []}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput, match="no components"):
+        load_catalogue(path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import pytest
 from pypdf import PdfWriter
@@ -77,3 +79,23 @@ def test_missing_file_is_bad_input(tmp_path) -> None:
     with pytest.raises(BadInput) as caught:
         inspect_file(tmp_path / "nowhere.png")
     assert caught.value.code == "file.not_found"
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims a size; the pixels it would need are never there."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [20_000, 40_000])
+def test_image_bomb_is_refused_before_its_pixels_are_decoded(tmp_path, side: int) -> None:
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_claiming(side, side))
+    with pytest.raises(BadInput) as caught:
+        inspect_file(path)
+    assert caught.value.code == "file.image_too_large"

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from workstation.logs import configure_logging, redact
 
 
-def test_pins_and_passwords_are_hidden() -> None:
-    assert redact("login pin=123456 ok") == "login pin=*** ok"
-    assert redact('{"password": "hunter22"}') == '{"password": "***"}'
-    assert redact("user_pin: 9999, slot 3") == "user_pin: ***, slot 3"
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("login pin=123456 ok", "login pin=*** ok"),
+        ('{"password": "hunter22"}', '{"password": "***"}'),
+        ('{"pin": 1234}', '{"pin": ***}'),
+        ("user_pin: 9999, slot 3", "user_pin: ***, slot 3"),
+        ("wrong PIN 123456", "wrong PIN ***"),
+        ("password is hunter2", "password is ***"),
+        ("Mật khẩu: abc123", "Mật khẩu: ***"),
+        ("PIN locked after 3 tries", "PIN locked after 3 tries"),
+        ("token pulled out of slot 1", "token pulled out of slot 1"),
+    ],
+)
+def test_pins_and_passwords_are_hidden_and_plain_words_kept(line: str, expected: str) -> None:
+    assert redact(line) == expected
 
 
 def test_citizen_id_numbers_are_masked() -> None:
     assert redact("applicant 089202017098 received") == "applicant 089******098 received"
     assert redact("old id 352576714.") == "old id *********."
+    assert redact("file cccd001234567890.png") == "file cccd001******890.png"
+    assert redact("ID 001 234 567 890") == "ID 001 *** *** 890"
 
 
 def test_digests_and_dossier_codes_stay_readable() -> None:

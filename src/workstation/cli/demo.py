@@ -21,6 +21,7 @@ from workstation.cli import Context, Outcome
 from workstation.cli.dossier import dossier_json, summary_json
 from workstation.config import load_settings
 from workstation.domain import Applicant, ApplicantType
+from workstation.errors import BadInput
 from workstation.intake.receive import NewDossier, receive_dossier
 from workstation.paths import Folders, resources_dir, user_folders
 from workstation.services import open_services
@@ -67,7 +68,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument(
         "--folder",
         type=Path,
-        help="where to put the demo's store and outputs (default: demo/ in the data folder)",
+        help="where to put the demo's store and outputs (default: demo/ in the data folder); "
+        "must be new, empty, or made by an earlier demo",
     )
     parser.add_argument(
         "--keep",
@@ -77,10 +79,32 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.set_defaults(handler=run)
 
 
+MARKER = ".workstation-demo"
+"""Left in a demo folder, so that only a folder the demo made is ever cleared."""
+
+
+def prepare_folder(folder: Path, keep: bool) -> None:
+    """Make ``folder`` ready for the demo; refuse to clear a folder the demo did not make."""
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(
+            f"{folder} is a file, not a folder", code="demo.folder_in_use", path=str(folder)
+        )
+    made_by_demo = (folder / MARKER).exists()
+    if folder.exists() and any(folder.iterdir()) and not made_by_demo:
+        raise BadInput(
+            f"{folder} already holds files the demo did not make; choose an empty or new folder",
+            code="demo.folder_in_use",
+            path=str(folder),
+        )
+    if made_by_demo and not keep:
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_text("made by 'workstation demo'; safe to delete\n", encoding="utf-8")
+
+
 def run(args: argparse.Namespace, context: Context) -> Outcome:
     folder: Path = args.folder or user_folders().data / "demo"
-    if folder.exists() and not args.keep:
-        shutil.rmtree(folder)
+    prepare_folder(folder, args.keep)
     folders = Folders(config=folder / "config", data=folder / "data", logs=folder / "logs")
     settings = load_settings(folders).replace(database="", blob_folder="")
     services = open_services(settings, folders)

@@ -7,7 +7,7 @@ import argparse
 from workstation import __version__
 from workstation.cli import Context, Outcome
 from workstation.config import load_settings
-from workstation.doctor import run_checks
+from workstation.doctor import environment_facts, run_checks
 from workstation.errors import ExitCode
 from workstation.paths import user_folders
 
@@ -26,6 +26,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     data = {
         "version": __version__,
         "ok": not blocking,
+        "environment": environment_facts(),
         "checks": [c.as_json() for c in checks],
     }
     width = max(len(c.part) for c in checks)

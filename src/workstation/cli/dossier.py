@@ -48,12 +48,24 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     listing.add_argument(
         "--search", metavar="TEXT", help="applicant name (accents optional) or code"
     )
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument(
+        "--limit", type=_limit, default=50, metavar="N", help="at most N dossiers (1-1000)"
+    )
     listing.set_defaults(handler=_list)
 
     show = actions.add_parser("show", parents=[parent], help="show one dossier")
     show.add_argument("id", metavar="DOSSIER_ID")
     show.set_defaults(handler=_show)
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError("must be between 1 and 1000")
+    return value
 
 
 def _add(args: argparse.Namespace, context: Context) -> Outcome:

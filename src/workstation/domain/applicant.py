@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -37,7 +38,14 @@ class Applicant:
     email: str | None = None
 
     def __post_init__(self) -> None:
-        name = " ".join(self.name.split())
+        # One spelling per name: Vietnamese typed on different keyboards arrives
+        # precomposed or decomposed; NFC makes "Nguyễn" one string either way.
+        name = " ".join(unicodedata.normalize("NFC", self.name).split())
+        if any(unicodedata.category(ch).startswith("C") for ch in name):
+            raise BadInput(
+                "the applicant's name contains control characters",
+                code="applicant.name_invalid",
+            )
         if not name:
             raise BadInput("the applicant's name is empty", code="applicant.name_missing")
         if len(name) > 200:

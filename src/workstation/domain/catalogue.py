@@ -101,6 +101,8 @@ class Catalogue:
 
 def _procedure(entry: dict[str, Any]) -> Procedure:
     limit = entry["time_limit"]
+    if not entry["components"]:
+        raise ValueError(f"procedure {entry['code']} lists no components")
     return Procedure(
         code=entry["code"],
         name=entry["name"],
@@ -134,8 +136,14 @@ def load_catalogue(path: Path) -> Catalogue:
         raise BadInput(
             f"catalogue {path} cannot be read: {exc}", code="catalogue.unreadable", path=str(path)
         ) from exc
+    if not isinstance(document, dict) or not isinstance(document.get("procedures"), list):
+        raise BadInput(
+            f"catalogue {path} must be an object with a 'procedures' list",
+            code="catalogue.unreadable",
+            path=str(path),
+        )
     procedures = []
-    for index, entry in enumerate(document.get("procedures", [])):
+    for index, entry in enumerate(document["procedures"]):
         try:
             procedures.append(_procedure(entry))
         except (KeyError, TypeError, ValueError) as exc:

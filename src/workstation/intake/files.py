@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from workstation.errors import BadInput
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 500 * 1024 * 1024
+MAX_PAGE_PIXELS = 200_000_000
+"""An A0 sheet at 600 dpi is about 140 megapixels; anything larger is refused unread."""
 
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -96,7 +99,7 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[Page, ...]:
     except BadInput:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        log.info("PDF %s is unreadable: %r", path.name, exc)
+        log.info("a PDF is unreadable: %s", exc.__class__.__name__)
         raise BadInput(
             f"{path.name} is a damaged PDF ({exc.__class__.__name__}: {exc})",
             code="file.pdf_damaged",
@@ -107,12 +110,52 @@ def _pdf_pages(path: Path, data: bytes) -> tuple[Page, ...]:
     return tuple(Page(number=n) for n in range(1, count + 1))
 
 
+def _image_sizes(path: Path, data: bytes) -> list[tuple[int, int]]:
+    """Width and height of every frame, read from the headers without decoding pixels."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        with image:
+            sizes = []
+            for frame in range(getattr(image, "n_frames", 1)):
+                image.seek(frame)
+                sizes.append(image.size)
+            return sizes
+    except Image.DecompressionBombError as exc:
+        raise BadInput(
+            f"{path.name} has more pixels than any scanned page",
+            code="file.image_too_large",
+            name=path.name,
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise BadInput(
+            f"{path.name} is a damaged or truncated image",
+            code="file.image_damaged",
+            name=path.name,
+        ) from exc
+
+
 def _image_pages(path: Path, data: bytes) -> tuple[Page, ...]:
     import cv2
     import numpy as np
 
+    for width, height in _image_sizes(path, data):
+        if width * height > MAX_PAGE_PIXELS:
+            raise BadInput(
+                f"{path.name} is {width}×{height} pixels, more than any scanned page",
+                code="file.image_too_large",
+                name=path.name,
+            )
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     buffer = np.frombuffer(data, dtype=np.uint8)
-    ok, images = cv2.imdecodemulti(buffer, cv2.IMREAD_UNCHANGED)
+    try:
+        ok, images = cv2.imdecodemulti(buffer, cv2.IMREAD_UNCHANGED)
+    except cv2.error as exc:
+        ok, images = False, None
+        log.info("OpenCV could not decode an image: %s", str(exc).splitlines()[0])
     if not ok or not images:
         raise BadInput(
             f"{path.name} is a damaged or truncated image",

@@ -14,7 +14,9 @@ import logging
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from workstation.errors import BadInput, StoreError
@@ -27,6 +29,7 @@ _CHUNK = 1 << 20
 
 
 def sha256_of(data: bytes) -> str:
+    """The name a blob with this content is stored under."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -70,7 +73,15 @@ class BlobStore:
                 if target.exists():  # another writer stored the same content meanwhile
                     os.unlink(tmp)
                     return
-                os.replace(tmp, target)
+                try:
+                    os.replace(tmp, target)
+                except PermissionError:
+                    # Windows refuses to replace a file someone is reading; if that file
+                    # is this content (same name, same bytes), the write has already happened.
+                    if not target.exists():
+                        raise
+                    os.unlink(tmp)
+                    return
             except BaseException:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
@@ -110,18 +121,38 @@ class BlobStore:
             if _DIGEST.match(path.name):
                 yield path.name
 
-    def remove_unreferenced(self, referenced: Iterable[str]) -> list[str]:
-        """Delete blobs nothing refers to (left by a transaction that was refused)."""
+    def remove_unreferenced(
+        self, referenced: Iterable[str], *, older_than: timedelta = timedelta(hours=1)
+    ) -> list[str]:
+        """Delete blobs nothing refers to, left by a transaction that was refused or a crash.
+
+        Only blobs (and interrupted ``.incoming-*`` files) older than ``older_than`` go:
+        a younger blob may belong to a dossier whose transaction has not committed yet.
+        """
         keep = set(referenced)
-        removed = [d for d in self.digests() if d not in keep]
-        for digest in removed:
-            self._path(digest).unlink(missing_ok=True)
+        cutoff = time.time() - older_than.total_seconds()
+        removed = []
+        for digest in self.digests():
+            path = self._path(digest)
+            if digest not in keep and _modified(path) < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(digest)
+        for leftover in self.root.glob("??/??/.incoming-*") if self.root.exists() else ():
+            if _modified(leftover) < cutoff:
+                leftover.unlink(missing_ok=True)
         return removed
 
     def _path(self, digest: str) -> Path:
         if not _DIGEST.match(digest):
             raise ValueError(f"not a SHA-256 hex digest: {digest!r}")
         return self.root / digest[:2] / digest[2:4] / digest
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -113,15 +113,19 @@ def _document_row(document: Document, position: int, now: datetime) -> DocumentR
     )
 
 
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
+    """Applicant name (accents optional), dossier code, or the start of a procedure code."""
     if not search or not search.strip():
         return None
-    key = fold(search)
-    pattern = f"%{key.replace('%', '').replace('_', '')}%"
+    key, raw = _like_escaped(fold(search)), _like_escaped(search.strip())
     return or_(
-        ApplicantRow.name_search.like(pattern),
-        DossierRow.code.like(f"%{search.strip()}%"),
-        DossierRow.procedure_code.like(f"{search.strip()}%"),
+        ApplicantRow.name_search.like(f"%{key}%", escape="\\"),
+        DossierRow.code.like(f"%{raw}%", escape="\\"),
+        DossierRow.procedure_code.like(f"{raw}%", escape="\\"),
     )
 
 

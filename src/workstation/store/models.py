@@ -95,7 +95,7 @@ class DocumentRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
-    file_name: Mapped[str] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(PersonalText)  # names often carry personal data
     size_bytes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
 

@@ -6,6 +6,10 @@ are stored or neither is, so nothing is saved without being queued and nothing
 is queued that was not saved. The sender (the sync capability) reads pending
 entries in order and marks them sent; ``message_id`` is the idempotency key the
 central system deduplicates on, so a re-send after a crash takes effect once.
+
+The rule is enforced, not only documented: a flush that inserts a dossier whose
+id has not been passed to :func:`enqueue` in the same session is refused with
+:class:`ChangeNotQueued`.
 """
 
 from __future__ import annotations
@@ -16,14 +20,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from workstation.store.models import OutboxRow
+from workstation.store.models import DossierRow, OutboxRow
 from workstation.store.timestamps import from_stored, to_stored
 
 PENDING = "pending"
 SENT = "sent"
+
+MUST_BE_QUEUED = (DossierRow,)
+"""Rows whose insertion the central system must hear about."""
+
+_QUEUED = "workstation.outbox.queued_entities"
+
+
+class ChangeNotQueued(RuntimeError):
+    """A change that must reach the central system was saved without an outbox message.
+
+    A programming error, never the officer's: the capability forgot :func:`enqueue`.
+    """
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unqueued_changes(session: Session, _context: object, _instances: object) -> None:
+    queued = session.info.get(_QUEUED, set())
+    for row in session.new:
+        if isinstance(row, MUST_BE_QUEUED) and row.id not in queued:
+            raise ChangeNotQueued(
+                f"{type(row).__name__} {row.id} saved without an outbox message: "
+                "call workstation.store.outbox.enqueue() in the same transaction"
+            )
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,7 @@ def enqueue(session: Session, kind: str, entity_id: str, payload: dict[str, Any]
     ``kind`` names the change (``dossier.created``); ``payload`` must be JSON-serialisable.
     """
     message_id = str(uuid.uuid4())
+    session.info.setdefault(_QUEUED, set()).add(entity_id)
     session.add(
         OutboxRow(
             message_id=message_id,

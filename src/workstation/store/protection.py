@@ -6,12 +6,16 @@ Today the codec is :class:`PlainCodec` (no transformation); encryption at rest
 replaces it with a codec whose key comes from the OS keyring, and nothing else
 in the workstation has to change.
 
-``PersonalText`` is the SQLAlchemy column type for personal data: it encodes
-on the way in and decodes on the way out through the installed codec.
+``PersonalText`` is the SQLAlchemy column type for personal data: it seals on
+the way in and opens on the way out through the installed codec. A codec's
+output is bytes (ciphertext is not text), so a sealed value is stored as
+``sealed:<codec name>:<base64>``; a value without that prefix is plain text,
+which lets a store written before encryption was switched on still be read.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Protocol
 
 from sqlalchemy import Text
@@ -51,15 +55,27 @@ def install_codec(codec: Codec) -> None:
 
 
 def codec() -> Codec:
+    """The codec every stored byte passes through."""
     return _codec
 
 
+SEALED_PREFIX = "sealed:"
+
+
 def seal_text(text: str) -> str:
-    return _codec.seal(text.encode("utf-8")).decode("utf-8", "surrogateescape")
+    """``text`` as it is stored: unchanged with the plain codec, sealed and base64 otherwise."""
+    if isinstance(_codec, PlainCodec):
+        return text
+    sealed = base64.b64encode(_codec.seal(text.encode("utf-8"))).decode("ascii")
+    return f"{SEALED_PREFIX}{_codec.name}:{sealed}"
 
 
 def open_text(stored: str) -> str:
-    return _codec.open(stored.encode("utf-8", "surrogateescape")).decode("utf-8")
+    """The text behind a stored value written by :func:`seal_text`."""
+    if not stored.startswith(SEALED_PREFIX):
+        return stored
+    _, _, sealed = stored[len(SEALED_PREFIX) :].rpartition(":")
+    return _codec.open(base64.b64decode(sealed)).decode("utf-8")
 
 
 class PersonalText(TypeDecorator[str]):

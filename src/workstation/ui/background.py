@@ -108,7 +108,9 @@ class BackgroundTask(QObject):
 
     def _report(self, error: BaseException) -> None:
         if isinstance(error, WorkstationError):
-            log.warning("%s failed: [%s] %s", self.name, error.code, error.detail)
+            # The code only: the detail can carry a file name or other personal data
+            # (the error dialog's report still has it, for support).
+            log.warning("%s failed: [%s]", self.name, error.code)
         else:
             log.error("%s failed", self.name, exc_info=(type(error), error, error.__traceback__))
         if self._on_failure is not None:

@@ -3,8 +3,11 @@
 The dialog shows the message in the interface language (Vietnamese first) and,
 under "details", a report for technical support: the stable code, the English
 detail, the low-level cause, versions, time and, for unexpected errors, the
-traceback. Personal data is scrubbed from the report with
-:func:`workstation.logs.redact`. :func:`install_excepthook` sends any unhandled
+traceback. The report passes through :func:`workstation.logs.redact`, which
+masks citizen ID numbers (12 and 9 digits) and the values of PIN, password,
+secret and token assignments, and nothing else: names, addresses and file names
+in an error's detail or cause stay in the report as they are.
+:func:`install_excepthook` sends any unhandled
 exception raised in a slot to the same dialog and to the log.
 """
 
@@ -59,7 +62,11 @@ def user_message(exc: BaseException, language: str | None = None) -> str:
 
 
 def error_report(exc: BaseException, when: datetime | None = None) -> str:
-    """A plain-text report of ``exc`` for technical support, with personal data scrubbed."""
+    """A plain-text report of ``exc`` for technical support.
+
+    ID numbers, PINs, passwords, secrets and tokens are masked by
+    :func:`workstation.logs.redact`; no other personal data is removed.
+    """
     when = clock.local(when) if when else clock.now()
     ours = isinstance(exc, WorkstationError)
     detail = exc.detail if ours else f"{type(exc).__qualname__}: {exc}"

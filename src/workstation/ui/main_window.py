@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         """Open the settings dialog (non-blocking) and return it."""
-        dialog = SettingsDialog(self.services.settings, self.services.folders, self)
+        dialog = SettingsDialog(self.services.folders, self)
         dialog.settings_saved.connect(self._settings_saved)
         dialog.open()
         return dialog

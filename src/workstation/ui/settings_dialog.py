@@ -6,11 +6,19 @@ are ``settings.field.<name>`` and ``settings.doc.<name>`` in the catalogue
 (falling back to the English documentation of the field). The running window
 keeps the settings it started with: a change of language or store applies at
 the next start, and the dialog says so.
+
+The dialog edits the file's own values (``load_settings(folders, environ={})``),
+never the settings in effect: a field overridden for this run by an environment
+variable ``WORKSTATION_<NAME>`` is shown disabled with a note naming the
+variable, and saving keeps the file's value for it, so a variable set for one
+run is never written into ``settings.toml``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -28,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.config import Settings, field_docs, save_settings
+from workstation.config import ENV_PREFIX, Settings, field_docs, load_settings, save_settings
 from workstation.errors import ConfigError, WorkstationError
 from workstation.i18n import LANGUAGES, catalogue, current_language, tr
 from workstation.paths import Folders
@@ -40,6 +48,20 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FILE_FIELDS = {"database", "catalogue", "tesseract", "pkcs11_module"}
 FOLDER_FIELDS = {"blob_folder"}
 HIDDEN_FIELDS = {"version"}
+
+
+def overriding_variables(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Field name → the ``WORKSTATION_<NAME>`` variable that overrides it in ``environ``.
+
+    ``environ`` defaults to this process's environment.
+    """
+    environ = os.environ if environ is None else environ
+    variables = {name: ENV_PREFIX + name.upper() for name in field_docs()}
+    return {
+        name: variable
+        for name, variable in variables.items()
+        if name not in HIDDEN_FIELDS and variable in environ
+    }
 
 
 class PathEdit(QWidget):
@@ -76,28 +98,48 @@ class PathEdit(QWidget):
 
 
 class SettingsDialog(QDialog):
-    """Edits every setting; ``settings_saved(Settings)`` after a successful save."""
+    """Edits the settings file; ``settings_saved(Settings)`` after a successful save.
+
+    ``settings`` is the file's own settings (no environment override applied);
+    ``overridden`` maps each field overridden in this run to its variable.
+    """
 
     settings_saved = Signal(object)
 
-    def __init__(self, settings: Settings, folders: Folders, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        folders: Folders,
+        parent: QWidget | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.settings = settings
         self.folders = folders
         self.setWindowTitle(tr("settings.title"))
         self.editors: dict[str, QWidget] = {}
+        self.override_notes: dict[str, QLabel] = {}
+        self.overridden = overriding_variables(environ)
+        load_error: WorkstationError | None = None
+        try:
+            self.settings = load_settings(folders, environ={})
+        except WorkstationError as exc:
+            log.warning("settings file not loaded: [%s] %s", exc.code, exc.detail)
+            load_error = exc
+            self.settings = Settings()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for name, doc in field_docs().items():
             if name in HIDDEN_FIELDS:
                 continue
-            editor = self._editor(name, str(getattr(settings, name)))
+            editor = self._editor(name, str(getattr(self.settings, name)))
             editor.setToolTip(self._doc(name, doc))
             label = QLabel(tr(f"settings.field.{name}"))
             label.setToolTip(editor.toolTip())
-            form.addRow(label, editor)
             self.editors[name] = editor
+            if name in self.overridden:
+                form.addRow(label, self._overridden_row(name, editor))
+            else:
+                form.addRow(label, editor)
 
         note = QLabel(tr("settings.restart_note"))
         note.setWordWrap(True)
@@ -112,6 +154,11 @@ class SettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("common.cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        if load_error is not None:
+            # Saving now would replace a file this dialog could not read.
+            self._show_error(user_message(load_error))
+            self.save_button.setEnabled(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -119,6 +166,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
+
+    def _overridden_row(self, name: str, editor: QWidget) -> QWidget:
+        """``editor``, disabled, over a note naming the variable that overrides it."""
+        editor.setEnabled(False)
+        note = QLabel(tr("settings.env_override", variable=self.overridden[name]))
+        note.setWordWrap(True)
+        self.override_notes[name] = note
+        row = QWidget()
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(editor)
+        layout.addWidget(note)
+        return row
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(True)
 
     @staticmethod
     def _doc(name: str, english: str) -> str:
@@ -151,9 +216,14 @@ class SettingsDialog(QDialog):
         return self.editors[name]
 
     def edited_settings(self) -> Settings:
-        """The settings as edited; raises :class:`ConfigError` for an unusable value."""
+        """The file's settings as edited; raises :class:`ConfigError` for an unusable value.
+
+        A field overridden by an environment variable keeps the file's value.
+        """
         changes: dict[str, str] = {}
         for name, editor in self.editors.items():
+            if name in self.overridden:
+                continue
             if isinstance(editor, QComboBox):
                 changes[name] = str(editor.currentData())
             else:
@@ -168,18 +238,18 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         """Write the edited settings; on a bad value say why and keep the dialog open."""
+        if not self.save_button.isEnabled():
+            return  # the file could not be read: do not replace it
         try:
             edited = self.edited_settings()
             path = save_settings(edited, self.folders)
         except WorkstationError as exc:
             log.info("settings not saved: [%s] %s", exc.code, exc.detail)
-            self.error_label.setText(user_message(exc))
-            self.error_label.setVisible(True)
+            self._show_error(user_message(exc))
             return
         except OSError as exc:
             log.warning("settings not saved: %s", exc)
-            self.error_label.setText(tr("error.settings.unwritable", path=str(exc.filename)))
-            self.error_label.setVisible(True)
+            self._show_error(tr("error.settings.unwritable", path=str(exc.filename)))
             return
         log.info("settings saved to %s", path)
         self.settings = edited

@@ -1,35 +1,26 @@
-"""Alembic environment: runs migrations on the connection the store hands over."""
+"""Alembic environment: runs migrations on the connection the store hands over.
+
+The store (:meth:`workstation.store.database.Database.migrate`) always passes
+its own connection, inside the transaction the whole upgrade runs in.
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
 from workstation.store.models import Base
 
 config = context.config
-target_metadata = Base.metadata
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("migrations run through workstation.store.database.Database.migrate()")
 
-
-def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
-        return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as conn:
-        _run(conn)
-
-
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=True,  # SQLite alters tables by copying them
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-run_migrations_online()
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite alters tables by copying them
+    compare_type=True,
+    transactional_ddl=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -194,9 +194,8 @@ class DossierListModel(QAbstractTableModel):
             self._summaries.extend(page)
             self._cells.extend(_cells(s) for s in page)
             self.endInsertRows()
-        log.debug(
-            "dossier list: %d rows (+%d), search %r", len(self._summaries), len(page), self._search
-        )
+        # Counts only: the search text is often a citizen's name.
+        log.debug("dossier list: %d rows (+%d)", len(self._summaries), len(page))
         self.page_loaded.emit(len(page))
 
     def _page_failed(self, generation: int, exc: BaseException) -> None:

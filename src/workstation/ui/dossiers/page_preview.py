@@ -41,7 +41,7 @@ def render_page(data: bytes, media_type: str, number: int, name: str = "") -> QI
         )
     if image.isNull():
         raise BadInput(
-            f"page {number} of {name or media_type} cannot be shown",
+            f"page {number} of a {media_type} document cannot be shown",
             code="preview.unreadable",
             page=number,
             name=name,
