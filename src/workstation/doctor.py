@@ -275,6 +275,42 @@ def check_fonts(settings: Settings) -> Check:
     )
 
 
+# Libraries Qt's xcb platform loads on Linux, with the Debian package that ships each.
+QT_XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "EGL": "libegl1",
+    "fontconfig": "libfontconfig1",
+}
+
+
+def check_window_libraries(settings: Settings) -> Check:
+    if not sys.platform.startswith("linux"):
+        return Check("window libraries", Status.OK, "provided by the system", required=False)
+    import ctypes.util
+
+    missing = [
+        pkg for lib, pkg in QT_XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None
+    ]
+    if missing:
+        return Check(
+            "window libraries",
+            Status.MISSING,
+            "the window cannot open on X11 (Qt's xcb platform)",
+            _apt(*missing),
+            required=False,
+            facts={"missing": missing},
+        )
+    return Check(
+        "window libraries",
+        Status.OK,
+        "everything Qt's xcb platform needs is present",
+        required=False,
+    )
+
+
 def check_data_folder(settings: Settings, folders: Folders) -> Check:
     folder = settings.database_path(folders).parent
     fix = f"make {folder} writable, or set 'database' and 'blob_folder' to a writable place"
@@ -471,6 +507,7 @@ def run_checks(settings: Settings, folders: Folders) -> list[Check]:
         ("scanner (SANE)", lambda: check_sane(settings)),
         ("pkcs11 module", lambda: check_pkcs11(settings)),
         ("fonts", lambda: check_fonts(settings)),
+        ("window libraries", lambda: check_window_libraries(settings)),
         ("data folder", lambda: check_data_folder(settings, folders)),
         ("log folder", lambda: check_log_folder(settings, folders)),
         ("database", lambda: check_database(settings, folders)),

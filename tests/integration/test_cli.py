@@ -150,6 +150,7 @@ def test_doctor_reports_every_part_as_json(capsys) -> None:
         "fonts",
         "data folder",
         "log folder",
+        "window libraries",
         "database",
         "procedure catalogue",
         "central system",
