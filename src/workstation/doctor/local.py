@@ -1,0 +1,157 @@
+"""Checks of the workstation's own places: folders, store, catalogue, central system."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+
+from workstation.config import Settings
+from workstation.doctor.check import Check, Status
+from workstation.paths import Folders
+
+
+def check_data_folder(settings: Settings, folders: Folders) -> Check:
+    folder = settings.database_path(folders).parent
+    fix = f"make {folder} writable, or set 'database' and 'blob_folder' to a writable place"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        return Check("data folder", Status.FAILED, f"{folder} is not writable: {exc.strerror}", fix)
+    facts = {"path": str(folder), "free_bytes": free}
+    if free < 1 << 30:
+        return Check(
+            "data folder",
+            Status.WARNING,
+            f"{folder}: only {free // 2**20} MB free",
+            "free disk space",
+            facts=facts,
+        )
+    return Check("data folder", Status.OK, f"{folder} ({free // 2**30} GB free)", facts=facts)
+
+
+def check_database(settings: Settings, folders: Folders) -> Check:
+    from workstation.errors import StoreError
+    from workstation.store.database import Database
+
+    path = settings.database_path(folders)
+    if not path.exists():
+        return Check(
+            "database",
+            Status.OK,
+            f"{path} will be created at first start",
+            facts={"path": str(path)},
+        )
+    fixes = {
+        "store.too_new": "update the workstation to the version that wrote this store",
+        "store.corrupt": "restore the file from a backup, or move it aside to start afresh",
+    }
+    try:
+        database = Database(path)
+        try:
+            current, head = database.checked_revision(), database.head_revision()
+        finally:
+            database.close()
+    except StoreError as exc:
+        return Check(
+            "database",
+            Status.FAILED,
+            exc.detail,
+            fixes.get(exc.code, "check the disk and the file's permissions"),
+            facts={"path": str(path)},
+        )
+    facts = {"path": str(path), "revision": current, "latest": head}
+    if current != head:
+        return Check(
+            "database",
+            Status.OK,
+            f"{path} at revision {current}; upgrades to {head} at next start",
+            facts=facts,
+        )
+    return Check("database", Status.OK, f"{path} at revision {current} (latest)", facts=facts)
+
+
+def check_log_folder(settings: Settings, folders: Folders) -> Check:
+    fix = f"make {folders.logs} writable (or set WORKSTATION_HOME to a writable folder)"
+    try:
+        folders.logs.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folders.logs, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check(
+            "log folder",
+            Status.FAILED,
+            f"{folders.logs} is not writable: {exc.strerror}",
+            fix,
+            required=False,
+        )
+    return Check(
+        "log folder",
+        Status.OK,
+        str(folders.logs),
+        required=False,
+        facts={"path": str(folders.logs)},
+    )
+
+
+def check_catalogue(settings: Settings) -> Check:
+    from workstation.domain.catalogue import load_catalogue
+    from workstation.errors import WorkstationError
+
+    path = settings.catalogue_path()
+    try:
+        catalogue = load_catalogue(path)
+    except WorkstationError as exc:
+        return Check(
+            "procedure catalogue",
+            Status.FAILED,
+            exc.detail,
+            "fix the file or set 'catalogue' to a valid one",
+        )
+    in_force = len(catalogue.in_force())
+    return Check(
+        "procedure catalogue",
+        Status.OK,
+        f"{in_force} procedure(s) in force today, from {path}",
+        facts={"path": str(path), "in_force": in_force},
+    )
+
+
+def check_central(settings: Settings) -> Check:
+    fix = "set 'central_url' to the address of the province's central system"
+    if not settings.central_url:
+        return Check(
+            "central system",
+            Status.MISSING,
+            "not configured; work stays queued locally",
+            fix,
+            required=False,
+        )
+    import httpx
+
+    try:
+        response = httpx.get(settings.central_url, timeout=5.0, follow_redirects=True)
+    except httpx.HTTPError as exc:
+        return Check(
+            "central system",
+            Status.FAILED,
+            f"{settings.central_url} unreachable: {exc.__class__.__name__}",
+            "check the network and the address; work stays queued locally",
+            required=False,
+        )
+    if response.status_code >= 500:
+        return Check(
+            "central system",
+            Status.FAILED,
+            f"{settings.central_url} answered {response.status_code}",
+            "the central system is failing; work stays queued locally",
+            required=False,
+        )
+    return Check(
+        "central system",
+        Status.OK,
+        f"{settings.central_url} answered {response.status_code}",
+        required=False,
+    )
