@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-# Qt tests run offscreen; set before any Qt import, here rather than in CI scripts.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt tests run offscreen, whatever the developer's shell says; set before any Qt
+# import. The Xvfb test starts its own process on the xcb platform.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 from workstation import i18n

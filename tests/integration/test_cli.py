@@ -280,3 +280,14 @@ def test_broken_settings_file_is_one_line_and_exit_3(tmp_path) -> None:
     )
     assert result.returncode == 3
     assert result.stderr.count("\n") == 1 and "log_level" in result.stderr
+
+
+def test_dossier_is_found_by_the_short_number_shown_before_a_code_is_issued(
+    capsys, add_by_command
+) -> None:
+    assert add_by_command("Vũ Thị Thu") == 0
+    capsys.readouterr()
+    _, out, _ = run(capsys, "dossier", "list", "--json")
+    short = json.loads(out)["dossiers"][0]["id"][:8]
+    _, out, _ = run(capsys, "dossier", "list", "--search", short.upper(), "--json")
+    assert json.loads(out)["total"] == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -53,7 +53,6 @@ class NewDossier:
     channel: Channel = Channel.COUNTER
     received_at: datetime | None = None
     officer_id: int | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def receive_dossier(
@@ -63,7 +62,25 @@ def receive_dossier(
     request: NewDossier,
     progress: Progress | None = None,
 ) -> Dossier:
-    """Save a new dossier with one component holding ``request.files``; queue it for sync."""
+    """Save a new dossier with one component holding ``request.files``; queue it for sync.
+
+    The two steps, :func:`prepare_dossier` (files) and :func:`save_dossier`
+    (database), can also run apart, e.g. on the window's file and database threads.
+    """
+    return save_dossier(database, prepare_dossier(blobs, catalogue, request, progress))
+
+
+def prepare_dossier(
+    blobs: BlobStore,
+    catalogue: Catalogue,
+    request: NewDossier,
+    progress: Progress | None = None,
+) -> Dossier:
+    """Check the request and its files, store the files; return the dossier, not yet saved.
+
+    Touches no database. Files stored here and never saved are unreferenced
+    blobs, which :meth:`BlobStore.remove_unreferenced` clears later.
+    """
     progress = progress or (lambda *_: None)
     received_at = request.received_at or clock.now()
     procedure = catalogue.get(request.procedure_code, clock.local(received_at).date())
@@ -112,14 +129,18 @@ def receive_dossier(
         ),
     )
     progress("progress.saving_dossier", total, total)
+    return dossier
+
+
+def save_dossier(database: Database, dossier: Dossier) -> Dossier:
+    """Save ``dossier`` and queue its ``dossier.created`` message, in one transaction."""
     with database.transaction() as session:
         add_dossier(session, dossier)
         enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
     log.info(
-        "received dossier %s for procedure %s: %d file(s), %d page(s)",
+        "received dossier %s for procedure %s: %d page(s)",
         dossier.id,
-        procedure.code,
-        len(documents),
+        dossier.procedure_code,
         dossier.page_count,
     )
     return dossier

@@ -118,7 +118,8 @@ def _like_escaped(text: str) -> str:
 
 
 def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
-    """Applicant name (accents optional), dossier code, or the start of a procedure code."""
+    """Applicant name (accents optional), dossier code, or the start of a procedure code
+    or of the dossier's local id (the short number shown before a code is issued)."""
     if not search or not search.strip():
         return None
     key, raw = _like_escaped(fold(search)), _like_escaped(search.strip())
@@ -126,6 +127,7 @@ def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
         ApplicantRow.name_search.like(f"%{key}%", escape="\\"),
         DossierRow.code.like(f"%{raw}%", escape="\\"),
         DossierRow.procedure_code.like(f"{raw}%", escape="\\"),
+        DossierRow.id.like(f"{raw.lower()}%", escape="\\"),
     )
 
 
