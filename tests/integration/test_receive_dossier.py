@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.fakes.codec import ScramblingCodec
+from tests.integration.consistency import assert_store_consistent
 from workstation.domain import Applicant, ApplicantType, DigitisationStatus
 from workstation.errors import BadInput, StoreError
 from workstation.intake.receive import DOSSIER_CREATED, NewDossier, receive_dossier
@@ -31,27 +32,6 @@ def receive(services, *args, **kwargs):
     return receive_dossier(
         services.database, services.blobs, services.catalogue, request(*args, **kwargs)
     )
-
-
-def assert_store_consistent(services) -> None:
-    """Every dossier has its files; every outbox entry has its dossier."""
-    with services.database.transaction() as session:
-        for digest in referenced_blobs(session):
-            assert services.blobs.exists(digest), f"dossier refers to missing blob {digest}"
-        orphans = session.execute(
-            text(
-                "SELECT count(*) FROM outbox WHERE kind = 'dossier.created' "
-                "AND entity_id NOT IN (SELECT id FROM dossiers)"
-            )
-        ).scalar()
-        assert orphans == 0, "outbox entry without its dossier"
-        bare = session.execute(
-            text(
-                "SELECT count(*) FROM dossiers WHERE id NOT IN ("
-                "SELECT c.dossier_id FROM components c JOIN documents d ON d.component_id = c.id)"
-            )
-        ).scalar()
-        assert bare == 0, "dossier without its file"
 
 
 def test_dossier_is_saved_with_its_page_and_queued_for_the_central_system(
