@@ -1,20 +1,25 @@
 """Fixtures for the GUI tests: real widgets over a real store, and leak checks.
 
 Every GUI test fails if, once its widgets are closed, background work is still
-in flight, an executor thread is still alive, or a ``QTimer`` under a window
-is still running (as napari's fixtures do). Vietnamese is typed one
-``QKeyEvent`` per character: ``qtbot.keyClicks`` aborts on non-Latin-1 text.
+in flight, an executor thread is still alive, or a ``QTimer`` it started is
+still running, whatever object the timer belongs to (as napari's fixtures do:
+``QTimer.start`` is wrapped to remember every timer started). Windows the test
+left behind are then deleted, so a leak is blamed on the test that made it,
+not on the next one. Vietnamese is typed one ``QKeyEvent`` per character:
+``qtbot.keyClicks`` aborts on non-Latin-1 text.
 """
 
 from __future__ import annotations
 
 import io
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PIL import Image, ImageDraw
 from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -29,23 +34,45 @@ from workstation.ui.dossiers.section import DossiersSection
 SAMPLE_PROCEDURE = "1.001193"
 
 
+def _describe(timer: QTimer) -> str:
+    parent = timer.parent()
+    owner = type(parent).__name__ if parent is not None else "no parent"
+    return f"{timer.objectName() or 'QTimer'} under {owner}, {timer.interval()} ms"
+
+
 @pytest.fixture(autouse=True)
-def no_leftover_threads_or_timers(qapp: QApplication) -> Iterator[None]:
+def no_leftover_threads_or_timers(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Fail a test that leaves background work, a worker thread or a running QTimer behind."""
     threads_before = set(threading.enumerate())
+    started: weakref.WeakSet[QTimer] = weakref.WeakSet()
+    start = QTimer.start
+
+    def recording_start(timer: QTimer, *args: object) -> None:
+        started.add(timer)
+        start(timer, *args)
+
+    monkeypatch.setattr(QTimer, "start", recording_start)
     yield
     # pytest-qt has closed the widgets registered with qtbot by now.
     idle = background.wait_for_idle(10_000)
     background.shutdown()
-    timers = [
-        f"{type(w).__name__}/{t.objectName() or type(t.parent()).__name__}"
-        for w in QApplication.topLevelWidgets()
-        for t in w.findChildren(QTimer)
-        if t.isActive()
-    ]
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():  # not registered with qtbot: keep it from the next test's screen
             widget.close()
+    timers = [_describe(t) for t in list(started) if shiboken6.isValid(t) and t.isActive()]
+    for timer in list(started):
+        if shiboken6.isValid(timer):
+            timer.stop()  # do not let it fire into the next test
+    # Delete the windows the test made (popups and tooltips belong to Qt's own objects).
+    for widget in QApplication.topLevelWidgets():
+        if widget.parent() is None and widget.windowType() in (
+            Qt.WindowType.Window,
+            Qt.WindowType.Dialog,
+        ):
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     new_threads = [t.name for t in set(threading.enumerate()) - threads_before if t.is_alive()]
     assert idle, "background work was still running at the end of the test"
     assert not background.worker_threads(), "an executor thread outlived the test"

@@ -84,28 +84,20 @@ def test_cancelled_is_silent(qtbot):
     assert failures == []
 
 
-def test_db_executor_runs_one_operation_at_a_time_in_order(qtbot):
-    order: list[int] = []
-    running = 0
-    overlap = False
-    lock = threading.Lock()
+def test_db_executor_runs_every_operation_on_one_thread_in_order(qtbot):
+    ran: list[tuple[int, str]] = []
 
     def op(n: int) -> int:
-        nonlocal running, overlap
-        with lock:
-            running += 1
-            overlap = overlap or running > 1
-        order.append(n)
-        threading.Event().wait(0.005)  # give a second thread, if any, the chance to overlap
-        with lock:
-            running -= 1
+        ran.append((n, threading.current_thread().name))
         return n
 
     for n in range(6):
         run_in_background(None, lambda n=n: op(n), lambda _: None)
     assert background.wait_for_idle(5_000)
-    assert order == list(range(6))
-    assert not overlap
+    assert [n for n, _ in ran] == list(range(6))
+    threads = {name for _, name in ran}
+    assert len(threads) == 1  # one thread: SQLite never sees two writers from this process
+    assert threads.pop().startswith(background.THREAD_PREFIX + "db")
 
 
 def test_outcome_is_dropped_when_the_asking_widget_is_gone(qtbot):
@@ -118,6 +110,20 @@ def test_outcome_is_dropped_when_the_asking_widget_is_gone(qtbot):
     with qtbot.waitSignal(task.finished):
         pass
     assert delivered == []
+
+
+def test_runner_says_when_it_became_idle(qtbot):
+    runner = background.runner()
+    task = run_in_background(None, lambda: None, lambda _: None)
+    with qtbot.waitSignals([task.finished, runner.became_idle]):
+        pass
+    assert runner.pending == 0
+
+
+def test_a_progress_call_after_the_relay_is_deleted_is_dropped(qtbot):
+    relay = ProgressRelay()
+    shiboken6.delete(relay)
+    relay("progress.storing_file", 1, 2)  # from a worker that outlived its window: no error
 
 
 def test_progress_relay_reports_on_the_ui_thread(qtbot):
@@ -165,10 +171,25 @@ def test_unknown_executor_is_refused(qtbot):
         run_in_background(None, lambda: None, lambda _: None, executor="gpu")
 
 
+def test_shutdown_does_not_wait_forever_for_stuck_work(qtbot, caplog):
+    release = threading.Event()
+    task = run_in_background(None, lambda: release.wait(30), lambda _: None, executor="io")
+    stuck = background.worker_threads()
+    try:
+        with caplog.at_level("WARNING", logger="workstation.ui.background"):
+            assert background.shutdown(timeout_s=0.2) is False
+        assert "still running" in caplog.text and task.name in caplog.text
+    finally:
+        release.set()
+        for thread in stuck:
+            thread.join(10)
+    assert background.worker_threads() == []
+
+
 def test_shutdown_ends_every_worker_thread(qtbot):
     run_in_background(None, lambda: None, lambda _: None)
     run_in_background(None, lambda: None, lambda _: None, executor="io")
     assert background.wait_for_idle(5_000)
     assert background.worker_threads()
-    background.shutdown()
+    assert background.shutdown() is True
     assert background.worker_threads() == []

@@ -7,7 +7,7 @@ import pytest
 from workstation.errors import BadInput
 from workstation.i18n import tr
 from workstation.ui.dossiers.dossier_detail import DossierDetail
-from workstation.ui.dossiers.page_preview import render_page
+from workstation.ui.dossiers.render import render_page
 
 pytestmark = pytest.mark.gui
 
@@ -82,3 +82,19 @@ def test_render_page_refuses_bytes_that_are_no_image(qtbot):
     with pytest.raises(BadInput) as caught:
         render_page(b"%PDF-1.4 broken", "application/pdf", 1, "x.pdf")
     assert caught.value.code == "preview.unreadable"
+
+
+def test_page_count_reads_as_english_in_english(qtbot, services, receive, pdf_file):
+    from workstation import i18n
+
+    i18n.set_language("en")
+    dossier = receive("Trần Minh Đức", files=[pdf_file])
+    single = receive("Lê Thị Hoa")
+    detail = DossierDetail(services)
+    qtbot.addWidget(detail)
+    with qtbot.waitSignal(detail.dossier_shown):
+        detail.show_dossier(dossier.id)
+    assert detail.components.topLevelItem(0).child(0).text(1) == "2 pages"
+    with qtbot.waitSignal(detail.dossier_shown):
+        detail.show_dossier(single.id)
+    assert detail.components.topLevelItem(0).child(0).text(1) == "1 page"

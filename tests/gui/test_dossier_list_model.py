@@ -9,9 +9,13 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from workstation.domain import Applicant, Dossier, clock
+from workstation.errors import StoreError
+from workstation.i18n import tr
 from workstation.intake.receive import DOSSIER_CREATED, dossier_message
 from workstation.store.dossiers import add_dossier
 from workstation.store.outbox import enqueue
+from workstation.ui import background
+from workstation.ui.dossiers import dossier_list_model
 from workstation.ui.dossiers.dossier_list_model import (
     DOSSIER_ID_ROLE,
     PAGE_SIZE,
@@ -19,6 +23,7 @@ from workstation.ui.dossiers.dossier_list_model import (
     DossierListModel,
     short_id,
 )
+from workstation.ui.errors import reporter
 
 pytestmark = pytest.mark.gui
 
@@ -119,10 +124,13 @@ def test_page_of_an_abandoned_search_is_dropped(qtbot, services, receive):
     receive("Nguyễn Văn An", minutes_ago=1)
     receive("Trần Minh Đức")
     model = loaded_model(qtbot, services)
+    pages: list[int] = []
+    model.page_loaded.connect(pages.append)
     model.set_search("nguyen")
-    with qtbot.waitSignal(model.page_loaded):
-        model.set_search("duc")  # the officer typed on before the first search came back
-    assert qtbot.waitUntil(lambda: not model.loading) is None
+    model.set_search("duc")  # the officer typed on before the first search came back
+    assert background.wait_for_idle(5_000)  # both pages have arrived
+    assert pages == [1]  # only the page of the search still asked for was taken
+    assert not model.loading
     assert [cell(model, r, Column.APPLICANT) for r in range(model.rowCount())] == ["Trần Minh Đức"]
 
 
@@ -133,3 +141,86 @@ def test_reload_shows_a_dossier_added_since(qtbot, services, receive):
     with qtbot.waitSignal(model.page_loaded):
         model.reload()
     assert model.rowCount() == 1
+
+
+def add_with_code(services, name: str, code: str | None) -> Dossier:
+    dossier = Dossier(
+        procedure_code="1.001193",
+        applicant=Applicant(name=name),
+        received_at=clock.now(),
+        code=code,
+    )
+    with services.database.transaction() as session:
+        add_dossier(session, dossier)
+        enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
+    return dossier
+
+
+def test_code_column_shows_the_official_code_plainly(qtbot, services):
+    add_with_code(services, "Lê Thị Hoa", "000.00.31.H42-241120-0001")
+    model = loaded_model(qtbot, services)
+    index = model.index(0, Column.CODE)
+    assert model.data(index) == "000.00.31.H42-241120-0001"
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is None
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "000.00.31.H42-241120-0001"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_local_number_is_muted_and_explained_until_a_code_is_issued(qtbot, services, language):
+    from workstation import i18n
+
+    i18n.set_language(language)
+    dossier = add_with_code(services, "Lê Thị Hoa", None)
+    model = loaded_model(qtbot, services)
+    index = model.index(0, Column.CODE)
+    assert model.data(index) == short_id(dossier.id)
+    brush = model.data(index, Qt.ItemDataRole.ForegroundRole)
+    assert brush is not None
+    assert brush.color().saturation() == 0 and 80 <= brush.color().value() <= 160  # a grey
+    tooltip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == tr("dossiers.local_number_tooltip", id=short_id(dossier.id))
+    assert short_id(dossier.id) in tooltip
+    assert ("chưa được cấp mã" if language == "vi" else "no dossier code yet") in tooltip
+    assert model.data(model.index(0, Column.APPLICANT), Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_procedure_tooltip_is_its_name_looked_up_once(qtbot, services, receive, monkeypatch):
+    receive("Nguyễn Văn An")
+    receive("Trần Minh Đức")
+    lookups: list[str] = []
+    get = services.catalogue.get
+
+    def counting_get(code, on=None):
+        lookups.append(code)
+        return get(code, on)
+
+    monkeypatch.setattr(services.catalogue, "get", counting_get)
+    model = loaded_model(qtbot, services)
+    for _ in range(3):
+        for row in range(2):
+            index = model.index(row, Column.PROCEDURE)
+            assert model.data(index) == "1.001193"
+            assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "Đăng ký khai sinh"
+    assert lookups == ["1.001193"]  # both received today: one lookup serves every hover
+
+
+def test_a_failed_page_is_reported_and_reload_tries_again(qtbot, services, receive, monkeypatch):
+    receive("Võ Thị Sáu")
+    list_dossiers = dossier_list_model.list_dossiers
+
+    def refuse(*args, **kwargs):
+        raise StoreError("database is locked", code="store.failed")
+
+    monkeypatch.setattr(dossier_list_model, "list_dossiers", refuse)
+    model = DossierListModel(services)
+    with (
+        qtbot.assertNotEmitted(reporter().error_shown),
+        qtbot.waitSignal(model.page_failed) as blocker,
+    ):
+        pass
+    assert blocker.args == [tr("error.store.failed")]
+    assert not model.loading and not model.canFetchMore(QModelIndex())
+    monkeypatch.setattr(dossier_list_model, "list_dossiers", list_dossiers)
+    with qtbot.waitSignal(model.page_loaded):
+        model.reload()
+    assert model.rowCount() == 1 and model.failure is None

@@ -92,6 +92,19 @@ def test_message_follows_the_interface_language(qtbot):
     assert dialog.windowTitle() == "Error"
 
 
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Escape])
+def test_enter_or_escape_closes_the_dialog(qtbot, key):
+    dialog = show_error(None, damaged_pdf_error())  # deletes itself on close
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.close_button
+    # Even with the officer's focus on "details", Enter closes rather than toggles.
+    dialog.details_button.setFocus()
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.keyClick(dialog.details_button, key)
+    assert not dialog.details_button.isChecked()
+
+
 def test_show_error_ignores_cancelled(qtbot):
     with qtbot.assertNotEmitted(reporter().error_shown):
         assert show_error(None, Cancelled()) is None

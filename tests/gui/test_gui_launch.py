@@ -13,8 +13,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from workstation.errors import ExitCode
+from workstation.i18n import tr
 from workstation.ui.background import run_in_background
-from workstation.ui.errors import reporter
+from workstation.ui.errors import error_code, reporter
 from workstation.ui.launch import run_gui
 
 pytestmark = pytest.mark.gui
@@ -26,7 +27,10 @@ def test_run_gui_shows_the_window_saves_a_screenshot_and_quits(qtbot, settings, 
     assert run_gui(settings, ["--screenshot", str(shot), "--quit-after", "0"]) == 0
     image = QImage(str(shot))
     assert not image.isNull()
-    assert image.width() >= 800 and image.height() >= 500
+    # The window fits the screen (offscreen: 800×800), as large as it may be.
+    available = QApplication.primaryScreen().availableGeometry()
+    assert image.width() == min(1280, int(available.width() * 0.9))
+    assert image.height() == min(800, int(available.height() * 0.9))
 
 
 def test_event_loops_still_run_after_the_window_quit(qtbot, settings, tmp_path):
@@ -44,12 +48,20 @@ def test_run_gui_shows_the_error_when_the_store_cannot_open(qtbot, settings, tmp
     blocker_file = tmp_path / "not-a-folder"
     blocker_file.write_text("x")
     broken = settings.replace(database=str(blocker_file / "store.sqlite3"))
-    shown = []
-    reporter().error_shown.connect(shown.append)
-    code = run_gui(broken, ["--quit-after", "0"])
-    reporter().error_shown.disconnect(shown.append)
+    shown: list[tuple[str, str]] = []
+
+    def record(dialog) -> None:  # the dialog deletes itself on close: keep what it said
+        shown.append((error_code(dialog.error), dialog.message_label.text()))
+
+    reporter().error_shown.connect(record)
+    try:
+        code = run_gui(broken, ["--quit-after", "0"])
+    finally:
+        reporter().error_shown.disconnect(record)
     assert code == ExitCode.EXTERNAL  # a StoreError: the disk is outside the program
-    assert shown == []  # the dialog was opened directly and closed by --quit-after
+    [(shown_code, message)] = shown  # one dialog, closed by --quit-after
+    assert shown_code.startswith("store.")
+    assert message == tr(f"error.{shown_code}", path=str(blocker_file))
 
 
 def test_run_gui_refuses_unknown_options(qtbot, settings, capsys):

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from workstation import __version__, i18n
+from workstation.errors import StoreError
+from workstation.i18n import tr
+from workstation.ui import background, main_window
 from workstation.ui.dossiers.section import DossiersSection
+from workstation.ui.errors import reporter
 from workstation.ui.main_window import MainWindow
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
@@ -97,6 +103,20 @@ def test_settings_menu_opens_the_settings_dialog(qtbot, window):
     dialogs[0].reject()
 
 
+def test_closed_settings_dialogs_do_not_pile_up(qtbot, window):
+    for _ in range(2):
+        dialog = window.open_settings()
+        with qtbot.waitSignal(dialog.rejected):
+            dialog.reject()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.findChildren(SettingsDialog) == []
+
+
+def test_settings_has_a_shortcut_on_every_platform(window):
+    assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
+    assert window.settings_action.toolTip().endswith("(Ctrl+,)")
+
+
 def test_about_shows_the_version(qtbot, window):
     box = window.show_about()
     assert __version__ in box.text()
@@ -105,5 +125,98 @@ def test_about_shows_the_version(qtbot, window):
     box.close()
 
 
-def test_status_bar_label_is_permanent(window):
-    assert window.outbox_label in window.statusBar().findChildren(QLabel)
+def test_status_bar_count_stays_in_sight_while_a_message_is_shown(window):
+    # A temporary message hides the status bar's ordinary widgets, not its permanent ones.
+    window.statusBar().showMessage(tr("status.settings_saved"))
+    assert window.outbox_label.isVisible()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_outbox_count_says_sending_is_not_available_yet(qtbot, services, language):
+    i18n.set_language(language)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.outbox_counted):
+        window.show()
+    tooltip = window.outbox_label.toolTip()
+    assert tooltip == tr("status.outbox_tooltip")
+    assert ("chưa gửi được" if language == "vi" else "cannot send") in tooltip
+
+
+def test_an_expected_outbox_failure_is_said_in_the_tooltip(qtbot, window, monkeypatch):
+    def refuse(session):
+        raise StoreError("database is locked", code="store.failed")
+
+    monkeypatch.setattr(main_window, "count_pending", refuse)
+    with qtbot.assertNotEmitted(reporter().error_shown):
+        window.refresh_outbox()
+        qtbot.waitUntil(lambda: window.outbox_label.text() == tr("status.outbox_unknown"))
+    assert tr("error.store.failed") in window.outbox_label.toolTip()
+    assert tr("status.outbox_tooltip") in window.outbox_label.toolTip()
+
+
+def test_an_unexpected_outbox_failure_opens_the_error_dialog_once(qtbot, window, monkeypatch):
+    def broken(session):
+        raise KeyError("outbox")
+
+    monkeypatch.setattr(main_window, "count_pending", broken)
+    shown = []
+    reporter().error_shown.connect(shown.append)
+    try:
+        for _ in range(3):  # the timer retries every 30 seconds
+            window.refresh_outbox()
+        assert background.wait_for_idle(5_000)
+    finally:
+        reporter().error_shown.disconnect(shown.append)
+    assert window.outbox_label.text() == tr("status.outbox_unknown")
+    assert len(shown) == 1
+    assert shown[0].message_label.text() == tr("error.internal.unexpected")
+    shown[0].close()
+
+
+def test_window_fits_the_screen(window):
+    available = window.screen().availableGeometry()
+    assert window.width() <= available.width() and window.height() <= available.height()
+    assert window.width() <= 1280 and window.height() <= 800
+
+
+def test_window_fits_a_small_counter_screen(qtbot, services, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    class CounterScreen:  # 1366×768 with a 40-pixel task bar
+        def availableGeometry(self) -> QRect:
+            return QRect(0, 0, 1366, 728)
+
+    monkeypatch.setattr(MainWindow, "screen", lambda self: CounterScreen())
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    assert (window.width(), window.height()) == (1229, 655)
+    with qtbot.waitSignal(window.outbox_counted):
+        pass
+
+
+def test_search_box_has_the_cursor_when_the_dossiers_are_shown(qtbot, window):
+    search_box = window.section(DossiersSection).list_view.search_box
+    assert window.focusWidget() is search_box
+
+
+def test_ctrl_f_puts_the_cursor_in_the_search_box_with_its_text_selected(qtbot, window):
+    section = window.section(DossiersSection)
+    search_box = section.list_view.search_box
+    search_box.blockSignals(True)  # text left from an earlier search
+    search_box.setText("nguyen")
+    search_box.blockSignals(False)
+    section.list_view.table.setFocus()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    assert section.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    qtbot.keyClick(section.list_view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is search_box
+    assert search_box.selectedText() == "nguyen"
+
+
+def test_toolbar_tooltips_name_their_shortcuts(window):
+    section = window.section(DossiersSection)
+    assert section.new_dossier_action.toolTip() == "Tiếp nhận hồ sơ mới (Ctrl+N)"
+    assert section.reload_action.toolTip() == "Tải lại (F5)"
+    assert section.reload_action.shortcut() == QKeySequence("F5")

@@ -1,22 +1,29 @@
-"""Receiving a dossier from the dialog: typed in Vietnamese, saved in the background."""
+"""Receiving a dossier from the dialog: typed in Vietnamese, stored in two background steps."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from workstation.domain import ApplicantType
+from workstation.errors import StoreError
 from workstation.i18n import tr
+from workstation.intake import receive as intake
 from workstation.store.dossiers import count_dossiers, get_dossier
 from workstation.store.outbox import count_pending
+from workstation.ui import background
 from workstation.ui.background import run_in_background
+from workstation.ui.dossiers import new_dossier_dialog
 from workstation.ui.dossiers.new_dossier_dialog import NewDossierDialog
 
 pytestmark = pytest.mark.gui
 
 NAME = "Nguyễn Thị Hồng Nhung"
+BIRTH = "1.001193"
 
 
 def stored(services) -> tuple[int, int]:
@@ -24,12 +31,28 @@ def stored(services) -> tuple[int, int]:
         return count_dossiers(session), count_pending(session)
 
 
+@pytest.fixture
+def dialog(qtbot, services) -> NewDossierDialog:
+    """The dialog, shown, with nothing filled in."""
+    dialog = NewDossierDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def filled(dialog: NewDossierDialog, type_text, name: str, files) -> NewDossierDialog:
+    assert dialog.procedure_box.choose(BIRTH)
+    type_text(dialog.applicant_name_edit, name)
+    dialog.set_files(files)
+    return dialog
+
+
 def test_typed_vietnamese_name_creates_the_dossier_and_selects_it(
     qtbot, services, section, type_text, sample_page
 ):
     dialog = section.open_new_dossier()
     assert dialog.windowTitle() == "Tiếp nhận hồ sơ mới"
-    dialog.procedure_box.setCurrentIndex(dialog.procedure_box.findData("1.001193"))
+    dialog.procedure_box.setCurrentIndex(dialog.procedure_box.findData(BIRTH))
     dialog.applicant_type_box.setCurrentIndex(
         dialog.applicant_type_box.findText(tr(ApplicantType.CITIZEN.message_key))
     )
@@ -51,17 +74,127 @@ def test_typed_vietnamese_name_creates_the_dossier_and_selects_it(
         dossier = get_dossier(session, dossier_id)
     assert dossier.applicant.name == NAME
     assert dossier.applicant.id_number == "001203004567"
-    assert dossier.procedure_code == "1.001193"
+    assert dossier.procedure_code == BIRTH
     assert section.list_view.selected_id() == dossier_id
     assert section.detail.fields["applicant"].text() == f"{NAME} (Công dân)"
+
+
+def test_files_are_stored_on_the_io_thread_and_the_dossier_saved_on_the_db_thread(
+    qtbot, dialog, services, type_text, sample_page, monkeypatch
+):
+    threads: dict[str, str] = {}
+    files_stored = threading.Event()
+
+    def prepare(*args, **kwargs):
+        threads["prepare"] = threading.current_thread().name
+        try:
+            return intake.prepare_dossier(*args, **kwargs)
+        finally:
+            files_stored.set()
+
+    def save(*args, **kwargs):
+        threads["save"] = threading.current_thread().name
+        return intake.save_dossier(*args, **kwargs)
+
+    monkeypatch.setattr(new_dossier_dialog, "prepare_dossier", prepare)
+    monkeypatch.setattr(new_dossier_dialog, "save_dossier", save)
+    filled(dialog, type_text, "Võ Thị Sáu", [sample_page])
+    release = threading.Event()
+    run_in_background(None, lambda: release.wait(10), lambda _: None)  # the db thread is busy
+    dialog.receive()
+    # The files are checked and stored although the database thread is held.
+    qtbot.waitUntil(files_stored.is_set)
+    assert "save" not in threads
+    with qtbot.waitSignal(dialog.dossier_received):
+        release.set()
+    assert threads["prepare"].startswith(background.THREAD_PREFIX + "io")
+    assert threads["save"].startswith(background.THREAD_PREFIX + "db")
+    assert stored(services) == (1, 1)
+
+
+def test_a_progress_report_after_the_dialog_is_gone_does_not_fail_the_work(
+    qtbot, services, type_text, sample_page, monkeypatch
+):
+    go = threading.Event()
+    raised: list[BaseException] = []
+
+    def prepare(blobs, catalogue, request, progress):
+        go.wait(10)
+        try:
+            progress("progress.storing_file", 1, 1)
+        except BaseException as exc:  # what the relay must never do to the worker
+            raised.append(exc)
+        return intake.prepare_dossier(blobs, catalogue, request)
+
+    monkeypatch.setattr(new_dossier_dialog, "prepare_dossier", prepare)
+    window = QWidget()
+    dialog = filled(NewDossierDialog(services, window), type_text, "Lê Văn Tám", [sample_page])
+    dialog.receive()
+    shiboken6.delete(window)  # the window and its dialog go while the files are stored
+    go.set()
+    assert background.wait_for_idle(10_000)
+    assert raised == []
+
+
+def test_no_procedure_is_chosen_at_first_and_one_is_required(
+    qtbot, dialog, services, type_text, sample_page
+):
+    assert dialog.procedure_box.currentIndex() == -1
+    assert dialog.procedure_box.procedure() is None
+    assert dialog.procedure_box.currentText() == ""
+    type_text(dialog.applicant_name_edit, "Lê Thị Hoa")
+    dialog.set_files([sample_page])
+    with qtbot.waitSignal(dialog.receiving_failed) as blocker:
+        dialog.receive()
+    assert blocker.args == [tr("error.dossier.procedure_missing")]
+    assert dialog.error_label.isVisible()
+    assert dialog.focusWidget() is dialog.procedure_box
+    assert stored(services) == (0, 0)
+
+
+@pytest.mark.parametrize("typed", ["khai sinh", "KHAI SINH", "đăng ký khai", "dang ky khai"])
+def test_procedure_is_found_by_any_part_of_its_name_with_or_without_accents(
+    qtbot, dialog, type_text, typed
+):
+    box = dialog.procedure_box
+    box.setFocus()
+    type_text(box, typed)
+    completer = box.completer()
+    offered = [
+        completer.completionModel().index(row, 0).data()
+        for row in range(completer.completionCount())
+    ]
+    assert offered == ["1.001193 — Đăng ký khai sinh"]
+    with qtbot.waitSignal(box.procedure_changed) as blocker:
+        qtbot.keyClick(completer.popup(), Qt.Key.Key_Down)
+        qtbot.keyClick(completer.popup(), Qt.Key.Key_Return)
+    assert blocker.args[0].code == BIRTH
+    assert box.currentText() == "1.001193 — Đăng ký khai sinh"
+    assert box.procedure().code == BIRTH
+
+
+def test_file_list_names_the_component_the_files_are_filed_under(dialog):
+    assert dialog.component_label.text() == tr("new_dossier.component_unknown")
+    dialog.procedure_box.choose(BIRTH)
+    assert dialog.component_label.text() == tr(
+        "new_dossier.component", component="Tờ khai đăng ký khai sinh"
+    )
+    dialog.procedure_box.choose("2.000908")
+    assert "Bản chính giấy tờ, văn bản cần chứng thực" in dialog.component_label.text()
+    dialog.procedure_box.setEditText("không có thủ tục này")
+    assert dialog.component_label.text() == tr("new_dossier.component_unknown")
+
+
+def test_the_applicant_name_has_the_cursor_when_the_dialog_opens(qtbot, section):
+    dialog = section.open_new_dossier()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.applicant_name_edit
 
 
 def test_damaged_pdf_is_refused_in_vietnamese_and_nothing_is_created(
     qtbot, services, section, type_text, damaged_pdf
 ):
-    dialog = section.open_new_dossier()
-    type_text(dialog.applicant_name_edit, "Trần Minh Đức")
-    dialog.set_files([damaged_pdf])
+    dialog = filled(section.open_new_dossier(), type_text, "Trần Minh Đức", [damaged_pdf])
     with qtbot.waitSignal(dialog.receiving_failed) as blocker:
         qtbot.mouseClick(dialog.receive_button, Qt.MouseButton.LeftButton)
     expected = "Tệp PDF hong.pdf bị hỏng, không đọc được. Vui lòng quét lại hoặc chọn tệp khác."
@@ -69,6 +202,7 @@ def test_damaged_pdf_is_refused_in_vietnamese_and_nothing_is_created(
     assert dialog.error_label.text() == expected
     assert dialog.isVisible()
     assert not dialog.busy and dialog.receive_button.isEnabled()
+    assert dialog.focusWidget() is dialog.add_files_button  # where a better file is chosen
     # Nothing the officer typed or chose is lost.
     assert dialog.applicant_name_edit.text() == "Trần Minh Đức"
     assert dialog.files == [damaged_pdf]
@@ -77,33 +211,57 @@ def test_damaged_pdf_is_refused_in_vietnamese_and_nothing_is_created(
     dialog.close()
 
 
-def test_missing_name_is_refused_inside_the_dialog(qtbot, services, sample_page):
-    dialog = NewDossierDialog(services)
-    qtbot.addWidget(dialog)
+def test_missing_name_is_refused_and_the_name_field_gets_the_cursor(
+    qtbot, dialog, services, sample_page
+):
+    dialog.procedure_box.choose(BIRTH)
     dialog.set_files([sample_page])
+    dialog.id_number_edit.setFocus()
     with qtbot.waitSignal(dialog.receiving_failed) as blocker:
         dialog.receive()
     assert blocker.args == ["Chưa nhập họ tên người nộp hồ sơ."]
+    assert dialog.focusWidget() is dialog.applicant_name_edit
     assert stored(services) == (0, 0)
 
 
-def test_no_file_is_refused_inside_the_dialog(qtbot, services, type_text):
-    dialog = NewDossierDialog(services)
-    qtbot.addWidget(dialog)
+def test_no_file_is_refused_and_the_add_files_button_gets_the_cursor(qtbot, dialog, type_text):
+    dialog.procedure_box.choose(BIRTH)
     type_text(dialog.applicant_name_edit, "Lê Thị Hoa")
     with qtbot.waitSignal(dialog.receiving_failed) as blocker:
         dialog.receive()
     assert blocker.args == [tr("error.dossier.no_files")]
+    assert dialog.focusWidget() is dialog.add_files_button
+
+
+def test_other_failures_give_the_cursor_back_where_it_was(
+    qtbot, dialog, type_text, sample_page, monkeypatch
+):
+    def refuse(database, dossier):
+        raise StoreError("database is locked", code="store.database_refused")
+
+    monkeypatch.setattr(new_dossier_dialog, "save_dossier", refuse)
+    filled(dialog, type_text, "Phạm Văn Đồng", [sample_page])
+    dialog.id_number_edit.setFocus()
+    with qtbot.waitSignal(dialog.receiving_failed) as blocker:
+        qtbot.keyClick(dialog.id_number_edit, Qt.Key.Key_Return)
+    assert blocker.args == [tr("error.store.database_refused")]
+    assert dialog.focusWidget() is dialog.id_number_edit
+
+
+def test_enter_receives_and_escape_cancels(qtbot, dialog, type_text):
+    type_text(dialog.applicant_name_edit, "Lê Thị Hoa")
+    with qtbot.waitSignal(dialog.receiving_failed):
+        qtbot.keyClick(dialog.applicant_name_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.keyClick(dialog.applicant_name_edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
 
 
 def test_dialog_stays_open_while_the_dossier_is_being_saved(
-    qtbot, services, type_text, sample_page
+    qtbot, dialog, services, type_text, sample_page
 ):
-    dialog = NewDossierDialog(services)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    type_text(dialog.applicant_name_edit, "Võ Thị Sáu")
-    dialog.set_files([sample_page])
+    filled(dialog, type_text, "Võ Thị Sáu", [sample_page])
     release = threading.Event()
     # Hold the db executor, so the save waits behind it.
     run_in_background(None, lambda: release.wait(10), lambda _: None)
@@ -111,15 +269,14 @@ def test_dialog_stays_open_while_the_dossier_is_being_saved(
     assert dialog.busy and not dialog.applicant_name_edit.isEnabled()
     dialog.reject()
     dialog.close()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible()
     with qtbot.waitSignal(dialog.dossier_received):
         release.set()
     assert stored(services) == (1, 1)
 
 
-def test_procedures_in_force_are_offered_with_code_and_name(qtbot, services):
-    dialog = NewDossierDialog(services)
-    qtbot.addWidget(dialog)
+def test_procedures_in_force_are_offered_with_code_and_name(dialog, services):
     offered = [dialog.procedure_box.itemText(i) for i in range(dialog.procedure_box.count())]
     expected = [f"{p.code} — {p.name}" for p in services.catalogue.in_force()]
     assert offered == expected

@@ -159,3 +159,51 @@ def test_an_unreadable_settings_file_is_not_replaced(qtbot, folders):
     with qtbot.assertNotEmitted(dialog.settings_saved):
         dialog.save()
     assert path.read_text(encoding="utf-8") == "language = [broken"
+
+
+SYSTEM_CHECK_ONLY = ("tesseract", "ocr_languages", "pkcs11_module", "central_url")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_settings_only_the_system_check_reads_say_so(qtbot, folders, language):
+    from workstation import i18n
+
+    i18n.set_language(language)
+    dialog = open_dialog(qtbot, folders)
+    assert set(dialog.usage_notes) == set(SYSTEM_CHECK_ONLY)
+    expected = "(dùng cho kiểm tra hệ thống)" if language == "vi" else "(used by the system check)"
+    for name in SYSTEM_CHECK_ONLY:
+        assert dialog.usage_notes[name].text() == expected
+        assert dialog.usage_notes[name].isVisible()
+
+
+def test_the_system_check_does_read_those_settings():
+    """The note is true: ``workstation doctor`` checks what each of these settings names."""
+    from workstation.doctor.local import check_central
+    from workstation.doctor.machine import check_pkcs11
+    from workstation.doctor.programs import check_ocr_languages, check_tesseract
+
+    odd = Settings(
+        tesseract="/nowhere/tesseract-x",
+        ocr_languages="vie+xyz",
+        pkcs11_module="/nowhere/libtoken-x.so",
+        central_url="",
+    )
+    assert "tesseract-x" in check_tesseract(odd).summary
+    assert "tesseract-ocr-xyz" in check_ocr_languages(odd).fix
+    assert "libtoken-x" in check_pkcs11(odd).summary
+    assert "not configured" in check_central(odd).summary
+
+
+def test_enter_saves_and_escape_cancels(qtbot, folders):
+    dialog = open_dialog(qtbot, folders)
+    dialog.editor("central_url").setText(URL)
+    with qtbot.waitSignal(dialog.settings_saved):
+        qtbot.keyClick(dialog.editor("central_url"), Qt.Key.Key_Return)
+    assert load_settings(folders).central_url == URL
+
+    dialog = open_dialog(qtbot, folders)
+    dialog.editor("central_url").setText("https://other.example/api")
+    with qtbot.assertNotEmitted(dialog.settings_saved), qtbot.waitSignal(dialog.rejected):
+        qtbot.keyClick(dialog.editor("central_url"), Qt.Key.Key_Escape)
+    assert load_settings(folders).central_url == URL

@@ -15,8 +15,10 @@ One executor per resource, as in Anki's ``QueryOp`` and Vorta's job queues:
   rendering PDF pages.
 
 The executors are plain Python threads (no ``QThread``); :func:`shutdown`
-joins them, and the GUI calls it at exit. Tests wait for quiet with
-:func:`wait_for_idle` or on :attr:`BackgroundRunner.idle` /
+joins them, and the GUI calls it at exit. It waits at most
+:data:`SHUTDOWN_WAIT_S` for running operations and logs any still running, so
+a hung device cannot keep the window from closing. Tests wait for quiet with
+:func:`wait_for_idle` or on :attr:`BackgroundRunner.became_idle` /
 :attr:`BackgroundTask.finished`, never by sleeping.
 """
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 import shiboken6
@@ -41,6 +43,8 @@ T = TypeVar("T")
 THREAD_PREFIX = "workstation-"
 EXECUTORS: dict[str, int] = {"db": 1, "io": 2}
 """Executor name → number of threads."""
+SHUTDOWN_WAIT_S = 10.0
+"""How long :func:`shutdown` waits for running operations before giving up on them."""
 
 
 class BackgroundTask(QObject):
@@ -71,6 +75,7 @@ class BackgroundTask(QObject):
         self._on_success = on_success
         self._on_failure = on_failure
         self._abandoned = False
+        self.future: Future[None] | None = None
         self._completed.connect(self._deliver)
 
     def run(self, op: Callable[[], Any]) -> None:
@@ -120,9 +125,9 @@ class BackgroundTask(QObject):
 
 
 class BackgroundRunner(QObject):
-    """Owns the executors and the tasks in flight; ``idle`` is emitted when none is left."""
+    """Owns the executors and the tasks in flight; ``became_idle`` is emitted when none is left."""
 
-    idle = Signal()
+    became_idle = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -150,7 +155,7 @@ class BackgroundRunner(QObject):
         name = getattr(op, "__qualname__", repr(op))
         task = BackgroundTask(self, parent, name, on_success, on_failure)
         self._tasks.add(task)
-        self._executor(executor).submit(task.run, op)
+        task.future = self._executor(executor).submit(task.run, op)
         return task
 
     def _executor(self, name: str) -> ThreadPoolExecutor:
@@ -163,7 +168,7 @@ class BackgroundRunner(QObject):
     def _forget(self, task: BackgroundTask) -> None:
         self._tasks.discard(task)
         if not self._tasks:
-            self.idle.emit()
+            self.became_idle.emit()
 
     def wait_for_idle(self, timeout_ms: int = 10_000) -> bool:
         """Run the event loop until every operation is delivered; False on timeout."""
@@ -172,23 +177,42 @@ class BackgroundRunner(QObject):
         loop = QEventLoop()
         timer = QTimer(singleShot=True, interval=timeout_ms)
         timer.timeout.connect(loop.quit)
-        self.idle.connect(loop.quit)
+        self.became_idle.connect(loop.quit)
         timer.start()
         try:
             loop.exec()
         finally:
             timer.stop()
-            self.idle.disconnect(loop.quit)
+            self.became_idle.disconnect(loop.quit)
         return not self._tasks
 
-    def shutdown(self) -> None:
-        """Drop operations not yet started, wait for running ones, end every thread."""
+    def shutdown(self, timeout_s: float = SHUTDOWN_WAIT_S) -> bool:
+        """Drop operations not yet started, wait up to ``timeout_s`` for running ones.
+
+        Returns True when every thread has ended. An operation still running after
+        the wait (a hung device, a stuck file system) is logged and left to finish
+        on its own: the window must be able to close.
+        """
         for executor in self._executors.values():
-            executor.shutdown(wait=True, cancel_futures=True)
-        self._executors.clear()
+            executor.shutdown(wait=False, cancel_futures=True)
+        running = {t.future: t.name for t in self._tasks if t.future is not None}
+        _, not_done = wait(running, timeout=max(0.0, timeout_s))
         for task in self._tasks:
             task._abandoned = True
         self._tasks.clear()
+        if not_done:
+            log.warning(
+                "background work still running after %.0f s, not waited for: %s",
+                timeout_s,
+                ", ".join(sorted(running[f] for f in not_done)),
+            )
+            self._executors.clear()
+            return False
+        for executor in self._executors.values():
+            # Every future is done: the threads are leaving; join them.
+            executor.shutdown(wait=True)
+        self._executors.clear()
+        return True
 
 
 _runner: BackgroundRunner | None = None
@@ -223,10 +247,14 @@ def wait_for_idle(timeout_ms: int = 10_000) -> bool:
     return runner().wait_for_idle(timeout_ms)
 
 
-def shutdown() -> None:
-    """Stop the executors and join their threads; safe to call more than once."""
+def shutdown(timeout_s: float = SHUTDOWN_WAIT_S) -> bool:
+    """Stop the executors and join their threads (waiting at most ``timeout_s``).
+
+    Safe to call more than once; False if some operation was still running.
+    """
     if _runner is not None and shiboken6.isValid(_runner):
-        _runner.shutdown()
+        return _runner.shutdown(timeout_s)
+    return True
 
 
 def worker_threads() -> list[threading.Thread]:
@@ -238,10 +266,14 @@ class ProgressRelay(QObject):
     """Adapts the core's plain ``progress(step, done, total)`` callback to a signal.
 
     Pass the relay itself as the callback; ``progressed`` arrives on the UI
-    thread as a queued signal, whatever thread called it.
+    thread as a queued signal, whatever thread called it. Create it without a
+    Qt parent and let the operation's closure keep it: the widget showing the
+    progress may go away while the operation still runs. A call after the Qt
+    object is gone anyway is dropped rather than raised into the operation.
     """
 
     progressed = Signal(str, int, int)
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        self.progressed.emit(step, done, total)
+        if shiboken6.isValid(self):
+            self.progressed.emit(step, done, total)

@@ -128,9 +128,13 @@ class ErrorDialog(QDialog):
         self.details_button.toggled.connect(self.details.setVisible)
         self.copy_button = QPushButton(tr("error.dialog.copy"))
         self.copy_button.clicked.connect(self.copy_report)
+        # Enter closes the dialog, whichever button has the focus.
+        for button in (self.details_button, self.copy_button):
+            button.setAutoDefault(False)
         close = QPushButton(tr("common.close"))
         close.setDefault(True)
         close.clicked.connect(self.accept)
+        self.close_button = close
         buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(close, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -140,6 +144,7 @@ class ErrorDialog(QDialog):
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
         self.resize(520, 180)
+        close.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def copy_report(self) -> None:
         """Put the report on the clipboard, for pasting into a support request."""

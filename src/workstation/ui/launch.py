@@ -24,7 +24,7 @@ from workstation.i18n import tr
 from workstation.paths import APP_AUTHOR, APP_NAME
 from workstation.services import open_services
 from workstation.ui import background
-from workstation.ui.errors import ErrorDialog, install_excepthook
+from workstation.ui.errors import ErrorDialog, install_excepthook, reporter
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
             log.error("cannot open the services: [%s] %s", exc.code, exc.detail, exc_info=exc)
             dialog = ErrorDialog(exc)
             _finish_when_shown(dialog, options)
+            reporter().error_shown.emit(dialog)  # as show_error would, for tests and logs
             dialog.exec()  # deletes itself on close
             _drop_leftover_quit(app)
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -129,7 +130,7 @@ def _finish_when_shown(window: QWidget, options: argparse.Namespace) -> None:
         # A zero timer lets the layouts those results asked for run before the grab.
         runner = background.runner()
         if runner.pending:
-            runner.idle.connect(when_idle, type=Qt.ConnectionType.SingleShotConnection)
+            runner.became_idle.connect(when_idle, type=Qt.ConnectionType.SingleShotConnection)
         else:
             QTimer.singleShot(0, window, screenshot)
 

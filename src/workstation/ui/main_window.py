@@ -3,7 +3,11 @@
 The window knows sections only through :class:`~workstation.ui.section.Section`
 and the list it is given (by default :data:`~workstation.ui.sections.SECTIONS`).
 The status bar shows how many outbox messages wait for the central system,
-counted on the ``db`` executor after each change and on a timer.
+counted on the ``db`` executor after each change and on a timer; its tooltip
+says plainly that this version does not send them yet.
+
+The window opens at most 1280×800 and never larger than 90 % of the screen's
+available area, so the status bar stays in sight on a 1366×768 counter screen.
 """
 
 from __future__ import annotations
@@ -32,14 +36,17 @@ from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.services import Services
 from workstation.store.outbox import count_pending
+from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
-from workstation.ui.errors import user_message
+from workstation.ui.errors import show_error, user_message
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
 OUTBOX_REFRESH_MS = 30_000
+PREFERRED_SIZE = QSize(1280, 800)
+SCREEN_SHARE = 0.9
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +67,8 @@ class MainWindow(QMainWindow):
             sections = SECTIONS
         self.services = services
         self.setWindowTitle(tr("app.name"))
-        self.resize(1280, 800)
+        self._outbox_failure_reported = False
+        self.resize(self.fitting_size())
 
         self.navigation = QListWidget()
         self.navigation.setIconSize(QSize(24, 24))
@@ -82,12 +90,23 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.outbox_label = QLabel(tr("status.outbox_unknown"))
+        self.outbox_label.setToolTip(tr("status.outbox_tooltip"))
         self.statusBar().addPermanentWidget(self.outbox_label)
         self._outbox_timer = QTimer(self)
         self._outbox_timer.setInterval(OUTBOX_REFRESH_MS)
         self._outbox_timer.timeout.connect(self.refresh_outbox)
         self._outbox_timer.start()
         self.refresh_outbox()
+
+    def fitting_size(self) -> QSize:
+        """1280×800, or 90 % of the screen's available area if that is smaller."""
+        screen = self.screen()
+        if screen is None:
+            return PREFERRED_SIZE
+        available = screen.availableGeometry().size()
+        return PREFERRED_SIZE.boundedTo(
+            QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+        )
 
     # Sections --------------------------------------------------------------
 
@@ -120,7 +139,8 @@ class MainWindow(QMainWindow):
 
         tools_menu = self.menuBar().addMenu(tr("menu.tools"))
         self.settings_action = QAction(tr("menu.tools.settings"), self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        # StandardKey.Preferences has no binding on Windows or Linux: name one.
+        set_shortcuts(self.settings_action, "Ctrl+,", QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
         tools_menu.addAction(self.settings_action)
 
@@ -132,6 +152,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         """Open the settings dialog (non-blocking) and return it."""
         dialog = SettingsDialog(self.services.folders, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_saved.connect(self._settings_saved)
         dialog.open()
         return dialog
@@ -173,15 +194,18 @@ class MainWindow(QMainWindow):
 
     def _show_outbox_count(self, count: int) -> None:
         self.outbox_label.setText(tr("status.outbox_pending", count=count))
-        self.outbox_label.setToolTip("")
+        self.outbox_label.setToolTip(tr("status.outbox_tooltip"))
         self.outbox_counted.emit(count)
 
     def _outbox_count_failed(self, exc: BaseException) -> None:
-        # A timer retries; a dialog every 30 seconds would help nobody.
-        if not isinstance(exc, WorkstationError):
-            log.error("counting the outbox failed", exc_info=(type(exc), exc, exc.__traceback__))
+        # A timer retries: an expected failure (the store is busy, the disk is gone)
+        # is said in the tooltip; a defect goes to the error dialog, once, since a
+        # dialog every 30 seconds would help nobody.
         self.outbox_label.setText(tr("status.outbox_unknown"))
-        self.outbox_label.setToolTip(user_message(exc))
+        self.outbox_label.setToolTip(f"{user_message(exc)}\n{tr('status.outbox_tooltip')}")
+        if not isinstance(exc, WorkstationError) and not self._outbox_failure_reported:
+            self._outbox_failure_reported = True
+            show_error(self, exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._outbox_timer.stop()

@@ -5,10 +5,18 @@ return ``True`` without taking a reference to it, so every call made from
 Python lowers ``True``'s reference count by one. Python 3.12 and later make
 ``True`` and ``False`` immortal and do not care; on Python 3.11 the count
 reaches zero after a few hundred signals and the interpreter aborts with
-"Fatal Python error: bool_dealloc". Until a fixed binding is released we do
-for 3.11 what 3.12 does: give both booleans a reference count no leak can
-use up. :func:`signal_leaks_bool_references` detects the defect, so the
-work-around is applied only where it is needed.
+"Fatal Python error: bool_dealloc".
+
+The same binding does the same to ``None``: every call from Python of a Qt
+method that returns nothing (``setText``, ``setEnabled``, ``processEvents``…)
+lowers ``None``'s reference count by one. ``None`` starts with a few thousand
+references, so a window used for an afternoon would abort with "Fatal Python
+error: none_dealloc".
+
+Until a fixed binding is released we do for 3.11 what 3.12 does: give
+``True``, ``False`` and ``None`` a reference count no leak can use up.
+:func:`signal_leaks_bool_references` and :func:`void_call_leaks_none_references`
+detect the defects, so the work-around is applied only where it is needed.
 """
 
 from __future__ import annotations
@@ -37,10 +45,28 @@ def signal_leaks_bool_references() -> bool:
     return sys.getrefcount(True) <= before - 8
 
 
+def void_call_leaks_none_references() -> bool:
+    """Whether calling a Qt method that returns nothing loses a reference to ``None``."""
+    probe = _Probe()
+    before = sys.getrefcount(None)
+    for _ in range(8):
+        probe.setObjectName("probe")
+    return sys.getrefcount(None) <= before - 8
+
+
+def _pin(value: object) -> None:
+    ctypes.c_ssize_t.from_address(id(value)).value += _PIN
+
+
 def pin_booleans() -> None:
     """Raise the reference counts of ``True`` and ``False`` beyond any leak's reach."""
     for value in (True, False):
-        ctypes.c_ssize_t.from_address(id(value)).value += _PIN
+        _pin(value)
+
+
+def pin_none() -> None:
+    """Raise the reference count of ``None`` beyond any leak's reach."""
+    _pin(None)
 
 
 _applied = False
@@ -56,3 +82,6 @@ def apply() -> None:
         if signal_leaks_bool_references():
             log.debug("PySide6 leaks bool references on emit; pinning True and False")
             pin_booleans()
+        if void_call_leaks_none_references():
+            log.debug("PySide6 leaks None references on void calls; pinning None")
+            pin_none()

@@ -12,6 +12,11 @@ never the settings in effect: a field overridden for this run by an environment
 variable ``WORKSTATION_<NAME>`` is shown disabled with a note naming the
 variable, and saving keeps the file's value for it, so a variable set for one
 run is never written into ``settings.toml``.
+
+Some settings are not used by anything in the window yet: the Tesseract
+program and OCR languages, the signing token's PKCS#11 library and the central
+system's address are read only by the system check (``workstation doctor``),
+and the dialog says so under each of them rather than let them look live.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 FILE_FIELDS = {"database", "catalogue", "tesseract", "pkcs11_module"}
 FOLDER_FIELDS = {"blob_folder"}
 HIDDEN_FIELDS = {"version"}
+SYSTEM_CHECK_FIELDS = {"tesseract", "ocr_languages", "pkcs11_module", "central_url"}
+"""Settings only ``workstation doctor`` reads so far (nothing in the window uses them yet)."""
 
 
 def overriding_variables(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -117,6 +124,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(tr("settings.title"))
         self.editors: dict[str, QWidget] = {}
         self.override_notes: dict[str, QLabel] = {}
+        self.usage_notes: dict[str, QLabel] = {}
         self.overridden = overriding_variables(environ)
         load_error: WorkstationError | None = None
         try:
@@ -136,10 +144,7 @@ class SettingsDialog(QDialog):
             label = QLabel(tr(f"settings.field.{name}"))
             label.setToolTip(editor.toolTip())
             self.editors[name] = editor
-            if name in self.overridden:
-                form.addRow(label, self._overridden_row(name, editor))
-            else:
-                form.addRow(label, editor)
+            form.addRow(label, self._row(name, editor))
 
         note = QLabel(tr("settings.restart_note"))
         note.setWordWrap(True)
@@ -167,18 +172,33 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
 
-    def _overridden_row(self, name: str, editor: QWidget) -> QWidget:
-        """``editor``, disabled, over a note naming the variable that overrides it."""
-        editor.setEnabled(False)
-        note = QLabel(tr("settings.env_override", variable=self.overridden[name]))
-        note.setWordWrap(True)
-        self.override_notes[name] = note
+    def _row(self, name: str, editor: QWidget) -> QWidget:
+        """``editor``, over the notes that apply to the field, if any.
+
+        A field overridden by an environment variable is disabled, with a note
+        naming the variable; a field only the system check reads says so.
+        """
+        notes: list[QLabel] = []
+        if name in self.overridden:
+            editor.setEnabled(False)
+            note = QLabel(tr("settings.env_override", variable=self.overridden[name]))
+            self.override_notes[name] = note
+            notes.append(note)
+        if name in SYSTEM_CHECK_FIELDS:
+            note = QLabel(tr("settings.system_check_only"))
+            note.setEnabled(False)  # drawn muted: a remark, not a value
+            self.usage_notes[name] = note
+            notes.append(note)
+        if not notes:
+            return editor
         row = QWidget()
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(editor)
-        layout.addWidget(note)
+        for note in notes:
+            note.setWordWrap(True)
+            layout.addWidget(note)
         return row
 
     def _show_error(self, text: str) -> None:

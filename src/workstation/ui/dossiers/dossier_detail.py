@@ -4,7 +4,9 @@
 executor, fills the panel, then shows the first page of the first document
 (:class:`~workstation.ui.dossiers.page_preview.PagePreview`). Choosing another
 document in the components tree shows its first page. A dossier chosen while
-another is still loading wins; the late one is dropped.
+another is still loading wins; the late one is dropped. While the next dossier
+loads the panel keeps showing the previous one, so moving through the list
+does not flash "loading" between dossiers.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from workstation.ui.background import run_in_background
 from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT, short_id
 from workstation.ui.dossiers.page_preview import PagePreview
 from workstation.ui.errors import show_error, user_message
+from workstation.ui.texts import tr_count
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -95,20 +98,26 @@ class DossierDetail(QWidget):
         layout.addWidget(self.pages)
 
     def show_dossier(self, dossier_id: str) -> None:
-        """Load dossier ``dossier_id`` in the background and show it."""
+        """Load dossier ``dossier_id`` in the background and show it.
+
+        The dossier on screen, if any, stays until the new one has arrived.
+        """
         self._wanted = dossier_id
-        self.placeholder.setText(tr("dossier.detail.loading"))
-        self.pages.setCurrentWidget(self.placeholder)
+        if self.dossier is None:
+            self.placeholder.setText(tr("dossier.detail.loading"))
+            self.pages.setCurrentWidget(self.placeholder)
         database = self.services.database
 
         def load() -> Dossier:
             with database.transaction() as session:
                 return get_dossier(session, dossier_id)
 
-        run_in_background(self, load, self._loaded, self._load_failed)
+        run_in_background(self, load, self._loaded, lambda exc: self._load_failed(dossier_id, exc))
 
     def clear(self) -> None:
+        """Show no dossier (and drop one still loading)."""
         self._wanted = None
+        self._announce = None
         self.dossier = None
         self.preview.clear()
         self.placeholder.setText(tr("dossier.detail.empty"))
@@ -127,7 +136,11 @@ class DossierDetail(QWidget):
         else:
             self.components.setCurrentItem(first)  # shows its first page
 
-    def _load_failed(self, exc: BaseException) -> None:
+    def _load_failed(self, dossier_id: str, exc: BaseException) -> None:
+        if dossier_id != self._wanted:
+            return
+        self.dossier = None
+        self.preview.clear()
         self.placeholder.setText(user_message(exc))
         if not isinstance(exc, WorkstationError):
             show_error(self.window(), exc)
@@ -161,7 +174,11 @@ class DossierDetail(QWidget):
                 child = QTreeWidgetItem(
                     [
                         document.file_name,
-                        tr("dossier.detail.document_info", pages=document.page_count),
+                        tr_count(
+                            "dossier.detail.document_info",
+                            document.page_count,
+                            pages=document.page_count,
+                        ),
                     ]
                 )
                 child.setData(0, DOCUMENT_ROLE, document)

@@ -6,11 +6,17 @@ on the ``db`` executor, so the list opens at once and stays fast however many
 dossiers the store holds: only the pages the officer scrolls to are ever loaded.
 A search (diacritic-insensitive, done by the store) resets the list; a page
 that arrives for an older search is dropped.
+
+The code column shows the official dossier code once one is issued; until
+then it shows the dossier's local number (the first 8 characters of its id,
+which the search also finds) in a muted colour, and its tooltip says so. The
+procedure column shows the code, with the procedure's name in its tooltip.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 from enum import IntEnum
 from typing import Any
 
@@ -22,20 +28,24 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor
 
 from workstation.domain import DossierSummary
 from workstation.domain.clock import local
+from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.services import Services
 from workstation.store.dossiers import PageKey, count_dossiers, list_dossiers
 from workstation.ui.background import run_in_background
-from workstation.ui.errors import show_error, window_of
+from workstation.ui.errors import show_error, user_message, window_of
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 DOSSIER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TIME_FORMAT = "%d/%m/%Y %H:%M"
+LOCAL_NUMBER_BRUSH = QBrush(QColor("#6b6b6b"))
+"""The colour of a local number standing in for a code: grey, still readable (5:1 on white)."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -75,9 +85,12 @@ class DossierListModel(QAbstractTableModel):
     ``page_loaded(rows)`` is emitted after each page of the current search is
     appended (``rows`` may be 0 for the last one); ``total`` is the number of
     dossiers matching the search, known after the first page.
+    ``page_failed(message)`` is emitted when a page could not be read; the
+    list stops asking until :meth:`reload`.
     """
 
     page_loaded = Signal(int)
+    page_failed = Signal(str)
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +102,8 @@ class DossierListModel(QAbstractTableModel):
         self._loading = False
         self._exhausted = False
         self.total: int | None = None
+        self.failure: BaseException | None = None
+        self._procedure_names: dict[tuple[str, date], str] = {}
         self._load_page()
 
     # Qt model --------------------------------------------------------------
@@ -102,10 +117,22 @@ class DossierListModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._summaries):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells[index.row()][index.column()]
+        summary = self._summaries[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[index.row()][column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.CODE and summary.code is None:
+                return tr("dossiers.local_number_tooltip", id=short_id(summary.id))
+            if column == Column.PROCEDURE:
+                return self.procedure_name(summary)
+            return self._cells[index.row()][column]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == Column.CODE and summary.code is None:
+                return LOCAL_NUMBER_BRUSH
+            return None
         if role == DOSSIER_ID_ROLE:
-            return self._summaries[index.row()].id
+            return summary.id
         return None
 
     def headerData(
@@ -135,6 +162,23 @@ class DossierListModel(QAbstractTableModel):
     def summary(self, row: int) -> DossierSummary:
         return self._summaries[row]
 
+    def procedure_name(self, summary: DossierSummary) -> str:
+        """The name of the dossier's procedure, as in force the day it was received.
+
+        Looked up once per procedure and day: tooltips ask for it on every hover.
+        """
+        key = (summary.procedure_code, local(summary.received_at).date())
+        name = self._procedure_names.get(key)
+        if name is None:
+            try:
+                procedure = self.services.catalogue.get(*key)
+            except WorkstationError:
+                name = summary.procedure_code  # no longer (or not yet) in the catalogue
+            else:
+                name = procedure.name
+            self._procedure_names[key] = name
+        return name
+
     def row_of(self, dossier_id: str) -> int | None:
         """The row of ``dossier_id`` among the loaded rows, if loaded."""
         for row, summary in enumerate(self._summaries):
@@ -157,6 +201,7 @@ class DossierListModel(QAbstractTableModel):
         self._loading = False
         self._exhausted = False
         self.total = None
+        self.failure = None
         self.endResetModel()
         self._load_page()
 
@@ -203,4 +248,7 @@ class DossierListModel(QAbstractTableModel):
             return
         self._loading = False
         self._exhausted = True  # stop the view asking again; reload() tries afresh
-        show_error(window_of(self), exc)
+        self.failure = exc
+        if not isinstance(exc, WorkstationError):
+            show_error(window_of(self), exc)
+        self.page_failed.emit(user_message(exc))

@@ -1,92 +1,23 @@
-"""Showing one page of a stored document: page images with Qt's image readers, PDFs with QtPdf.
+"""Showing one page of a stored document, scaled to the panel's width.
 
-:func:`render_page` turns a document's bytes into a :class:`QImage` and runs on
-the ``io`` executor (``QImage`` and ``QPdfDocument`` may be used off the UI
-thread; QtPdf serialises its engine itself). :class:`PagePreview` asks for a
-page, then scales the image to its width as a ``QPixmap`` on the UI thread.
+:class:`PagePreview` asks :func:`~workstation.ui.dossiers.render.render_page`
+for a page on the ``io`` executor, then scales the image to its width as a
+``QPixmap`` on the UI thread.
 """
 
 from __future__ import annotations
 
-import logging
-
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPixmap, QResizeEvent
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from workstation.domain import Document
-from workstation.errors import BadInput, WorkstationError
+from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.store import BlobStore
 from workstation.ui.background import run_in_background
+from workstation.ui.dossiers.render import render_page
 from workstation.ui.errors import show_error, user_message
-
-log = logging.getLogger(__name__)
-
-IMAGE_TYPES = {"image/png", "image/jpeg", "image/tiff"}
-PDF_TYPE = "application/pdf"
-PDF_RENDER_WIDTH = 1240  # pixels across an A4 page: 150 dpi, sharp enough to read a form
-
-
-def render_page(data: bytes, media_type: str, number: int, name: str = "") -> QImage:
-    """Page ``number`` (from 1) of a document's bytes as an image; BadInput if unreadable."""
-    if media_type == PDF_TYPE:
-        image = _render_pdf_page(data, number)
-    elif media_type in IMAGE_TYPES:
-        image = _read_image_page(data, number)
-    else:
-        raise BadInput(
-            f"cannot preview {media_type}", code="preview.unsupported", media_type=media_type
-        )
-    if image.isNull():
-        raise BadInput(
-            f"page {number} of a {media_type} document cannot be shown",
-            code="preview.unreadable",
-            page=number,
-            name=name,
-        )
-    return image
-
-
-def _read_image_page(data: bytes, number: int) -> QImage:
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    if number > 1 and not reader.jumpToImage(number - 1):
-        return QImage()
-    image = reader.read()
-    buffer.close()
-    return image
-
-
-def _render_pdf_page(data: bytes, number: int) -> QImage:
-    document = QPdfDocument()
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    try:
-        document.load(buffer)
-        if document.status() != QPdfDocument.Status.Ready or number > document.pageCount():
-            log.info("QtPdf cannot open the document: %s", document.error())
-            return QImage()
-        points = document.pagePointSize(number - 1)
-        if points.width() <= 0 or points.height() <= 0:
-            return QImage()
-        height = round(PDF_RENDER_WIDTH * points.height() / points.width())
-        image = document.render(number - 1, QSize(PDF_RENDER_WIDTH, height))
-        # QtPdf leaves the background transparent; a page is paper.
-        page = QImage(image.size(), QImage.Format.Format_RGB32)
-        page.fill(Qt.GlobalColor.white)
-        painter = QPainter(page)
-        painter.drawImage(0, 0, image)
-        painter.end()
-        return page
-    finally:
-        document.close()
-        buffer.close()
 
 
 class PagePreview(QWidget):
@@ -104,6 +35,7 @@ class PagePreview(QWidget):
         self.document: Document | None = None
         self.image = QImage()
         self._request = 0
+        self._on_screen: tuple[str, int] | None = None  # (sha256, page) drawn right now
 
         self.page_box = QSpinBox()
         self.page_box.setMinimum(1)
@@ -134,6 +66,7 @@ class PagePreview(QWidget):
 
     def clear(self, message: str = "") -> None:
         self._request += 1
+        self._on_screen = None
         self.document = None
         self.image = QImage()
         self.page_label.clear()
@@ -159,6 +92,10 @@ class PagePreview(QWidget):
         self.page_box.blockSignals(False)
         self.page_box.setEnabled(pages > 1)
         self.page_count_label.setText(tr("preview.page_of", count=pages))
+        if self._on_screen == (document.sha256, min(number, pages)):
+            # The same page again (the dossier reloaded): keep it, do not flash "rendering".
+            self.page_shown.emit(min(number, pages))
+            return
         self._render(min(number, pages))
 
     def _page_chosen(self, number: int) -> None:
@@ -167,6 +104,7 @@ class PagePreview(QWidget):
 
     def _render(self, number: int) -> None:
         self._request += 1
+        self._on_screen = None
         request = self._request
         document = self.document
         assert document is not None
@@ -190,6 +128,7 @@ class PagePreview(QWidget):
         if request != self._request:
             return
         self.image = image
+        self._on_screen = (self.document.sha256, number) if self.document else None
         self._fit()
         self.page_shown.emit(number)
 

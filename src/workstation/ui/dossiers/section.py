@@ -1,18 +1,21 @@
 """The "Hồ sơ" (dossiers) page of the main window: the list beside the detail panel.
 
-A toolbar above the list opens the dialog for receiving a new dossier; when a
-dossier has been received the list reloads and selects it, and the section
-emits ``store_changed`` so the window recounts the outbox.
+A toolbar above the list opens the dialog for receiving a new dossier
+(Ctrl+N) and reloads the list (F5); Ctrl+F puts the cursor in the search box,
+where it also is whenever the page is shown. When a dossier has been received
+the list reloads and selects it, and the section emits ``store_changed`` so the
+window recounts the outbox.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from workstation.i18n import tr
 from workstation.services import Services
+from workstation.ui.actions import set_shortcuts
 from workstation.ui.dossiers.dossier_detail import DossierDetail
 from workstation.ui.dossiers.dossier_list_model import DossierListModel
 from workstation.ui.dossiers.dossier_list_view import DossierListView
@@ -31,17 +34,23 @@ class DossiersSection(Section):
         self.list_view = DossierListView(self.model)
         self.detail = DossierDetail(services)
         self.list_view.dossier_selected.connect(self.detail.show_dossier)
+        self.list_view.selection_cleared.connect(self.detail.clear)
 
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_dossier_action = QAction(tr("dossiers.new"), self)
-        self.new_dossier_action.setShortcut(QKeySequence.StandardKey.New)
+        set_shortcuts(self.new_dossier_action, QKeySequence.StandardKey.New)
         self.new_dossier_action.triggered.connect(self.open_new_dossier)
         toolbar.addAction(self.new_dossier_action)
         self.reload_action = QAction(tr("dossiers.reload"), self)
-        self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        # F5 everywhere, whatever else the platform calls "refresh".
+        set_shortcuts(self.reload_action, "F5", QKeySequence.StandardKey.Refresh)
         self.reload_action.triggered.connect(self.model.reload)
         toolbar.addAction(self.reload_action)
+        self.find_action = QAction(tr("dossiers.find"), self)
+        set_shortcuts(self.find_action, QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.list_view.focus_search)
+        self.addAction(self.find_action)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list_view)
@@ -67,3 +76,8 @@ class DossiersSection(Section):
     def _dossier_received(self, dossier_id: str) -> None:
         self.list_view.show_new_dossier(dossier_id)
         self.store_changed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():  # shown by the program, not restored by the window system
+            self.list_view.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
