@@ -56,10 +56,11 @@ ensure_venv() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/workstation" ]; then
     return
   fi
-  if [ ! -x "$VENV/bin/python" ]; then
-    say "Creating the virtualenv in $VENV"
-    "$PY" -m venv "$VENV"
-  fi
+  # The lock changed (or no venv yet): start from an empty venv, so that what is
+  # installed is exactly the lock, with nothing left over from an older one.
+  rm -rf "$VENV"
+  say "Creating the virtualenv in $VENV"
+  "$PY" -m venv "$VENV"
   say "Installing the workstation and its pinned dependencies into $VENV"
   # PIP_CONSTRAINT also reaches the isolated build of the project itself, so the
   # build backend (setuptools, wheel) comes from the lock like everything else.

@@ -7,10 +7,5 @@
 - :mod:`.sections`: the list of sections the window shows (one entry per capability);
 - :mod:`.dossiers`: the dossier list, detail and intake dialog;
 - :mod:`.settings_dialog`: editing ``settings.toml``;
-- :mod:`.actions`: shortcuts named in tooltips; :mod:`.texts`: counted (plural) texts;
-- :mod:`.qt_workarounds`: defects of the Qt binding, worked around on import.
+- :mod:`.actions`: shortcuts named in tooltips; :mod:`.texts`: counted (plural) texts.
 """
-
-from workstation.ui import qt_workarounds
-
-qt_workarounds.apply()
