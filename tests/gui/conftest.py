@@ -11,6 +11,7 @@ not on the next one. Vietnamese is typed one ``QKeyEvent`` per character:
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
 import weakref
@@ -41,8 +42,24 @@ def _describe(timer: QTimer) -> str:
 
 
 @pytest.fixture(autouse=True)
+def garbage_collected_on_ui_thread() -> Iterator[None]:
+    """As in the running window: Python's collector never runs on a worker thread.
+
+    A worker that collects a cycle holding a Qt object deadlocked the suite (see
+    ``workstation.ui.collector``). Collection is off during the test and runs
+    here, on the UI thread, after everything else has been torn down.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_threads_or_timers(
-    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+    garbage_collected_on_ui_thread: None, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
     """Fail a test that leaves background work, a worker thread or a running QTimer behind."""
     threads_before = set(threading.enumerate())

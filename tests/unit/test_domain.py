@@ -110,3 +110,12 @@ def test_procedure_without_components_is_refused(tmp_path) -> None:
     )
     with pytest.raises(BadInput, match="no components"):
         load_catalogue(path)
+
+
+def test_files_go_to_the_first_required_component_unless_one_is_named() -> None:
+    procedure = load_catalogue(CATALOGUE).get("2.000575", date(2026, 3, 1))
+    assert procedure.filed_under().code == "GDN"
+    assert procedure.filed_under("HDTN").name == "Hợp đồng thuê địa điểm kinh doanh"
+    with pytest.raises(BadInput) as caught:
+        procedure.filed_under("XYZ")
+    assert caught.value.code == "dossier.unknown_component"

@@ -60,8 +60,23 @@ class Procedure:
     legal_basis: str = ""
 
     def in_force_on(self, day: date) -> bool:
+        """Whether this version applies to a dossier received on ``day``."""
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
+        )
+
+    def filed_under(self, code: str | None = None) -> ComponentRequirement:
+        """The component files go to: ``code``'s, or without one the first required one."""
+        if code is None:
+            return next((c for c in self.components if c.required), self.components[0])
+        for component in self.components:
+            if component.code == code:
+                return component
+        raise BadInput(
+            f"procedure {self.code} has no component {code!r}",
+            code="dossier.unknown_component",
+            procedure=self.code,
+            component=code,
         )
 
 

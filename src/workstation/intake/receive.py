@@ -84,7 +84,7 @@ def prepare_dossier(
     progress = progress or (lambda *_: None)
     received_at = request.received_at or clock.now()
     procedure = catalogue.get(request.procedure_code, clock.local(received_at).date())
-    requirement = _requirement(procedure, request.component_code)
+    requirement = procedure.filed_under(request.component_code)
     if not request.files:
         raise BadInput("give at least one file for the component", code="dossier.no_files")
 
@@ -144,20 +144,6 @@ def save_dossier(database: Database, dossier: Dossier) -> Dossier:
         dossier.page_count,
     )
     return dossier
-
-
-def _requirement(procedure, code: str | None):  # type: ignore[no-untyped-def]
-    if code is None:
-        return next((c for c in procedure.components if c.required), procedure.components[0])
-    for component in procedure.components:
-        if component.code == code:
-            return component
-    raise BadInput(
-        f"procedure {procedure.code} has no component {code!r}",
-        code="dossier.unknown_component",
-        procedure=procedure.code,
-        component=code,
-    )
 
 
 def portal_timestamp(moment: datetime) -> str:

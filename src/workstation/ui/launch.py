@@ -24,6 +24,7 @@ from workstation.i18n import tr
 from workstation.paths import APP_AUTHOR, APP_NAME
 from workstation.services import open_services
 from workstation.ui import background
+from workstation.ui.collector import UiThreadCollector
 from workstation.ui.errors import ErrorDialog, install_excepthook, reporter
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
         return int(exc.code or ExitCode.USAGE)
     app = application()
     uninstall_hook = install_excepthook()
+    collector = UiThreadCollector(app)
+    collector.start()
     try:
         try:
             services = open_services(settings)
@@ -88,6 +91,8 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
             background.shutdown()
             services.close()
     finally:
+        collector.stop()
+        collector.deleteLater()
         uninstall_hook()
 
 

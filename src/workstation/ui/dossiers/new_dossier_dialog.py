@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.domain import Applicant, ApplicantType, Dossier
-from workstation.domain.catalogue import ComponentRequirement, Procedure
+from workstation.domain.catalogue import Procedure
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.receive import NewDossier, prepare_dossier, save_dossier
@@ -52,11 +52,6 @@ from workstation.ui.dossiers.procedure_box import ProcedureBox
 from workstation.ui.errors import error_code, show_error, user_message
 
 log = logging.getLogger(__name__)
-
-
-def filed_under(procedure: Procedure) -> ComponentRequirement:
-    """The component that files go to when none is named: the first required one."""
-    return next((c for c in procedure.components if c.required), procedure.components[0])
 
 
 class NewDossierDialog(QDialog):
@@ -149,7 +144,7 @@ class NewDossierDialog(QDialog):
             self.component_label.setText(tr("new_dossier.component_unknown"))
         else:
             self.component_label.setText(
-                tr("new_dossier.component", component=filed_under(procedure).name)
+                tr("new_dossier.component", component=procedure.filed_under().name)
             )
 
     def set_files(self, paths: Sequence[Path | str]) -> None:
