@@ -14,10 +14,48 @@ from dataclasses import dataclass
 from workstation.config import Settings, load_settings
 from workstation.domain import Catalogue
 from workstation.domain.catalogue import load_catalogue
+from workstation.errors import ConfigError, WorkstationError
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
 
 log = logging.getLogger(__name__)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_locations(settings: Settings, folders: Folders | None = None) -> None:
+    """Refuse settings the services could not start with, before they are saved.
+
+    The store file must be a SQLite database or not exist yet (in a folder that
+    exists or can be made), the blob folder must be a folder, and the catalogue
+    must load. Raises :class:`ConfigError` naming the setting.
+    """
+    folders = folders or user_folders()
+    database = settings.database_path(folders)
+    if database.is_dir():
+        _refuse("database", f"{database} is a folder, not a database file")
+    if database.exists():
+        try:
+            with database.open("rb") as f:
+                header = f.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            _refuse("database", f"{database} cannot be read: {exc.strerror}")
+        if header and header != SQLITE_HEADER:
+            _refuse("database", f"{database} is not a database file")
+    elif database.parent.exists() and not database.parent.is_dir():
+        _refuse("database", f"{database.parent} is a file, not a folder")
+    blobs = settings.blob_path(folders)
+    if blobs.exists() and not blobs.is_dir():
+        _refuse("blob_folder", f"{blobs} is a file, not a folder")
+    try:
+        load_catalogue(settings.catalogue_path())
+    except WorkstationError as exc:
+        _refuse("catalogue", exc.detail)
+
+
+def _refuse(name: str, detail: str) -> None:
+    raise ConfigError(detail, code="config.unusable_location", name=name, reason=detail)
 
 
 @dataclass

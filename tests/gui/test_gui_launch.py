@@ -17,6 +17,7 @@ from workstation.i18n import tr
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import error_code, reporter
 from workstation.ui.launch import run_gui
+from workstation.ui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -100,3 +101,26 @@ def test_workstation_program_starts_offscreen_and_saves_a_screenshot(home, tmp_p
 def test_workstation_program_starts_under_xvfb(home, tmp_path):
     shot = run_program(tmp_path, program_environment(home, "xcb"), ["xvfb-run", "-a"])
     assert not QImage(str(shot)).isNull()
+
+
+def test_start_up_error_offers_the_settings_where_the_path_can_be_corrected(
+    qtbot, settings, tmp_path
+):
+    not_a_store = tmp_path / "ho-so.pdf"
+    not_a_store.write_bytes(b"%PDF-1.4 chosen by mistake as the store" * 50)
+    opened: list[str] = []
+
+    def open_settings(dialog) -> None:
+        [button] = [
+            b for b in dialog.buttons.buttons() if b.text() == tr("error.dialog.open_settings")
+        ]
+        button.click()
+        opened.extend(type(child).__name__ for child in dialog.findChildren(SettingsDialog))
+
+    reporter().error_shown.connect(open_settings)
+    try:
+        code = run_gui(settings.replace(database=str(not_a_store)), ["--quit-after", "0"])
+    finally:
+        reporter().error_shown.disconnect(open_settings)
+    assert code == ExitCode.EXTERNAL
+    assert opened == ["SettingsDialog"]

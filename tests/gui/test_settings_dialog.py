@@ -207,3 +207,13 @@ def test_enter_saves_and_escape_cancels(qtbot, folders):
     with qtbot.assertNotEmitted(dialog.settings_saved), qtbot.waitSignal(dialog.rejected):
         qtbot.keyClick(dialog.editor("central_url"), Qt.Key.Key_Escape)
     assert load_settings(folders).central_url == URL
+
+
+def test_a_file_that_is_no_database_is_refused_as_the_store(qtbot, dialog, folders, tmp_path):
+    chosen_by_mistake = tmp_path / "ho-so.pdf"
+    chosen_by_mistake.write_bytes(b"%PDF-1.4 a scanned dossier")
+    dialog.editor("database").setText(str(chosen_by_mistake))
+    save_button(dialog).click()
+    assert dialog.isVisible()
+    assert dialog.error_label.text().startswith('Thiết lập "database" không dùng được')
+    assert not settings_file(folders).exists()

@@ -106,3 +106,36 @@ def test_settings_path_that_is_a_folder_is_a_config_error(folders) -> None:
     with pytest.raises(ConfigError) as caught:
         save_settings(Settings(), folders)
     assert caught.value.code == "config.unwritable"
+
+
+@pytest.mark.parametrize(
+    ("field", "make"),
+    [
+        ("database", lambda tmp: _file(tmp / "ho-so.pdf", b"%PDF-1.4 not a database")),
+        ("database", lambda tmp: tmp),
+        ("blob_folder", lambda tmp: _file(tmp / "blobs", b"a file")),
+        ("catalogue", lambda tmp: _file(tmp / "catalogue.json", b"[]")),
+    ],
+)
+def test_unusable_locations_are_refused_before_they_are_saved(folders, tmp_path, field, make):
+    from workstation.services import check_locations
+
+    settings = Settings(**{field: str(make(tmp_path))})
+    with pytest.raises(ConfigError) as caught:
+        check_locations(settings, folders)
+    assert caught.value.code == "config.unusable_location"
+    assert field in caught.value.user_message()
+
+
+def test_new_or_existing_store_files_are_usable_locations(folders, tmp_path) -> None:
+    from workstation.services import check_locations, open_services
+
+    check_locations(Settings(database=str(tmp_path / "new" / "store.sqlite3")), folders)
+    existing = Settings(database=str(tmp_path / "store.sqlite3"))
+    open_services(existing, folders).close()
+    check_locations(existing, folders)
+
+
+def _file(path, content: bytes):
+    path.write_bytes(content)
+    return path

@@ -122,7 +122,7 @@ class ErrorDialog(QDialog):
         self.details.setVisible(False)
         self.details.setMinimumHeight(160)
 
-        buttons = QDialogButtonBox()
+        buttons = self.buttons = QDialogButtonBox()
         self.details_button = QPushButton(tr("error.dialog.details"))
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self.details.setVisible)
@@ -145,6 +145,14 @@ class ErrorDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, 180)
         close.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def add_action(self, text: str, action: Callable[[], None]) -> QPushButton:
+        """A further button (e.g. "Open settings") that runs ``action`` and keeps the dialog."""
+        button = QPushButton(text)
+        button.setAutoDefault(False)
+        button.clicked.connect(action)
+        self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        return button
 
     def copy_report(self) -> None:
         """Put the report on the clipboard, for pasting into a support request."""

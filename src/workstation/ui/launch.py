@@ -21,7 +21,7 @@ from workstation import __version__
 from workstation.config import Settings
 from workstation.errors import ExitCode, WorkstationError
 from workstation.i18n import tr
-from workstation.paths import APP_AUTHOR, APP_NAME
+from workstation.paths import APP_AUTHOR, APP_NAME, user_folders
 from workstation.services import open_services
 from workstation.ui import background
 from workstation.ui.collector import UiThreadCollector
@@ -66,6 +66,9 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
         except WorkstationError as exc:
             log.error("cannot open the services: [%s] %s", exc.code, exc.detail, exc_info=exc)
             dialog = ErrorDialog(exc)
+            # A wrong store or catalogue path must not lock the officer out of the
+            # one place where it can be corrected.
+            dialog.add_action(tr("error.dialog.open_settings"), lambda: _open_settings(dialog))
             _finish_when_shown(dialog, options)
             reporter().error_shown.emit(dialog)  # as show_error would, for tests and logs
             dialog.exec()  # deletes itself on close
@@ -94,6 +97,14 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
         collector.stop()
         collector.deleteLater()
         uninstall_hook()
+
+
+def _open_settings(parent: QWidget) -> None:
+    from workstation.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(user_folders(), parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
 
 
 def _drop_leftover_quit(app: QApplication) -> None:

@@ -45,6 +45,7 @@ from workstation.config import ENV_PREFIX, Settings, field_docs, load_settings, 
 from workstation.errors import ConfigError, WorkstationError
 from workstation.i18n import LANGUAGES, catalogue, current_language, tr
 from workstation.paths import Folders
+from workstation.services import check_locations
 from workstation.ui.errors import user_message
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,10 @@ def overriding_variables(environ: Mapping[str, str] | None = None) -> dict[str, 
 class PathEdit(QWidget):
     """A path in a line edit, with a button that opens the file or folder chooser."""
 
-    def __init__(self, folder: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, folder: bool, parent: QWidget | None = None, new_file: bool = False) -> None:
         super().__init__(parent)
         self.folder = folder
+        self.new_file = new_file  # the chooser may name a file that does not exist yet
         self.line_edit = QLineEdit()
         self.line_edit.setPlaceholderText(tr("settings.default_placeholder"))
         self.line_edit.setClearButtonEnabled(True)
@@ -98,6 +100,13 @@ class PathEdit(QWidget):
         start = str(Path(self.text()).parent) if self.text() else ""
         if self.folder:
             chosen = QFileDialog.getExistingDirectory(self, tr("settings.choose_folder"), start)
+        elif self.new_file:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                tr("settings.choose_file"),
+                start,
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )
         else:
             chosen, _ = QFileDialog.getOpenFileName(self, tr("settings.choose_file"), start)
         if chosen:
@@ -224,7 +233,7 @@ class SettingsDialog(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value.upper())))
             return combo
         if name in FILE_FIELDS or name in FOLDER_FIELDS:
-            path_edit = PathEdit(folder=name in FOLDER_FIELDS)
+            path_edit = PathEdit(folder=name in FOLDER_FIELDS, new_file=name == "database")
             path_edit.setText(value)
             return path_edit
         line_edit = QLineEdit(value)
@@ -254,7 +263,9 @@ class SettingsDialog(QDialog):
                 f"the central system's address must start with http:// or https://, not {url!r}",
                 code="settings.invalid_url",
             )
-        return self.settings.replace(**changes)
+        edited = self.settings.replace(**changes)
+        check_locations(edited, self.folders)  # a bad store path must not lock the officer out
+        return edited
 
     def save(self) -> None:
         """Write the edited settings; on a bad value say why and keep the dialog open."""
