@@ -40,8 +40,13 @@ ensure_system() {
   for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
-  if ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then
-    missing+=(python3-venv)
+  # Debian's own Python needs python3-venv to make a virtualenv (its ensurepip is
+  # split out); a Python installed some other way brings its own.
+  if ! command -v "$PY" >/dev/null 2>&1; then
+    missing+=(python3 python3-venv)
+  elif [ "$(command -v "$PY")" = /usr/bin/python3 ] || [ "$(command -v "$PY")" = /bin/python3 ]; then
+    dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q 'install ok installed' \
+      || missing+=(python3-venv)
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     say "Installing Debian packages: ${missing[*]}"
