@@ -17,7 +17,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from workstation.cli import Context, Outcome
+from workstation.cli import Context, Outcome, to_json
 from workstation.cli.dossier import dossier_json, summary_json
 from workstation.config import load_settings
 from workstation.domain import Applicant, ApplicantType
@@ -123,8 +123,6 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         document = dossier.components[0].documents[0]
         page_copy.write_bytes(services.blobs.read(document.sha256))
         listing = folder / "outputs" / "dossiers.json"
-        from workstation.cli import to_json
-
         listing.write_text(to_json([summary_json(s) for s in listed]), encoding="utf-8")
         database_path = services.database.path
         blob_path = services.blobs.root

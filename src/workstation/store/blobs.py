@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
-from workstation.errors import BadInput, StoreError
+from workstation.errors import StoreError
 from workstation.store import protection
 
 log = logging.getLogger(__name__)
@@ -50,16 +50,6 @@ class BlobStore:
         self._write_atomically(target, protection.codec().seal(data))
         log.debug("stored blob %s (%d bytes)", digest, len(data))
         return digest
-
-    def put_file(self, source: Path) -> str:
-        """Store the file at ``source`` and return its SHA-256."""
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise BadInput(
-                f"cannot read {source}: {exc.strerror}", code="file.unreadable", path=str(source)
-            ) from exc
-        return self.put(data)
 
     def _write_atomically(self, target: Path, data: bytes) -> None:
         try:
