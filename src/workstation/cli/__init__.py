@@ -26,11 +26,16 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outcome:
-    """What a subcommand produced: ``data`` for ``--json``, ``text`` for people."""
+    """What a subcommand produced: ``data`` for ``--json``, ``text`` for people.
+
+    ``warnings`` are English lines printed on stderr as ``warning: …`` in text
+    mode; a handler that has any also puts them in ``data`` for ``--json``.
+    """
 
     data: Any
     text: str
     exit_code: ExitCode = ExitCode.OK
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.UNEXPECTED
     finally:
         context.close()
+    if not as_json:
+        for warning in outcome.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     print(to_json(outcome.data) if as_json else outcome.text)
     return int(outcome.exit_code)
 
