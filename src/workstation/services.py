@@ -60,13 +60,28 @@ def _refuse(name: str, detail: str) -> None:
 
 @dataclass
 class Services:
+    """Everything a front end works with, opened once per process by :func:`open_services`.
+
+    The window hands it to each section, which passes on to each of its parts
+    only what that part uses; the use cases (:mod:`workstation.dossiers`,
+    :mod:`workstation.intake`) take those parts, not the whole. Tests replace
+    one part (``dataclasses.replace``) with a fake of the same interface.
+    """
+
     settings: Settings
+    """The settings the services were opened with (read-only; saving writes a new file)."""
     folders: Folders
+    """The user's config, data and log folders (``WORKSTATION_HOME`` moves them all)."""
     database: Database
+    """The local store's SQLite database, migrated; used from one thread at a time in the
+    window (the ``db`` executor)."""
     blobs: BlobStore
+    """Page images and PDFs by content hash; any thread may read them."""
     catalogue: Catalogue
+    """The procedure catalogue (procedures, their components and fees, by effective date)."""
 
     def close(self) -> None:
+        """Close the database; nothing may use these services afterwards."""
         self.database.close()
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 from workstation.cli import Context, Outcome
 from workstation.domain import Applicant, ApplicantType, Channel, Dossier, DossierSummary, clock
 from workstation.domain.contact import applicant_warnings
+from workstation.dossiers import count_outbox, list_dossiers, show_dossier
 from workstation.intake.duplicates import duplicate_files
 from workstation.intake.receive import NewDossier, document_message, receive_dossier
-from workstation.store.dossiers import count_dossiers, get_dossier, list_dossiers
-from workstation.store.outbox import count_pending
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -89,8 +88,7 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
     # Warnings never stop the dossier: the officer is told what to look at again.
     warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
     dossier = receive_dossier(services.database, services.blobs, services.catalogue, request)
-    with services.database.transaction() as session:
-        queued = count_pending(session)
+    queued = count_outbox(services.database)
     data = dossier_json(dossier) | {
         "outbox_pending": queued,
         "warnings": [w.as_json() for w in warnings],
@@ -106,9 +104,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:
     services = context.services()
-    with services.database.transaction() as session:
-        rows = list_dossiers(session, limit=args.limit, search=args.search)
-        total = count_dossiers(session, args.search)
+    rows = list_dossiers(services.database, search=args.search, limit=args.limit)
+    total = rows.total
     data = {"total": total, "dossiers": [summary_json(r) for r in rows]}
     lines = [f"{total} dossier(s)" + (f" matching {args.search!r}" if args.search else "")]
     for r in rows:
@@ -121,8 +118,7 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
 
 def _show(args: argparse.Namespace, context: Context) -> Outcome:
     services = context.services()
-    with services.database.transaction() as session:
-        dossier = get_dossier(session, args.id)
+    dossier = show_dossier(services.database, args.id)
     lines = [
         f"Dossier {dossier.id}",
         f"  procedure  {dossier.procedure_code} (version {dossier.procedure_version})",
