@@ -25,13 +25,18 @@ TT04_UNIT = "H56.123.45"
 CLASSIC_UNIT = "000.00.06.H56"
 
 
-def issue_many(path: Path, settings: CodeSettings, count: int, day: date = DAY) -> list[str]:
+def issue_many(
+    path: Path, settings: CodeSettings, count: int, day: date = DAY, per_transaction: int = 1
+) -> list[str]:
+    """Issue ``count`` codes from the store at ``path``, ``per_transaction`` per committed unit."""
     database = open_database(path)
     try:
-        codes = []
-        for _ in range(count):
+        codes: list[str] = []
+        while len(codes) < count:
             with database.transaction() as session:
-                codes.append(issue_code(FORMATS, settings, day, StoreSequenceSource(session)))
+                source = StoreSequenceSource(session)
+                for _ in range(min(per_transaction, count - len(codes))):
+                    codes.append(issue_code(FORMATS, settings, day, source))
         return codes
     finally:
         database.close()
@@ -47,8 +52,9 @@ def test_the_circular_04_format_is_the_default_from_25_january_2026() -> None:
 
 
 def test_two_offline_workstations_of_one_unit_issue_2000_unique_codes(tmp_path) -> None:
-    first = issue_many(tmp_path / "a.sqlite3", CodeSettings(TT04_UNIT, slot=1, system="01"), 1000)
-    second = issue_many(tmp_path / "b.sqlite3", CodeSettings(TT04_UNIT, slot=2, system="01"), 1000)
+    # Committed in batches of 50 to spare the disk; the threaded test below commits each code.
+    first = issue_many(tmp_path / "a.sqlite3", CodeSettings(TT04_UNIT, 1, "01"), 1000, DAY, 50)
+    second = issue_many(tmp_path / "b.sqlite3", CodeSettings(TT04_UNIT, 2, "01"), 1000, DAY, 50)
     codes = first + second
     assert len(set(codes)) == 2000
     assert all(re.fullmatch(TT04_REGEX, code) for code in codes)
@@ -58,9 +64,9 @@ def test_two_offline_workstations_of_one_unit_issue_2000_unique_codes(tmp_path) 
 
 def test_two_offline_workstations_stay_unique_in_the_classic_format(tmp_path) -> None:
     settings = CodeSettings(CLASSIC_UNIT, slot=1, format_name="classic")
-    first = issue_many(tmp_path / "a.sqlite3", settings, 1000)
+    first = issue_many(tmp_path / "a.sqlite3", settings, 1000, DAY, 50)
     second = issue_many(
-        tmp_path / "b.sqlite3", CodeSettings(CLASSIC_UNIT, slot=2, format_name="classic"), 1000
+        tmp_path / "b.sqlite3", CodeSettings(CLASSIC_UNIT, 2, format_name="classic"), 1000, DAY, 50
     )
     assert len(set(first + second)) == 2000
     assert all(re.fullmatch(CLASSIC_REGEX, code) for code in first + second)
@@ -139,3 +145,24 @@ def test_dossier_code_command_issues_from_the_store_and_checks_codes(capsys) -> 
     assert json.loads(capsys.readouterr().out)["formats"] == ["tt04"]
     assert main(["dossier-code", "check", "000.00.06.H56-231027-0361"]) == 0
     assert main(["dossier-code", "check", "HS-2026-1"]) == 3
+
+
+def test_two_processes_issuing_on_one_store_at_once_never_share_a_number(tmp_path) -> None:
+    import threading
+
+    path = tmp_path / "store.sqlite3"
+    open_database(path).close()
+    results: list[list[str]] = [[], []]
+    settings = CodeSettings(TT04_UNIT, slot=1, system="01")
+
+    def issue(index: int) -> None:
+        results[index] = issue_many(path, settings, 150)
+
+    threads = [threading.Thread(target=issue, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = results[0] + results[1]
+    assert len(codes) == 300
+    assert len(set(codes)) == 300

@@ -230,3 +230,12 @@ def test_cccd_command_never_logs_the_card(capsys, caplog) -> None:
     capsys.readouterr()
     assert "089202017098" not in caplog.text
     assert "Lương" not in caplog.text
+
+
+def test_sex_in_capitals_is_read_without_a_warning_and_nu_without_accents_is_flagged() -> None:
+    woman = "037186001234|164123456|Phạm Thị Lan|05061986|{}|Hoa Lư, Ninh Bình|10102021"
+    assert parse_payload(woman.format("NỮ"), TODAY).sex == "Nữ"
+    assert parse_payload(woman.format("NỮ"), TODAY).warnings == ()
+    flagged = parse_payload(woman.format("Nu"), TODAY)
+    assert flagged.sex == "Nữ"
+    assert codes(flagged) == ["cccd.sex_repaired"]

@@ -185,9 +185,9 @@ def _sex(text: str, warnings: list[CardWarning]) -> str:
     if text in SEXES:
         return text
     folded = text.casefold()
-    if folded == "nam":
-        return "Nam"
-    if folded in ("nữ", "nu") or (len(text) == 2 and text[0] in "Nn" and text[1] in _LOST):
+    if folded in ("nam", "nữ"):
+        return SEXES[folded != "nam"]
+    if folded == "nu" or (len(text) == 2 and text[0] in "Nn" and text[1] in _LOST):
         warnings.append(CardWarning("cccd.sex_repaired", {"value": text}))
         return "Nữ"
     raise BadInput(f"sex must be Nam or Nữ, not {text!r}", code="cccd.bad_sex", value=text[:10])
