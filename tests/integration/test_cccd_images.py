@@ -116,3 +116,21 @@ def test_an_image_claiming_too_many_pixels_is_refused_unread(tmp_path: Path) -> 
     with pytest.raises(BadInput) as caught:
         read_qr_codes(path)
     assert caught.value.code == "scan.image_too_large"
+
+
+def test_a_scanned_pdf_of_the_card_is_read(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "scan.pdf"
+    back = Image.new("L", (1240, 1754), 240)
+    card_scan(LUONG, angle=3.0, noise=8.0).convert("RGB").save(
+        path, "PDF", resolution=150.0, save_all=True, append_images=[back.convert("RGB")]
+    )
+    assert main(["cccd", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id_number"] == "089202017098"
+
+
+def test_a_damaged_pdf_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + bytes(300))
+    with pytest.raises(BadInput) as caught:
+        read_qr_codes(path)
+    assert caught.value.code == "preview.unreadable"
