@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -252,7 +253,7 @@ def compute_due(
     limit: TimeLimit,
     calendar: WorkingCalendar,
     rules: CountingRules,
-    pauses: tuple[Pause, ...] | list[Pause] = (),
+    pauses: Sequence[Pause] = (),
 ) -> DueDate:
     """The appointment for a dossier received at ``received`` with time limit ``limit``."""
     if limit.amount < 0:
@@ -370,7 +371,7 @@ def _apply_pauses(
     clock_start: datetime,
     due: datetime,
     limit: TimeLimit,
-    pauses: tuple[Pause, ...] | list[Pause],
+    pauses: Sequence[Pause],
     applied: list[AppliedRule],
 ) -> datetime:
     """Move ``due`` on by the time each request to supplement stopped the clock."""
