@@ -22,8 +22,6 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-import holidays
-
 from workstation.errors import BadInput
 from workstation.paths import resources_dir
 
@@ -84,6 +82,8 @@ def load_published_days(path: Path | None = None) -> list[PublishedDay]:
 @cache
 def _statutory(year: int) -> tuple[dict[date, str], frozenset[date]]:
     """The holidays package's days off and weekend working days for one year."""
+    import holidays  # 30 ms; only commands that count days need it
+
     vn = holidays.country_holidays("VN", years=year, language="vi")
     days_off = {day: name for day, name in vn.items() if day.year == year}
     worked = frozenset(day for day in vn.weekend_workdays if day.year == year)
