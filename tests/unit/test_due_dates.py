@@ -258,3 +258,18 @@ def test_due_date_command_refuses_an_unknown_procedure_as_bad_input(capsys) -> N
 
 def test_due_date_command_refuses_calendar_days_without_days(capsys) -> None:
     assert main(["due-date", "--hours", "3", "--calendar-days"]) == 3
+
+
+def test_online_dossier_after_15h_counts_the_same_day_until_office_hours_close() -> None:
+    limit = TimeLimit(5, TimeUnit.WORKING_DAYS)
+    at_1600 = compute_due(datetime(2023, 10, 27, 16, 0), limit, CALENDAR, RULES, online=True)
+    assert at_1600.due.replace(tzinfo=None) == datetime(2023, 11, 3, 16, 0)
+    at_2000 = compute_due(datetime(2023, 10, 27, 20, 0), limit, CALENDAR, RULES, online=True)
+    assert at_2000.day_zero == date(2023, 10, 30)
+    assert at_2000.due.replace(tzinfo=None) == datetime(2023, 11, 6, 17, 0)
+
+
+def test_due_date_command_takes_online_submissions(capsys) -> None:
+    argv = ["due-date", "--days", "5", "--received", "2023-10-27T16:00", "--online", "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["due"] == "2023-11-03T16:00:00+07:00"

@@ -31,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "--calendar-days", action="store_true", help="with --days: count calendar days"
     )
     parser.add_argument(
+        "--online",
+        action="store_true",
+        help="submitted online: the online cut-off (close of office hours) applies, not 15:00",
+    )
+    parser.add_argument(
         "--received",
         type=_moment,
         metavar="ISO_DATETIME",
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         unit = TimeUnit.CALENDAR_DAYS if args.calendar_days else TimeUnit.WORKING_DAYS
         limit = TimeLimit(args.days, unit)
     rules = rules_in_force(load_rules(), day)
-    result = compute_due(received, limit, load_calendar(), rules, args.pause)
+    result = compute_due(received, limit, load_calendar(), rules, args.pause, online=args.online)
     data = due_json(result)
     if procedure is not None:
         data["procedure"] = {

@@ -8,7 +8,9 @@ The counting rules are data (``resources/calendar/rules.json``), one version
 per effective date, and :class:`CountingRules` holds the one in force:
 
 - **cut-off** (15:00): a dossier received after it, or on a day the counter
-  does not work, counts as received on the next working day ("day 0");
+  does not work, counts as received on the next working day ("day 0"); a
+  dossier submitted online has its own cut-off, the close of office hours
+  (``online_cutoff``; DOMAIN.md: "outside office hours", to verify);
 - **working days**: day 1 is the first working day after day 0; the live
   receipt "09:32 Fri 27/10/2023, 5 working days → Fri 03/11/2023" follows;
 - **calendar days**: day 0 plus N days; a result due on a day off moves to the
@@ -57,6 +59,7 @@ class CountingRules:
     appointment_time: str = "same_time"
     same_day_appointment_time: str = "end_of_day"
     source: str = ""
+    online_cutoff: time | None = None
 
     @property
     def opening(self) -> time:
@@ -108,6 +111,9 @@ def load_rules(path: Path | None = None) -> list[CountingRules]:
                         entry.get("same_day_appointment_time", "end_of_day")
                     ),
                     source=str(entry.get("source", "")),
+                    online_cutoff=_clock_time(entry["online_cutoff"])
+                    if entry.get("online_cutoff")
+                    else None,
                 )
             )
         if not versions:
@@ -254,8 +260,14 @@ def compute_due(
     calendar: WorkingCalendar,
     rules: CountingRules,
     pauses: Sequence[Pause] = (),
+    *,
+    online: bool = False,
 ) -> DueDate:
-    """The appointment for a dossier received at ``received`` with time limit ``limit``."""
+    """The appointment for a dossier received at ``received`` with time limit ``limit``.
+
+    ``online``: submitted online rather than at the counter, so the online
+    cut-off applies (the close of office hours unless the rules say otherwise).
+    """
     if limit.amount < 0:
         raise BadInput(
             f"a time limit cannot be negative ({limit.amount})",
@@ -267,7 +279,8 @@ def compute_due(
     applied: list[AppliedRule] = []
 
     # Day 0: the day the dossier counts as received.
-    cutoff = rules.counter_cutoff.strftime("%H:%M")
+    cutoff_time = (rules.online_cutoff or rules.closing) if online else rules.counter_cutoff
+    cutoff = cutoff_time.strftime("%H:%M")
     if not calendar.is_working_day(at.date()):
         day_zero = calendar.next_working_day(at.date())
         applied.append(
@@ -275,7 +288,7 @@ def compute_due(
                 "received_on_day_off", {"day": _day_text(at.date()), "next": _day_text(day_zero)}
             )
         )
-    elif at.time() > rules.counter_cutoff:
+    elif at.time() > cutoff_time:
         day_zero = calendar.next_working_day(at.date())
         applied.append(
             AppliedRule(
