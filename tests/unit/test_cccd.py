@@ -239,3 +239,18 @@ def test_sex_in_capitals_is_read_without_a_warning_and_nu_without_accents_is_fla
     flagged = parse_payload(woman.format("Nu"), TODAY)
     assert flagged.sex == "Nữ"
     assert codes(flagged) == ["cccd.sex_repaired"]
+
+
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.lists(st.text(max_size=40), min_size=5, max_size=9).map("|".join),
+    )
+)
+def test_any_text_is_either_a_card_or_bad_input_never_a_crash(text: str) -> None:
+    try:
+        card = parse_payload(text, TODAY)
+    except BadInput as exc:
+        assert i18n.catalogue("vi").get(f"error.{exc.code}")
+    else:
+        assert re.fullmatch(r"\d{12}", card.id_number)
