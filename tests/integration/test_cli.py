@@ -285,9 +285,27 @@ def test_broken_settings_file_is_one_line_and_exit_3(tmp_path) -> None:
 def test_dossier_is_found_by_the_short_number_shown_before_a_code_is_issued(
     capsys, add_by_command
 ) -> None:
+    from workstation.domain import short_number
+
     assert add_by_command("Vũ Thị Thu") == 0
+    assert add_by_command("Hà Văn Nam") == 0
     capsys.readouterr()
     _, out, _ = run(capsys, "dossier", "list", "--json")
-    short = json.loads(out)["dossiers"][0]["id"][:8]
-    _, out, _ = run(capsys, "dossier", "list", "--search", short.upper(), "--json")
-    assert json.loads(out)["total"] == 1
+    listed = {d["number"]: d["id"] for d in json.loads(out)["dossiers"]}
+    assert sorted(listed) == [1, 2]
+    for typed in ("#000001", "#1", "000001"):
+        _, out, _ = run(capsys, "dossier", "list", "--search", typed, "--json")
+        assert [d["id"] for d in json.loads(out)["dossiers"]] == [listed[1]], typed
+    for typed in (short_number(1), "1", listed[1]):
+        code, out, _ = run(capsys, "dossier", "show", typed, "--json")
+        assert code == 0 and json.loads(out)["id"] == listed[1], typed
+    # The start of an id is no reference: it used to be the short number, and collided.
+    code, _, _ = run(capsys, "dossier", "show", listed[1][:8])
+    assert code == 3
+    _, out, _ = run(capsys, "dossier", "list", "--search", listed[2][:2], "--json")
+    assert listed[2] not in [d["id"] for d in json.loads(out)["dossiers"]]
+
+
+def test_a_search_too_long_to_be_a_name_or_code_is_bad_input(capsys) -> None:
+    code, _, err = run(capsys, "dossier", "list", "--search", "a" * 50_000)
+    assert code == 3 and "at most 200" in err

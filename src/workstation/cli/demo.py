@@ -114,7 +114,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             for request in sample_dossiers(resources_dir() / "samples")
         ]
         dossier = received[0]
-        with services.database.transaction() as session:
+        with services.database.reading() as session:
             listed = list_dossiers(session, limit=20)
             total = count_dossiers(session)
             queued = pending(session)

@@ -6,11 +6,19 @@ import argparse
 from pathlib import Path
 
 from workstation.cli import Context, Outcome
-from workstation.domain import Applicant, ApplicantType, Channel, Dossier, DossierSummary, clock
+from workstation.domain import (
+    Applicant,
+    ApplicantType,
+    Channel,
+    Dossier,
+    DossierSummary,
+    clock,
+    short_number,
+)
 from workstation.domain.contact import applicant_warnings
 from workstation.intake.duplicates import duplicate_files
 from workstation.intake.receive import NewDossier, document_message, receive_dossier
-from workstation.store.dossiers import count_dossiers, get_dossier, list_dossiers
+from workstation.store.dossiers import count_dossiers, find_dossier, list_dossiers
 from workstation.store.outbox import count_pending
 
 
@@ -48,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
     listing = actions.add_parser("list", parents=[parent], help="list dossiers, newest first")
     listing.add_argument(
-        "--search", metavar="TEXT", help="applicant name (accents optional) or code"
+        "--search",
+        metavar="TEXT",
+        help="applicant name (accents optional), dossier code or whole short number (#000123)",
     )
     listing.add_argument(
         "--limit", type=_limit, default=50, metavar="N", help="at most N dossiers (1-1000)"
@@ -56,7 +66,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     listing.set_defaults(handler=_list)
 
     show = actions.add_parser("show", parents=[parent], help="show one dossier")
-    show.add_argument("id", metavar="DOSSIER_ID")
+    show.add_argument(
+        "reference",
+        metavar="DOSSIER",
+        help="the short number the window shows (#000123 or 123), the dossier code or the id",
+    )
     show.set_defaults(handler=_show)
 
 
@@ -89,15 +103,15 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
     # Warnings never stop the dossier: the officer is told what to look at again.
     warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
     dossier = receive_dossier(services.database, services.blobs, services.catalogue, request)
-    with services.database.transaction() as session:
+    with services.database.reading() as session:
         queued = count_pending(session)
     data = dossier_json(dossier) | {
         "outbox_pending": queued,
         "warnings": [w.as_json() for w in warnings],
     }
     text = (
-        f"Dossier {dossier.id} received: {dossier.applicant.name}, procedure "
-        f"{dossier.procedure_code}, {dossier.page_count} page(s). "
+        f"Dossier {short_number(dossier)} ({dossier.id}) received: {dossier.applicant.name}, "
+        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s). "
         f"{queued} message(s) waiting for the central system."
     )
     lines = [f"{w.message('en')} [{w.field}: {w.code}]" for w in warnings]
@@ -106,7 +120,7 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:
     services = context.services()
-    with services.database.transaction() as session:
+    with services.database.reading() as session:
         rows = list_dossiers(session, limit=args.limit, search=args.search)
         total = count_dossiers(session, args.search)
     data = {"total": total, "dossiers": [summary_json(r) for r in rows]}
@@ -114,17 +128,19 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
     for r in rows:
         when = clock.local(r.received_at).strftime("%d/%m/%Y %H:%M")
         lines.append(
-            f"{r.id}  {when}  {r.procedure_code:<10} {r.status.name:<20} {r.applicant_name}"
+            f"{short_number(r)}  {r.id}  {when}  {r.procedure_code:<10} "
+            f"{r.status.name:<20} {r.applicant_name}"
         )
     return Outcome(data, "\n".join(lines))
 
 
 def _show(args: argparse.Namespace, context: Context) -> Outcome:
     services = context.services()
-    with services.database.transaction() as session:
-        dossier = get_dossier(session, args.id)
+    with services.database.reading() as session:
+        dossier = find_dossier(session, args.reference)
     lines = [
-        f"Dossier {dossier.id}",
+        f"Dossier {short_number(dossier)} ({dossier.id})",
+        f"  code       {dossier.code or '-'}",
         f"  procedure  {dossier.procedure_code} (version {dossier.procedure_version})",
         f"  applicant  {dossier.applicant.name} (type {int(dossier.applicant.type)})",
         f"  status     {dossier.status.name}",
@@ -140,6 +156,7 @@ def _show(args: argparse.Namespace, context: Context) -> Outcome:
 def summary_json(r: DossierSummary) -> dict[str, object]:
     return {
         "id": r.id,
+        "number": r.number,
         "code": r.code,
         "procedure_code": r.procedure_code,
         "applicant_name": r.applicant_name,
@@ -152,6 +169,7 @@ def summary_json(r: DossierSummary) -> dict[str, object]:
 def dossier_json(d: Dossier) -> dict[str, object]:
     return {
         "id": d.id,
+        "number": d.number,
         "code": d.code,
         "procedure_code": d.procedure_code,
         "procedure_version": d.procedure_version,

@@ -47,6 +47,9 @@ def check_database(settings: Settings, folders: Folders) -> Check:
     fixes = {
         "store.too_new": "update the workstation to the version that wrote this store",
         "store.corrupt": "restore the file from a backup, or move it aside to start afresh",
+        "store.read_only": "give the workstation write access to the file and its folder",
+        "store.disk_full": "free disk space",
+        "store.locked": "close the other program holding the database, then try again",
     }
     try:
         database = Database(path)

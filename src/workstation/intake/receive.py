@@ -135,7 +135,7 @@ def prepare_dossier(
 def save_dossier(database: Database, dossier: Dossier) -> Dossier:
     """Save ``dossier`` and queue its ``dossier.created`` message, in one transaction."""
     with database.transaction() as session:
-        add_dossier(session, dossier)
+        dossier = add_dossier(session, dossier)  # now with its short number
         enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
     log.info(
         "received dossier %s for procedure %s: %d page(s)",

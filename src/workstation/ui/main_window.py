@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         database = self.services.database
 
         def count() -> int:
-            with database.transaction() as session:
+            with database.reading() as session:
                 return count_pending(session)
 
         run_in_background(self, count, self._show_outbox_count, self._outbox_count_failed)

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Document, Dossier
+from workstation.domain import Document, Dossier, short_number
 from workstation.domain.clock import local
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.services import Services
 from workstation.store.dossiers import get_dossier
 from workstation.ui.background import run_in_background
-from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT, short_id
+from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT
 from workstation.ui.dossiers.page_preview import PagePreview
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.texts import tr_count
@@ -109,7 +109,7 @@ class DossierDetail(QWidget):
         database = self.services.database
 
         def load() -> Dossier:
-            with database.transaction() as session:
+            with database.reading() as session:
                 return get_dossier(session, dossier_id)
 
         run_in_background(self, load, self._loaded, lambda exc: self._load_failed(dossier_id, exc))
@@ -150,7 +150,7 @@ class DossierDetail(QWidget):
         applicant = dossier.applicant
         self.fields["procedure"].setText(self._procedure_text(dossier))
         self.fields["code"].setText(
-            dossier.code or tr("dossier.detail.no_code", id=short_id(dossier.id))
+            dossier.code or tr("dossier.detail.no_code", id=short_number(dossier))
         )
         self.fields["applicant"].setText(
             tr(
