@@ -60,6 +60,15 @@ def test_dossiers_are_numbered_in_order_and_a_number_is_never_given_twice(databa
         assert sorted(s.number for s in list_dossiers(session)) == [1, 3]
 
 
+def test_numbering_carries_on_after_the_highest_if_the_counter_went_missing(database) -> None:
+    _add(database, "Một")
+    _add(database, "Hai")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM counters")
+    assert _add(database, "Ba").number == 3
+    assert _add(database, "Bốn").number == 4
+
+
 def test_several_dossiers_saved_in_one_transaction_get_distinct_numbers(database) -> None:
     with database.transaction() as session:
         saved = [
@@ -164,3 +173,25 @@ def test_a_search_longer_than_any_name_or_code_is_bad_input(database) -> None:
 def test_numbers_keep_their_width_order_with_time(database) -> None:
     dossiers = [_add(database, f"N{n}", received_at=T0 + timedelta(minutes=n)) for n in range(3)]
     assert [short_number(d) for d in dossiers] == ["#000001", "#000002", "#000003"]
+
+
+def test_two_programs_saving_at_once_never_share_a_number(tmp_path) -> None:
+    import threading
+
+    path = tmp_path / "store.sqlite3"
+    open_database(path).close()
+    window, command = open_database(path), open_database(path)
+    numbers: list[int] = []
+
+    def save_many(database: Database) -> None:
+        for n in range(20):
+            numbers.append(_add(database, f"Người {n}").number or 0)
+
+    threads = [threading.Thread(target=save_many, args=(db,)) for db in (window, command)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    window.close()
+    command.close()
+    assert sorted(numbers) == list(range(1, 41))

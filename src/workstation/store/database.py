@@ -258,7 +258,8 @@ class Database:
 
     def revision(self) -> str | None:
         """The schema revision the file is at (None for an empty file)."""
-        with self.engine.connect() as connection:
+        reader = self.engine.execution_options(**{_BEGIN: "DEFERRED"})
+        with reader.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     def head_revision(self) -> str:
@@ -292,8 +293,7 @@ class Database:
             yield session
             if commit:
                 session.commit()
-            else:
-                session.rollback()
+            # A read ends when the session closes: its snapshot is let go, nothing expired.
         except WorkstationError:
             session.rollback()
             raise

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from workstation.domain import (
@@ -71,10 +71,9 @@ def next_dossier_number(session: Session) -> int:
             .values(value=CounterRow.value + 1)
             .returning(CounterRow.value)
         )
-        if number is None:  # a store created before the counter had any dossier
+        if number is None:  # the counter's row went missing: carry on after the highest
             number = (session.scalar(select(func.max(DossierRow.number))) or 0) + 1
-            session.add(CounterRow(name=DOSSIER_NUMBER, value=number))
-            session.flush([])  # nothing else: the caller's rows may not be ready
+            session.execute(insert(CounterRow).values(name=DOSSIER_NUMBER, value=number))
     return number
 
 
