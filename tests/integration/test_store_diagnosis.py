@@ -165,3 +165,28 @@ def test_a_database_held_by_another_program_is_not_called_damaged(tmp_path) -> N
         other.execute("ROLLBACK")
         other.close()
     open_database(path).close()  # once the other program lets go, the store opens
+
+
+def test_a_write_the_database_itself_refuses_is_not_blamed_on_the_disk(tmp_path) -> None:
+    database = open_database(tmp_path / "store.sqlite3")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON applicants "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+
+    def write() -> None:
+        with database.transaction() as session:
+            dossier = add_dossier(
+                session,
+                Dossier(
+                    procedure_code="1.001193",
+                    applicant=Applicant(name="Nguyễn Văn An"),
+                    received_at=datetime.now(UTC),
+                ),
+            )
+            enqueue(session, MessageKind.DOSSIER_CREATED, dossier.id, {"id": dossier.id})
+
+    assert _refusal(write).code == "store.database_refused"
+    assert [p.name for p in tmp_path.iterdir() if "probe" in p.name] == []
+    database.close()

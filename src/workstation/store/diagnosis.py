@@ -22,6 +22,7 @@ from workstation.errors import StoreError
 
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_FILE_SYSTEM = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM}
 _BY_ERRNO = {
     errno.EROFS: "store.read_only",
     errno.EACCES: "store.read_only",
@@ -80,8 +81,10 @@ def _code(exc: BaseException, path: Path) -> str | None:
         return "store.locked"
     if isinstance(exc, OSError) and exc.errno in _BY_ERRNO:
         return _BY_ERRNO[exc.errno]
-    # "unable to open", "disk I/O error" and the like: ask the file system.
-    return probe_folder(path.parent) or _unwritable_file(path)
+    if primary is None or primary in _FILE_SYSTEM:
+        # "unable to open", "disk I/O error" and the like: ask the file system.
+        return probe_folder(path.parent) or _unwritable_file(path)
+    return None  # a constraint, a bad statement: the store's own business
 
 
 def _sqlite_error(exc: BaseException | None) -> sqlite3.Error | None:
