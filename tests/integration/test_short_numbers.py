@@ -136,6 +136,8 @@ def test_part_of_a_short_number_finds_nothing(database) -> None:
     for _ in range(1, 13):
         _add(database, "Người nộp")
     with database.reading() as session:
+        assert count_dossiers(session, "9" * 30) == 0  # no number that long, no overflow
+        assert count_dossiers(session, "#" + "9" * 30) == 0
         assert count_dossiers(session, "00001") == 0  # five of six digits
         assert count_dossiers(session, "12") == 0
 
@@ -153,7 +155,14 @@ def test_a_dossier_is_found_by_what_the_officer_has_at_hand(database) -> None:
             "000.00.31.H42-241120-0001",
         ):
             assert find_dossier(session, reference).id == coded.id, reference
-        for unknown in ("#000099", coded.id[:8], "000.00.31.H42-241120-0002", "Hai"):
+        for unknown in (
+            "#000099",
+            coded.id[:8],
+            "000.00.31.H42-241120-0002",
+            "Hai",
+            "9" * 30,
+            "#" + "9" * 30,
+        ):
             with pytest.raises(NotFound):
                 find_dossier(session, unknown)
 

@@ -139,7 +139,10 @@ class DossierSummary:
 
 
 SHORT_NUMBER_DIGITS = 6
-_SHORT_NUMBER = re.compile(rf"#\s*(\d+)|(\d{{{SHORT_NUMBER_DIGITS},}})")
+SHORT_NUMBER_MAX_DIGITS = 12  # far beyond any counter's lifetime, far below SQLite's integers
+_SHORT_NUMBER = re.compile(
+    rf"#\s*(\d{{1,{SHORT_NUMBER_MAX_DIGITS}}})|(\d{{{SHORT_NUMBER_DIGITS},{SHORT_NUMBER_MAX_DIGITS}}})"
+)
 
 
 def short_number(dossier: Dossier | DossierSummary | int | None) -> str:
@@ -155,7 +158,8 @@ def parse_short_number(text: str) -> int | None:
     """The number in ``text`` if ``text`` is a whole short number, else None.
 
     ``#000123``, ``#123`` and ``000123`` are number 123; ``123`` alone is not (too
-    short to be told from part of a phone or ID number).
+    short to be told from part of a phone or ID number), nor is a run of more
+    than :data:`SHORT_NUMBER_MAX_DIGITS` digits.
     """
     match = _SHORT_NUMBER.fullmatch(text.strip())
     if match is None:

@@ -34,7 +34,7 @@ from workstation.domain import (
     DossierSummary,
     Page,
 )
-from workstation.domain.dossier import new_id, parse_short_number
+from workstation.domain.dossier import SHORT_NUMBER_MAX_DIGITS, new_id, parse_short_number
 from workstation.domain.text import fold
 from workstation.errors import BadInput, NotFound
 from workstation.store.models import (
@@ -295,7 +295,8 @@ def find_dossier(session: Session, reference: str) -> Dossier:
             code="search.too_long",
             limit=SEARCH_LENGTH,
         )
-    number = int(text) if text.isascii() and text.isdigit() else parse_short_number(text)
+    plain = text.isascii() and text.isdigit() and len(text) <= SHORT_NUMBER_MAX_DIGITS
+    number = int(text) if plain else parse_short_number(text)
     if number is not None:
         found = session.scalar(select(DossierRow.id).where(DossierRow.number == number))
     elif _UUID.fullmatch(text):
