@@ -165,6 +165,8 @@ class ErrorReporter(QObject):
     """Announces each error dialog opened, so tests and the status bar can follow."""
 
     error_shown = Signal(object)
+    settings_problems_shown = Signal(object)
+    """The start-up notice of unusable settings (``SettingsProblemDialog``) opened."""
 
 
 _reporter: ErrorReporter | None = None

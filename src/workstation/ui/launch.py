@@ -4,6 +4,12 @@ Two options exist for tests and support that start the real window (under
 Xvfb or offscreen): ``--screenshot PATH`` saves a picture of the window once
 its first background loads are done, and ``--quit-after MS`` quits that long
 after the window is shown (and after the screenshot, if one was asked for).
+
+Settings that could not be used (a broken ``settings.toml``, a wrong
+``WORKSTATION_*`` value) do not keep the window shut: ``__main__`` passes the
+settings with defaults in their place and the problems, and the window opens
+with a notice over it that says which setting is wrong and why, offering the
+settings dialog or the defaults.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from workstation import __version__
-from workstation.config import Settings
+from workstation.config import SettingProblem, Settings
 from workstation.errors import ExitCode, WorkstationError
 from workstation.i18n import tr
 from workstation.paths import APP_AUTHOR, APP_NAME, user_folders
@@ -50,8 +56,14 @@ def application() -> QApplication:
     return app
 
 
-def run_gui(settings: Settings, argv: list[str]) -> int:
-    """Open the services and the main window; return the process exit code."""
+def run_gui(
+    settings: Settings, argv: list[str], setting_problems: Sequence[SettingProblem] = ()
+) -> int:
+    """Open the services and the main window; return the process exit code.
+
+    ``setting_problems`` are the settings that could not be used (``settings``
+    holds the defaults in their place); the window opens and shows them.
+    """
     try:
         options = parse_gui_options(argv)
     except SystemExit as exc:  # argparse has printed the usage
@@ -80,6 +92,10 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
 
             window = MainWindow(services)
             window.show()
+            if setting_problems:
+                from workstation.ui.settings_dialog import show_setting_problems
+
+                show_setting_problems(setting_problems, services.folders, window)
             _finish_when_shown(window, options)
             code = app.exec()
             _drop_leftover_quit(app)
