@@ -23,17 +23,20 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import URL, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.errors import StoreError, WorkstationError
+from workstation.store import schema_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only where it is used: a store already at the newest
+# revision opens without it (see workstation.store.schema_head).
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -66,6 +71,9 @@ def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
 
 
 def _known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
     except CommandError:
@@ -103,6 +111,9 @@ class Database:
         current = self.checked_revision()
         if revision == "head" and current == self.head_revision():
             return
+        from alembic import command
+        from alembic.util import CommandError
+
         if current is not None:
             self._back_up(current)
         try:
@@ -127,7 +138,8 @@ class Database:
                 code="store.corrupt",
                 path=str(self.path),
             ) from exc
-        if current is not None and not _known_revision(current):
+        quick_head = schema_head.head_revision(MIGRATIONS / "versions")
+        if current is not None and current != quick_head and not _known_revision(current):
             raise StoreError(
                 f"{self.path} is at schema revision {current}, newer than this workstation "
                 f"knows ({self.head_revision()}); update the workstation",
@@ -153,10 +165,21 @@ class Database:
 
     def revision(self) -> str | None:
         """The schema revision the file is at (None for an empty file)."""
-        with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+        with self.engine.connect() as connection:  # as Alembic reads it, without importing it
+            tables = connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            )
+            if tables.first() is None:
+                return None
+            row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+            return None if row is None else str(row[0])
 
     def head_revision(self) -> str:
+        quick = schema_head.head_revision(MIGRATIONS / "versions")
+        if quick is not None:
+            return quick
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
 
     # Work ------------------------------------------------------------------
