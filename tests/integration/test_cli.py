@@ -291,3 +291,37 @@ def test_dossier_is_found_by_the_short_number_shown_before_a_code_is_issued(
     short = json.loads(out)["dossiers"][0]["id"][:8]
     _, out, _ = run(capsys, "dossier", "list", "--search", short.upper(), "--json")
     assert json.loads(out)["total"] == 1
+
+
+def imported_modules(*argv: str, home: Path) -> set[str]:
+    """The modules ``workstation ARGV`` imports, from ``python -X importtime``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSTATION_")}
+    env["WORKSTATION_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "workstation", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line.split("|")[-1].strip() for line in result.stderr.splitlines()]
+    return {line for line in lines if line and " " not in line}
+
+
+def test_version_is_answered_before_settings_logging_or_the_store_load(tmp_path) -> None:
+    modules = imported_modules("--version", home=tmp_path / "home")
+    assert "workstation" in modules
+    heavy = {"workstation.config", "workstation.logs", "logging", "sqlalchemy", "argparse"}
+    assert not modules & heavy
+
+
+def test_help_and_listing_an_up_to_date_store_do_not_load_alembic_or_decoders(
+    tmp_path, add_by_command
+) -> None:
+    home = Path(os.environ["WORKSTATION_HOME"])
+    assert add_by_command("Lò Văn Páo") == 0  # the store exists, at the newest revision
+    assert not imported_modules("dossier", "--help", home=home) & {"sqlalchemy", "alembic"}
+    modules = imported_modules("dossier", "list", home=home)
+    assert "sqlalchemy" in modules  # the store was really opened
+    assert not modules & {"alembic", "PIL", "cv2", "numpy", "pypdf", "pypdfium2"}

@@ -6,10 +6,7 @@ import argparse
 
 from workstation import __version__
 from workstation.cli import Context, Outcome
-from workstation.config import load_settings
-from workstation.doctor import environment_facts, run_checks
 from workstation.errors import ExitCode
-from workstation.paths import user_folders
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -20,6 +17,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.config import load_settings
+    from workstation.doctor import environment_facts, run_checks
+    from workstation.paths import user_folders
+
     folders = user_folders()
     checks = run_checks(load_settings(folders), folders)
     blocking = [c for c in checks if c.blocking]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from workstation.cli import Context, Outcome
 from workstation.domain import Applicant, ApplicantType, Channel, Dossier, DossierSummary, clock
-from workstation.intake.receive import NewDossier, document_message, receive_dossier
-from workstation.store.dossiers import count_dossiers, get_dossier, list_dossiers
-from workstation.store.outbox import count_pending
+
+# The store and intake are imported inside the handlers: importing them costs
+# start-up time that --help and the other commands need not pay.
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -69,6 +69,9 @@ def _limit(text: str) -> int:
 
 
 def _add(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.intake.receive import NewDossier, receive_dossier
+    from workstation.store.outbox import count_pending
+
     services = context.services()
     request = NewDossier(
         procedure_code=args.procedure,
@@ -97,6 +100,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.store.dossiers import count_dossiers, list_dossiers
+
     services = context.services()
     with services.database.transaction() as session:
         rows = list_dossiers(session, limit=args.limit, search=args.search)
@@ -112,6 +117,8 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _show(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.store.dossiers import get_dossier
+
     services = context.services()
     with services.database.transaction() as session:
         dossier = get_dossier(session, args.id)
@@ -142,6 +149,8 @@ def summary_json(r: DossierSummary) -> dict[str, object]:
 
 
 def dossier_json(d: Dossier) -> dict[str, object]:
+    from workstation.intake.receive import document_message
+
     return {
         "id": d.id,
         "code": d.code,
