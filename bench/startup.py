@@ -55,8 +55,8 @@ def main() -> None:
 
     python = timed([sys.executable, "-c", "pass"], env, args.runs)
     floor = timed([sys.executable, "-c", "import sqlalchemy"], env, args.runs)
-    print(f"reference: python -c pass             {python:6.3f} s")
-    print(f"reference: python -c 'import sqlalchemy' {floor:6.3f} s")
+    print(f"reference: python -c pass                 {python:6.3f} s")
+    print(f"reference: python -c 'import sqlalchemy'  {floor:6.3f} s")
     for name in ("--version", "dossier list", "doctor"):
         ours = timed([*workstation, *name.split()], env, args.runs)
         target = TARGETS.get(name)
@@ -65,7 +65,10 @@ def main() -> None:
             if target is None
             else f"  target < {target} s: " + ("met" if ours < target else "MISSED")
         )
-        print(f"workstation {name:<14} {ours:6.3f} s  = {ours / python:5.1f} × python{verdict}")
+        print(
+            f"workstation {name:<14} {ours:6.3f} s  = {ours / python:5.1f} × python, "
+            f"{ours / floor:4.2f} × import sqlalchemy{verdict}"
+        )
 
 
 if __name__ == "__main__":

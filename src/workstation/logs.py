@@ -109,10 +109,14 @@ def structural_traceback(exc: BaseException) -> str:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        kind = f"{type(current).__module__}.{type(current).__qualname__}"
+        code = getattr(current, "code", None) or getattr(current, "errno", None)
+        if isinstance(code, str | int) and not isinstance(code, bool):
+            kind += f" [{code}]"  # a WorkstationError's code or an OSError's errno
         frames = "".join(traceback.format_tb(current.__traceback__))
-        parts.append(f"{type(current).__module__}.{type(current).__qualname__}\n{frames}")
+        parts.append(f"{kind}\n{frames}".rstrip())
         current = current.__cause__ or current.__context__
-    return "caused by ".join(reversed(parts)).rstrip()
+    return "\ncaused by ".join(parts)
 
 
 class Redactor(logging.Filter):

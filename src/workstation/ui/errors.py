@@ -42,7 +42,7 @@ from workstation import __version__
 from workstation.domain import clock
 from workstation.errors import Cancelled, WorkstationError
 from workstation.i18n import tr
-from workstation.logs import redact
+from workstation.logs import redact, structural_traceback
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,8 @@ def install_excepthook() -> Callable[[], None]:
         if issubclass(exc_type, KeyboardInterrupt | SystemExit):
             previous(exc_type, exc, tb)
             return
-        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+        # The stack without the message, which may carry a file name or a citizen's name.
+        log.error("unhandled exception: %s", structural_traceback(exc))
         if isinstance(exc, Cancelled):
             return
         app = QApplication.instance()

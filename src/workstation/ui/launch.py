@@ -27,6 +27,7 @@ from workstation import __version__
 from workstation.config import SettingProblem, Settings
 from workstation.errors import ExitCode, WorkstationError
 from workstation.i18n import tr
+from workstation.logs import structural_traceback
 from workstation.paths import APP_AUTHOR, APP_NAME, user_folders
 from workstation.services import open_services
 from workstation.ui import background
@@ -76,7 +77,8 @@ def run_gui(
         try:
             services = open_services(settings)
         except WorkstationError as exc:
-            log.error("cannot open the services: [%s] %s", exc.code, exc.detail, exc_info=exc)
+            # By code and stack only: the detail names files (see workstation.logs).
+            log.error("cannot open the services: [%s] %s", exc.code, structural_traceback(exc))
             dialog = ErrorDialog(exc)
             # A wrong store or catalogue path must not lock the officer out of the
             # one place where it can be corrected.
