@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 GUI_OPTIONS = {"--screenshot", "--quit-after"}
 
@@ -42,13 +46,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cli_main(argv, prepare=_prepare_command)
 
 
-def _prepare_command() -> None:
-    """Settings, language and the command log; a bad setting raises ConfigError (exit 3)."""
-    from workstation.config import load_settings
+def _prepare_command(args: argparse.Namespace) -> None:
+    """Settings, language and the command log; a bad setting raises ConfigError (exit 3).
+
+    ``doctor`` is the exception: it runs on the defaults and reports the setting.
+    """
+    from workstation.config import load_settings, load_settings_or_defaults
     from workstation.i18n import set_language
     from workstation.logs import CLI_LOG_FILE
 
-    settings = load_settings()
+    if getattr(args, "reports_setting_problems", False):
+        settings, _ = load_settings_or_defaults()
+    else:
+        settings = load_settings()
     set_language(settings.language)
     _start_logging(settings.log_level, CLI_LOG_FILE)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -325,3 +326,43 @@ def test_help_and_listing_an_up_to_date_store_do_not_load_alembic_or_decoders(
     modules = imported_modules("dossier", "list", home=home)
     assert "sqlalchemy" in modules  # the store was really opened
     assert not modules & {"alembic", "PIL", "cv2", "numpy", "pypdf", "pypdfium2"}
+
+
+def test_doctor_reports_an_unusable_setting_and_still_runs_every_check(
+    capsys, folders, monkeypatch
+) -> None:
+    from workstation.__main__ import main as program
+
+    path = folders.config / "settings.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('language = "fr"\n', encoding="utf-8")
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        program(["doctor", "--json"])  # the real entry point: settings are loaded before
+    finally:
+        for handler in set(root.handlers) - set(handlers):
+            root.removeHandler(handler)
+            handler.close()
+    report = json.loads(capsys.readouterr().out)
+    settings = [c for c in report["checks"] if c["part"] == "settings"]
+    assert [(c["status"], c["facts"]["setting"]) for c in settings] == [("failed", "language")]
+    assert "correct 'language' in" in settings[0]["fix"]
+    assert {"tesseract", "database", "log folder"} <= {c["part"] for c in report["checks"]}
+    assert report["ok"] is False
+
+
+def test_output_cut_short_by_the_reader_ends_without_a_traceback(tmp_path, add_by_command):
+    env = dict(os.environ)
+    for number in range(3):
+        assert add_by_command(f"Hà Thị Mai {number}") == 0
+    reader = subprocess.Popen(
+        [*WORKSTATION, "dossier", "list"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None
+    reader.stdout.close()  # as `| head -0` would
+    _, err = reader.communicate(timeout=60)
+    assert b"Traceback" not in err

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -90,12 +91,17 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def main(argv: Sequence[str] | None = None, prepare: Callable[[], None] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    prepare: Callable[[argparse.Namespace], None] | None = None,
+) -> int:
     """Run one subcommand and return its exit code.
 
     ``prepare`` (settings, language, logging) runs once the command line has
     been understood, so ``--version``, ``--help`` and usage errors answer
     without it; a :class:`WorkstationError` it raises is reported like any other.
+    It receives the parsed arguments: a subcommand that reports unusable settings
+    itself (``doctor``) sets ``reports_setting_problems`` in its defaults.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -107,7 +113,7 @@ def main(argv: Sequence[str] | None = None, prepare: Callable[[], None] | None =
     context = Context()
     try:
         if prepare is not None:
-            prepare()
+            prepare(args)
         outcome = handler(args, context)
     except WorkstationError as exc:
         log.warning("%s", failure_line(args, exc))
@@ -129,7 +135,11 @@ def main(argv: Sequence[str] | None = None, prepare: Callable[[], None] | None =
         return ExitCode.UNEXPECTED
     finally:
         context.close()
-    print(to_json(outcome.data) if as_json else outcome.text)
+    try:
+        print(to_json(outcome.data) if as_json else outcome.text, flush=True)
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return int(outcome.exit_code)
 
 
