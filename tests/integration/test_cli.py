@@ -366,3 +366,21 @@ def test_output_cut_short_by_the_reader_ends_without_a_traceback(tmp_path, add_b
     reader.stdout.close()  # as `| head -0` would
     _, err = reader.communicate(timeout=60)
     assert b"Traceback" not in err
+
+
+def test_a_full_disk_under_the_log_costs_one_warning_line_not_tracebacks(tmp_path) -> None:
+    home = tmp_path / "home"
+    (home / "logs").mkdir(parents=True)
+    (home / "logs" / "workstation-cli.log").symlink_to("/dev/full")  # writes: ENOSPC
+    env = dict(os.environ, WORKSTATION_HOME=str(home), WORKSTATION_LOG_LEVEL="DEBUG")
+    result = subprocess.run(
+        [*WORKSTATION, "demo", "--folder", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "Logging error" not in result.stderr and "Traceback" not in result.stderr
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("warning: cannot write the log") and "No space left" in warning
