@@ -5,8 +5,9 @@ logging or the store are imported, and each command imports what it uses
 when it runs (``bench/startup.py`` measures it).
 
 A broken ``settings.toml`` or ``WORKSTATION_*`` value does not keep the window
-shut: it opens on the default settings and says which setting is wrong and
-why, offering the settings dialog (see :func:`workstation.ui.launch.run_gui`).
+shut: it opens on the default for each unusable value and says which setting
+is wrong and why, offering the settings dialog or the defaults (see
+:func:`workstation.ui.launch.run_gui`).
 A command, which has no one to ask, stops with exit code 3 and the reason.
 """
 
@@ -40,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Until the log file is open (or when it cannot be), records go nowhere rather
     # than to stderr, where the command prints its own one-line error.
-    logging.getLogger().addHandler(logging.NullHandler())
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
     from workstation.cli import main as cli_main
 
     return cli_main(argv, prepare=_prepare_command)
