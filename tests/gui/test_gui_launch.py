@@ -217,3 +217,35 @@ def test_program_with_a_broken_settings_file_opens_the_window_instead_of_exiting
     assert result.returncode == ExitCode.OK, result.stderr
     log_text = (home / "logs" / "workstation.log").read_text(encoding="utf-8")
     assert "setting log_level unusable (config.invalid_value)" in log_text
+
+
+def test_unusable_settings_are_named_even_when_the_store_cannot_open(qtbot, settings, tmp_path):
+    from workstation.config import SettingProblem
+    from workstation.errors import ConfigError
+
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("x")
+    broken = settings.replace(database=str(blocker_file / "store.sqlite3"))
+    problem = SettingProblem(
+        "language",
+        "",
+        ConfigError("language must be vi or en", code="config.invalid_value", name="language",
+                    value="fr"),
+    )  # fmt: skip
+    seen: list[str] = []
+
+    def error_shown(dialog) -> None:
+        seen.append("error")
+
+    def notice_shown(notice) -> None:
+        seen.append("settings")
+
+    reporter().error_shown.connect(error_shown)
+    reporter().settings_problems_shown.connect(notice_shown)
+    try:
+        code = run_gui(broken, ["--quit-after", "0"], [problem])
+    finally:
+        reporter().error_shown.disconnect(error_shown)
+        reporter().settings_problems_shown.disconnect(notice_shown)
+    assert code == ExitCode.EXTERNAL
+    assert seen == ["error", "settings"]

@@ -83,6 +83,10 @@ def run_gui(
             # A wrong store or catalogue path must not lock the officer out of the
             # one place where it can be corrected.
             dialog.add_action(tr("error.dialog.open_settings"), lambda: _open_settings(dialog))
+            if setting_problems:  # they may be why: say so over the error once it is up
+                QTimer.singleShot(
+                    0, dialog, lambda: _show_setting_problems(setting_problems, dialog)
+                )
             _finish_when_shown(dialog, options)
             reporter().error_shown.emit(dialog)  # as show_error would, for tests and logs
             dialog.exec()  # deletes itself on close
@@ -95,9 +99,7 @@ def run_gui(
             window = MainWindow(services)
             window.show()
             if setting_problems:
-                from workstation.ui.settings_dialog import show_setting_problems
-
-                show_setting_problems(setting_problems, services.folders, window)
+                _show_setting_problems(setting_problems, window)
             _finish_when_shown(window, options)
             code = app.exec()
             _drop_leftover_quit(app)
@@ -115,6 +117,12 @@ def run_gui(
         collector.stop()
         collector.deleteLater()
         uninstall_hook()
+
+
+def _show_setting_problems(problems: Sequence[SettingProblem], parent: QWidget) -> None:
+    from workstation.ui.settings_dialog import show_setting_problems
+
+    show_setting_problems(problems, user_folders(), parent)
 
 
 def _open_settings(parent: QWidget) -> None:
