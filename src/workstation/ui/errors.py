@@ -228,7 +228,7 @@ def install_excepthook() -> Callable[[], None]:
         try:
             show_error(QApplication.activeWindow(), exc)
         except Exception:
-            log.exception("the error dialog itself failed")
+            log.error("the error dialog itself failed: %s", structural_traceback(sys.exc_info()[1]))
             previous(exc_type, exc, tb)
 
     sys.excepthook = hook
