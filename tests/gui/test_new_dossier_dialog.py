@@ -285,3 +285,132 @@ def test_procedures_in_force_are_offered_with_code_and_name(dialog, services):
         dialog.applicant_type_box.itemText(i) for i in range(dialog.applicant_type_box.count())
     ]
     assert types == ["Công dân", "Doanh nghiệp", "Cơ quan nhà nước", "Tổ chức khác"]
+
+
+# Applicant details and warnings at the fields ----------------------------------
+
+
+def test_address_phone_and_email_typed_in_the_dialog_are_stored(
+    qtbot, dialog, services, type_text, sample_page
+):
+    filled(dialog, type_text, NAME, [sample_page])
+    type_text(dialog.address_edit, "Tổ 10 Ấp An Thái, Hòa Bình, Chợ Mới, An Giang")
+    type_text(dialog.phone_edit, "091 234 5678")
+    type_text(dialog.email_edit, "nhung.nguyen@gmail.com")
+    with qtbot.waitSignal(dialog.dossier_received) as blocker:
+        qtbot.keyClick(dialog.email_edit, Qt.Key.Key_Return)  # Enter receives from any field
+    with services.database.transaction() as session:
+        applicant = get_dossier(session, blocker.args[0]).applicant
+    assert applicant.address == "Tổ 10 Ấp An Thái, Hòa Bình, Chợ Mới, An Giang"
+    assert applicant.phone == "091 234 5678"
+    assert applicant.email == "nhung.nguyen@gmail.com"
+
+
+def test_an_implausible_id_number_is_warned_about_at_its_field_and_can_still_be_received(
+    qtbot, dialog, services, type_text, sample_page
+):
+    filled(dialog, type_text, NAME, [sample_page])
+    warning = dialog.warning_labels["id_number"]
+    assert not warning.isVisible()
+    dialog.id_number_edit.setFocus()
+    type_text(dialog.id_number_edit, "003203004567")  # 003 is no province's code
+    with qtbot.waitSignal(dialog.warnings_shown) as blocker:
+        qtbot.keyClick(dialog.id_number_edit, Qt.Key.Key_Tab)  # the officer moves on
+    assert blocker.args == ["id_number"]
+    assert dialog.focusWidget() is dialog.address_edit  # the keyboard flow is unchanged
+    assert warning.isVisible()
+    assert dialog.warnings("id_number") == [tr("warning.applicant.id_number_province", code="003")]
+    assert dialog.error_label.isHidden()
+
+    with qtbot.waitSignal(dialog.dossier_received) as received:
+        qtbot.keyClick(dialog.address_edit, Qt.Key.Key_Return)
+    assert stored(services) == (1, 1)
+    with services.database.transaction() as session:
+        assert get_dossier(session, received.args[0]).applicant.id_number == "003203004567"
+
+
+def test_correcting_the_id_number_clears_its_warning(qtbot, dialog, type_text):
+    type_text(dialog.id_number_edit, "12345")
+    with qtbot.waitSignal(dialog.warnings_shown):
+        dialog.id_number_edit.editingFinished.emit()
+    assert dialog.warnings("id_number") == [tr("warning.applicant.id_number_length", digits="12")]
+    with qtbot.waitSignal(dialog.warnings_shown):
+        type_text(dialog.id_number_edit, "6")  # editing hides the warning until the field is left
+    assert dialog.warning_labels["id_number"].isHidden()
+    dialog.id_number_edit.setText("089202017098")
+    with qtbot.waitSignal(dialog.warnings_shown):
+        dialog.id_number_edit.editingFinished.emit()
+    assert dialog.warning_labels["id_number"].isHidden()
+
+
+def test_an_organisation_number_is_not_held_to_the_citizen_format(qtbot, dialog, type_text):
+    type_text(dialog.id_number_edit, "0101234567-001")
+    with qtbot.waitSignal(dialog.warnings_shown):
+        dialog.id_number_edit.editingFinished.emit()
+    assert dialog.warning_labels["id_number"].isVisible()
+    with qtbot.waitSignal(dialog.warnings_shown):
+        dialog.applicant_type_box.setCurrentIndex(
+            dialog.applicant_type_box.findData(ApplicantType.BUSINESS)
+        )
+    assert dialog.warning_labels["id_number"].isHidden()
+
+
+def test_phone_and_email_that_cannot_be_right_are_warned_about_when_receiving(
+    qtbot, dialog, services, type_text, sample_page
+):
+    filled(dialog, type_text, NAME, [sample_page])
+    dialog.phone_edit.setText("12345")
+    dialog.email_edit.setText("nhung@gmail")
+    with qtbot.waitSignal(dialog.dossier_received):
+        dialog.receive()
+    assert dialog.warnings("phone") == [tr("warning.applicant.phone_not_vietnamese")]
+    assert dialog.warnings("email") == [tr("warning.applicant.email_shape")]
+    assert stored(services) == (1, 1)
+
+
+def test_a_right_to_left_override_in_the_phone_is_refused_at_that_field(
+    qtbot, dialog, services, type_text, sample_page
+):
+    filled(dialog, type_text, NAME, [sample_page])
+    dialog.phone_edit.insert("0912\u202e345678")  # as pasted
+    dialog.email_edit.setFocus()
+    with qtbot.waitSignal(dialog.receiving_failed) as blocker:
+        dialog.receive()
+    assert blocker.args == [tr("error.applicant.phone_invalid")]
+    assert dialog.focusWidget() is dialog.phone_edit
+    assert stored(services) == (0, 0)
+
+
+def test_a_file_chosen_twice_is_warned_about_under_the_files_and_can_still_be_received(
+    qtbot, dialog, services, type_text, sample_page, tmp_path
+):
+    filled(dialog, type_text, NAME, [])
+    with qtbot.waitSignal(dialog.warnings_shown) as blocker:
+        dialog.set_files([sample_page, sample_page])
+    assert blocker.args == ["files"]
+    name = sample_page.name
+    expected = tr("warning.dossier.file_added_twice", name=name, position="2", first=name)
+    assert dialog.warnings("files") == [expected]
+    assert dialog.warning_labels["files"].isVisible()
+
+    copy = tmp_path / "ban-sao.png"
+    copy.write_bytes(sample_page.read_bytes())
+    with qtbot.waitSignal(dialog.warnings_shown):
+        dialog.set_files([sample_page, copy])
+    assert dialog.warnings("files") == [
+        tr("warning.dossier.file_same_content", name="ban-sao.png", position="2", first=name)
+    ]
+    with qtbot.waitSignal(dialog.dossier_received):
+        dialog.receive()
+    assert stored(services) == (1, 1)
+
+
+def test_removing_the_repeated_file_clears_the_warning(qtbot, dialog, sample_page):
+    with qtbot.waitSignal(dialog.warnings_shown):
+        dialog.set_files([sample_page, sample_page])
+    assert dialog.warning_labels["files"].isVisible()
+    dialog.file_list.setCurrentRow(1)
+    with qtbot.waitSignal(dialog.warnings_shown):
+        qtbot.mouseClick(dialog.remove_file_button, Qt.MouseButton.LeftButton)
+    assert dialog.warning_labels["files"].isHidden()
+    assert dialog.warnings("files") == []

@@ -25,6 +25,7 @@ ID_NUMBER = "079123456789"
 FILE_NAME = f"CCCD {ID_NUMBER} {NAME}.png"
 ADDRESS = "Số 12 phố Lương Văn Tụy, phường Hoa Lư"
 PHONE = "0912345678"
+CARD = f"{ID_NUMBER}||{NAME}|12032005|Nữ|{ADDRESS}|01022022"
 
 
 @pytest.fixture
@@ -77,9 +78,13 @@ def test_no_command_writes_a_name_id_number_or_file_name_to_the_log(
         main(["demo", "--folder", str(tmp_path / "demo")]),
         main(["demo", "--folder", str(scans)]),  # a folder the demo did not make
         main(["doctor"]),
+        main(["cccd", "--payload", CARD]),  # a chip ID card as a reader typed it
+        main(["cccd", "--payload", CARD.replace("|", ";")]),  # a mangled one
+        main(["cccd", str(page)]),  # a scan with no QR code
     ]
     assert codes[:3] == [3, 3, 3] and codes[3:6] == [0, 0, 0] and codes[6] == 3
     assert codes[7] == 0 and codes[8] == 3
+    assert codes[10] == 0 and codes[11:] == [3, 3]
 
     logs = sorted(p for p in (home / "logs").rglob("*") if p.is_file())
     logs += sorted(p for p in (tmp_path / "demo").rglob("*.log*") if p.is_file())

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workstation.domain import Applicant, ApplicantType, DossierStatus
+from workstation.domain.applicant import ADDRESS_MAX, EMAIL_MAX, ID_NUMBER_MAX, PHONE_MAX
 from workstation.domain.catalogue import load_catalogue
 from workstation.domain.text import fold
 from workstation.errors import BadInput, NotFound
@@ -34,6 +35,81 @@ def test_applicant_name_is_tidied_and_must_not_be_blank() -> None:
     with pytest.raises(BadInput) as caught:
         Applicant(name="   ")
     assert caught.value.code == "applicant.name_missing"
+
+
+CONTACT_LIMITS = {
+    "id_number": ID_NUMBER_MAX,
+    "address": ADDRESS_MAX,
+    "phone": PHONE_MAX,
+    "email": EMAIL_MAX,
+}
+HOSTILE_TEXT = {
+    "terminal escape codes": "0912\x1b[2J\x1b]0;pwned\x07345678",
+    "right-to-left override": "gpj.\u202eexe",
+    "isolate": "\u2066001203004567\u2069",
+    "zero-width space": "001203\u200b004567",
+    "NUL": "a\x00b",
+    "private use": "\ue000",
+}
+
+
+@pytest.mark.parametrize("field", CONTACT_LIMITS)
+@pytest.mark.parametrize("text", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_control_and_format_characters_in_any_applicant_detail_are_refused(field, text) -> None:
+    with pytest.raises(BadInput) as caught:
+        Applicant(name="Lê Văn Lương", **{field: text})
+    assert caught.value.code == f"applicant.{field}_invalid"
+    assert caught.value.exit_code == 3
+    assert text not in caught.value.detail  # personal data never goes into an error
+
+
+@pytest.mark.parametrize("field", CONTACT_LIMITS)
+def test_100_kb_of_text_in_any_applicant_detail_is_refused(field) -> None:
+    with pytest.raises(BadInput) as caught:
+        Applicant(name="Lê Văn Lương", **{field: "9" * 100_000})
+    assert caught.value.code == f"applicant.{field}_too_long"
+    assert len(caught.value.detail) < 200
+
+
+@pytest.mark.parametrize(("field", "limit"), CONTACT_LIMITS.items())
+def test_applicant_details_may_be_as_long_as_their_limit_and_no_longer(field, limit) -> None:
+    assert getattr(Applicant(name="A", **{field: "9" * limit}), field) == "9" * limit
+    with pytest.raises(BadInput):
+        Applicant(name="A", **{field: "9" * (limit + 1)})
+
+
+def test_applicant_details_are_tidied_like_the_name_and_blank_means_none() -> None:
+    decomposed = unicodedata.normalize("NFD", "Tổ 10  Ấp An Thái,\tHòa Bình ")
+    applicant = Applicant(
+        name="A", address=decomposed, phone="  091 234\n5678 ", email="   ", id_number=""
+    )
+    assert applicant.address == "Tổ 10 Ấp An Thái, Hòa Bình"
+    assert unicodedata.is_normalized("NFC", applicant.address)
+    assert applicant.phone == "091 234 5678"
+    assert applicant.email is None and applicant.id_number is None
+
+
+@given(st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn")), max_size=300))
+def test_any_address_without_control_characters_is_kept_tidied(text) -> None:
+    address = Applicant(name="A", address=text).address
+    assert address == (" ".join(unicodedata.normalize("NFC", text).split()) or None)
+    assert Applicant(name="A", address=address).address == address
+
+
+def test_every_refusal_of_an_applicant_detail_has_a_message_in_both_languages() -> None:
+    from workstation import i18n
+
+    codes = [
+        f"applicant.{field}_{why}" for field in CONTACT_LIMITS for why in ("invalid", "too_long")
+    ]
+    for language in ("vi", "en"):
+        messages = i18n.catalogue(language)
+        assert [c for c in codes if f"error.{c}" not in messages] == []
+
+
+def test_procedure_code_with_surrounding_spaces_is_found() -> None:
+    catalogue = load_catalogue(CATALOGUE)
+    assert catalogue.get(" 1.001193 \t", date(2026, 1, 1)).code == "1.001193"
 
 
 def test_catalogue_picks_the_version_in_force_on_the_day() -> None:

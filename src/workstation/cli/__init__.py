@@ -34,11 +34,16 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outcome:
-    """What a subcommand produced: ``data`` for ``--json``, ``text`` for people."""
+    """What a subcommand produced: ``data`` for ``--json``, ``text`` for people.
+
+    ``warnings`` are English lines printed on stderr as ``warning: …`` in text
+    mode; a handler that has any also puts them in ``data`` for ``--json``.
+    """
 
     data: Any
     text: str
     exit_code: ExitCode = ExitCode.OK
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,7 +77,7 @@ def reporting_parent() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workstation.cli import demo, doctor, dossier
+    from workstation.cli import cccd, demo, doctor, dossier, dossier_code, due_date
 
     parser = argparse.ArgumentParser(
         prog="workstation",
@@ -82,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = reporting_parent()
-    for module in (doctor, demo, dossier):
+    for module in (doctor, demo, dossier, dossier_code, due_date, cccd):
         module.register(subparsers, parent)
     return parser
 
@@ -135,6 +140,9 @@ def main(
         return ExitCode.UNEXPECTED
     finally:
         context.close()
+    if not as_json:
+        for warning in outcome.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     try:
         print(to_json(outcome.data) if as_json else outcome.text, flush=True)
     except BrokenPipeError:

@@ -69,6 +69,8 @@ def _limit(text: str) -> int:
 
 
 def _add(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.domain.contact import applicant_warnings
+    from workstation.intake.duplicates import duplicate_files
     from workstation.intake.receive import NewDossier, receive_dossier
     from workstation.store.outbox import count_pending
 
@@ -87,16 +89,22 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
         component_code=args.component,
         channel=Channel(args.channel),
     )
+    # Warnings never stop the dossier: the officer is told what to look at again.
+    warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
     dossier = receive_dossier(services.database, services.blobs, services.catalogue, request)
     with services.database.transaction() as session:
         queued = count_pending(session)
-    data = dossier_json(dossier) | {"outbox_pending": queued}
+    data = dossier_json(dossier) | {
+        "outbox_pending": queued,
+        "warnings": [w.as_json() for w in warnings],
+    }
     text = (
         f"Dossier {dossier.id} received: {dossier.applicant.name}, procedure "
         f"{dossier.procedure_code}, {dossier.page_count} page(s). "
         f"{queued} message(s) waiting for the central system."
     )
-    return Outcome(data, text)
+    lines = [f"{w.message('en')} [{w.field}: {w.code}]" for w in warnings]
+    return Outcome(data, text, warnings=lines)
 
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:

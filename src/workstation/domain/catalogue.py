@@ -92,8 +92,12 @@ class Catalogue:
         self.source = source
 
     def get(self, code: str, on: date | None = None) -> Procedure:
-        """The version of procedure ``code`` in force on ``on`` (default: today)."""
+        """The version of procedure ``code`` in force on ``on`` (default: today).
+
+        Spaces around ``code`` (pasted from a list or a spreadsheet) are ignored.
+        """
         on = on or date.today()
+        code = code.strip()
         for p in reversed(self._by_code.get(code, [])):
             if p.in_force_on(on):
                 return p

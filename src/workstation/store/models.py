@@ -9,7 +9,7 @@ and the migrated schema agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -148,3 +148,26 @@ class OutboxRow(Base):
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DossierCodeSequenceRow(Base):
+    """A block of a unit's daily dossier-code sequence this workstation may issue from.
+
+    ``origin`` is ``lease`` for a block the central system leased to this
+    workstation, ``offline`` for the workstation's own stripe; ``next_value``
+    is the next number to hand out (past ``last``: used up). See
+    :mod:`workstation.store.sequences`.
+    """
+
+    __tablename__ = "dossier_code_sequences"
+    __table_args__ = (UniqueConstraint("unit", "day", "format", "first"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date]
+    format: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(10))
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    next_value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]

@@ -1,9 +1,16 @@
 """Receiving a new dossier at the counter (tiếp nhận hồ sơ): a dialog over the intake core.
 
 The officer picks the procedure (in force today; none is chosen at first, and
-one must be), the applicant's type and name, optionally the ID number, and the
-files. The files are filed under the procedure's first required component
-(what the core does when no component is named), and the dialog says which.
+one must be), the applicant's type and name, optionally the ID number, address,
+phone and e-mail, and the files. The files are filed under the procedure's
+first required component (what the core does when no component is named), and
+the dialog says which.
+
+What cannot be right but is not refused (an ID number whose digits do not fit
+a citizen's, a phone that is no Vietnamese number, an e-mail without a
+plausible shape, a file chosen twice) gets a warning under its field when the
+officer leaves the field (files: once they are compared on the ``io`` thread),
+and ``warnings_shown(field)`` is emitted. Warnings never block "Receive".
 
 "Receive" runs in two background steps, so that large files never hold up the
 database thread: :func:`~workstation.intake.receive.prepare_dossier` checks
@@ -42,9 +49,21 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.domain import Applicant, ApplicantType, Dossier
+from workstation.domain.applicant import (
+    ADDRESS_MAX,
+    EMAIL_MAX,
+    ID_NUMBER_MAX,
+    PHONE_MAX,
+    has_control_characters,
+    tidy,
+)
 from workstation.domain.catalogue import Procedure
+from workstation.domain.contact import email_warnings, phone_warnings
+from workstation.domain.field_warning import FieldWarning
+from workstation.domain.id_number import id_number_warnings
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
+from workstation.intake.duplicates import duplicate_files
 from workstation.intake.receive import NewDossier, prepare_dossier, save_dossier
 from workstation.services import Services
 from workstation.ui.background import ProgressRelay, run_in_background
@@ -53,12 +72,15 @@ from workstation.ui.errors import error_code, show_error, user_message
 
 log = logging.getLogger(__name__)
 
+WARNING_STYLE = "color: #7a5c00; background: #fff4c2; padding: 2px 4px;"
+
 
 class NewDossierDialog(QDialog):
     """The form for receiving one dossier; ``dossier_received(id)`` when it is saved."""
 
     dossier_received = Signal(str)
     receiving_failed = Signal(str)
+    warnings_shown = Signal(str)  # the field whose warnings were just shown or cleared
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,9 +97,17 @@ class NewDossierDialog(QDialog):
             self.applicant_type_box.addItem(tr(applicant_type.message_key), applicant_type)
         self.applicant_name_edit = QLineEdit()
         self.applicant_name_edit.setMaxLength(200)
-        self.id_number_edit = QLineEdit()
-        self.id_number_edit.setMaxLength(20)
-        self.id_number_edit.setPlaceholderText(tr("new_dossier.optional"))
+        self.id_number_edit = self._optional_edit(ID_NUMBER_MAX)
+        self.address_edit = self._optional_edit(ADDRESS_MAX)
+        self.phone_edit = self._optional_edit(PHONE_MAX)
+        self.email_edit = self._optional_edit(EMAIL_MAX)
+        self._applicant_edits = {
+            "id_number": self.id_number_edit,
+            "address": self.address_edit,
+            "phone": self.phone_edit,
+            "email": self.email_edit,
+        }
+        self.applicant_type_box.currentIndexChanged.connect(self._applicant_type_changed)
 
         self.component_label = QLabel()
         self.component_label.setWordWrap(True)
@@ -102,11 +132,17 @@ class NewDossierDialog(QDialog):
         files_column.addLayout(files_row)
 
         form = QFormLayout()
+        self._form = form
+        self.warning_labels: dict[str, QLabel] = {}
+        self._files_check = 0  # which duplicate check of the file list is the latest
         form.addRow(tr("new_dossier.procedure"), self.procedure_box)
         form.addRow(tr("new_dossier.applicant_type"), self.applicant_type_box)
         form.addRow(tr("new_dossier.applicant_name"), self.applicant_name_edit)
-        form.addRow(tr("new_dossier.id_number"), self.id_number_edit)
-        form.addRow(tr("new_dossier.files"), files_column)
+        self._add_checked_row("id_number", tr("new_dossier.id_number"), self.id_number_edit)
+        form.addRow(tr("new_dossier.address"), self.address_edit)
+        self._add_checked_row("phone", tr("new_dossier.phone"), self.phone_edit)
+        self._add_checked_row("email", tr("new_dossier.email"), self.email_edit)
+        self._add_checked_row("files", tr("new_dossier.files"), files_column)
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -154,6 +190,7 @@ class NewDossierDialog(QDialog):
         for path in self.files:
             self.file_list.addItem(path.name)
             self.file_list.item(self.file_list.count() - 1).setToolTip(str(path))
+        self._check_files()
 
     def choose_files(self) -> None:
         chosen, _ = QFileDialog.getOpenFileNames(
@@ -177,8 +214,13 @@ class NewDossierDialog(QDialog):
         applicant = Applicant(
             name=self.applicant_name_edit.text(),
             type=ApplicantType(self.applicant_type_box.currentData()),
-            id_number=self.id_number_edit.text().strip() or None,
+            id_number=self.id_number_edit.text(),
+            address=self.address_edit.text(),
+            phone=self.phone_edit.text(),
+            email=self.email_edit.text(),
         )
+        for field in ("id_number", "phone", "email"):
+            self._check_field(field)
         return NewDossier(
             procedure_code=procedure.code, applicant=applicant, files=list(self.files)
         )
@@ -235,6 +277,10 @@ class NewDossierDialog(QDialog):
         target: QWidget | None
         if code.startswith("applicant.name"):
             target = self.applicant_name_edit
+        elif edits := [
+            e for f, e in self._applicant_edits.items() if code.startswith(f"applicant.{f}_")
+        ]:
+            target = edits[0]
         elif code.startswith("file.") or code == "dossier.no_files":
             target = self.add_files_button
         elif code.startswith("catalogue.") or code == "dossier.procedure_missing":
@@ -259,6 +305,9 @@ class NewDossierDialog(QDialog):
             self.applicant_type_box,
             self.applicant_name_edit,
             self.id_number_edit,
+            self.address_edit,
+            self.phone_edit,
+            self.email_edit,
             self.file_list,
             self.add_files_button,
             self.remove_file_button,
@@ -272,6 +321,89 @@ class NewDossierDialog(QDialog):
             self.progress_bar.setRange(0, 0)
             self.progress_label.setText(tr("progress.checking_file"))
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    # Warnings at the fields ------------------------------------------------
+
+    def _optional_edit(self, limit: int) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setMaxLength(limit)
+        edit.setPlaceholderText(tr("new_dossier.optional"))
+        return edit
+
+    def _add_checked_row(self, field: str, label: str, widget: QWidget | QVBoxLayout) -> None:
+        """A form row, and under it a row for the field's warnings, hidden while there are none."""
+        self._form.addRow(label, widget)
+        warning = QLabel()
+        warning.setObjectName(f"{field}_warning")
+        warning.setWordWrap(True)
+        warning.setStyleSheet(WARNING_STYLE)
+        warning.setTextFormat(Qt.TextFormat.PlainText)  # file names are shown as typed
+        self._form.addRow("", warning)
+        self._form.setRowVisible(warning, False)
+        self.warning_labels[field] = warning
+        if isinstance(widget, QLineEdit):
+            # Checked when the officer leaves the field; editing it again clears the warning.
+            widget.editingFinished.connect(self._applicant_field_left)
+            widget.textEdited.connect(self._applicant_field_edited)
+
+    def _field_of_sender(self) -> str:
+        sender = self.sender()
+        return next(f for f, edit in self._applicant_edits.items() if edit is sender)
+
+    @Slot()
+    def _applicant_field_left(self) -> None:
+        self._check_field(self._field_of_sender())
+
+    @Slot(str)
+    def _applicant_field_edited(self, _text: str) -> None:
+        self.show_warnings(self._field_of_sender(), [])
+
+    @Slot(int)
+    def _applicant_type_changed(self, _index: int) -> None:
+        self._check_field("id_number")  # only a citizen's number has a known structure
+
+    def _check_field(self, field: str) -> None:
+        """Show the warnings for one of the applicant's fields as it now reads."""
+        text = tidy(self._applicant_edits[field].text())
+        if has_control_characters(text):
+            found: list[FieldWarning] = []  # refused on "Receive", with its own message
+        elif field == "id_number":
+            found = id_number_warnings(text, ApplicantType(self.applicant_type_box.currentData()))
+        elif field == "phone":
+            found = phone_warnings(text)
+        else:
+            found = email_warnings(text)
+        self.show_warnings(field, found)
+
+    def _check_files(self) -> None:
+        """Compare the chosen files on the ``io`` thread (reading them may take a while)."""
+        self._files_check += 1
+        check, files = self._files_check, list(self.files)
+        if len(files) < 2:
+            self.show_warnings("files", [])
+            return
+
+        def compare() -> tuple[int, list[FieldWarning]]:
+            return check, duplicate_files(files)
+
+        run_in_background(self, compare, self._files_compared, executor="io")
+
+    def _files_compared(self, outcome: tuple[int, list[FieldWarning]]) -> None:
+        check, found = outcome
+        if check == self._files_check:  # the list has not changed since
+            self.show_warnings("files", found)
+
+    def show_warnings(self, field: str, found: Sequence[FieldWarning]) -> None:
+        """Show ``found`` under ``field`` (hide the row when there are none)."""
+        label = self.warning_labels[field]
+        label.setText("\n".join(f"⚠ {w.message()}" for w in found))
+        self._form.setRowVisible(label, bool(found))
+        self.warnings_shown.emit(field)
+
+    def warnings(self, field: str) -> list[str]:
+        """The warnings shown under ``field`` now, one per line (what the officer reads)."""
+        text = self.warning_labels[field].text()
+        return [line.removeprefix("⚠ ") for line in text.splitlines()]
 
     # While the dossier is being saved, closing would lose track of it.
     def reject(self) -> None:
