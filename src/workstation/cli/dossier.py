@@ -15,11 +15,9 @@ from workstation.domain import (
     clock,
     short_number,
 )
-from workstation.domain.contact import applicant_warnings
-from workstation.intake.duplicates import duplicate_files
-from workstation.intake.receive import NewDossier, document_message, receive_dossier
-from workstation.store.dossiers import count_dossiers, find_dossier, list_dossiers
-from workstation.store.outbox import count_pending
+
+# The store and intake are imported inside the handlers: importing them costs
+# start-up time that --help and the other commands need not pay.
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -85,6 +83,11 @@ def _limit(text: str) -> int:
 
 
 def _add(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.domain.contact import applicant_warnings
+    from workstation.intake.duplicates import duplicate_files
+    from workstation.intake.receive import NewDossier, receive_dossier
+    from workstation.store.outbox import count_pending
+
     services = context.services()
     request = NewDossier(
         procedure_code=args.procedure,
@@ -119,6 +122,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.store.dossiers import count_dossiers, list_dossiers
+
     services = context.services()
     with services.database.reading() as session:
         rows = list_dossiers(session, limit=args.limit, search=args.search)
@@ -135,6 +140,8 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _show(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.store.dossiers import find_dossier
+
     services = context.services()
     with services.database.reading() as session:
         dossier = find_dossier(session, args.reference)
@@ -167,6 +174,8 @@ def summary_json(r: DossierSummary) -> dict[str, object]:
 
 
 def dossier_json(d: Dossier) -> dict[str, object]:
+    from workstation.intake.receive import document_message
+
     return {
         "id": d.id,
         "number": d.number,

@@ -9,7 +9,6 @@ from workstation.cli import Context, Outcome
 from workstation.domain import clock
 from workstation.domain.codes import CodeSettings, format_for, issue_code, load_formats
 from workstation.errors import BadInput
-from workstation.store.sequences import StoreSequenceSource
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -59,6 +58,8 @@ def _positive(text: str) -> int:
 
 
 def _issue(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.store.sequences import StoreSequenceSource  # the store: only when issuing
+
     day = args.day or clock.now().date()
     formats = load_formats()
     settings = CodeSettings(args.agency, args.slot, args.system, args.format_name)

@@ -35,19 +35,21 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import URL, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.errors import StoreError, WorkstationError
-from workstation.store import outbox
+from workstation.store import outbox, schema_head
 from workstation.store.diagnosis import diagnose, first_line
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only where it is used: a store already at the newest
+# revision opens without it (see workstation.store.schema_head).
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _alembic_config(extra_versions: Iterable[Path] = ()) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     extra = [str(p) for p in extra_versions]
@@ -162,6 +166,9 @@ class Database:
         current = self.checked_revision()
         if revision == "head" and current == self.head_revision():
             return
+        from alembic import command
+        from alembic.util import CommandError
+
         if current is not None:
             self._back_up(current)
         try:
@@ -218,7 +225,8 @@ class Database:
                 default_code="store.unusable",
                 detail=f"{self.path} is not usable: {first_line(exc)}",
             ) from exc
-        if current is not None and not self._known_revision(current):
+        quick_head = self._quick_head()
+        if current is not None and current != quick_head and not self._known_revision(current):
             raise StoreError(
                 f"{self.path} is at schema revision {current}, newer than this workstation "
                 f"knows ({self.head_revision()}); update the workstation",
@@ -227,7 +235,14 @@ class Database:
             )
         return current
 
+    def _quick_head(self) -> str | None:
+        # Read from the store's own scripts; with extra folders, Alembic decides.
+        return None if self._extra_versions else schema_head.head_revision(MIGRATIONS / "versions")
+
     def _known_revision(self, revision: str) -> bool:
+        from alembic.script import ScriptDirectory
+        from alembic.util import CommandError
+
         try:
             return ScriptDirectory.from_config(self._config()).get_revision(revision) is not None
         except CommandError:
@@ -259,10 +274,21 @@ class Database:
     def revision(self) -> str | None:
         """The schema revision the file is at (None for an empty file)."""
         reader = self.engine.execution_options(**{_BEGIN: "DEFERRED"})
-        with reader.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+        with reader.connect() as connection:  # as Alembic reads it, without importing it
+            tables = connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            )
+            if tables.first() is None:
+                return None
+            row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+            return None if row is None else str(row[0])
 
     def head_revision(self) -> str:
+        quick = self._quick_head()
+        if quick is not None:
+            return quick
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(self._config()).get_current_head() or ""
 
     # Work ------------------------------------------------------------------
