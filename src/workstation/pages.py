@@ -113,7 +113,7 @@ def check_pages(source: Source, media_type: str, name: str) -> list[tuple[int, i
     with _image(source, name, "file") as image:
         sizes = _frame_sizes(image, name)
         for index in range(len(sizes)):
-            _frame_rgb(image, index, name, "file")
+            _decode_frame(image, index, name, "file")
         return sizes
 
 
@@ -314,15 +314,34 @@ def _orientation(image: Any) -> int:
         return 1
 
 
-def _frame_rgb(image: Any, index: int, name: str, area: str) -> np.ndarray:
-    """Frame ``index`` decoded, upright, as RGB on white (transparency flattened)."""
-    from PIL import Image
+_SHOWN_MODES = frozenset(
+    {"1", "L", "P", "RGB", "RGBA", "LA", "PA", "CMYK", "YCbCr", "I;16", "I;16L", "I;16B"}
+    | {"I;16N", "I", "F"}
+)
+"""Pixel modes :func:`_frame_rgb` turns into RGB."""
 
+
+def _decode_frame(image: Any, index: int, name: str, area: str) -> None:
+    """Decode frame ``index`` (its pixels are then held by ``image`` until the next frame)."""
     image.seek(index)
     width, height = image.size
     if width * height > MAX_PAGE_PIXELS:
         raise _too_large(name, area, width, height)
+    if image.mode not in _SHOWN_MODES:
+        raise BadInput(
+            f"{name} has pixels of a kind that cannot be shown",
+            code="file.image_unsupported" if area == "file" else "preview.unreadable",
+            name=name,
+            **({} if area == "file" else {"page": index + 1}),
+        )
     image.load()
+
+
+def _frame_rgb(image: Any, index: int, name: str, area: str) -> np.ndarray:
+    """Frame ``index`` decoded, upright, as RGB on white (transparency flattened)."""
+    from PIL import Image
+
+    _decode_frame(image, index, name, area)
     frame = image
     if frame.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         values = np.asarray(frame, dtype=np.float64)
