@@ -14,7 +14,8 @@ from pypdf import PdfWriter
 
 from tests.page_samples import deep_page_tree_pdf
 from workstation.errors import BadInput
-from workstation.intake.files import MAX_PAGES, inspect_file, inspect_files
+from workstation.intake.files import HEAVY_PIXELS, MAX_PAGES, inspect_file, inspect_files
+from workstation.workers import process_pool
 
 
 def make_pdf(path, pages: int = 2, password: str | None = None):
@@ -143,8 +144,8 @@ def test_a_pdf_5000_levels_deep_is_a_damaged_pdf(tmp_path) -> None:
     with pytest.raises(BadInput) as caught:
         inspect_file(path)
     assert caught.value.code == "file.pdf_damaged"
-    with pytest.raises(BadInput) as caught:
-        inspect_files([path])  # the same answer from the process pool
+    with process_pool(1) as pool, pytest.raises(BadInput) as caught:
+        inspect_file(path, executor=pool)  # the same answer from the process pool
     assert caught.value.code == "file.pdf_damaged"
 
 
@@ -204,6 +205,30 @@ def test_a_file_changed_after_its_check_is_not_taken_as_checked(tmp_path, sample
 def test_checks_in_the_process_pool_give_the_same_pages(tmp_path, sample_page) -> None:
     pdf = make_pdf(tmp_path / "ho-so.pdf", pages=3)
     here = [inspect_file(sample_page), inspect_file(pdf)]
-    assert [(f.media_type, f.pages) for f in inspect_files([sample_page, pdf])] == [
-        (f.media_type, f.pages) for f in here
-    ]
+    with process_pool(2) as pool:
+        there = [inspect_file(sample_page, pool), inspect_file(pdf, pool)]
+    assert [(f.media_type, f.pages) for f in there] == [(f.media_type, f.pages) for f in here]
+
+
+def test_a_long_scan_is_checked_in_the_pool_with_the_short_ones_in_order(
+    tmp_path, sample_page
+) -> None:
+    long_scan = tmp_path / "dai.tif"
+    frames = [Image.new("1", (2480, 3508), 1) for _ in range(6)]  # six A4 pages at 300 dpi
+    frames[0].save(long_scan, "TIFF", compression="group4", save_all=True, append_images=frames[1:])
+    assert HEAVY_PIXELS < 6 * 2480 * 3508
+    calls = []
+    inspected = inspect_files([sample_page, long_scan], lambda *a: calls.append(a))
+    assert [len(f.pages) for f in inspected] == [1, 6]
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_a_damaged_long_scan_is_refused_from_the_pool(tmp_path) -> None:
+    long_scan = tmp_path / "dai.tif"
+    frames = [Image.new("L", (2480, 3508), 255) for _ in range(5)]
+    frames[0].save(long_scan, "TIFF", save_all=True, append_images=frames[1:])
+    data = long_scan.read_bytes()
+    long_scan.write_bytes(data[: len(data) - 4_000_000])  # the last pages' pixels cut off
+    with pytest.raises(BadInput) as caught:
+        inspect_files([long_scan])
+    assert caught.value.code == "file.image_damaged"

@@ -7,8 +7,10 @@ preview uses, read every page: a damaged, unsupported or oversized file is
 refused with a clear message before the store is touched, and a file that is
 accepted can be shown. The file's bytes are never all held: the checks read
 from the file, and :meth:`InspectedFile.open` gives it back to be streamed
-into the blob store. :func:`inspect_files` runs the checks in the process
-pool, so decoding a hostile file can neither hold up nor crash the program.
+into the blob store. :func:`inspect_files` decodes long files in the process
+pool (CPU-heavy work stays off the program's threads, and a decoder crashing
+on a hostile file does not take the program with it); a page or two is
+decoded in place, quicker than starting a worker.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_PAGE_PIXELS = pages.MAX_PAGE_PIXELS
 MAX_PAGES = pages.MAX_PAGES
+HEAVY_PIXELS = 40_000_000
+"""Pixels in one file above which its pages are decoded in the process pool (4 A4 at 300 dpi)."""
+HEAVY_PDF_PAGES = 20
+"""Pages in one PDF above which its pages are checked in the process pool."""
 
 Identity = tuple[int, int, int, int]
 """(device, inode, size, modification time in ns): the file as it was checked."""
@@ -110,24 +116,37 @@ def inspect_file(path: Path, executor: Executor | None = None) -> InspectedFile:
     The pages are decoded in ``executor`` (a process pool) when one is given,
     here otherwise.
     """
-    return _finish(_start(Path(path), executor))
+    sniffed = _sniff(Path(path))
+    return _finish(_start(sniffed, executor))
 
 
 def inspect_files(
     paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
 ) -> list[InspectedFile]:
-    """:func:`inspect_file` for each of ``paths``, decoded in the process pool, in order.
+    """:func:`inspect_file` for each of ``paths``, in order; long files decoded in the pool.
 
+    Every file's headers are read first (sizes, page counts, limits: cheap, no
+    pixels), so an oversized file is refused before anything is decoded. A file
+    of more than :data:`HEAVY_PIXELS` (or a PDF of more than
+    :data:`HEAVY_PDF_PAGES` pages) is decoded in the process pool; a page or
+    two is decoded here, which is quicker than starting a worker.
     ``progress(done, total)`` is called as each file is done. The first refusal
     is raised (the others are not waited for).
     """
     progress = progress or (lambda *_: None)
     total = len(paths)
-    if total == 0:
-        return []
-    with process_pool(min(total, default_workers())) as pool:
+    sniffed = [_sniff(Path(path)) for path in paths]
+    heavy = sum(1 for item in sniffed if item[-1])
+    if not heavy:
+        inspected = []
+        for done, item in enumerate(sniffed):
+            progress(done, total)
+            inspected.append(_finish(_start(item, None)))
+        progress(total, total)
+        return inspected
+    with process_pool(min(heavy, default_workers())) as pool:
         try:
-            started = [_start(Path(path), pool) for path in paths]
+            started = [_start(item, pool if item[-1] else None) for item in sniffed]
             inspected = []
             for done, job in enumerate(started):
                 progress(done, total)
@@ -139,18 +158,32 @@ def inspect_files(
     return inspected
 
 
-def _start(path: Path, executor: Executor | None) -> tuple[Path, str, Identity, Any]:
-    """Open and sniff ``path`` here, and start decoding its pages (in ``executor``)."""
+Sniffed = tuple[Path, str, Identity, bool]
+
+
+def _sniff(path: Path) -> Sniffed:
+    """What ``path`` is, from its first bytes and its headers; whether decoding it is heavy."""
     stream, identity = open_regular(path)
     with stream:
-        head = stream.read(1024)
-    media_type = media_type_of(head)
-    if media_type is None:
-        raise BadInput(
-            f"{path.name} is neither a PDF nor a PNG, JPEG or TIFF image",
-            code="file.unsupported",
-            name=path.name,
-        )
+        media_type = media_type_of(stream.read(1024))
+        if media_type is None:
+            raise BadInput(
+                f"{path.name} is neither a PDF nor a PNG, JPEG or TIFF image",
+                code="file.unsupported",
+                name=path.name,
+            )
+        stream.seek(0)
+        sizes = pages.page_sizes(stream, media_type, path.name)
+    if media_type == pages.PDF_TYPE:
+        heavy = len(sizes) > HEAVY_PDF_PAGES
+    else:
+        heavy = sum(size[0] * size[1] for size in sizes if size) > HEAVY_PIXELS
+    return path, media_type, identity, heavy
+
+
+def _start(sniffed: Sniffed, executor: Executor | None) -> tuple[Path, str, Identity, Any]:
+    """Start decoding the pages of a sniffed file (in ``executor`` if given, else here)."""
+    path, media_type, identity, _ = sniffed
     if executor is None:
         outcome: Any = check_file_pages(str(path), media_type, identity)
     else:
