@@ -232,3 +232,11 @@ def test_a_damaged_long_scan_is_refused_from_the_pool(tmp_path) -> None:
     with pytest.raises(BadInput) as caught:
         inspect_files([long_scan])
     assert caught.value.code == "file.image_damaged"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.timeout(30)
+def test_the_command_line_exits_3_on_a_fifo_instead_of_hanging(tmp_path, add_by_command) -> None:
+    fifo = tmp_path / "scan.png"
+    os.mkfifo(fifo)
+    assert add_by_command("Nguyễn Văn An", file=fifo) == 3
