@@ -62,3 +62,21 @@ def test_an_image_turned_by_its_exif_is_shown_upright_and_measured_so(tmp_path) 
     assert (shown.width_px, shown.height_px) == (200, 300)
     assert render_page(buffer.getvalue(), "image/jpeg", 1).shape == (300, 200, 3)
     assert np.asarray(render_page(buffer.getvalue(), "image/jpeg", 1)).mean() > 200
+
+
+def test_a_tiff_in_an_encoding_the_decoder_cannot_show_is_refused_at_intake(tmp_path) -> None:
+    """JPEG 2000 inside a TIFF (compression 34712): refused, not accepted and never shown."""
+    import struct
+
+    data = bytearray(page_file("tiff-uncompressed"))
+    directory = struct.unpack("<I", data[4:8])[0]
+    (entries,) = struct.unpack("<H", data[directory : directory + 2])
+    for n in range(entries):
+        entry = directory + 2 + 12 * n
+        if struct.unpack("<H", data[entry : entry + 2])[0] == 259:  # Compression
+            data[entry + 8 : entry + 10] = struct.pack("<H", 34712)
+    path = tmp_path / "jp2-in-tiff.tif"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInput) as caught:
+        inspect_file(path)
+    assert caught.value.code in ("file.image_damaged", "file.image_unsupported")
