@@ -231,7 +231,7 @@ class BlobStore:
                 return False
             aside = path.with_name(f"{DOOMED}{time.time_ns()}-{digest}")
             os.rename(path, aside)
-        except FileNotFoundError:
+        except OSError:  # gone already, or (Windows) open for reading: leave it for next time
             return False
         if os.stat(aside).st_mtime_ns != seen:  # claimed after we looked: put it back
             try:
@@ -239,7 +239,10 @@ class BlobStore:
             except OSError:  # (Windows) a new copy is there and open: it is the same content
                 _unlink_quietly(aside)
             return False
-        os.unlink(aside)
+        try:
+            os.unlink(aside)
+        except OSError:  # (Windows) opened meanwhile: remove_interrupted takes it later
+            log.info("blob %s moved aside but not yet deleted", digest)
         return True
 
     def remove_interrupted(self, older_than: timedelta) -> int:
