@@ -264,6 +264,9 @@ def _image(source: Source, name: str, area: str) -> Iterator[Any]:
         with warnings.catch_warnings():
             # Our own limits are checked per frame; Pillow's global one would only warn.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow warns about damaged metadata (a corrupt EXIF block) and reads on:
+            # the outcome is what counts, not a warning on the officer's console.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
             image = Image.open(stream, formats=("PNG", "JPEG", "TIFF"))
             with image:
                 yield image
