@@ -134,6 +134,8 @@ def text_width(font: bytes, text: str, size: float) -> float:
     """Width in points of ``text`` set in ``font`` at ``size`` (shaped by HarfBuzz)."""
     import uharfbuzz as hb
 
+    if not text:
+        return 0.0
     face = hb.Face(font)
     hb_font = hb.Font(face)
     buf = hb.Buffer()
@@ -180,9 +182,13 @@ def iso_time(moment: dt.datetime) -> str:
     return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
 
 
-def _clean(text: str, what: str, limit: int = 200) -> str:
+def _clean(text: str, what: str, limit: int = 200, *, lines: int = 1) -> str:
     text = unicodedata.normalize("NFC", text.strip())
-    if len(text) > limit or any(unicodedata.category(c) in {"Cc", "Cf"} for c in text):
+    if (
+        len(text) > limit
+        or text.count("\n") >= lines
+        or any(unicodedata.category(c) in {"Cc", "Cf"} for c in text.replace("\n", ""))
+    ):
         raise BadInput(
             f"the {what} of the stamp has control characters or is too long",
             code="sign.stamp_text_invalid",
@@ -226,6 +232,11 @@ def copy_placement(
             font_size=size,
             leading=spec["leading"],
             text_color=tuple(spec["color"]),
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN,
+                y_align=layout.AxisAlignment.ALIGN_MAX,
+                inner_content_scaling=layout.InnerScaling.NO_SCALING,
+            ),
         ),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN,
@@ -237,6 +248,21 @@ def copy_placement(
         background=None,
     )
     return Placement("copy", spec["page"], (x2 - width, y2 - height, x2, y2), style)
+
+
+def _centred(lines: list[str], font: bytes, size: float) -> list[str]:
+    """Lines padded with leading spaces so each sits centred under the widest.
+
+    pyHanko sets a text block's lines flush left; Decree 30 centres the title
+    and the name, so we centre them to the nearest space's width.
+    """
+    widths = [text_width(font, line, size) for line in lines]
+    space = text_width(font, " ", size) or 1.0
+    widest = max(widths)
+    return [
+        " " * round((widest - w) / 2 / space) + line if line else line
+        for line, w in zip(lines, widths, strict=True)
+    ]
 
 
 def _image(path: Path, what: str):  # type: ignore[no-untyped-def]
@@ -288,12 +314,14 @@ def signer_placement(
 
     spec = rules["signer"]
     box = box or signer_box(page_size, rules)
-    lines = [_clean(title, "title"), _clean(name, "name")]
-    font = _font_for(font_file(rules), lines)
+    title = _clean(title, "title", lines=3)  # e.g. "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"
+    name = _clean(name, "name")
+    font = _font_for(font_file(rules), [title, name])
     size = spec["font_size"]
-    box_height = box[3] - box[1]
-    gap_lines = max(1, round((box_height - 2 * spec["leading"]) / spec["leading"]) - 1)
-    text = lines[0] + "\n" * gap_lines + "\n" + lines[1] if image else "\n\n".join(lines)
+    box_width, box_height = box[2] - box[0], box[3] - box[1]
+    fitting = int((box_height - 4) // spec["leading"])
+    gap = max(1, fitting - title.count("\n") - 2) if image else 1
+    text = "\n".join(_centred(title.split("\n") + [""] * gap + [name], font, size))
     background = None
     if image is not None:
         img = _image(image, "signature")
@@ -307,6 +335,11 @@ def signer_placement(
             font_size=size,
             leading=spec["leading"],
             text_color=tuple(spec["color"]),
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MID,
+                y_align=layout.AxisAlignment.ALIGN_MID,
+                margins=layout.Margins.uniform(2),
+            ),
         ),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
@@ -319,7 +352,13 @@ def signer_placement(
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MID,
-            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+            margins=layout.Margins(
+                left=(box_width - spec["image_width"]) / 2,
+                right=(box_width - spec["image_width"]) / 2,
+                top=(box_height - spec["image_height"]) / 2,
+                bottom=(box_height - spec["image_height"]) / 2,
+            ),
+            inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT,
         ),
     )
     return Placement("signer", spec["page"], box, style)
