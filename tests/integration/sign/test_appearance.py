@@ -50,7 +50,7 @@ def ink_rows(img: Image.Image, threshold: int = 128) -> list[tuple[int, int]]:
     px = grey.load()
     dark = [any(px[x, y] < threshold for x in range(w)) for y in range(h)]
     bands, start = [], None
-    for y, d in enumerate(dark + [False]):
+    for y, d in enumerate([*dark, False]):
         if d and start is None:
             start = y
         elif not d and start is not None:
@@ -106,7 +106,7 @@ def test_copy_stamp_is_valid_and_sits_at_the_top_right_of_page_one(copy_signed: 
     w, h = page.size
     box = page.convert("L").point(lambda v: 255 if v < 128 else 0).getbbox()
     assert box is not None
-    left, top, right, bottom = box
+    left, _top, right, bottom = box
     assert left > w / 2 and bottom < h / 6  # top right only
     assert w - right < 40 / 72 * DPI  # near the right margin
 
