@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 
 from workstation.sign import softhsm
 
@@ -23,6 +24,7 @@ class SoftHsmToken:
     authority: softhsm.TestAuthority
     ca_file: Path
     folder: Path
+    signer_certificate: x509.Certificate
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +36,7 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     softhsm.init_token(TOKEN_LABEL, PIN)
     authority = softhsm.new_authority()
     now = dt.datetime.now(dt.UTC)
+    certificates = {}
     for label, key_id, start, end in (
         ("signer", b"\x01", now - dt.timedelta(days=1), now + dt.timedelta(days=365)),
         ("expired", b"\x02", now - dt.timedelta(days=400), now - dt.timedelta(days=35)),
@@ -42,12 +45,21 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
         key = softhsm.new_signing_key()
         name = "Nguyễn Văn Ký" if label == "signer" else f"Thử {label}"
         cert = authority.issue(key, name, not_before=start, not_after=end)
+        certificates[label] = cert
         softhsm.import_key_and_certificate(
             softhsm.SOFTHSM2_MODULE_LINUX, TOKEN_LABEL, PIN, key, cert, label, key_id
         )
     ca_file = folder / "ca.pem"
     ca_file.write_bytes(authority.pem())
-    return SoftHsmToken(softhsm.SOFTHSM2_MODULE_LINUX, TOKEN_LABEL, PIN, authority, ca_file, folder)
+    return SoftHsmToken(
+        softhsm.SOFTHSM2_MODULE_LINUX,
+        TOKEN_LABEL,
+        PIN,
+        authority,
+        ca_file,
+        folder,
+        certificates["signer"],
+    )
 
 
 def one_page_pdf(path: Path) -> Path:
