@@ -26,9 +26,10 @@ import io
 import json
 import logging
 import sys
+import types
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,31 +104,48 @@ def font_file(rules: dict[str, Any]) -> Path:
 
 
 @cache
-def stamp_font(path: Path, text_outside: str = "") -> bytes:
-    """``path`` subset to :data:`REPERTOIRE` (plus ``text_outside``) at 1000 units per em."""
-    from fontTools import subset
+def _parsed_font(path: Path):  # type: ignore[no-untyped-def]
     from fontTools.ttLib import TTFont
+
+    return TTFont(str(path), lazy=False)
+
+
+@lru_cache(maxsize=64)
+def stamp_font(path: Path, characters: str = REPERTOIRE) -> bytes:
+    """``path`` subset to ``characters`` (with what shaping them needs), at 1000 units per em.
+
+    Cached: a batch of stamps with the same text but for its digits shares one
+    font, so neither subsetting nor rescaling happens per signature.
+    """
+    import copy
+
+    from fontTools import subset
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    font = TTFont(str(path))
+    font = copy.deepcopy(_parsed_font(path))
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    options.drop_tables += ["FFTM"]
     subsetter = subset.Subsetter(options=options)
-    subsetter.populate(text=REPERTOIRE + text_outside)
+    subsetter.populate(text=characters)
     subsetter.subset(font)
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
     out = io.BytesIO()
     font.save(out)
-    log.info("stamp font prepared: %d bytes", out.tell())
+    log.info("stamp font prepared: %d glyphs, %d bytes", len(font.getGlyphOrder()), out.tell())
     return out.getvalue()
 
 
+# Characters every stamp may need whatever its text: the time and its digits.
+_ALWAYS = "0123456789:+-T "
+
+
 def _font_for(path: Path, texts: list[str]) -> bytes:
-    extra = "".join(sorted({c for t in texts for c in t if c not in REPERTOIRE}))
-    return stamp_font(path, extra)
+    characters = "".join(sorted(set(_ALWAYS).union(*texts) - {"\n"}))
+    return stamp_font(path, characters)
 
 
 def text_width(font: bytes, text: str, size: float) -> float:
@@ -155,14 +173,37 @@ class _FontFactory:
     def create_font_engine(self, writer, obj_stream=None):  # type: ignore[no-untyped-def]
         from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 
+        class SubsetGlyphAccumulator(GlyphAccumulator):
+            """Our font is already the subset the stamp needs: skip pyHanko's
+            subsetting, which costs more than the rest of a signature."""
+
+            def _extract_subset(self, options=None) -> None:  # type: ignore[no-untyped-def]
+                return None
+
+        font_bytes = self.font
+
+        def set_font_file(cidfont, writer):  # type: ignore[no-untyped-def]
+            # The font program is our cached bytes as they are: recompiling it
+            # with fontTools for every signature costs more than signing.
+            from pyhanko.pdf_utils import generic
+
+            stream = generic.StreamObject(stream_data=font_bytes)
+            stream.compress()
+            ref = writer.add_object(stream)
+            cidfont._font_descriptor[generic.NameObject("/FontFile2")] = ref
+            return ref
+
         if obj_stream is None and writer.stream_xrefs:
             obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
+        engine = SubsetGlyphAccumulator(
             writer=writer,
             font_handle=io.BytesIO(self.font),
             font_size=self.size,
             obj_stream=obj_stream,
         )
+        if "glyf" in engine.tt:  # TrueType outlines: embedded as /FontFile2
+            engine.cidfont_obj.set_font_file = types.MethodType(set_font_file, engine.cidfont_obj)
+        return engine
 
 
 def _factory(font: bytes, size: float):  # type: ignore[no-untyped-def]
