@@ -70,8 +70,15 @@ class TestAuthority:
         not_before: dt.datetime,
         not_after: dt.datetime,
         organisation: str = "UBND xã Thử Nghiệm",
+        time_stamping: bool = False,
     ) -> x509.Certificate:
-        """A signing certificate for ``key`` (digital signature and non-repudiation)."""
+        """A signing certificate for ``key`` (digital signature and non-repudiation),
+        or with ``time_stamping`` a time-stamp authority's certificate."""
+        purposes = (
+            [ExtendedKeyUsageOID.TIME_STAMPING]
+            if time_stamping
+            else [ExtendedKeyUsageOID.EMAIL_PROTECTION]
+        )
         subject = x509.Name(
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
@@ -102,9 +109,7 @@ class TestAuthority:
                 ),
                 critical=True,
             )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
-            )
+            .add_extension(x509.ExtendedKeyUsage(purposes), critical=time_stamping)
             .add_extension(
                 x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
             )

@@ -132,3 +132,37 @@ def test_encrypted_pdf_is_refused_as_bad_input(
     assert caught.value.code == "sign.pdf_encrypted"
     assert not (tmp_path / "out.pdf").exists()
     assert list(tmp_path.glob(".*part")) == []
+
+
+def test_with_a_time_stamp_authority_the_signature_is_pades_b_t(
+    token: SoftHsmToken, pdf: Path, tmp_path: Path
+) -> None:
+    from workstation.sign.verify import verify_pdf
+
+    from .tsa import loopback_tsa
+
+    out = tmp_path / "bt.pdf"
+    with loopback_tsa(token.authority) as url, TokenSigner(key(token), token.pin, tsa_url=url) as s:
+        s.sign(pdf, out)
+    assert "Signature is Valid" in pdfsig(out)
+    (report,) = verify_pdf(out, [token.ca_file])
+    assert report.timestamp
+    assert report.intact and report.trusted
+
+
+def test_an_unreachable_time_stamp_authority_fails_as_external_and_leaves_no_file(
+    token: SoftHsmToken, pdf: Path, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    out = tmp_path / "bt.pdf"
+    with (
+        TokenSigner(key(token), token.pin, tsa_url=f"http://127.0.0.1:{port}/tsa") as s,
+        pytest.raises(ExternalPartError) as caught,
+    ):
+        s.sign(pdf, out)
+    assert caught.value.code == "sign.tsa_failed"
+    assert [p.name for p in tmp_path.iterdir()] == ["in.pdf"]
