@@ -202,3 +202,46 @@ def test_signer_then_agency_seal_overlaps_the_left_third_of_the_signature(
     assert count(blue, (x1, y1, x2, y2)) > 50  # the signature image is there
     assert count(red, (x1, y1, x1 + third, y2)) > 50  # the seal covers the left third
     assert count(red, (x1 + 2 * third, y1, x2, y2)) == 0  # and not the right third
+
+
+def test_signer_without_image_shows_title_and_name_as_text(
+    token: SoftHsmToken, tmp_path: Path
+) -> None:
+    from .conftest import one_page_pdf
+
+    source = one_page_pdf(tmp_path / "result.pdf")
+    look = Appearance("signer", title="CHỦ TỊCH", name="Trần Thị Bích Ngọc")
+    with TokenSigner(KeyChoice(token.module, token.label, key_label="signer"), token.pin) as s:
+        signed = s.sign(source, tmp_path / "signed.pdf", look)
+    assert signed.field_name == "Signer1"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "signed.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "CHỦ TỊCH" in text and "Trần Thị Bích Ngọc" in text
+
+
+def test_agency_seal_on_an_unsigned_file_is_refused(token: SoftHsmToken, tmp_path: Path) -> None:
+    from workstation.errors import BadInput
+
+    from .conftest import one_page_pdf
+
+    source = one_page_pdf(tmp_path / "result.pdf")
+    look = Appearance("agency", seal=seal_png(tmp_path / "seal.png"))
+    with (
+        TokenSigner(KeyChoice(token.module, token.label, key_label="signer"), token.pin) as s,
+        pytest.raises(BadInput) as caught,
+    ):
+        s.sign(source, tmp_path / "sealed.pdf", look)
+    assert caught.value.code == "sign.no_signer_signature"
+
+
+def test_appearance_rules_before_decree_30_took_effect_are_refused() -> None:
+    from workstation.errors import BadInput
+
+    with pytest.raises(BadInput) as caught:
+        appearance.load_rules(dt.date(2019, 12, 31))
+    assert caught.value.code == "sign.no_appearance_rules"
+    assert appearance.load_rules(dt.date(2026, 1, 1))["effective_from"] == "2020-03-05"

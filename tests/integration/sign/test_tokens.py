@@ -101,3 +101,25 @@ def test_right_pin_opens_a_session_that_sees_the_private_keys(token: SoftHsmToke
 )
 def test_pin_state_is_read_from_token_flags(flags: int, state: str) -> None:
     assert tokens.pin_state(flags) == state
+
+
+def test_without_a_key_label_a_token_with_several_keys_asks_to_choose(token: SoftHsmToken) -> None:
+    from workstation.sign.pades import KeyChoice, TokenSigner
+
+    with (
+        pytest.raises(BadInput) as caught,
+        TokenSigner(KeyChoice(token.module, token.label), token.pin),
+    ):
+        pass
+    assert caught.value.code == "sign.key_ambiguous"
+
+
+def test_an_unknown_key_label_is_key_not_found(token: SoftHsmToken) -> None:
+    from workstation.sign.pades import KeyChoice, TokenSigner
+
+    with (
+        pytest.raises(BadInput) as caught,
+        TokenSigner(KeyChoice(token.module, token.label, key_label="không có"), token.pin),
+    ):
+        pass
+    assert caught.value.code == "sign.key_not_found"
