@@ -291,10 +291,18 @@ def find_token(lib, label: str | None = None, serial: str | None = None):  # typ
 def logged_in_session(
     module: Path | str, pin: str, *, label: str | None = None, serial: str | None = None
 ) -> Iterator[Any]:
-    """One logged-in session on the chosen token, closed (logged out) on exit.
+    """One logged-in session on the token chosen by label or serial, closed on exit."""
+    lib = load_module(module)
+    with login(find_token(lib, label, serial), pin) as session:
+        yield session
 
-    The PIN is tried once. A wrong PIN is never retried: a second wrong try
-    could lock the token.
+
+@contextmanager
+def login(token: Any, pin: str) -> Iterator[Any]:
+    """Log in to ``token`` (a ``pkcs11.Token``) once; the session is closed on exit.
+
+    A locked PIN is refused before trying. A wrong PIN is never retried: a
+    second wrong try could lock the token.
     """
     from pkcs11.exceptions import (
         PinIncorrect,
@@ -305,8 +313,6 @@ def logged_in_session(
         TokenNotPresent,
     )
 
-    lib = load_module(module)
-    token = find_token(lib, label, serial)
     state = pin_state(int(token.flags))
     if state == "locked":
         raise BadInput("the token's PIN is locked", code="sign.pin_locked")
@@ -322,7 +328,7 @@ def logged_in_session(
         raise BadInput("the token's PIN is locked", code="sign.pin_locked") from exc
     except TokenNotPresent as exc:
         raise ExternalPartError(
-            "the token was removed", code="sign.token_not_found", token=label or serial or ""
+            "the token was removed", code="sign.token_not_found", token=token.label
         ) from exc
     except PKCS11Error as exc:
         raise ExternalPartError(

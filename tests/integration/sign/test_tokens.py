@@ -123,3 +123,50 @@ def test_an_unknown_key_label_is_key_not_found(token: SoftHsmToken) -> None:
     ):
         pass
     assert caught.value.code == "sign.key_not_found"
+
+
+def real_token(token: SoftHsmToken):  # type: ignore[no-untyped-def]
+    return tokens.find_token(tokens.load_module(token.module), token.label)
+
+
+def test_a_locked_pin_is_refused_without_trying_it(token: SoftHsmToken) -> None:
+    from tests.fakes.token import FakePinStateToken
+
+    locked = FakePinStateToken(real_token(token), tokens.CKF_USER_PIN_LOCKED)
+    with pytest.raises(BadInput) as caught, tokens.login(locked, token.pin):
+        pass
+    assert caught.value.code == "sign.pin_locked"
+    assert locked.login_attempts == 0
+
+
+def test_final_try_with_the_right_pin_logs_in_once(token: SoftHsmToken) -> None:
+    from tests.fakes.token import FakePinStateToken
+
+    final = FakePinStateToken(real_token(token), tokens.CKF_USER_PIN_FINAL_TRY)
+    assert tokens.pin_state(final.flags) == "final_try"
+    with tokens.login(final, token.pin) as session:
+        assert session is not None
+    assert final.login_attempts == 1
+
+
+def test_a_pin_locked_by_this_try_is_reported_locked(token: SoftHsmToken) -> None:
+    from pkcs11.exceptions import PinLocked
+
+    from tests.fakes.token import FakePinStateToken
+
+    locking = FakePinStateToken(real_token(token), login_error=PinLocked())
+    with pytest.raises(BadInput) as caught, tokens.login(locking, "000000"):
+        pass
+    assert caught.value.code == "sign.pin_locked"
+    assert locking.login_attempts == 1
+
+
+def test_a_token_pulled_out_at_login_is_token_not_found(token: SoftHsmToken) -> None:
+    from pkcs11.exceptions import TokenNotPresent
+
+    from tests.fakes.token import FakePinStateToken
+
+    gone = FakePinStateToken(real_token(token), login_error=TokenNotPresent())
+    with pytest.raises(ExternalPartError) as caught, tokens.login(gone, token.pin):
+        pass
+    assert caught.value.code == "sign.token_not_found"
