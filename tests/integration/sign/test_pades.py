@@ -166,3 +166,11 @@ def test_an_unreachable_time_stamp_authority_fails_as_external_and_leaves_no_fil
         s.sign(pdf, out)
     assert caught.value.code == "sign.tsa_failed"
     assert [p.name for p in tmp_path.iterdir()] == ["in.pdf"]
+
+
+def test_a_signed_file_never_replaces_its_input(token: SoftHsmToken, pdf: Path) -> None:
+    original = pdf.read_bytes()
+    with TokenSigner(key(token), token.pin) as signer, pytest.raises(BadInput) as caught:
+        signer.sign(pdf, pdf)
+    assert caught.value.code == "sign.output_is_input"
+    assert pdf.read_bytes() == original
