@@ -140,7 +140,7 @@ def _open_writer(data: bytes, name: str):  # type: ignore[no-untyped-def]
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
-    if not data.lstrip()[:5].startswith(b"%PDF-"):
+    if b"%PDF-" not in data[:1024]:  # readers accept the header within the first 1 KiB
         raise BadInput("the file is not a PDF", code="sign.pdf_unreadable", name=name)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -336,6 +336,7 @@ class TokenSigner:
     def sign(self, source: Path, output: Path, look: Appearance = Appearance()) -> SignedFile:
         """Sign one PDF into ``output`` (an incremental update of ``source``)."""
         from pkcs11.exceptions import PKCS11Error
+        from pyhanko.pdf_utils.misc import PdfError
         from pyhanko.sign import fields, signers
         from pyhanko.sign.general import SigningError
         from pyhanko.sign.timestamps import TimestampRequestError
@@ -347,9 +348,16 @@ class TokenSigner:
         data = _read_pdf(source)
         writer = _open_writer(data, source.name)
         moment = self._now().replace(microsecond=0)
-        existing = _field_names(writer)
-        name = _next_field_name(existing, look.kind)
-        placement = self._placement(writer, look, moment, existing)
+        try:
+            existing = _field_names(writer)
+            name = _next_field_name(existing, look.kind)
+            placement = self._placement(writer, look, moment, existing)
+        except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+            raise BadInput(
+                "the PDF is damaged and cannot be signed",
+                code="sign.pdf_unreadable",
+                name=source.name,
+            ) from exc
         meta = signers.PdfSignatureMetadata(
             field_name=name,
             subfilter=fields.SigSeedSubFilter.PADES,
@@ -396,6 +404,12 @@ class TokenSigner:
                 ) from exc
             raise BadInput(
                 f"pyHanko refused to sign: {exc}", code="sign.refused", name=source.name
+            ) from exc
+        except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise BadInput(
+                "the PDF is damaged and cannot be signed",
+                code="sign.pdf_unreadable",
+                name=source.name,
             ) from exc
         except OSError as exc:
             raise BadInput(

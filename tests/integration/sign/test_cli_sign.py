@@ -115,12 +115,14 @@ def test_verify_without_revocation_data_exits_5(
     assert "revocation: unknown" in stdout and "INDETERMINATE" in stdout
 
 
-def test_wrong_pin_exits_3_and_the_pin_is_nowhere_in_the_output(
+def test_wrong_pin_exits_3_and_the_pin_is_nowhere_in_the_output_nor_the_log(
     token: SoftHsmToken,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level("DEBUG")
     monkeypatch.setattr("sys.stdin", io.StringIO("97531\n"))
     source = one_page_pdf(tmp_path / "in.pdf")
     args = sign_args(token, [source], tmp_path / "out")
@@ -130,6 +132,8 @@ def test_wrong_pin_exits_3_and_the_pin_is_nowhere_in_the_output(
     error = json.loads(out)["error"]
     assert error["code"] == "sign.pin_wrong"
     assert "97531" not in out + err
+    assert caplog.records
+    assert not [r for r in caplog.records if "97531" in r.getMessage() + str(r.exc_info)]
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 

@@ -174,3 +174,30 @@ def test_a_signed_file_never_replaces_its_input(token: SoftHsmToken, pdf: Path) 
         signer.sign(pdf, pdf)
     assert caught.value.code == "sign.output_is_input"
     assert pdf.read_bytes() == original
+
+
+def test_truncated_or_garbled_pdfs_are_refused_as_bad_input_never_unexpected(
+    token: SoftHsmToken, tmp_path: Path
+) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_blank_page(595, 842)
+    whole = tmp_path / "whole.pdf"
+    with whole.open("wb") as f:
+        writer.write(f)
+    data = whole.read_bytes()
+    damaged = [data[:n] for n in (20, len(data) // 3, len(data) // 2, len(data) - 40)]
+    damaged.append(data.replace(b"/Pages", b"/Pagez"))
+    damaged.append(data.replace(b"/Type /Page\n", b"/Type /Garbage\n"))
+    with TokenSigner(key(token), token.pin) as signer:
+        for i, content in enumerate(damaged):
+            source = tmp_path / f"damaged{i}.pdf"
+            source.write_bytes(content)
+            try:
+                signer.sign(source, tmp_path / "out" / source.name)
+            except BadInput as exc:
+                assert exc.code == "sign.pdf_unreadable", (i, exc.code)
+    leftovers = list((tmp_path / "out").glob(".*")) if (tmp_path / "out").exists() else []
+    assert leftovers == []
