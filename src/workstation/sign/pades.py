@@ -204,11 +204,12 @@ def _signer_widget(writer) -> tuple[tuple[float, float, float, float], int]:  # 
     rect = tuple(float(v) for v in found["/Rect"])
     pages = int(writer.root["/Pages"]["/Count"])
     page = pages - 1
-    widget_page = found.get("/P")
-    for i in range(pages):
-        if widget_page is not None and writer.find_page_for_modification(i)[0] == widget_page:
-            page = i
-            break
+    widget_page = found.raw_get("/P") if "/P" in found else None
+    if widget_page is not None and hasattr(widget_page, "idnum"):
+        for i in range(pages):
+            if writer.find_page_for_modification(i)[0].idnum == widget_page.idnum:
+                page = i
+                break
     return rect, page  # type: ignore[return-value]
 
 
