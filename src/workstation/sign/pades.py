@@ -68,6 +68,11 @@ class Appearance:
             )
         if self.kind == "agency" and self.seal is None:
             raise BadInput("the agency appearance needs the seal image", code="sign.seal_missing")
+        if self.kind == "signer" and not (self.title.strip() and self.name.strip()):
+            raise BadInput(
+                "the signer appearance needs the signer's title and full name",
+                code="sign.signer_text_missing",
+            )
         if self.kind == "copy" and not (self.copy_form and self.agency):
             raise BadInput(
                 "the copy appearance needs the copy form (or document number) and the agency",

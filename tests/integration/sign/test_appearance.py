@@ -245,3 +245,11 @@ def test_appearance_rules_before_decree_30_took_effect_are_refused() -> None:
         appearance.load_rules(dt.date(2019, 12, 31))
     assert caught.value.code == "sign.no_appearance_rules"
     assert appearance.load_rules(dt.date(2026, 1, 1))["effective_from"] == "2020-03-05"
+
+
+def test_signer_appearance_without_a_name_is_refused_before_signing() -> None:
+    from workstation.errors import BadInput
+
+    with pytest.raises(BadInput) as caught:
+        Appearance("signer", title="CHỦ TỊCH")
+    assert caught.value.code == "sign.signer_text_missing"
