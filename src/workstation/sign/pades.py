@@ -224,7 +224,14 @@ class TokenSigner:
     The PIN is used for the one login in ``__enter__`` and not kept.
     """
 
-    def __init__(self, key: KeyChoice, pin: str, *, tsa_url: str | None = None, now=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        key: KeyChoice,
+        pin: str,
+        *,
+        tsa_url: str | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.key = key
         self._pin: str | None = pin
         self.tsa_url = tsa_url
