@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     BAD_INPUT = 3
     EXTERNAL = 4
+    NOT_VALID = 5  # ``verify``: a signature is not intact, not trusted, or its revocation unknown
 
 
 class WorkstationError(Exception):

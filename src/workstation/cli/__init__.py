@@ -77,7 +77,17 @@ def reporting_parent() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workstation.cli import cccd, demo, doctor, dossier, dossier_code, due_date
+    from workstation.cli import (
+        cccd,
+        demo,
+        doctor,
+        dossier,
+        dossier_code,
+        due_date,
+        sign,
+        tokens,
+        verify,
+    )
 
     parser = argparse.ArgumentParser(
         prog="workstation",
@@ -87,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = reporting_parent()
-    for module in (doctor, demo, dossier, dossier_code, due_date, cccd):
+    for module in (doctor, demo, dossier, dossier_code, due_date, cccd, tokens, sign, verify):
         module.register(subparsers, parent)
     return parser
 
