@@ -64,7 +64,7 @@ def reporting_parent() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workstation.cli import demo, doctor, dossier
+    from workstation.cli import demo, digitize, doctor, dossier
 
     parser = argparse.ArgumentParser(
         prog="workstation",
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = reporting_parent()
-    for module in (doctor, demo, dossier):
+    for module in (doctor, demo, dossier, digitize):
         module.register(subparsers, parent)
     return parser
 
