@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -196,12 +197,20 @@ def _render_pdf(source: PageSource, index: int) -> np.ndarray:
     from workstation.pages import PDF_TYPE, render_page
 
     try:
-        data = Path(source.path).read_bytes()
+        stat = Path(source.path).stat()
+        data = _pdf_bytes(source.path, stat.st_mtime_ns, stat.st_size)
         return render_page(data, PDF_TYPE, source.number, width=source.width_px)
     except OSError as exc:
         raise _unreadable(index, exc) from exc
     except BadInput as exc:
         raise _unreadable(index, exc) from exc
+
+
+@lru_cache(maxsize=1)
+def _pdf_bytes(path: str, mtime_ns: int, size: int) -> bytes:
+    """The file's bytes, read once per worker for all the pages it renders from it."""
+    del mtime_ns, size  # part of the cache key only: a changed file is read again
+    return Path(path).read_bytes()
 
 
 def _unreadable(index: int, exc: BaseException) -> BadInput:
