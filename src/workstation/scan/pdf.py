@@ -122,7 +122,8 @@ def g4_image(binary: np.ndarray, *, as_mask: bool = False) -> EncodedImage:
 
     height, width = binary.shape
     buffer = io.BytesIO()
-    Image.fromarray(binary).convert("1").save(
+    packed = np.packbits(binary > 127, axis=1)  # 1 = paper, as mode "1" reads it
+    Image.frombytes("1", (width, height), packed.tobytes()).save(
         buffer, format="TIFF", compression="group4", strip_size=2**31 - 1
     )
     buffer.seek(0)
