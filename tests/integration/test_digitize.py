@@ -6,6 +6,7 @@ Pages are small (A6 at 300 dpi) so the whole file runs in well under a minute.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -130,6 +131,24 @@ def test_the_text_layer_holds_vietnamese_words_with_their_diacritics(digitized) 
     assert "Nguyễn Thị Hồng Nhung" in text  # the first line of the skewed, noisy page
     words = set(text.split())
     assert {"đăng", "hộ", "kinh"} <= words or {"đồng", "trăm"} <= words
+
+
+def test_the_invisible_words_lie_over_the_printed_ones(digitized) -> None:  # type: ignore[no-untyped-def]
+    out, _ = digitized
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(out), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    first = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', html)
+    assert first, html[:500]
+    x_min, y_min, y_max = (float(v) for v in first.groups())
+    margin_pt = 10 / 25.4 * 72  # the specimen's first line starts 10 mm from the corner
+    line_pt = 12 * 1.3  # 12-point text: its tallest letters span about 1.3 × 12 pt
+    assert abs(x_min - margin_pt) < 4
+    assert margin_pt - 4 < y_min < margin_pt + line_pt
+    assert 8 < y_max - y_min < 2 * line_pt
 
 
 def test_ghostscript_reads_the_output_without_complaint(digitized) -> None:  # type: ignore[no-untyped-def]

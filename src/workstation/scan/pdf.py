@@ -283,7 +283,7 @@ def text_layer(page: EncodedPage) -> str:
         bottom = max(w.top + w.height for w in words)
         top = min(w.top for w in words)
         size = max(1.0, (bottom - top) * scale)
-        baseline = page.height_pt - bottom * scale + size * 0.2
+        baseline = page.height_pt - bottom * scale  # the font spans baseline to +1 em
         out.append(f"/F0 {size:.2f} Tf")
         for position, word in enumerate(words):
             text = word.text + (" " if position < len(words) - 1 else "")
@@ -422,7 +422,7 @@ def _declare_pdfa(pdf, info: DocumentInfo, page_count: int) -> None:  # type: ig
         for part in (
             f"dossier {info.dossier_code}" if info.dossier_code else "",
             f"component {info.component}" if info.component else "",
-            f"{page_count} pages",
+            f"{page_count} page" + ("" if page_count == 1 else "s"),
         )
         if part
     )
