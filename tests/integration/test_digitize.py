@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import struct
 import subprocess
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -224,12 +226,23 @@ def _corrupt_pdf(tmp_path: Path) -> Path:
     return tmp_path / "bad.pdf"
 
 
+def _bomb_png(tmp_path: Path) -> Path:
+    """A PNG whose header promises 40 000 × 40 000 pixels (1.6 Gpx) over a few bytes."""
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    ihdr = struct.pack(">I", len(header)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    end = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    (tmp_path / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + ihdr + end)
+    return tmp_path / "bomb.png"
+
+
 @pytest.mark.parametrize(
     ("make", "code"),
     [
         (_truncated_png, "capture.damaged"),
         (_encrypted_pdf, "capture.encrypted_pdf"),
         (_corrupt_pdf, "capture.damaged"),
+        (_bomb_png, "capture.page_too_large"),
     ],
 )
 def test_bad_input_exits_3_and_leaves_nothing_at_the_output(

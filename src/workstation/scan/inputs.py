@@ -118,16 +118,12 @@ def _image_pages(path: Path, index: int) -> list[PageSource]:
                     sizes.append(image.size)
     except BadInput:
         raise
-    except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:  # fmt: skip
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_large(index) from exc
+    except (OSError, ValueError, EOFError, SyntaxError) as exc:
         raise _unreadable(index, exc) from exc
-    for width, height in sizes:
-        if width * height > MAX_PIXELS:
-            raise BadInput(
-                f"a page of input {index + 1} is {width}×{height} pixels, over the limit",
-                code="capture.page_too_large",
-                file=index + 1,
-            )
+    if any(width * height > MAX_PIXELS for width, height in sizes):
+        raise _too_large(index)
     return [PageSource(str(path), "image", n + 1, file=index + 1) for n in range(len(sizes))]
 
 
@@ -211,6 +207,14 @@ def _pdf_bytes(path: str, mtime_ns: int, size: int) -> bytes:
     """The file's bytes, read once per worker for all the pages it renders from it."""
     del mtime_ns, size  # part of the cache key only: a changed file is read again
     return Path(path).read_bytes()
+
+
+def _too_large(index: int) -> BadInput:
+    return BadInput(
+        f"a page of input {index + 1} has more pixels than any scan ({MAX_PIXELS} at most)",
+        code="capture.page_too_large",
+        file=index + 1,
+    )
 
 
 def _unreadable(index: int, exc: BaseException) -> BadInput:
