@@ -189,7 +189,16 @@ def test_the_json_report_has_every_field_of_a_page(capsys, scans, tmp_path) -> N
     report = json.loads(printed)
     assert report["output"] == str(out) and report["bytes"] == out.stat().st_size
     page = report["pages"][0]
-    for key in ("index", "skew_deg", "blank", "colour", "warnings", "ocr_confidence", "ms"):
+    for key in (
+        "index",
+        "skew_deg",
+        "rotation",
+        "blank",
+        "colour",
+        "warnings",
+        "ocr_confidence",
+        "ms",
+    ):
         assert key in page
     assert page["colour"] == "colour"  # components are colour by policy
     assert page["ocr_confidence"] > 60

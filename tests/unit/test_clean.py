@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pytest
 
 from workstation.scan import specimens
@@ -44,6 +45,25 @@ def test_a_noisy_skewed_page_is_still_deskewed() -> None:
     page = cleaned(specimens.add_noise(specimens.skew(good(), 2.0)))
     assert page.skew_deg == pytest.approx(2.0, abs=0.15)
     assert "blurred" not in page.warnings
+
+
+@pytest.mark.parametrize("noisy", [False, True])
+def test_an_upside_down_page_is_turned_the_right_way_up(noisy: bool) -> None:
+    page = specimens.skew(good(), 1.0)
+    if noisy:
+        page = specimens.add_noise(page)
+    turned = specimens.Specimen(np.ascontiguousarray(page.image[::-1, ::-1]), page.dpi)
+    result = cleaned(turned)
+    assert result.rotation == 180
+    assert result.skew_deg == pytest.approx(1.0, abs=0.15)
+    upright = cleaned(page)
+    assert upright.rotation == 0
+
+
+def test_a_page_with_too_few_lines_to_judge_is_left_as_it_is() -> None:
+    page = specimens.text_page(6, size_mm=SIZE, lines=1)
+    turned = specimens.Specimen(np.ascontiguousarray(page.image[::-1, ::-1]), page.dpi)
+    assert cleaned(turned).rotation == 0
 
 
 def test_an_empty_page_is_flagged_blank_not_dropped() -> None:

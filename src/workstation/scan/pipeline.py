@@ -48,6 +48,8 @@ class PageReport:
 
     index: int
     skew_deg: float
+    rotation: int
+    """Degrees the page was turned (180: fed upside down)."""
     blank: bool
     colour: str
     colour_content: list[str]
@@ -133,6 +135,7 @@ def _process(
     report = PageReport(
         index=0,
         skew_deg=cleaned.skew_deg,
+        rotation=cleaned.rotation,
         blank=cleaned.blank,
         colour=mode,
         colour_content=cleaned.colour.as_list(),
