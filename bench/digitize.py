@@ -1,7 +1,7 @@
 """Benchmark: ``workstation digitize`` against OCRmyPDF on the same generated pages, same run.
 
 Generates A4 300-dpi pages of Vietnamese text with known words (some skewed,
-some noisy, every fifth with a red seal), then runs
+some noisy, every seventh upside down, every fifth with a red seal), then runs
 
 - ours: ``workstation digitize --colour auto --jobs J`` (black-and-white except
   sealed pages, which stay colour);
@@ -52,6 +52,8 @@ def make_pages(count: int, folder: Path) -> tuple[list[Path], list[str], list[bo
             page = specimens.skew(page, (-1) ** n * (1.0 + n % 3))
         if n % 3 == 0:
             page = specimens.add_noise(page, amount=14, seed=n)
+        if n % 7 == 6:
+            page = specimens.Specimen(np.ascontiguousarray(page.image[::-1, ::-1]), 300, page.lines)
         has_seal = n % 5 == 4
         if has_seal:
             page = specimens.add_seal(page)

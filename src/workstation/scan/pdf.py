@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -286,7 +287,9 @@ def text_layer(page: EncodedPage) -> str:
         baseline = page.height_pt - bottom * scale  # the font spans baseline to +1 em
         out.append(f"/F0 {size:.2f} Tf")
         for position, word in enumerate(words):
-            text = word.text + (" " if position < len(words) - 1 else "")
+            # Composed (NFC) letters: one code per Vietnamese letter, as search expects.
+            text = unicodedata.normalize("NFC", word.text)
+            text += " " if position < len(words) - 1 else ""
             codes = [ord(c) for c in text if ord(c) <= 0xFFFF]
             if not codes:
                 continue
