@@ -22,7 +22,7 @@ from PIL import Image
 from workstation.cli import main
 from workstation.errors import Cancelled
 from workstation.scan import specimens
-from workstation.scan.ocr import recognise
+from workstation.scan.ocr import recognise, recognise_pages
 from workstation.scan.pdf import DocumentInfo
 from workstation.scan.pipeline import DigitizeOptions, digitize
 
@@ -282,6 +282,20 @@ def test_cancelling_between_pages_stops_without_writing(scans, tmp_path) -> None
     assert seen[0] == (1, 6)
     assert len(seen) < 6
     assert not out.exists()
+
+
+def test_pages_recognised_in_the_pool_come_back_in_order_with_progress() -> None:
+    small = specimens.text_page(21, size_mm=(100.0, 40.0), margin_mm=8, lines=2, first_line=4)
+    blank = specimens.text_page(22, size_mm=(100.0, 40.0), lines=0)
+    seen: list[int] = []
+    results = recognise_pages(
+        [(small.image, 300), (blank.image, 300), (small.image, 300)],
+        jobs=2,
+        progress=lambda done, _result: seen.append(done),
+    )
+    assert seen == [1, 2, 3]
+    assert "Nguyễn" in results[0].text and "Nguyễn" in results[2].text
+    assert results[1].words == []
 
 
 def test_a_page_over_its_time_limit_is_given_up_with_a_warning() -> None:

@@ -168,6 +168,37 @@ def languages() -> list[str]:
     return [line.strip() for line in done.stdout.splitlines()[1:] if line.strip()]
 
 
+def recognise_pages(
+    pages: Iterable[tuple[np.ndarray, int]],
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    jobs: int | None = None,
+    timeout_s: float = PAGE_TIMEOUT_S,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int, OcrResult], None] | None = None,
+) -> list[OcrResult]:
+    """Recognise ``(image, dpi)`` pages in a process pool; results in page order.
+
+    The digitising pipeline does more per worker (load, clean, encode) through
+    :func:`map_pages` directly; this is for callers that already hold images.
+    """
+    from workstation.workers import process_pool
+
+    tasks = ((image, dpi, language, timeout_s) for image, dpi in pages)
+    results: dict[int, OcrResult] = {}
+    with process_pool(jobs) as pool:
+        for index, result in map_pages(
+            pool, _recognise_task, tasks, cancelled=cancelled, progress=progress
+        ):
+            results[index] = result
+    return [results[i] for i in range(len(results))]
+
+
+def _recognise_task(task: tuple[np.ndarray, int, str, float]) -> OcrResult:
+    image, dpi, language, timeout_s = task
+    return recognise(image, dpi, language, timeout_s)
+
+
 def map_pages(
     pool: Executor,
     work: Callable[[T], R],
