@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.cli import (
         cccd,
         demo,
+        digitize,
         doctor,
         dossier,
         dossier_code,
@@ -97,7 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = reporting_parent()
-    for module in (doctor, demo, dossier, dossier_code, due_date, cccd, tokens, sign, verify):
+    for module in (
+        doctor,
+        demo,
+        dossier,
+        dossier_code,
+        due_date,
+        cccd,
+        digitize,
+        tokens,
+        sign,
+        verify,
+    ):
         module.register(subparsers, parent)
     return parser
 
