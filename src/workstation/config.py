@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from workstation.errors import ConfigError
 from workstation.i18n import LANGUAGES
 from workstation.paths import Folders, resources_dir, user_folders
@@ -160,31 +158,95 @@ def _coerce(name: str, value: str) -> Any:
 def load_settings(
     folders: Folders | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
-    """Read the settings file (if any), upgrade it, then apply environment overrides."""
+    """Read the settings file (if any), upgrade it, then apply environment overrides.
+
+    Raises :class:`ConfigError` for the first setting that cannot be used.
+    """
+    settings, _ = _load(folders, environ, lenient=False)
+    return settings
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    """One setting that could not be used, where it came from, and why.
+
+    ``name`` is the field (empty when the whole file could not be used);
+    ``variable`` the ``WORKSTATION_<NAME>`` variable that set it, or empty when
+    the value came from the settings file.
+    """
+
+    name: str
+    variable: str
+    error: ConfigError
+
+
+def load_settings_or_defaults(
+    folders: Folders | None = None, environ: dict[str, str] | None = None
+) -> tuple[Settings, list[SettingProblem]]:
+    """The settings with every unusable value replaced by its default, and the problems.
+
+    For the window, which opens anyway and tells the officer what is wrong: a
+    file that cannot be read at all counts as empty (defaults, environment
+    overrides still applied); a single wrong value falls back to its default.
+    """
+    return _load(folders, environ, lenient=True)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(
+            f"settings file {path} cannot be read: {exc}",
+            code="config.unreadable",
+            path=str(path),
+        ) from exc
+    return _upgrade(raw)
+
+
+def _load(
+    folders: Folders | None, environ: dict[str, str] | None, *, lenient: bool
+) -> tuple[Settings, list[SettingProblem]]:
     environ = dict(os.environ if environ is None else environ)
     path = settings_file(folders)
-    raw: dict[str, Any] = {}
-    if path.exists():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            raise ConfigError(
-                f"settings file {path} cannot be read: {exc}",
-                code="config.unreadable",
-                path=str(path),
-            ) from exc
-        raw = _upgrade(raw)
+    problems: list[SettingProblem] = []
+    try:
+        raw = _read_file(path)
+    except ConfigError as exc:
+        if not lenient:
+            raise
+        problems.append(SettingProblem("", "", exc))
+        raw = {}
     known = {f.name for f in dataclasses.fields(Settings)}
     for unknown in sorted(set(raw) - known):
         log.warning("ignoring unknown setting %r in %s", unknown, path)
         raw.pop(unknown)
-    for name in known - {"version"}:
-        value = environ.get(ENV_PREFIX + name.upper())
+    set_aside: set[str] = set()  # fields whose wrong value gives way to the default
+    while True:
+        try:
+            return _build(raw, environ, set_aside), problems
+        except ConfigError as exc:
+            name = exc.params.get("name", "")
+            if not lenient or name not in known or name in set_aside:
+                raise
+            variable = ENV_PREFIX + name.upper()
+            problems.append(SettingProblem(name, variable if variable in environ else "", exc))
+            set_aside.add(name)
+
+
+def _build(raw: dict[str, Any], environ: dict[str, str], set_aside: set[str]) -> Settings:
+    values = {name: value for name, value in raw.items() if name not in set_aside}
+    for f in dataclasses.fields(Settings):
+        if f.name == "version" or f.name in set_aside:
+            continue
+        value = environ.get(ENV_PREFIX + f.name.upper())
         if value is not None:
-            raw[name] = _coerce(name, value)
-    raw["version"] = SETTINGS_VERSION
-    _check_types(raw)
-    return Settings(**raw)
+            values[f.name] = _coerce(f.name, value)
+    values["version"] = SETTINGS_VERSION
+    _check_types(values)
+    return Settings(**values)
 
 
 def _check_types(raw: dict[str, Any]) -> None:
@@ -203,6 +265,8 @@ def _check_types(raw: dict[str, Any]) -> None:
 
 def save_settings(settings: Settings, folders: Folders | None = None) -> Path:
     """Write the settings file atomically and return its path."""
+    import tomli_w  # only saving needs it: keep start-up light
+
     path = settings_file(folders)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -61,12 +61,8 @@ class DossierPage:
 
 
 def _reading(database: Database) -> AbstractContextManager[Session]:
-    """The transaction every use case here reads in.
-
-    When the store offers a read-only transaction (``database.reading()``,
-    which does not take the write lock), this is the one line to change.
-    """
-    return database.transaction()
+    """The transaction every use case here reads in: a read-only one, taking no write lock."""
+    return database.reading()
 
 
 def list_dossiers(
@@ -95,11 +91,11 @@ def count_dossiers(database: Database, search: str | None = None) -> int:
 def show_dossier(database: Database, reference: str) -> Dossier:
     """The whole dossier ``reference`` names; :class:`~workstation.errors.NotFound` if none.
 
-    Today a reference is the dossier's id. When the store can find a dossier by
-    what the window shows (``find_dossier``), this is the one line to change.
+    A reference is what the window shows (the short number, ``#000123`` or
+    ``123``), the official code, or the dossier's id.
     """
     with _reading(database) as session:
-        return repository.get_dossier(session, reference)
+        return repository.find_dossier(session, reference)
 
 
 def count_outbox(database: Database) -> int:

@@ -91,10 +91,22 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     settings = settings or load_settings(folders)
     database = open_database(settings.database_path(folders))
     log.info("store %s at revision %s", database.path, database.revision())
+    blobs = BlobStore(settings.blob_path(folders))
+    _clean_up_quietly(database, blobs)
     return Services(
         settings=settings,
         folders=folders,
         database=database,
-        blobs=BlobStore(settings.blob_path(folders)),
+        blobs=blobs,
         catalogue=load_catalogue(settings.catalogue_path()),
     )
+
+
+def _clean_up_quietly(database: Database, blobs: BlobStore) -> None:
+    """Clear what interrupted receives left; a failure is logged and never stops start-up."""
+    from workstation.intake.cleanup import clean_up_blobs
+
+    try:
+        clean_up_blobs(database, blobs)
+    except Exception as exc:  # best effort: the next start or the window's schedule retries
+        log.warning("blob clean-up at start failed: %s", exc.__class__.__name__)

@@ -8,7 +8,7 @@ as it would be given the real ones.
   underneath; while told to, it refuses every transaction with the error a
   locked or full store gives. It also records which thread opened each one.
 - :class:`GatedBlobStore` is a real :class:`~workstation.store.BlobStore`
-  whose ``put`` waits at a gate the test opens (a slow disk, a network share),
+  whose writes (``put``, ``put_file``) wait at a gate the test opens (a slow disk, a network share),
   and records which thread stored each file.
 """
 
@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -83,9 +83,16 @@ class GatedBlobStore(BlobStore):
     def open_gate(self) -> None:
         self.gate.set()
 
-    def put(self, data: bytes) -> str:
+    def _wait_at_gate(self) -> None:
         self.threads.append(threading.current_thread().name)
         self.reached.set()
         if not self.gate.wait(30):
             raise StoreError("the disk did not answer", code="store.failed")
+
+    def put(self, data: bytes) -> str:
+        self._wait_at_gate()
         return super().put(data)
+
+    def put_file(self, source: BinaryIO) -> str:
+        self._wait_at_gate()
+        return super().put_file(source)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from tests.fakes.store import UnreliableDatabase
-from workstation.domain import Applicant, Dossier, clock
+from workstation.domain import Applicant, Dossier, clock, short_number
 from workstation.errors import StoreError
 from workstation.i18n import tr
 from workstation.intake.receive import DOSSIER_CREATED, dossier_message
@@ -21,7 +21,6 @@ from workstation.ui.dossiers.dossier_list_model import (
     PAGE_SIZE,
     Column,
     DossierListModel,
-    short_id,
 )
 from workstation.ui.errors import reporter
 
@@ -48,7 +47,7 @@ def test_received_dossier_shows_in_the_list(qtbot, services, receive):
     assert cell(model, 0, Column.APPLICANT) == "Nguyễn Thị Hồng Nhung"
     assert cell(model, 0, Column.STATUS) == "Đã tiếp nhận"
     assert cell(model, 0, Column.PROCEDURE) == "1.001193"
-    assert cell(model, 0, Column.CODE) == short_id(dossier.id)
+    assert cell(model, 0, Column.CODE) == short_number(dossier)
     expected_time = clock.local(dossier.received_at).strftime("%d/%m/%Y %H:%M")
     assert cell(model, 0, Column.RECEIVED_AT) == expected_time
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", expected_time)
@@ -151,7 +150,7 @@ def add_with_code(services, name: str, code: str | None) -> Dossier:
         code=code,
     )
     with services.database.transaction() as session:
-        add_dossier(session, dossier)
+        dossier = add_dossier(session, dossier)
         enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
     return dossier
 
@@ -173,13 +172,13 @@ def test_local_number_is_muted_and_explained_until_a_code_is_issued(qtbot, servi
     dossier = add_with_code(services, "Lê Thị Hoa", None)
     model = loaded_model(qtbot, services)
     index = model.index(0, Column.CODE)
-    assert model.data(index) == short_id(dossier.id)
+    assert model.data(index) == short_number(dossier)
     brush = model.data(index, Qt.ItemDataRole.ForegroundRole)
     assert brush is not None
     assert brush.color().saturation() == 0 and 80 <= brush.color().value() <= 160  # a grey
     tooltip = model.data(index, Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == tr("dossiers.local_number_tooltip", id=short_id(dossier.id))
-    assert short_id(dossier.id) in tooltip
+    assert tooltip == tr("dossiers.local_number_tooltip", id=short_number(dossier))
+    assert short_number(dossier) in tooltip
     assert ("chưa được cấp mã" if language == "vi" else "no dossier code yet") in tooltip
     assert model.data(model.index(0, Column.APPLICANT), Qt.ItemDataRole.ForegroundRole) is None
 

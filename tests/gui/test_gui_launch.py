@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from workstation.config import Settings, load_settings, settings_file
 from workstation.errors import ExitCode
 from workstation.i18n import tr
 from workstation.ui.background import run_in_background
@@ -124,3 +125,127 @@ def test_start_up_error_offers_the_settings_where_the_path_can_be_corrected(
         reporter().error_shown.disconnect(open_settings)
     assert code == ExitCode.EXTERNAL
     assert opened == ["SettingsDialog"]
+
+
+@pytest.fixture
+def log_handlers_restored():
+    """``workstation.__main__.main`` opens the log in the test's home: close it afterwards."""
+    import logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    level = root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def test_broken_settings_open_the_window_with_a_notice_naming_each_setting(
+    qtbot, folders, monkeypatch, log_handlers_restored
+):
+    from workstation.__main__ import main
+
+    settings_path = settings_file(folders)
+    settings_path.parent.mkdir(parents=True, exist_ok=True)
+    settings_path.write_text('language = "fr"\n', encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_LOG_LEVEL", "LOUD")
+    notices: list[list[str]] = []
+    opened: list[str] = []
+
+    def answer(notice) -> None:
+        notices.append([label.text() for label in notice.problem_labels])
+        dialog = notice.open_settings()  # the officer chooses to correct them
+        opened.append(type(dialog).__name__)
+        assert dialog.isVisible()
+
+    reporter().settings_problems_shown.connect(answer)
+    try:
+        code = main(["--quit-after", "0"])
+    finally:
+        reporter().settings_problems_shown.disconnect(answer)
+    assert code == ExitCode.OK  # the window opened and closed, instead of exit 3
+    [texts] = notices
+    assert len(texts) == 2
+    language, log_level = sorted(texts)  # "• Giá trị cấu hình "language"…", "…log_level…"
+    assert '"language"' in language and "fr" in language
+    assert str(settings_path) in language
+    assert tr("settings.doc.language") in language
+    assert '"log_level"' in log_level and "WORKSTATION_LOG_LEVEL" in log_level
+    assert opened == ["SettingsDialog"]
+
+
+def test_an_unreadable_settings_file_can_be_replaced_from_the_start_up_notice(qtbot, folders):
+    from workstation.config import load_settings_or_defaults
+    from workstation.ui.settings_dialog import SettingsProblemDialog
+
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("language = [broken", encoding="utf-8")
+    settings, problems = load_settings_or_defaults(folders)
+    assert settings == Settings()
+    notice = SettingsProblemDialog(problems, folders)
+    qtbot.addWidget(notice)
+    [line] = [label.text() for label in notice.problem_labels]
+    assert tr("error.config.unreadable", path=str(path)) in line
+    assert "line 1" in line  # where the file went wrong
+    dialog = notice.open_settings()  # deletes itself once saved
+    dialog.editor("central_url").setText("https://motcua.ninhbinh.gov.vn/api")
+    with qtbot.waitSignal(dialog.settings_saved):
+        dialog.save()
+    assert load_settings(folders).central_url == "https://motcua.ninhbinh.gov.vn/api"
+    kept = path.with_name("settings.toml.unreadable")
+    assert kept.read_text(encoding="utf-8") == "language = [broken"
+
+
+@pytest.mark.integration
+def test_program_with_a_broken_settings_file_opens_the_window_instead_of_exiting(home, tmp_path):
+    config = home / "config"
+    config.mkdir(parents=True)
+    (config / "settings.toml").write_text("log_level = 3\n", encoding="utf-8")
+    env = program_environment(home, "offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "workstation", "--quit-after", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == ExitCode.OK, result.stderr
+    log_text = (home / "logs" / "workstation.log").read_text(encoding="utf-8")
+    assert "setting log_level unusable (config.invalid_value)" in log_text
+
+
+def test_unusable_settings_are_named_even_when_the_store_cannot_open(qtbot, settings, tmp_path):
+    from workstation.config import SettingProblem
+    from workstation.errors import ConfigError
+
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("x")
+    broken = settings.replace(database=str(blocker_file / "store.sqlite3"))
+    problem = SettingProblem(
+        "language",
+        "",
+        ConfigError("language must be vi or en", code="config.invalid_value", name="language",
+                    value="fr"),
+    )  # fmt: skip
+    seen: list[str] = []
+
+    def error_shown(dialog) -> None:
+        seen.append("error")
+
+    def notice_shown(notice) -> None:
+        seen.append("settings")
+
+    reporter().error_shown.connect(error_shown)
+    reporter().settings_problems_shown.connect(notice_shown)
+    try:
+        code = run_gui(broken, ["--quit-after", "0"], [problem])
+    finally:
+        reporter().error_shown.disconnect(error_shown)
+        reporter().settings_problems_shown.disconnect(notice_shown)
+    assert code == ExitCode.EXTERNAL
+    assert seen == ["error", "settings"]

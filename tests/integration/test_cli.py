@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -285,9 +286,119 @@ def test_broken_settings_file_is_one_line_and_exit_3(tmp_path) -> None:
 def test_dossier_is_found_by_the_short_number_shown_before_a_code_is_issued(
     capsys, add_by_command
 ) -> None:
+    from workstation.domain import short_number
+
     assert add_by_command("Vũ Thị Thu") == 0
+    assert add_by_command("Hà Văn Nam") == 0
     capsys.readouterr()
     _, out, _ = run(capsys, "dossier", "list", "--json")
-    short = json.loads(out)["dossiers"][0]["id"][:8]
-    _, out, _ = run(capsys, "dossier", "list", "--search", short.upper(), "--json")
-    assert json.loads(out)["total"] == 1
+    listed = {d["number"]: d["id"] for d in json.loads(out)["dossiers"]}
+    assert sorted(listed) == [1, 2]
+    for typed in ("#000001", "#1", "000001"):
+        _, out, _ = run(capsys, "dossier", "list", "--search", typed, "--json")
+        assert [d["id"] for d in json.loads(out)["dossiers"]] == [listed[1]], typed
+    for typed in (short_number(1), "1", listed[1]):
+        code, out, _ = run(capsys, "dossier", "show", typed, "--json")
+        assert code == 0 and json.loads(out)["id"] == listed[1], typed
+    # The start of an id is no reference: it used to be the short number, and collided.
+    code, _, _ = run(capsys, "dossier", "show", listed[1][:8])
+    assert code == 3
+    _, out, _ = run(capsys, "dossier", "list", "--search", listed[2][:2], "--json")
+    assert listed[2] not in [d["id"] for d in json.loads(out)["dossiers"]]
+
+
+def test_a_search_too_long_to_be_a_name_or_code_is_bad_input(capsys) -> None:
+    code, _, err = run(capsys, "dossier", "list", "--search", "a" * 50_000)
+    assert code == 3 and "at most 200" in err
+
+
+def imported_modules(*argv: str, home: Path) -> set[str]:
+    """The modules ``workstation ARGV`` imports, from ``python -X importtime``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSTATION_")}
+    env["WORKSTATION_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "workstation", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line.split("|")[-1].strip() for line in result.stderr.splitlines()]
+    return {line for line in lines if line and " " not in line}
+
+
+def test_version_is_answered_before_settings_logging_or_the_store_load(tmp_path) -> None:
+    modules = imported_modules("--version", home=tmp_path / "home")
+    assert "workstation" in modules
+    heavy = {"workstation.config", "workstation.logs", "logging", "sqlalchemy", "argparse"}
+    assert not modules & heavy
+
+
+def test_help_and_listing_an_up_to_date_store_do_not_load_alembic_or_decoders(
+    tmp_path, add_by_command
+) -> None:
+    home = Path(os.environ["WORKSTATION_HOME"])
+    assert add_by_command("Lò Văn Páo") == 0  # the store exists, at the newest revision
+    assert not imported_modules("dossier", "--help", home=home) & {"sqlalchemy", "alembic"}
+    modules = imported_modules("dossier", "list", home=home)
+    assert "sqlalchemy" in modules  # the store was really opened
+    assert not modules & {"alembic", "PIL", "cv2", "numpy", "pypdf", "pypdfium2"}
+
+
+def test_doctor_reports_an_unusable_setting_and_still_runs_every_check(
+    capsys, folders, monkeypatch
+) -> None:
+    from workstation.__main__ import main as program
+
+    path = folders.config / "settings.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('language = "fr"\n', encoding="utf-8")
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        program(["doctor", "--json"])  # the real entry point: settings are loaded before
+    finally:
+        for handler in set(root.handlers) - set(handlers):
+            root.removeHandler(handler)
+            handler.close()
+    report = json.loads(capsys.readouterr().out)
+    settings = [c for c in report["checks"] if c["part"] == "settings"]
+    assert [(c["status"], c["facts"]["setting"]) for c in settings] == [("failed", "language")]
+    assert "correct 'language' in" in settings[0]["fix"]
+    assert {"tesseract", "database", "log folder"} <= {c["part"] for c in report["checks"]}
+    assert report["ok"] is False
+
+
+def test_output_cut_short_by_the_reader_ends_without_a_traceback(tmp_path, add_by_command):
+    env = dict(os.environ)
+    for number in range(3):
+        assert add_by_command(f"Hà Thị Mai {number}") == 0
+    reader = subprocess.Popen(
+        [*WORKSTATION, "dossier", "list"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None
+    reader.stdout.close()  # as `| head -0` would
+    _, err = reader.communicate(timeout=60)
+    assert b"Traceback" not in err
+
+
+def test_a_full_disk_under_the_log_costs_one_warning_line_not_tracebacks(tmp_path) -> None:
+    home = tmp_path / "home"
+    (home / "logs").mkdir(parents=True)
+    (home / "logs" / "workstation-cli.log").symlink_to("/dev/full")  # writes: ENOSPC
+    env = dict(os.environ, WORKSTATION_HOME=str(home), WORKSTATION_LOG_LEVEL="DEBUG")
+    result = subprocess.run(
+        [*WORKSTATION, "demo", "--folder", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "Logging error" not in result.stderr and "Traceback" not in result.stderr
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("warning: cannot write the log") and "No space left" in warning

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,11 @@ from hypothesis import strategies as st
 
 from workstation.errors import StoreError
 from workstation.store.blobs import BlobStore
+
+
+def _age(path, hours: float) -> None:
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
 
 
 def test_blob_is_named_by_its_sha256_and_read_back(tmp_path) -> None:
@@ -22,13 +28,21 @@ def test_blob_is_named_by_its_sha256_and_read_back(tmp_path) -> None:
     assert (tmp_path / "blobs" / digest[:2] / digest[2:4] / digest).exists()
 
 
-def test_storing_the_same_content_twice_never_rewrites_the_file(tmp_path) -> None:
+def test_storing_the_same_content_twice_never_rewrites_the_file_but_renews_its_claim(
+    tmp_path,
+) -> None:
     blobs = BlobStore(tmp_path)
     digest = blobs.put(b"same")
     path = tmp_path / digest[:2] / digest[2:4] / digest
-    before = path.stat().st_mtime_ns, path.stat().st_ino
+    _age(path, hours=2)
+    before = path.stat()
     assert blobs.put(b"same") == digest
-    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+    with path.open("rb") as f:
+        assert blobs.put_file(f) == digest
+    after = path.stat()
+    assert after.st_ino == before.st_ino and path.read_bytes() == b"same"
+    assert after.st_mtime > time.time() - 60, "the claim is renewed: a clean-up must keep it"
+    assert blobs.remove_unreferenced(set()) == []
 
 
 def test_no_temporary_file_is_left_behind(tmp_path) -> None:
@@ -62,11 +76,6 @@ def test_unwritable_store_raises_a_store_error(tmp_path) -> None:
     assert caught.value.code == "store.blob_write_failed"
 
 
-def _age(path, hours: float) -> None:
-    then = time.time() - hours * 3600
-    os.utime(path, (then, then))
-
-
 def test_old_unreferenced_blobs_are_removed_young_and_referenced_ones_kept(tmp_path) -> None:
     blobs = BlobStore(tmp_path)
     keep, drop, young = blobs.put(b"keep"), blobs.put(b"drop"), blobs.put(b"young")
@@ -98,3 +107,76 @@ def test_malformed_digest_is_refused(tmp_path) -> None:
 def test_any_content_round_trips(tmp_path_factory, data: bytes) -> None:
     blobs = BlobStore(tmp_path_factory.mktemp("blobs"))
     assert blobs.read(blobs.put(data)) == data
+
+
+def test_a_file_is_stored_streaming_under_its_sha256(tmp_path) -> None:
+    source = tmp_path / "scan.tif"
+    content = os.urandom(3 * 2**20 + 17)  # more than one chunk
+    source.write_bytes(content)
+    blobs = BlobStore(tmp_path / "blobs")
+    with source.open("rb") as f:
+        digest = blobs.put_file(f)
+    assert digest == hashlib.sha256(content).hexdigest()
+    assert blobs.read(digest) == content
+    assert not list((tmp_path / "blobs").rglob(".incoming-*"))
+
+
+def test_a_file_goes_through_a_sealing_codec_too(tmp_path) -> None:
+    from tests.fakes.codec import ScramblingCodec
+    from workstation.store import protection
+
+    source = tmp_path / "scan.png"
+    source.write_bytes(b"page bytes" * 1000)
+    protection.install_codec(ScramblingCodec())
+    try:
+        blobs = BlobStore(tmp_path / "blobs")
+        with source.open("rb") as f:
+            digest = blobs.put_file(f)
+        assert next((tmp_path / "blobs").rglob(digest)).read_bytes() != source.read_bytes()
+        assert blobs.read(digest) == source.read_bytes()
+    finally:
+        protection.install_codec(protection.PlainCodec())
+
+
+class _FailingSource:
+    def read(self, size: int = -1) -> bytes:
+        raise OSError(5, "Input/output error")
+
+
+def test_a_failing_source_is_its_own_error_not_the_store_s(tmp_path) -> None:
+    blobs = BlobStore(tmp_path)
+    with pytest.raises(OSError) as caught:
+        blobs.put_file(_FailingSource())
+    assert not isinstance(caught.value, StoreError) and caught.value.errno == 5
+    assert not list(tmp_path.rglob(".incoming-*"))
+
+
+def test_writes_interrupted_at_the_top_of_the_store_are_cleared_once_old(tmp_path) -> None:
+    blobs = BlobStore(tmp_path)
+    stale, fresh = tmp_path / ".incoming-killed", tmp_path / ".incoming-copying"
+    stale.write_bytes(b"\0" * 1000)
+    fresh.write_bytes(b"\0" * 1000)
+    _age(stale, hours=1)
+    assert blobs.remove_interrupted(timedelta(minutes=10)) == 1
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_blob_claimed_while_being_removed_is_put_back(tmp_path) -> None:
+    """The clean-up's second look: a claim between its first look and its move wins."""
+    blobs = BlobStore(tmp_path)
+    digest = blobs.put(b"page")
+    path = tmp_path / digest[:2] / digest[2:4] / digest
+    _age(path, hours=2)
+    real_rename = os.rename
+
+    def claim_then_rename(source, target):  # the claim lands just before the move
+        assert blobs.renew(digest)
+        real_rename(source, target)
+
+    os.rename = claim_then_rename
+    try:
+        removed = blobs.remove_unreferenced(set(), older_than=timedelta(minutes=1))
+    finally:
+        os.rename = real_rename
+    assert removed == [] and blobs.read(digest) == b"page"
+    assert not list(tmp_path.rglob(".removing-*"))

@@ -139,3 +139,36 @@ def test_new_or_existing_store_files_are_usable_locations(folders, tmp_path) -> 
 def _file(path, content: bytes):
     path.write_bytes(content)
     return path
+
+
+def test_each_unusable_setting_falls_back_to_its_default_and_is_named(folders, monkeypatch) -> None:
+    from workstation.config import load_settings_or_defaults
+
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'language = "fr"\ncentral_url = "https://motcua.example.vn"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("WORKSTATION_LOG_LEVEL", "LOUD")
+    settings, problems = load_settings_or_defaults(folders)
+    assert settings.language == "vi" and settings.log_level == "INFO"  # the defaults
+    assert settings.central_url == "https://motcua.example.vn"  # the good value is kept
+    by_name = {p.name: p for p in problems}
+    assert set(by_name) == {"language", "log_level"}
+    assert by_name["language"].variable == ""  # from the file
+    assert by_name["log_level"].variable == "WORKSTATION_LOG_LEVEL"
+    assert all(p.error.code == "config.invalid_value" for p in problems)
+    with pytest.raises(ConfigError):
+        load_settings(folders)  # commands still refuse
+
+
+def test_an_unreadable_file_counts_as_empty_for_the_window(folders, monkeypatch) -> None:
+    from workstation.config import load_settings_or_defaults
+
+    path = settings_file(folders)
+    path.parent.mkdir(parents=True)
+    path.write_text("language = [broken", encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_LANGUAGE", "en")
+    settings, [problem] = load_settings_or_defaults(folders)
+    assert settings.language == "en"  # the environment still applies
+    assert problem.name == "" and problem.error.code == "config.unreadable"

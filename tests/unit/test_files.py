@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfWriter
 
+from tests.page_samples import deep_page_tree_pdf
 from workstation.errors import BadInput
-from workstation.intake.files import inspect_file
+from workstation.intake.files import HEAVY_PIXELS, MAX_PAGES, inspect_file, inspect_files
+from workstation.workers import process_pool
 
 
 def make_pdf(path, pages: int = 2, password: str | None = None):
@@ -99,3 +104,139 @@ def test_image_bomb_is_refused_before_its_pixels_are_decoded(tmp_path, side: int
     with pytest.raises(BadInput) as caught:
         inspect_file(path)
     assert caught.value.code == "file.image_too_large"
+
+
+# Hostile and special files ----------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.timeout(20)
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path) -> None:
+    fifo = tmp_path / "scan.png"
+    os.mkfifo(fifo)
+    with pytest.raises(BadInput) as caught:
+        inspect_file(fifo)
+    assert caught.value.code == "file.not_regular"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_an_endless_device_is_refused_unread(tmp_path, through_a_link) -> None:
+    path = Path("/dev/zero")
+    if through_a_link:
+        path = tmp_path / "scan.pdf"
+        path.symlink_to("/dev/zero")
+    with pytest.raises(BadInput) as caught:
+        inspect_file(path)
+    assert caught.value.code == "file.not_regular"
+
+
+def test_a_folder_is_refused(tmp_path) -> None:
+    with pytest.raises(BadInput) as caught:
+        inspect_file(tmp_path)
+    assert caught.value.code == "file.not_regular"
+
+
+def test_a_pdf_5000_levels_deep_is_a_damaged_pdf(tmp_path) -> None:
+    path = tmp_path / "deep.pdf"
+    path.write_bytes(deep_page_tree_pdf(5000))
+    with pytest.raises(BadInput) as caught:
+        inspect_file(path)
+    assert caught.value.code == "file.pdf_damaged"
+    with process_pool(1) as pool, pytest.raises(BadInput) as caught:
+        inspect_file(path, executor=pool)  # the same answer from the process pool
+    assert caught.value.code == "file.pdf_damaged"
+
+
+def test_a_shallow_page_tree_is_fine(tmp_path) -> None:
+    path = tmp_path / "nested.pdf"
+    path.write_bytes(deep_page_tree_pdf(10))
+    assert len(inspect_file(path).pages) == 1
+
+
+def test_the_command_line_exits_3_on_a_pdf_5000_levels_deep(tmp_path, add_by_command) -> None:
+    path = tmp_path / "deep.pdf"
+    path.write_bytes(deep_page_tree_pdf(5000))
+    assert add_by_command("Nguyễn Văn An", file=path) == 3
+
+
+MARKER = b"SECRET-CONTENT-0791"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages " + MARKER + b" >> endobj\ntrailer " + MARKER,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + MARKER * 4,
+        b"II*\x00" + MARKER * 10,
+        MARKER * 10,
+    ],
+)
+def test_a_refusal_never_quotes_the_file_s_bytes(tmp_path, content) -> None:
+    path = tmp_path / "broken"
+    path.write_bytes(content)
+    with pytest.raises(BadInput) as caught:
+        inspect_file(path)
+    said = " ".join([str(caught.value), caught.value.user_message(), repr(caught.value.params)])
+    assert MARKER.decode() not in said
+
+
+def test_a_file_of_more_pages_than_the_limit_is_refused(tmp_path) -> None:
+    frames = [Image.new("1", (8, 8), 1) for _ in range(MAX_PAGES + 1)]
+    path = tmp_path / "many.tif"
+    frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:])
+    with pytest.raises(BadInput) as caught:
+        inspect_file(path)
+    assert caught.value.code == "file.too_many_pages"
+    assert str(MAX_PAGES) in caught.value.user_message()
+
+
+def test_a_file_changed_after_its_check_is_not_taken_as_checked(tmp_path, sample_page) -> None:
+    path = tmp_path / "scan.png"
+    path.write_bytes(sample_page.read_bytes())
+    inspected = inspect_file(path)
+    path.write_bytes(sample_page.read_bytes() + b"more")
+    with pytest.raises(BadInput) as caught:
+        inspected.open()
+    assert caught.value.code == "file.changed"
+
+
+def test_checks_in_the_process_pool_give_the_same_pages(tmp_path, sample_page) -> None:
+    pdf = make_pdf(tmp_path / "ho-so.pdf", pages=3)
+    here = [inspect_file(sample_page), inspect_file(pdf)]
+    with process_pool(2) as pool:
+        there = [inspect_file(sample_page, pool), inspect_file(pdf, pool)]
+    assert [(f.media_type, f.pages) for f in there] == [(f.media_type, f.pages) for f in here]
+
+
+def test_a_long_scan_is_checked_in_the_pool_with_the_short_ones_in_order(
+    tmp_path, sample_page
+) -> None:
+    long_scan = tmp_path / "dai.tif"
+    frames = [Image.new("1", (2480, 3508), 1) for _ in range(6)]  # six A4 pages at 300 dpi
+    frames[0].save(long_scan, "TIFF", compression="group4", save_all=True, append_images=frames[1:])
+    assert HEAVY_PIXELS < 6 * 2480 * 3508
+    calls = []
+    inspected = inspect_files([sample_page, long_scan], lambda *a: calls.append(a))
+    assert [len(f.pages) for f in inspected] == [1, 6]
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_a_damaged_long_scan_is_refused_from_the_pool(tmp_path) -> None:
+    long_scan = tmp_path / "dai.tif"
+    frames = [Image.new("L", (2480, 3508), 255) for _ in range(5)]
+    frames[0].save(long_scan, "TIFF", save_all=True, append_images=frames[1:])
+    data = long_scan.read_bytes()
+    long_scan.write_bytes(data[: len(data) - 4_000_000])  # the last pages' pixels cut off
+    with pytest.raises(BadInput) as caught:
+        inspect_files([long_scan])
+    assert caught.value.code == "file.image_damaged"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.timeout(30)
+def test_the_command_line_exits_3_on_a_fifo_instead_of_hanging(tmp_path, add_by_command) -> None:
+    fifo = tmp_path / "scan.png"
+    os.mkfifo(fifo)
+    assert add_by_command("Nguyễn Văn An", file=fifo) == 3

@@ -1,4 +1,4 @@
-"""Rendering a stored page to pixels: PDF pages through PDFium, images through OpenCV."""
+"""Rendering a stored page to pixels: PDF pages through PDFium, images through Pillow."""
 
 from __future__ import annotations
 

@@ -6,6 +6,12 @@ that adds its parser and sets ``handler`` to a function
 same way for all of them: ``--json`` output, logging, the shared exit codes
 (:class:`~workstation.errors.ExitCode`) and a one-line English message for a
 failure. Handlers never print.
+
+Start-up time matters (a counter's barcode hook may call a command many times),
+so modules here import only argparse-level things at the top; what a handler
+needs (the store, SQLAlchemy, image decoders) it imports when it runs. Errors
+are logged by code, exit code and the names of their parameters, never by
+their detail: a detail can hold a file path such as ``CCCD 079… Nguyễn….png``.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +27,7 @@ from typing import Any
 
 from workstation import __version__
 from workstation.errors import ExitCode, WorkstationError
+from workstation.logs import structural_traceback
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +77,18 @@ def reporting_parent() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workstation.cli import demo, doctor, dossier
+    from workstation.cli import (
+        cccd,
+        demo,
+        digitize,
+        doctor,
+        dossier,
+        dossier_code,
+        due_date,
+        sign,
+        tokens,
+        verify,
+    )
 
     parser = argparse.ArgumentParser(
         prog="workstation",
@@ -79,7 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workstation {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = reporting_parent()
-    for module in (doctor, demo, dossier):
+    for module in (
+        doctor,
+        demo,
+        dossier,
+        dossier_code,
+        due_date,
+        cccd,
+        digitize,
+        tokens,
+        sign,
+        verify,
+    ):
         module.register(subparsers, parent)
     return parser
 
@@ -88,8 +118,18 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand and return its exit code."""
+def main(
+    argv: Sequence[str] | None = None,
+    prepare: Callable[[argparse.Namespace], None] | None = None,
+) -> int:
+    """Run one subcommand and return its exit code.
+
+    ``prepare`` (settings, language, logging) runs once the command line has
+    been understood, so ``--version``, ``--help`` and usage errors answer
+    without it; a :class:`WorkstationError` it raises is reported like any other.
+    It receives the parsed arguments: a subcommand that reports unusable settings
+    itself (``doctor``) sets ``reports_setting_problems`` in its defaults.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -99,9 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = getattr(args, "json", False)
     context = Context()
     try:
+        if prepare is not None:
+            prepare(args)
         outcome = handler(args, context)
     except WorkstationError as exc:
-        log.warning("%s failed: %s (%s)", args.command, exc.detail, exc.code)
+        log.warning("%s", failure_line(args, exc))
         if as_json:
             print(to_json({"error": error_report(exc)}))
         else:
@@ -110,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        log.exception("%s failed unexpectedly", args.command)
+        # The traceback without the exception's message, which may carry a path or a name.
+        log.error("%s failed unexpectedly: %s", command_name(args), structural_traceback(exc))
         message = f"unexpected failure: {exc.__class__.__name__}: {exc} (details in the log)"
         if as_json:
             print(to_json({"error": {"code": "internal.unexpected", "detail": message}}))
@@ -122,8 +165,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not as_json:
         for warning in outcome.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    print(to_json(outcome.data) if as_json else outcome.text)
+    try:
+        print(to_json(outcome.data) if as_json else outcome.text, flush=True)
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return int(outcome.exit_code)
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``dossier add``: the subcommand and its action, never its arguments."""
+    action = getattr(args, "action", None)
+    return f"{args.command} {action}" if action else str(args.command)
+
+
+def failure_line(args: argparse.Namespace, exc: WorkstationError) -> str:
+    """The log line for a failed command: what failed and how, without the data involved.
+
+    Names the error code, exit code, the kind of low-level cause and the names
+    (not the values) of the error's parameters; ``exc.detail`` is left out.
+    """
+    cause = exc.__cause__ or exc.__context__
+    parts = [f"{command_name(args)} failed: {exc.code}", f"exit {int(exc.exit_code)}"]
+    if cause is not None:
+        errno = getattr(cause, "errno", None)
+        kind = type(cause).__name__
+        parts.append(f"cause {kind}" + (f" errno {errno}" if isinstance(errno, int) else ""))
+    if exc.params:
+        parts.append("params " + ",".join(sorted(exc.params)))
+    return "; ".join(parts)
 
 
 def error_report(exc: WorkstationError) -> dict[str, str]:

@@ -16,17 +16,14 @@ import argparse
 import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workstation.cli import Context, Outcome, to_json
-from workstation.cli.dossier import dossier_json, summary_json
-from workstation.config import load_settings
-from workstation.domain import Applicant, ApplicantType
 from workstation.errors import BadInput
-from workstation.intake.receive import NewDossier, receive_dossier
 from workstation.paths import Folders, resources_dir, user_folders
-from workstation.services import open_services
-from workstation.store.dossiers import count_dossiers, list_dossiers
-from workstation.store.outbox import pending
+
+if TYPE_CHECKING:
+    from workstation.intake.receive import NewDossier
 
 SAMPLE_PAGE = "to-khai-khai-sinh.png"
 SAMPLE_PDF = "giay-de-nghi-ho-kinh-doanh.pdf"
@@ -34,6 +31,9 @@ SAMPLE_PDF = "giay-de-nghi-ho-kinh-doanh.pdf"
 
 def sample_dossiers(samples: Path) -> list[NewDossier]:
     """The dossiers the demo receives: a birth registration, a business, a certified copy."""
+    from workstation.domain import Applicant, ApplicantType
+    from workstation.intake.receive import NewDossier
+
     return [
         NewDossier(
             procedure_code="1.001193",
@@ -103,6 +103,15 @@ def prepare_folder(folder: Path, keep: bool) -> None:
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
+    # Imported here, not at the top: the store and the decoders cost start-up time
+    # for every other command (see bench/startup.py).
+    from workstation.cli.dossier import dossier_json, summary_json
+    from workstation.config import load_settings
+    from workstation.intake.receive import receive_dossier
+    from workstation.services import open_services
+    from workstation.store.dossiers import count_dossiers, list_dossiers
+    from workstation.store.outbox import pending
+
     folder: Path = args.folder or user_folders().data / "demo"
     prepare_folder(folder, args.keep)
     folders = Folders(config=folder / "config", data=folder / "data", logs=folder / "logs")
@@ -114,7 +123,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             for request in sample_dossiers(resources_dir() / "samples")
         ]
         dossier = received[0]
-        with services.database.transaction() as session:
+        with services.database.reading() as session:
             listed = list_dossiers(session, limit=20)
             total = count_dossiers(session)
             queued = pending(session)

@@ -6,22 +6,25 @@ import argparse
 
 from workstation import __version__
 from workstation.cli import Context, Outcome
-from workstation.config import load_settings
-from workstation.doctor import environment_facts, run_checks
 from workstation.errors import ExitCode
-from workstation.paths import user_folders
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "doctor", parents=[parent], help="check Tesseract, SANE, tokens, fonts, store, server"
     )
-    parser.set_defaults(handler=run)
+    # Unusable settings are one of the things the doctor reports, not a reason to stop.
+    parser.set_defaults(handler=run, reports_setting_problems=True)
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.config import load_settings_or_defaults
+    from workstation.doctor import check_settings, environment_facts, run_checks
+    from workstation.paths import user_folders
+
     folders = user_folders()
-    checks = run_checks(load_settings(folders), folders)
+    settings, problems = load_settings_or_defaults(folders)
+    checks = [*check_settings(problems, folders), *run_checks(settings, folders)]
     blocking = [c for c in checks if c.blocking]
     data = {
         "version": __version__,

@@ -6,11 +6,18 @@ import argparse
 from pathlib import Path
 
 from workstation.cli import Context, Outcome
-from workstation.domain import Applicant, ApplicantType, Channel, Dossier, DossierSummary, clock
-from workstation.domain.contact import applicant_warnings
-from workstation.dossiers import count_outbox, list_dossiers, show_dossier
-from workstation.intake.duplicates import duplicate_files
-from workstation.intake.receive import NewDossier, document_message, receive_dossier
+from workstation.domain import (
+    Applicant,
+    ApplicantType,
+    Channel,
+    Dossier,
+    DossierSummary,
+    clock,
+    short_number,
+)
+
+# The store and intake are imported inside the handlers: importing them costs
+# start-up time that --help and the other commands need not pay.
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -47,7 +54,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
     listing = actions.add_parser("list", parents=[parent], help="list dossiers, newest first")
     listing.add_argument(
-        "--search", metavar="TEXT", help="applicant name (accents optional) or code"
+        "--search",
+        metavar="TEXT",
+        help="applicant name (accents optional), dossier code or whole short number (#000123)",
     )
     listing.add_argument(
         "--limit", type=_limit, default=50, metavar="N", help="at most N dossiers (1-1000)"
@@ -55,7 +64,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     listing.set_defaults(handler=_list)
 
     show = actions.add_parser("show", parents=[parent], help="show one dossier")
-    show.add_argument("id", metavar="DOSSIER_ID")
+    show.add_argument(
+        "reference",
+        metavar="DOSSIER",
+        help="the short number the window shows (#000123 or 123), the dossier code or the id",
+    )
     show.set_defaults(handler=_show)
 
 
@@ -70,6 +83,11 @@ def _limit(text: str) -> int:
 
 
 def _add(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.domain.contact import applicant_warnings
+    from workstation.dossiers import count_outbox
+    from workstation.intake.duplicates import duplicate_files
+    from workstation.intake.receive import NewDossier, receive_dossier
+
     services = context.services()
     request = NewDossier(
         procedure_code=args.procedure,
@@ -94,8 +112,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
         "warnings": [w.as_json() for w in warnings],
     }
     text = (
-        f"Dossier {dossier.id} received: {dossier.applicant.name}, procedure "
-        f"{dossier.procedure_code}, {dossier.page_count} page(s). "
+        f"Dossier {short_number(dossier)} ({dossier.id}) received: {dossier.applicant.name}, "
+        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s). "
         f"{queued} message(s) waiting for the central system."
     )
     lines = [f"{w.message('en')} [{w.field}: {w.code}]" for w in warnings]
@@ -103,6 +121,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.dossiers import list_dossiers
+
     services = context.services()
     rows = list_dossiers(services.database, search=args.search, limit=args.limit)
     total = rows.total
@@ -111,16 +131,20 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
     for r in rows:
         when = clock.local(r.received_at).strftime("%d/%m/%Y %H:%M")
         lines.append(
-            f"{r.id}  {when}  {r.procedure_code:<10} {r.status.name:<20} {r.applicant_name}"
+            f"{short_number(r)}  {r.id}  {when}  {r.procedure_code:<10} "
+            f"{r.status.name:<20} {r.applicant_name}"
         )
     return Outcome(data, "\n".join(lines))
 
 
 def _show(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.dossiers import show_dossier
+
     services = context.services()
-    dossier = show_dossier(services.database, args.id)
+    dossier = show_dossier(services.database, args.reference)
     lines = [
-        f"Dossier {dossier.id}",
+        f"Dossier {short_number(dossier)} ({dossier.id})",
+        f"  code       {dossier.code or '-'}",
         f"  procedure  {dossier.procedure_code} (version {dossier.procedure_version})",
         f"  applicant  {dossier.applicant.name} (type {int(dossier.applicant.type)})",
         f"  status     {dossier.status.name}",
@@ -136,6 +160,7 @@ def _show(args: argparse.Namespace, context: Context) -> Outcome:
 def summary_json(r: DossierSummary) -> dict[str, object]:
     return {
         "id": r.id,
+        "number": r.number,
         "code": r.code,
         "procedure_code": r.procedure_code,
         "applicant_name": r.applicant_name,
@@ -146,8 +171,11 @@ def summary_json(r: DossierSummary) -> dict[str, object]:
 
 
 def dossier_json(d: Dossier) -> dict[str, object]:
+    from workstation.intake.receive import document_message
+
     return {
         "id": d.id,
+        "number": d.number,
         "code": d.code,
         "procedure_code": d.procedure_code,
         "procedure_version": d.procedure_version,

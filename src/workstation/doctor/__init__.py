@@ -22,6 +22,7 @@ from workstation.doctor.local import (
     check_data_folder,
     check_database,
     check_log_folder,
+    check_settings,
 )
 from workstation.doctor.machine import (
     FONT_CANDIDATES,
@@ -44,6 +45,7 @@ __all__ = [
     "FONT_CANDIDATES",
     "Check",
     "Status",
+    "check_settings",
     "environment_facts",
     "find_pkcs11_module",
     "font_covers_vietnamese",

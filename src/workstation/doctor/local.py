@@ -5,9 +5,35 @@ from __future__ import annotations
 import shutil
 import tempfile
 
-from workstation.config import Settings
+from workstation.config import SettingProblem, Settings, settings_file
 from workstation.doctor.check import Check, Status
 from workstation.paths import Folders
+
+
+def check_settings(problems: list[SettingProblem], folders: Folders) -> list[Check]:
+    """One check per setting that cannot be used (the others ran on its default)."""
+    path = settings_file(folders)
+    if not problems:
+        state = "" if path.exists() else " (not written yet: defaults)"
+        return [Check("settings", Status.OK, f"{path}{state}", facts={"path": str(path)})]
+    checks = []
+    for problem in problems:
+        if problem.variable:
+            fix = f"correct or unset the environment variable {problem.variable}"
+        elif problem.name:
+            fix = f"correct '{problem.name}' in {path} (or in the window's Settings)"
+        else:
+            fix = f"correct {path}, or move it aside to start from the defaults"
+        checks.append(
+            Check(
+                "settings",
+                Status.FAILED,
+                f"{problem.error.detail}; the checks below used the default",
+                fix,
+                facts={"path": str(path), "code": problem.error.code, "setting": problem.name},
+            )
+        )
+    return checks
 
 
 def check_data_folder(settings: Settings, folders: Folders) -> Check:
@@ -47,6 +73,9 @@ def check_database(settings: Settings, folders: Folders) -> Check:
     fixes = {
         "store.too_new": "update the workstation to the version that wrote this store",
         "store.corrupt": "restore the file from a backup, or move it aside to start afresh",
+        "store.read_only": "give the workstation write access to the file and its folder",
+        "store.disk_full": "free disk space",
+        "store.locked": "close the other program holding the database, then try again",
     }
     try:
         database = Database(path)

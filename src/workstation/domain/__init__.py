@@ -22,6 +22,8 @@ from workstation.domain.dossier import (
     DossierSummary,
     Page,
     Result,
+    parse_short_number,
+    short_number,
 )
 from workstation.domain.officer import Officer
 from workstation.domain.status import DossierStatus
@@ -44,4 +46,6 @@ __all__ = [
     "Procedure",
     "Result",
     "TimeLimit",
+    "parse_short_number",
+    "short_number",
 ]

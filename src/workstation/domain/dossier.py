@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -102,7 +103,8 @@ class Dossier:
 
     ``code`` is the official dossier code (mã hồ sơ), issued when the dossier is
     received; ``id`` identifies it locally and on the central system from the
-    moment it is created, online or not.
+    moment it is created, online or not. ``number`` is its short number on this
+    workstation, given by the store when it is saved (see :func:`short_number`).
     """
 
     procedure_code: str
@@ -115,6 +117,7 @@ class Dossier:
     components: tuple[Component, ...] = ()
     officer_id: int | None = None
     id: str = field(default_factory=new_id)
+    number: int | None = None
 
     @property
     def page_count(self) -> int:
@@ -132,3 +135,34 @@ class DossierSummary:
     status: DossierStatus
     received_at: datetime
     component_count: int
+    number: int | None = None
+
+
+SHORT_NUMBER_DIGITS = 6
+SHORT_NUMBER_MAX_DIGITS = 12  # far beyond any counter's lifetime, far below SQLite's integers
+_SHORT_NUMBER = re.compile(
+    rf"#\s*(\d{{1,{SHORT_NUMBER_MAX_DIGITS}}})|(\d{{{SHORT_NUMBER_DIGITS},{SHORT_NUMBER_MAX_DIGITS}}})"
+)
+
+
+def short_number(dossier: Dossier | DossierSummary | int | None) -> str:
+    """How the officer sees a dossier's local short number: ``#000123`` ("" before it is saved).
+
+    The store numbers dossiers 1, 2, 3 … on each workstation, so two never share one.
+    """
+    number = dossier if isinstance(dossier, int) or dossier is None else dossier.number
+    return "" if number is None else f"#{number:0{SHORT_NUMBER_DIGITS}d}"
+
+
+def parse_short_number(text: str) -> int | None:
+    """The number in ``text`` if ``text`` is a whole short number, else None.
+
+    ``#000123``, ``#123`` and ``000123`` are number 123; ``123`` alone is not (too
+    short to be told from part of a phone or ID number), nor is a run of more
+    than :data:`SHORT_NUMBER_MAX_DIGITS` digits.
+    """
+    match = _SHORT_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    number = int(match.group(1) or match.group(2))
+    return number if number > 0 else None

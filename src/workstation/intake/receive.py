@@ -1,12 +1,14 @@
 """Receiving a dossier: files into the blob store, the dossier and its outbox message
 into the database in one transaction.
 
-The order matters. Files are checked, then written to the blob store (content
-addressed, so a retry writes nothing twice); only then does one transaction
+The order matters. Files are checked (every page decoded, in the process
+pool, one page at a time), then streamed from disk into the blob store
+(content addressed, so a retry writes nothing twice; no file is ever held
+whole in memory); only then does one transaction
 save the dossier, its component, documents and pages *and* queue the
 ``dossier.created`` message. If the database refuses, nothing of the dossier
 exists and nothing is queued; the blobs left behind are unreferenced and
-:meth:`BlobStore.remove_unreferenced` clears them.
+:func:`workstation.intake.cleanup.clean_up_blobs` clears them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from workstation.domain import (
     clock,
 )
 from workstation.errors import BadInput
-from workstation.intake.files import InspectedFile, inspect_file
+from workstation.intake.files import InspectedFile, inspect_files
 from workstation.store import BlobStore, Database
 from workstation.store.dossiers import add_dossier
 from workstation.store.outbox import enqueue
@@ -79,7 +81,9 @@ def prepare_dossier(
     """Check the request and its files, store the files; return the dossier, not yet saved.
 
     Touches no database. Files stored here and never saved are unreferenced
-    blobs, which :meth:`BlobStore.remove_unreferenced` clears later.
+    blobs, which :func:`workstation.intake.cleanup.clean_up_blobs` clears later;
+    a file already stored has its claim renewed, so that clean-up leaves it
+    for the dossier about to refer to it.
     """
     progress = progress or (lambda *_: None)
     received_at = request.received_at or clock.now()
@@ -88,25 +92,15 @@ def prepare_dossier(
     if not request.files:
         raise BadInput("give at least one file for the component", code="dossier.no_files")
 
-    inspected: list[InspectedFile] = []
     total = len(request.files)
-    for done, path in enumerate(request.files):
-        progress("progress.checking_file", done, total)
-        inspected.append(inspect_file(path))
+    inspected = inspect_files(
+        request.files, lambda done, _: progress("progress.checking_file", done, total)
+    )
 
     documents = []
     for done, item in enumerate(inspected):
         progress("progress.storing_file", done, total)
-        digest = blobs.put(item.data)
-        documents.append(
-            Document(
-                sha256=digest,
-                media_type=item.media_type,
-                file_name=item.path.name,
-                size_bytes=len(item.data),
-                pages=item.pages,
-            )
-        )
+        documents.append(_store(blobs, item))
 
     dossier = Dossier(
         procedure_code=procedure.code,
@@ -132,10 +126,36 @@ def prepare_dossier(
     return dossier
 
 
+def _store(blobs: BlobStore, item: InspectedFile) -> Document:
+    """Stream one checked file into the blob store; ``file.changed`` if it is not as checked."""
+    name = item.path.name
+    with item.open() as stream:
+        try:
+            digest = blobs.put_file(stream)
+            complete = stream.tell() == item.size_bytes
+        except OSError as exc:
+            raise BadInput(
+                f"cannot read {name}: {exc.strerror or exc.__class__.__name__}",
+                code="file.unreadable",
+                name=name,
+            ) from exc
+    if not complete:  # it grew or shrank after its check: what was checked is not what was read
+        raise BadInput(
+            f"{name} changed while it was being received", code="file.changed", name=name
+        )
+    return Document(
+        sha256=digest,
+        media_type=item.media_type,
+        file_name=name,
+        size_bytes=item.size_bytes,
+        pages=item.pages,
+    )
+
+
 def save_dossier(database: Database, dossier: Dossier) -> Dossier:
     """Save ``dossier`` and queue its ``dossier.created`` message, in one transaction."""
     with database.transaction() as session:
-        add_dossier(session, dossier)
+        dossier = add_dossier(session, dossier)  # now with its short number
         enqueue(session, DOSSIER_CREATED, dossier.id, dossier_message(dossier))
     log.info(
         "received dossier %s for procedure %s: %d page(s)",

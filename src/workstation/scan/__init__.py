@@ -1,5 +1,8 @@
-"""Capture: scanner backends behind one interface, OpenCV clean-up, OCR, PDF/A.
+"""Capture: scanned pages into searchable PDF/A (no Qt here).
 
-Empty until the capture capability lands (see ARCHITECTURE.md); the layer
-contracts already apply to it: no Qt here.
+``inputs`` lists and decodes scanned files, ``clean`` deskews, crops and checks
+pages, ``ocr`` runs Tesseract, ``pdf`` writes PDF/A-2b, ``policy`` holds the
+colour rules, ``pipeline`` ties them together over a process pool, and
+``specimens`` generates pages with known text for tests, benchmarks and demos.
+Scanner backends come next, behind one interface.
 """

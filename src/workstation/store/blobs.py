@@ -9,15 +9,17 @@ disk pass through the codec of :mod:`workstation.store.protection`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from workstation.errors import StoreError
 from workstation.store import protection
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
+INCOMING = ".incoming-"
+"""Prefix of a blob being written (a temporary file, renamed when complete)."""
+DOOMED = ".removing-"
+"""Prefix of a blob a clean-up has moved aside before deleting it."""
+_ASIDE_GRACE = timedelta(minutes=10)
 
 
 def sha256_of(data: bytes) -> str:
@@ -42,46 +49,114 @@ class BlobStore:
     # Writing ---------------------------------------------------------------
 
     def put(self, data: bytes) -> str:
-        """Store ``data`` and return its SHA-256; storing the same bytes twice is a no-op."""
+        """Store ``data`` and return its SHA-256; storing the same bytes twice is a no-op.
+
+        Storing content that is already there renews its claim (see :meth:`renew`),
+        so a clean-up cannot take it away from a dossier about to refer to it.
+        """
         digest = sha256_of(data)
         target = self._path(digest)
-        if target.exists():
+        if self.renew(digest):
             return digest
         self._write_atomically(target, protection.codec().seal(data))
         log.debug("stored blob %s (%d bytes)", digest, len(data))
         return digest
 
+    def put_file(self, source: BinaryIO) -> str:
+        """Store what is left to read in ``source`` and return its SHA-256.
+
+        With the plain codec the content streams to the temporary file while it is
+        hashed (memory: one chunk, whatever the file's size); a sealing codec
+        needs the whole content at once. An error reading ``source`` propagates
+        as the ``OSError`` it is (the officer's file, not the store, failed).
+        """
+        if not isinstance(protection.codec(), protection.PlainCodec):
+            return self.put(_read_all(source))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=INCOMING, dir=self.root)
+        except OSError as exc:
+            raise _write_failed(self.root, exc) from exc
+        try:
+            hasher = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as f:
+                while chunk := _read_chunk(source):
+                    hasher.update(chunk)
+                    f.write(chunk)
+                    size += len(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            digest = hasher.hexdigest()
+            target = self._path(digest)
+            if self.renew(digest):
+                os.unlink(tmp)
+                return digest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._place(tmp, target)
+        except _SourceUnreadable as failure:
+            _unlink_quietly(tmp)
+            raise failure.cause from None
+        except OSError as exc:
+            _unlink_quietly(tmp)
+            raise _write_failed(self.root, exc) from exc
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        log.debug("stored blob %s (%d bytes, streamed)", digest, size)
+        return digest
+
+    def renew(self, digest: str) -> bool:
+        """Claim the stored blob ``digest`` anew (its time becomes now); False if it is absent.
+
+        The claim is what :meth:`remove_unreferenced` honours: a blob claimed after
+        a clean-up looked at it is put back, or reported absent here so the caller
+        writes it again. Either way a caller that got True may refer to it.
+        """
+        target = self._path(digest)
+        try:
+            before = os.stat(target).st_mtime_ns
+            now = max(time.time_ns(), before + 1)  # always a change the clean-up can see
+            os.utime(target, ns=(now, now))
+            os.stat(target)  # still there after the claim (a clean-up may have moved it)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise _write_failed(target.parent, exc) from exc
+        return True
+
     def _write_atomically(self, target: Path, data: bytes) -> None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=INCOMING, dir=target.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
-                if target.exists():  # another writer stored the same content meanwhile
-                    os.unlink(tmp)
-                    return
-                try:
-                    os.replace(tmp, target)
-                except PermissionError:
-                    # Windows refuses to replace a file someone is reading; if that file
-                    # is this content (same name, same bytes), the write has already happened.
-                    if not target.exists():
-                        raise
-                    os.unlink(tmp)
-                    return
+                self._place(tmp, target)
             except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+                _unlink_quietly(tmp)
                 raise
-            _fsync_folder(target.parent)
         except OSError as exc:
-            raise StoreError(
-                f"cannot write blob to {target.parent}: {exc.strerror or exc}",
-                code="store.blob_write_failed",
-            ) from exc
+            raise _write_failed(target.parent, exc) from exc
+
+    @staticmethod
+    def _place(tmp: str, target: Path) -> None:
+        """Move the written temporary file ``tmp`` to ``target``, durably."""
+        if target.exists():  # another writer stored the same content meanwhile
+            os.unlink(tmp)
+            return
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            # Windows refuses to replace a file someone is reading; if that file
+            # is this content (same name, same bytes), the write has already happened.
+            if not target.exists():
+                raise
+            os.unlink(tmp)
+            return
+        _fsync_folder(target.parent)
 
     # Reading ---------------------------------------------------------------
 
@@ -112,25 +187,93 @@ class BlobStore:
                 yield path.name
 
     def remove_unreferenced(
-        self, referenced: Iterable[str], *, older_than: timedelta = timedelta(hours=1)
+        self,
+        referenced: Iterable[str] | Callable[[], Iterable[str]],
+        *,
+        older_than: timedelta = timedelta(hours=1),
+        interrupted_older_than: timedelta | None = None,
     ) -> list[str]:
         """Delete blobs nothing refers to, left by a transaction that was refused or a crash.
 
-        Only blobs (and interrupted ``.incoming-*`` files) older than ``older_than`` go:
-        a younger blob may belong to a dossier whose transaction has not committed yet.
+        Only blobs whose claim is older than ``older_than`` go: a younger one may
+        belong to a dossier whose transaction has not committed yet, so
+        ``older_than`` must be longer than storing a dossier's files and saving it
+        takes. ``referenced`` may be a function, called after the blobs are listed,
+        so a dossier saved meanwhile is seen. A blob is first moved aside, then
+        looked at again: if it was claimed meanwhile (:meth:`renew`) it is put
+        back. Interrupted writes (``.incoming-*``) older than
+        ``interrupted_older_than`` (default: ``older_than``) go too.
         """
-        keep = set(referenced)
-        cutoff = time.time() - older_than.total_seconds()
-        removed = []
+        cutoff = time.time_ns() - _ns(older_than)
+        candidates = []
         for digest in self.digests():
-            path = self._path(digest)
-            if digest not in keep and _modified(path) < cutoff:
-                path.unlink(missing_ok=True)
-                removed.append(digest)
-        for leftover in self.root.glob("??/??/.incoming-*") if self.root.exists() else ():
-            if _modified(leftover) < cutoff:
-                leftover.unlink(missing_ok=True)
+            modified = _modified_ns(self._path(digest))
+            if modified is not None and modified < cutoff:
+                candidates.append(digest)
+        removed = []
+        if candidates:  # (the database is read only when there is something to decide)
+            keep = set(referenced() if callable(referenced) else referenced)
+            removed = [
+                d for d in candidates if d not in keep and self._remove_if_unclaimed(d, cutoff)
+            ]
+        if interrupted_older_than is None:
+            interrupted_older_than = older_than
+        self.remove_interrupted(interrupted_older_than)
+        if removed:
+            log.info("removed %d unreferenced blob(s)", len(removed))
         return removed
+
+    def _remove_if_unclaimed(self, digest: str, cutoff: int) -> bool:
+        path = self._path(digest)
+        try:
+            seen = os.stat(path).st_mtime_ns
+            if seen >= cutoff:
+                return False
+            aside = path.with_name(f"{DOOMED}{time.time_ns()}-{digest}")
+            os.rename(path, aside)
+        except OSError:  # gone already, or (Windows) open for reading: leave it for next time
+            return False
+        if os.stat(aside).st_mtime_ns != seen:  # claimed after we looked: put it back
+            try:
+                os.replace(aside, path)
+            except OSError:  # (Windows) a new copy is there and open: it is the same content
+                _unlink_quietly(aside)
+            return False
+        try:
+            os.unlink(aside)
+        except OSError:  # (Windows) opened meanwhile: remove_interrupted takes it later
+            log.info("blob %s moved aside but not yet deleted", digest)
+        return True
+
+    def remove_interrupted(self, older_than: timedelta) -> int:
+        """Delete temporary files of writes that never finished (a receive killed half-way).
+
+        A write in progress keeps its file's time fresh, so ``older_than`` can be
+        a few minutes. Returns how many files went.
+        """
+        if not self.root.exists():
+            return 0
+        cutoff = time.time_ns() - _ns(older_than)
+        count = 0
+        leftovers = [
+            *self.root.glob(f"{INCOMING}*"),
+            *self.root.glob(f"??/??/{INCOMING}*"),
+        ]
+        for leftover in leftovers:
+            modified = _modified_ns(leftover)
+            if modified is not None and modified < cutoff:
+                leftover.unlink(missing_ok=True)
+                count += 1
+        # Blobs moved aside by a clean-up that stopped before deciding: a claim made
+        # meanwhile has found the blob gone and written it again, so they are garbage.
+        for aside in self.root.glob(f"??/??/{DOOMED}*"):
+            moved_at = aside.name[len(DOOMED) :].partition("-")[0]
+            if moved_at.isdigit() and int(moved_at) < time.time_ns() - _ns(_ASIDE_GRACE):
+                aside.unlink(missing_ok=True)
+                count += 1
+        if count:
+            log.info("removed %d interrupted blob write(s)", count)
+        return count
 
     def _path(self, digest: str) -> Path:
         if not _DIGEST.match(digest):
@@ -138,11 +281,46 @@ class BlobStore:
         return self.root / digest[:2] / digest[2:4] / digest
 
 
-def _modified(path: Path) -> float:
+def _ns(span: timedelta) -> int:
+    return int(span.total_seconds() * 1_000_000_000)
+
+
+def _modified_ns(path: Path) -> int | None:
     try:
-        return path.stat().st_mtime
+        return path.stat().st_mtime_ns
     except FileNotFoundError:
-        return float("inf")
+        return None
+
+
+class _SourceUnreadable(Exception):
+    """Reading the caller's file failed (not the store): carried out of the write path."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _read_chunk(source: BinaryIO) -> bytes:
+    try:
+        return source.read(_CHUNK)
+    except OSError as exc:
+        raise _SourceUnreadable(exc) from exc
+
+
+def _read_all(source: BinaryIO) -> bytes:
+    return source.read()
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _write_failed(folder: Path, exc: OSError) -> StoreError:
+    return StoreError(
+        f"cannot write blob to {folder}: {exc.strerror or exc}",
+        code="store.blob_write_failed",
+    )
 
 
 def _fsync_folder(folder: Path) -> None:

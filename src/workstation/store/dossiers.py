@@ -4,14 +4,21 @@ Functions take the caller's session, so a capability can save a dossier and
 queue its outbox message in one transaction. The list pages by key (newest
 first, on ``(received_at, id)``), which stays fast however many dossiers the
 store holds.
+
+Each dossier gets a short number when saved (1, 2, 3 … on this workstation,
+never reused; :func:`workstation.domain.short_number` formats it). A search
+finds a dossier by its short number only when the whole number is typed, and
+:func:`find_dossier` takes whatever the officer has at hand: the short number,
+the official code or the id.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from workstation.domain import (
@@ -27,12 +34,13 @@ from workstation.domain import (
     DossierSummary,
     Page,
 )
-from workstation.domain.dossier import new_id
+from workstation.domain.dossier import SHORT_NUMBER_MAX_DIGITS, new_id, parse_short_number
 from workstation.domain.text import fold
-from workstation.errors import NotFound
+from workstation.errors import BadInput, NotFound
 from workstation.store.models import (
     ApplicantRow,
     ComponentRow,
+    CounterRow,
     DocumentRow,
     DossierRow,
     PageRow,
@@ -48,12 +56,38 @@ class PageKey:
     id: str
 
 
-def add_dossier(session: Session, dossier: Dossier) -> None:
-    """Stage ``dossier`` with its applicant, components, documents and pages."""
+SEARCH_LENGTH = 200
+"""The longest search text taken (a name, a code or a number is far shorter)."""
+DOSSIER_NUMBER = "dossier_number"
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def next_dossier_number(session: Session) -> int:
+    """Take the next short number (inside the caller's write transaction, so never twice)."""
+    with session.no_autoflush:
+        number = session.scalar(
+            update(CounterRow)
+            .where(CounterRow.name == DOSSIER_NUMBER)
+            .values(value=CounterRow.value + 1)
+            .returning(CounterRow.value)
+        )
+        if number is None:  # the counter's row went missing: carry on after the highest
+            number = (session.scalar(select(func.max(DossierRow.number))) or 0) + 1
+            session.execute(insert(CounterRow).values(name=DOSSIER_NUMBER, value=number))
+    return number
+
+
+def add_dossier(session: Session, dossier: Dossier) -> Dossier:
+    """Stage ``dossier`` with its applicant, components, documents and pages.
+
+    Returns it with the short number it was given.
+    """
     now = to_stored(datetime.now(UTC))
     applicant = dossier.applicant
+    number = next_dossier_number(session)
     row = DossierRow(
         id=dossier.id,
+        number=number,
         code=dossier.code,
         procedure_code=dossier.procedure_code,
         procedure_version=dossier.procedure_version,
@@ -89,6 +123,41 @@ def add_dossier(session: Session, dossier: Dossier) -> None:
             component_row.documents.append(_document_row(document, doc_position, now))
         row.components.append(component_row)
     session.add(row)
+    return replace(dossier, number=number)
+
+
+def set_dossier_status(session: Session, dossier_id: str, status: DossierStatus) -> bool:
+    """Stage a new status for ``dossier_id``; False if it already had it.
+
+    Queue :attr:`~workstation.store.outbox.MessageKind.DOSSIER_STATUS_CHANGED` in
+    the same transaction when it changed.
+    """
+    row = _dossier_row(session, dossier_id)
+    if row.status == int(status):
+        return False
+    row.status = int(status)
+    row.updated_at = to_stored(datetime.now(UTC))
+    return True
+
+
+def delete_dossier(session: Session, dossier_id: str) -> None:
+    """Stage the removal of ``dossier_id`` with its components, documents, pages and applicant.
+
+    Queue :attr:`~workstation.store.outbox.MessageKind.DOSSIER_DELETED` in the same
+    transaction. Its blobs stay until the blob clean-up finds them unreferenced.
+    """
+    row = _dossier_row(session, dossier_id)
+    applicant = row.applicant
+    session.delete(row)
+    if applicant is not None:
+        session.delete(applicant)
+
+
+def _dossier_row(session: Session, dossier_id: str) -> DossierRow:
+    row = session.get(DossierRow, dossier_id)
+    if row is None:
+        raise NotFound(f"no dossier {dossier_id}", code="dossier.not_found", dossier=dossier_id)
+    return row
 
 
 def _document_row(document: Document, position: int, now: datetime) -> DocumentRow:
@@ -118,17 +187,26 @@ def _like_escaped(text: str) -> str:
 
 
 def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
-    """Applicant name (accents optional), dossier code, or the start of a procedure code
-    or of the dossier's local id (the short number shown before a code is issued)."""
+    """Applicant name (accents optional), dossier code, the start of a procedure code,
+    or the whole short number (``#000123``, ``#123`` or ``000123``)."""
     if not search or not search.strip():
         return None
+    if len(search) > SEARCH_LENGTH:
+        raise BadInput(
+            f"search text of {len(search)} characters; at most {SEARCH_LENGTH} are taken",
+            code="search.too_long",
+            limit=SEARCH_LENGTH,
+        )
     key, raw = _like_escaped(fold(search)), _like_escaped(search.strip())
-    return or_(
+    conditions = [
         ApplicantRow.name_search.like(f"%{key}%", escape="\\"),
         DossierRow.code.like(f"%{raw}%", escape="\\"),
         DossierRow.procedure_code.like(f"{raw}%", escape="\\"),
-        DossierRow.id.like(f"{raw.lower()}%", escape="\\"),
-    )
+    ]
+    number = parse_short_number(search)
+    if number is not None:
+        conditions.append(DossierRow.number == number)
+    return or_(*conditions)
 
 
 def list_dossiers(
@@ -149,6 +227,7 @@ def list_dossiers(
             DossierRow.status,
             DossierRow.received_at,
             component_count,
+            DossierRow.number,
         )
         .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
         .order_by(DossierRow.received_at.desc(), DossierRow.id.desc())
@@ -171,6 +250,7 @@ def list_dossiers(
             status=DossierStatus(r[4]),
             received_at=from_stored(r[5]),
             component_count=r[6],
+            number=r[7],
         )
         for r in session.execute(query)
     ]
@@ -205,6 +285,29 @@ def get_dossier(session: Session, dossier_id: str) -> Dossier:
     return _dossier(row)
 
 
+def find_dossier(session: Session, reference: str) -> Dossier:
+    """The dossier the officer means by ``reference``: its short number as the window shows
+    it (``#000123``, or just ``123``), its official code, or its id; else :class:`NotFound`."""
+    text = reference.strip()
+    if len(text) > SEARCH_LENGTH:
+        raise BadInput(
+            f"dossier reference of {len(text)} characters",
+            code="search.too_long",
+            limit=SEARCH_LENGTH,
+        )
+    plain = text.isascii() and text.isdigit() and len(text) <= SHORT_NUMBER_MAX_DIGITS
+    number = int(text) if plain else parse_short_number(text)
+    if number is not None:
+        found = session.scalar(select(DossierRow.id).where(DossierRow.number == number))
+    elif _UUID.fullmatch(text):
+        found = text.lower()
+    else:
+        found = session.scalar(select(DossierRow.id).where(DossierRow.code == text))
+    if found is None:
+        raise NotFound(f"no dossier {text}", code="dossier.not_found", dossier=text)
+    return get_dossier(session, found)
+
+
 def referenced_blobs(session: Session) -> set[str]:
     """Every blob digest a document or page refers to."""
     documents = set(session.scalars(select(DocumentRow.sha256)))
@@ -218,6 +321,7 @@ def _dossier(row: DossierRow) -> Dossier:
     a = row.applicant
     return Dossier(
         id=row.id,
+        number=row.number,
         code=row.code,
         procedure_code=row.procedure_code,
         procedure_version=row.procedure_version,

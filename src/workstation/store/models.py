@@ -9,7 +9,7 @@ and the migrated schema agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -47,9 +47,15 @@ class ApplicantRow(Base):
 
 class DossierRow(Base):
     __tablename__ = "dossiers"
-    __table_args__ = (Index("ix_dossiers_received", "received_at", "id"),)
+    __table_args__ = (
+        Index("ix_dossiers_received", "received_at", "id"),
+        Index("ix_dossiers_number", "number", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The dossier's short number on this workstation (1, 2, 3 … in the order received),
+    # what the window shows before an official code is issued; never reused.
+    number: Mapped[int] = mapped_column(Integer)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     procedure_code: Mapped[str] = mapped_column(String(40))
     procedure_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -128,6 +134,15 @@ class ResultRow(Base):
     document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
 
 
+class CounterRow(Base):
+    """A number that only grows (``dossier_number``: the last short number given)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class OutboxRow(Base):
     """A change waiting to reach the central system.
 
@@ -136,7 +151,10 @@ class OutboxRow(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state", "state", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_state", "state", "id"),
+        Index("ix_outbox_entity", "entity_id", "id"),  # order per entity, for the sender
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -147,4 +165,28 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None]  # when a sender took it; expires (see outbox.claim_next)
+    last_error: Mapped[str | None] = mapped_column(Text)  # why it was not sent (no payload)
+
+
+class DossierCodeSequenceRow(Base):
+    """A block of a unit's daily dossier-code sequence this workstation may issue from.
+
+    ``origin`` is ``lease`` for a block the central system leased to this
+    workstation, ``offline`` for the workstation's own stripe; ``next_value``
+    is the next number to hand out (past ``last``: used up). See
+    :mod:`workstation.store.sequences`.
+    """
+
+    __tablename__ = "dossier_code_sequences"
+    __table_args__ = (UniqueConstraint("unit", "day", "format", "first"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    unit: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date]
+    format: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(10))
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    next_value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]

@@ -3,13 +3,33 @@
 Every capability that changes something the central system must know calls
 :func:`enqueue` **inside the same transaction** as its own change. Either both
 are stored or neither is, so nothing is saved without being queued and nothing
-is queued that was not saved. The sender (the sync capability) reads pending
-entries in order and marks them sent; ``message_id`` is the idempotency key the
-central system deduplicates on, so a re-send after a crash takes effect once.
+is queued that was not saved. ``message_id`` is the idempotency key the central
+system deduplicates on, so a re-send after a crash takes effect once. Message
+kinds come from one closed list (:class:`MessageKind`) and every payload
+carries its kind's schema version (``"schema"``), so the central system can read
+old and new messages alike.
 
-The rule is enforced, not only documented: a flush that inserts a dossier whose
-id has not been passed to :func:`enqueue` in the same session is refused with
-:class:`ChangeNotQueued`.
+The rule is enforced, not only documented: every session the store hands out
+(:class:`~workstation.store.database.Database`) refuses, with
+:class:`ChangeNotQueued`, a flush that inserts a dossier, changes its status or
+deletes it without the matching message queued in the same session. (Bulk
+``UPDATE``/``DELETE`` statements bypass the session and so the rule: the store's
+repositories never use them on dossiers.)
+
+The sender's half (the sync capability drives it):
+
+- :func:`claim_next` claims the messages it may send now, oldest first and in
+  order per entity: a later message of a dossier is never claimed while an
+  earlier one is unsent (waiting, in flight, failed or needing the officer).
+  A claim expires after ``lease``, so the messages of a sender that crashed
+  mid-send are claimed again by the next one;
+- :func:`mark_sent` once the central system acknowledged a message;
+- :func:`record_failure` with the reason and the next attempt time
+  (:func:`backoff` computes a delay); the message waits until then;
+- :func:`mark_needs_attention` when only the officer can help (the central
+  system refused the content); :func:`retry` once the officer has acted.
+
+Call each inside :meth:`Database.transaction`; send outside it.
 """
 
 from __future__ import annotations
@@ -17,22 +37,53 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, inspect, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from workstation.store.models import DossierRow, OutboxRow
 from workstation.store.timestamps import from_stored, to_stored
 
-PENDING = "pending"
-SENT = "sent"
 
-MUST_BE_QUEUED = (DossierRow,)
-"""Rows whose insertion the central system must hear about."""
+class MessageKind(StrEnum):
+    """Every kind of message the central system hears; :func:`enqueue` takes no other."""
 
-_QUEUED = "workstation.outbox.queued_entities"
+    DOSSIER_CREATED = "dossier.created"
+    DOSSIER_STATUS_CHANGED = "dossier.status_changed"
+    DOSSIER_DELETED = "dossier.deleted"
+
+
+SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}
+"""The payload schema version of each kind, written into every payload as ``"schema"``."""
+
+
+class State(StrEnum):
+    """Where a message is on its way to the central system."""
+
+    PENDING = "pending"  # waiting to be sent (first time, or again after a failure)
+    SENDING = "sending"  # claimed by a sender; back to the queue if the claim expires
+    SENT = "sent"  # acknowledged by the central system
+    NEEDS_ATTENTION = "needs_attention"  # refused in a way only the officer can resolve
+
+
+PENDING = State.PENDING.value
+SENT = State.SENT.value
+
+CLAIM_LEASE = timedelta(minutes=5)
+"""How long a claim holds; after that the message is claimed again (the sender crashed)."""
+REASON_LENGTH = 500
+
+MUST_BE_QUEUED = {
+    "insert": MessageKind.DOSSIER_CREATED,
+    "status": MessageKind.DOSSIER_STATUS_CHANGED,
+    "delete": MessageKind.DOSSIER_DELETED,
+}
+"""What the central system must hear about a dossier row, by change."""
+
+_QUEUED = "workstation.outbox.queued"
 
 
 class ChangeNotQueued(RuntimeError):
@@ -42,15 +93,35 @@ class ChangeNotQueued(RuntimeError):
     """
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_unqueued_changes(session: Session, _context: object, _instances: object) -> None:
-    queued = session.info.get(_QUEUED, set())
-    for row in session.new:
-        if isinstance(row, MUST_BE_QUEUED) and row.id not in queued:
+class UnknownMessageKind(ValueError):
+    """:func:`enqueue` was given a kind that is not a :class:`MessageKind` (a programming error)."""
+
+
+def refuse_unqueued_changes(session: Session, _context: object, _instances: object) -> None:
+    """``before_flush`` hook: refuse dossier changes whose message was not queued.
+
+    Registered by the store on every session it makes, whoever imports what.
+    """
+    queued: set[tuple[str, str]] = session.info.get(_QUEUED, set())
+    changes = [(row, "insert") for row in session.new]
+    changes += [(row, "status") for row in session.dirty if _status_changed(row)]
+    changes += [(row, "delete") for row in session.deleted]
+    for row, change in changes:
+        if not isinstance(row, DossierRow):
+            continue
+        kind = MUST_BE_QUEUED[change]
+        if (kind.value, row.id) not in queued:
             raise ChangeNotQueued(
-                f"{type(row).__name__} {row.id} saved without an outbox message: "
+                f"{type(row).__name__} {row.id}: {change} saved without a {kind} message: "
                 "call workstation.store.outbox.enqueue() in the same transaction"
             )
+
+
+def _status_changed(row: object) -> bool:
+    if not isinstance(row, DossierRow):
+        return False
+    history = inspect(row).attrs.status.history
+    return bool(history.added) and list(history.added) != list(history.deleted)
 
 
 @dataclass(frozen=True)
@@ -63,21 +134,36 @@ class OutboxEntry:
     state: str
     attempts: int
     created_at: datetime
+    next_attempt_at: datetime | None = None
+    claimed_at: datetime | None = None
+    last_error: str | None = None
 
 
-def enqueue(session: Session, kind: str, entity_id: str, payload: dict[str, Any]) -> str:
+def enqueue(
+    session: Session, kind: MessageKind | str, entity_id: str, payload: dict[str, Any]
+) -> str:
     """Queue a message for the central system in the caller's transaction; return its id.
 
-    ``kind`` names the change (``dossier.created``); ``payload`` must be JSON-serialisable.
+    ``kind`` must be a :class:`MessageKind`; ``payload`` must be JSON-serialisable
+    and gets the kind's schema version as ``"schema"``.
     """
+    try:
+        kind = MessageKind(kind)
+    except ValueError:
+        raise UnknownMessageKind(
+            f"{kind!r} is not a message kind; add it to workstation.store.outbox.MessageKind"
+        ) from None
+    if "schema" in payload:
+        raise ValueError("the payload's 'schema' is set by enqueue()")
+    body = {**payload, "schema": SCHEMA_VERSIONS[kind]}
     message_id = str(uuid.uuid4())
-    session.info.setdefault(_QUEUED, set()).add(entity_id)
+    session.info.setdefault(_QUEUED, set()).add((kind.value, entity_id))
     session.add(
         OutboxRow(
             message_id=message_id,
-            kind=kind,
+            kind=kind.value,
             entity_id=entity_id,
-            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            payload=json.dumps(body, ensure_ascii=False, sort_keys=True),
             state=PENDING,
             attempts=0,
             created_at=to_stored(datetime.now(UTC)),
@@ -95,12 +181,127 @@ def pending(session: Session, limit: int = 100) -> list[OutboxEntry]:
 
 
 def count_pending(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(OutboxRow).where(OutboxRow.state == PENDING)
-        )
-        or 0
+    """How many messages wait for the central system (queued or being sent)."""
+    waiting = OutboxRow.state.in_([State.PENDING.value, State.SENDING.value])
+    return session.scalar(select(func.count()).select_from(OutboxRow).where(waiting)) or 0
+
+
+def needing_attention(session: Session, limit: int = 100) -> list[OutboxEntry]:
+    """Messages the central system refused in a way only the officer can resolve, oldest first."""
+    rows = session.scalars(
+        select(OutboxRow)
+        .where(OutboxRow.state == State.NEEDS_ATTENTION.value)
+        .order_by(OutboxRow.id)
+        .limit(limit)
     )
+    return [_entry(r) for r in rows]
+
+
+# The sender's half ----------------------------------------------------------
+
+
+def claim_next(
+    session: Session,
+    *,
+    limit: int = 10,
+    now: datetime | None = None,
+    lease: timedelta = CLAIM_LEASE,
+) -> list[OutboxEntry]:
+    """Claim up to ``limit`` messages to send now, oldest first, at most one per entity.
+
+    A message is due when it waits and its next attempt time has come, or when
+    its claim is older than ``lease`` (its sender never finished). It is never
+    claimed while an earlier message of the same entity is unsent. Each claim
+    counts as an attempt.
+    """
+    moment = to_stored(now or datetime.now(UTC))
+    earlier = aliased(OutboxRow)
+    blocked = exists().where(
+        earlier.entity_id == OutboxRow.entity_id,
+        earlier.id < OutboxRow.id,
+        earlier.state != SENT,
+    )
+    due = or_(
+        and_(
+            OutboxRow.state == PENDING,
+            or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= moment),
+        ),
+        and_(OutboxRow.state == State.SENDING.value, OutboxRow.claimed_at <= moment - lease),
+    )
+    rows = list(
+        session.scalars(select(OutboxRow).where(due, ~blocked).order_by(OutboxRow.id).limit(limit))
+    )
+    for row in rows:
+        row.state = State.SENDING.value
+        row.claimed_at = moment
+        row.attempts += 1
+    session.flush()
+    return [_entry(r) for r in rows]
+
+
+def mark_sent(session: Session, message_id: str) -> None:
+    """The central system acknowledged ``message_id``."""
+    row = _row(session, message_id)
+    row.state = SENT
+    row.claimed_at = None
+    row.next_attempt_at = None
+    row.last_error = None
+
+
+def record_failure(
+    session: Session, message_id: str, reason: str, next_attempt_at: datetime
+) -> None:
+    """Sending ``message_id`` failed for ``reason``; try again from ``next_attempt_at``.
+
+    ``reason`` is for the officer and the log: a status or error code, never the payload.
+    """
+    row = _row(session, message_id)
+    row.state = PENDING
+    row.claimed_at = None
+    row.next_attempt_at = to_stored(next_attempt_at)
+    row.last_error = reason[:REASON_LENGTH]
+
+
+def mark_needs_attention(session: Session, message_id: str, reason: str) -> None:
+    """Only the officer can get ``message_id`` through (``reason`` says why); it waits for them.
+
+    Later messages of the same entity wait too, so they never overtake it.
+    """
+    row = _row(session, message_id)
+    row.state = State.NEEDS_ATTENTION.value
+    row.claimed_at = None
+    row.next_attempt_at = None
+    row.last_error = reason[:REASON_LENGTH]
+
+
+def retry(session: Session, message_id: str) -> None:
+    """Queue ``message_id`` again at once, attempts counted afresh (the officer has acted)."""
+    row = _row(session, message_id)
+    if row.state == SENT:
+        return
+    row.state = PENDING
+    row.claimed_at = None
+    row.next_attempt_at = None
+    row.attempts = 0
+
+
+def backoff(
+    attempts: int,
+    *,
+    first: timedelta = timedelta(seconds=30),
+    longest: timedelta = timedelta(hours=1),
+) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt: doubling up to ``longest``."""
+    if attempts <= 1:
+        return min(first, longest)
+    return min(first * 2 ** min(attempts - 1, 30), longest)
+
+
+def _row(session: Session, message_id: str) -> OutboxRow:
+    row = session.scalars(select(OutboxRow).where(OutboxRow.message_id == message_id)).one_or_none()
+    if row is None:
+        raise LookupError(f"no outbox message {message_id}")
+    return row
 
 
 def _entry(row: OutboxRow) -> OutboxEntry:
@@ -113,4 +314,7 @@ def _entry(row: OutboxRow) -> OutboxEntry:
         state=row.state,
         attempts=row.attempts,
         created_at=from_stored(row.created_at),
+        next_attempt_at=from_stored(row.next_attempt_at) if row.next_attempt_at else None,
+        claimed_at=from_stored(row.claimed_at) if row.claimed_at else None,
+        last_error=row.last_error,
     )

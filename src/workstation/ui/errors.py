@@ -42,7 +42,7 @@ from workstation import __version__
 from workstation.domain import clock
 from workstation.errors import Cancelled, WorkstationError
 from workstation.i18n import tr
-from workstation.logs import redact
+from workstation.logs import redact, structural_traceback
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,8 @@ class ErrorReporter(QObject):
     """Announces each error dialog opened, so tests and the status bar can follow."""
 
     error_shown = Signal(object)
+    settings_problems_shown = Signal(object)
+    """The start-up notice of unusable settings (``SettingsProblemDialog``) opened."""
 
 
 _reporter: ErrorReporter | None = None
@@ -216,7 +218,8 @@ def install_excepthook() -> Callable[[], None]:
         if issubclass(exc_type, KeyboardInterrupt | SystemExit):
             previous(exc_type, exc, tb)
             return
-        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+        # The stack without the message, which may carry a file name or a citizen's name.
+        log.error("unhandled exception: %s", structural_traceback(exc))
         if isinstance(exc, Cancelled):
             return
         app = QApplication.instance()
@@ -225,7 +228,7 @@ def install_excepthook() -> Callable[[], None]:
         try:
             show_error(QApplication.activeWindow(), exc)
         except Exception:
-            log.exception("the error dialog itself failed")
+            log.error("the error dialog itself failed: %s", structural_traceback(sys.exc_info()[1]))
             previous(exc_type, exc, tb)
 
     sys.excepthook = hook

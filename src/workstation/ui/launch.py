@@ -4,6 +4,12 @@ Two options exist for tests and support that start the real window (under
 Xvfb or offscreen): ``--screenshot PATH`` saves a picture of the window once
 its first background loads are done, and ``--quit-after MS`` quits that long
 after the window is shown (and after the screenshot, if one was asked for).
+
+Settings that could not be used (a broken ``settings.toml``, a wrong
+``WORKSTATION_*`` value) do not keep the window shut: ``__main__`` passes the
+settings with defaults in their place and the problems, and the window opens
+with a notice over it that says which setting is wrong and why, offering the
+settings dialog or the defaults.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from workstation import __version__
-from workstation.config import Settings
+from workstation.config import SettingProblem, Settings
 from workstation.errors import ExitCode, WorkstationError
 from workstation.i18n import tr
+from workstation.logs import structural_traceback
 from workstation.paths import APP_AUTHOR, APP_NAME, user_folders
 from workstation.services import open_services
 from workstation.ui import background
@@ -50,8 +57,14 @@ def application() -> QApplication:
     return app
 
 
-def run_gui(settings: Settings, argv: list[str]) -> int:
-    """Open the services and the main window; return the process exit code."""
+def run_gui(
+    settings: Settings, argv: list[str], setting_problems: Sequence[SettingProblem] = ()
+) -> int:
+    """Open the services and the main window; return the process exit code.
+
+    ``setting_problems`` are the settings that could not be used (``settings``
+    holds the defaults in their place); the window opens and shows them.
+    """
     try:
         options = parse_gui_options(argv)
     except SystemExit as exc:  # argparse has printed the usage
@@ -64,11 +77,16 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
         try:
             services = open_services(settings)
         except WorkstationError as exc:
-            log.error("cannot open the services: [%s] %s", exc.code, exc.detail, exc_info=exc)
+            # By code and stack only: the detail names files (see workstation.logs).
+            log.error("cannot open the services: [%s] %s", exc.code, structural_traceback(exc))
             dialog = ErrorDialog(exc)
             # A wrong store or catalogue path must not lock the officer out of the
             # one place where it can be corrected.
             dialog.add_action(tr("error.dialog.open_settings"), lambda: _open_settings(dialog))
+            if setting_problems:  # they may be why: say so over the error once it is up
+                QTimer.singleShot(
+                    0, dialog, lambda: _show_setting_problems(setting_problems, dialog)
+                )
             _finish_when_shown(dialog, options)
             reporter().error_shown.emit(dialog)  # as show_error would, for tests and logs
             dialog.exec()  # deletes itself on close
@@ -80,6 +98,8 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
 
             window = MainWindow(services)
             window.show()
+            if setting_problems:
+                _show_setting_problems(setting_problems, window)
             _finish_when_shown(window, options)
             code = app.exec()
             _drop_leftover_quit(app)
@@ -97,6 +117,12 @@ def run_gui(settings: Settings, argv: list[str]) -> int:
         collector.stop()
         collector.deleteLater()
         uninstall_hook()
+
+
+def _show_setting_problems(problems: Sequence[SettingProblem], parent: QWidget) -> None:
+    from workstation.ui.settings_dialog import show_setting_problems
+
+    show_setting_problems(problems, user_folders(), parent)
 
 
 def _open_settings(parent: QWidget) -> None:

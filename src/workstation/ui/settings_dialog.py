@@ -17,16 +17,21 @@ Some settings are not used by anything in the window yet: the Tesseract
 program and OCR languages, the signing token's PKCS#11 library and the central
 system's address are read only by the system check (``workstation doctor``),
 and the dialog says so under each of them rather than let them look live.
+
+A file that cannot be read at all is not replaced, except when the officer
+opens the dialog from the start-up notice of broken settings
+(:class:`SettingsProblemDialog`): then saving keeps the broken file aside as
+``settings.toml.unreadable`` and writes a fresh one.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,12 +46,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.config import ENV_PREFIX, Settings, field_docs, load_settings, save_settings
+from workstation.config import (
+    ENV_PREFIX,
+    SettingProblem,
+    Settings,
+    field_docs,
+    load_settings,
+    save_settings,
+    settings_file,
+)
 from workstation.errors import ConfigError, WorkstationError
 from workstation.i18n import LANGUAGES, catalogue, current_language, tr
 from workstation.paths import Folders
 from workstation.services import check_locations
-from workstation.ui.errors import user_message
+from workstation.ui.errors import reporter, user_message
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +140,12 @@ class SettingsDialog(QDialog):
         folders: Folders,
         parent: QWidget | None = None,
         environ: Mapping[str, str] | None = None,
+        *,
+        replace_unreadable: bool = False,
     ) -> None:
         super().__init__(parent)
         self.folders = folders
+        self.unreadable_aside: Path | None = None  # where a replaced unreadable file goes
         self.setWindowTitle(tr("settings.title"))
         self.editors: dict[str, QWidget] = {}
         self.override_notes: dict[str, QLabel] = {}
@@ -169,7 +185,15 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        if load_error is not None:
+        if load_error is not None and replace_unreadable:
+            path = settings_file(folders)
+            self.unreadable_aside = path.with_name(path.name + ".unreadable")
+            self._show_error(
+                user_message(load_error)
+                + "\n"
+                + tr("diag.settings.replace_unreadable", path=str(self.unreadable_aside))
+            )
+        elif load_error is not None:
             # Saving now would replace a file this dialog could not read.
             self._show_error(user_message(load_error))
             self.save_button.setEnabled(False)
@@ -273,6 +297,7 @@ class SettingsDialog(QDialog):
             return  # the file could not be read: do not replace it
         try:
             edited = self.edited_settings()
+            self._set_unreadable_aside()
             path = save_settings(edited, self.folders)
         except WorkstationError as exc:
             log.info("settings not saved: [%s] %s", exc.code, exc.detail)
@@ -286,3 +311,110 @@ class SettingsDialog(QDialog):
         self.settings = edited
         self.settings_saved.emit(edited)
         self.accept()
+
+    def _set_unreadable_aside(self) -> None:
+        """Move the unreadable settings file aside before a fresh one replaces it."""
+        if self.unreadable_aside is None:
+            return
+        path = settings_file(self.folders)
+        if path.is_file():
+            os.replace(path, self.unreadable_aside)
+            log.warning("unreadable settings file kept aside before saving a new one")
+        self.unreadable_aside = None
+
+
+class SettingsProblemDialog(QDialog):
+    """Says at start-up which settings could not be used and why, over the open window.
+
+    The window has opened on the default for each of them (for this run
+    only); the officer can open the settings dialog to correct the file, or
+    go on with the defaults. An environment variable's value is not in the
+    file, so for it the notice names the variable to change.
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[SettingProblem],
+        folders: Folders,
+        parent: QWidget | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.problems = list(problems)
+        self.folders = folders
+        self.environ = environ
+        self.settings_dialog: SettingsDialog | None = None
+        self.setWindowTitle(tr("diag.settings_problem.title"))
+        self.setWindowModality(
+            Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
+        )
+        intro = QLabel(tr("diag.settings_problem.intro"))
+        intro.setWordWrap(True)
+        self.problem_labels: list[QLabel] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        for problem in self.problems:
+            label = QLabel(self.describe(problem, folders))
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.problem_labels.append(label)
+            layout.addWidget(label)
+        buttons = QDialogButtonBox()
+        self.settings_button = buttons.addButton(
+            tr("error.dialog.open_settings"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.settings_button.setAutoDefault(False)
+        self.settings_button.clicked.connect(self.open_settings)
+        self.defaults_button = buttons.addButton(
+            tr("diag.settings_problem.use_defaults"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.defaults_button.setDefault(True)
+        self.defaults_button.clicked.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    @staticmethod
+    def describe(problem: SettingProblem, folders: Folders) -> str:
+        """One problem for the officer: what is wrong, where it was set, what is expected."""
+        if problem.variable:
+            where = tr("diag.settings_problem.from_variable", variable=problem.variable)
+        else:
+            where = tr("diag.settings_problem.from_file", path=str(settings_file(folders)))
+        text = f"• {user_message(problem.error)} {where}"
+        if problem.name:
+            text += "\n  " + tr(f"settings.doc.{problem.name}")
+        elif problem.error.__cause__ is not None:  # where the file went wrong (line, column)
+            reason = str(problem.error.__cause__).splitlines()[0]
+            text += "\n  " + tr("diag.settings_problem.reason", reason=reason)
+        return text
+
+    def open_settings(self) -> SettingsDialog:
+        """Open the settings dialog over the window; it may replace an unreadable file."""
+        dialog = SettingsDialog(
+            self.folders,
+            self.parentWidget(),
+            self.environ,
+            replace_unreadable=any(not p.name for p in self.problems),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog = dialog
+        self.accept()
+        dialog.open()
+        return dialog
+
+
+def show_setting_problems(
+    problems: Sequence[SettingProblem], folders: Folders, parent: QWidget | None
+) -> SettingsProblemDialog:
+    """Open the start-up notice of unusable settings over ``parent`` (non-blocking)."""
+    for problem in problems:
+        log.warning(
+            "setting %s unusable (%s), default used for this run",
+            problem.name or "file",
+            problem.error.code,
+        )
+    dialog = SettingsProblemDialog(problems, folders, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    reporter().settings_problems_shown.emit(dialog)
+    return dialog

@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Catalogue, Document, Dossier
+from workstation.domain import Catalogue, Document, Dossier, short_number
 from workstation.domain.clock import local
 from workstation.dossiers import show_dossier
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.store import BlobStore, Database
 from workstation.ui.background import run_in_background
-from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT, short_id
+from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT
 from workstation.ui.dossiers.page_preview import PagePreview
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.texts import tr_count
@@ -157,7 +157,7 @@ class DossierDetail(QWidget):
         applicant = dossier.applicant
         self.fields["procedure"].setText(self._procedure_text(dossier))
         self.fields["code"].setText(
-            dossier.code or tr("dossier.detail.no_code", id=short_id(dossier.id))
+            dossier.code or tr("dossier.detail.no_code", id=short_number(dossier))
         )
         self.fields["applicant"].setText(
             tr(

@@ -9,8 +9,9 @@ A search (diacritic-insensitive, done by the store) resets the list; a page
 that arrives for an older search is dropped.
 
 The code column shows the official dossier code once one is issued; until
-then it shows the dossier's local number (the first 8 characters of its id,
-which the search also finds) in a muted colour, and its tooltip says so. The
+then it shows the dossier's short number on this workstation (``#000123``,
+which the search also finds when typed whole) in a muted colour, and its
+tooltip says so. The
 procedure column shows the code, with the procedure's name in its tooltip.
 """
 
@@ -31,7 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from workstation.domain import Catalogue, DossierSummary
+from workstation.domain import Catalogue, DossierSummary, short_number
 from workstation.domain.clock import local
 from workstation.dossiers import DossierPage, list_dossiers
 from workstation.errors import WorkstationError
@@ -65,15 +66,10 @@ class Column(IntEnum):
         return f"dossiers.column.{self.name.lower()}"
 
 
-def short_id(dossier_id: str) -> str:
-    """What the list shows for a dossier that has no official code yet."""
-    return dossier_id.split("-", 1)[0]
-
-
 def _cells(summary: DossierSummary) -> tuple[str, ...]:
     return (
         local(summary.received_at).strftime(TIME_FORMAT),
-        summary.code or short_id(summary.id),
+        summary.code or short_number(summary),
         summary.procedure_code,
         summary.applicant_name,
         tr(summary.status.message_key),
@@ -127,7 +123,7 @@ class DossierListModel(QAbstractTableModel):
             return self._cells[index.row()][column]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.CODE and summary.code is None:
-                return tr("dossiers.local_number_tooltip", id=short_id(summary.id))
+                return tr("dossiers.local_number_tooltip", id=short_number(summary))
             if column == Column.PROCEDURE:
                 return self.procedure_name(summary)
             return self._cells[index.row()][column]

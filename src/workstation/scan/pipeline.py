@@ -1,0 +1,199 @@
+"""Digitise scanned pages into one searchable PDF/A: load, clean, OCR, encode, assemble.
+
+Each page goes through one worker process of :func:`workstation.workers.process_pool`
+from its file to its compressed layers and words (:func:`process_page`), so the
+pages of a document are cleaned and recognised side by side; the calling
+process only lists the pages, assembles the PDF and reports. Errors raised in
+a worker come back as :class:`PageFailure` values (our errors carry keyword
+parameters that do not survive pickling) and are raised again here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workstation.errors import BadInput, ExternalPartError, WorkstationError
+from workstation.scan.clean import clean_page
+from workstation.scan.inputs import PageSource, load_page, page_sources
+from workstation.scan.ocr import DEFAULT_LANGUAGE, PAGE_TIMEOUT_S, binarise, map_pages, recognise
+from workstation.scan.pdf import DocumentInfo, EncodedPage, encode_page, write_pdf
+from workstation.scan.policy import ColourPolicy, page_mode, policy_for
+from workstation.workers import default_workers, process_pool
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DigitizeOptions:
+    """How to digitise: OCR language, workers, colour choice and the purpose's policy."""
+
+    language: str = DEFAULT_LANGUAGE
+    jobs: int = 0
+    """Worker processes; 0 means one per core."""
+    colour: str = "policy"
+    """``policy``, ``color``, ``gray`` or ``auto`` (see ``policy.page_mode``)."""
+    purpose: str | None = None
+    page_timeout_s: float = PAGE_TIMEOUT_S
+    ocr: bool = True
+
+
+@dataclass
+class PageReport:
+    """What capture measured and decided for one page (the ``--json`` page entry)."""
+
+    index: int
+    skew_deg: float
+    rotation: int
+    """Degrees the page was turned (180: fed upside down)."""
+    blank: bool
+    colour: str
+    colour_content: list[str]
+    warnings: list[str]
+    ocr_confidence: float | None
+    dpi: int
+    bytes: int
+    ms: dict[str, float]
+    text: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data.pop("text")
+        return data
+
+
+@dataclass
+class PageFailure:
+    """An error from a worker, carried back as plain values."""
+
+    kind: str
+    code: str
+    detail: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DigitizeReport:
+    """The pages' reports, where the PDF went and its size."""
+
+    pages: list[PageReport]
+    output: str
+    bytes: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pages": [page.as_json() for page in self.pages],
+            "output": self.output,
+            "bytes": self.bytes,
+        }
+
+
+def process_page(
+    task: tuple[PageSource, DigitizeOptions, ColourPolicy],
+) -> tuple[PageReport, EncodedPage] | PageFailure:
+    """Load, clean, recognise and encode one page (runs in a worker process)."""
+    source, options, policy = task
+    try:
+        return _process(source, options, policy)
+    except WorkstationError as exc:
+        kind = "external" if isinstance(exc, ExternalPartError) else "input"
+        return PageFailure(kind, exc.code, exc.detail, dict(exc.params))
+
+
+def _process(
+    source: PageSource, options: DigitizeOptions, policy: ColourPolicy
+) -> tuple[PageReport, EncodedPage]:
+    ms: dict[str, float] = {}
+    started = time.perf_counter()
+    image, dpi = load_page(source)
+    ms["load"] = _since(started)
+    mark = time.perf_counter()
+    cleaned = clean_page(image, dpi)
+    del image
+    binary = binarise(cleaned.image)
+    ms["clean"] = _since(mark)
+    warnings = list(cleaned.warnings)
+    if dpi < policy.min_dpi and "low_resolution" not in warnings:
+        warnings.insert(0, "low_resolution")
+    words = []
+    confidence = None
+    text = ""
+    if options.ocr and not cleaned.blank:
+        result = recognise(binary, dpi, options.language, options.page_timeout_s, binarised=True)
+        words, confidence, text = result.words, result.confidence, result.text
+        warnings.extend(result.warnings)
+        ms["ocr"] = result.ms
+    mark = time.perf_counter()
+    mode = page_mode(options.colour, policy, cleaned.colour.any)
+    encoded = encode_page(cleaned.image, binary, dpi, mode, words)
+    ms["encode"] = _since(mark)
+    ms["total"] = _since(started)
+    report = PageReport(
+        index=0,
+        skew_deg=cleaned.skew_deg,
+        rotation=cleaned.rotation,
+        blank=cleaned.blank,
+        colour=mode,
+        colour_content=cleaned.colour.as_list(),
+        warnings=warnings,
+        ocr_confidence=confidence,
+        dpi=dpi,
+        bytes=encoded.image_bytes,
+        ms=ms,
+        text=text,
+    )
+    return report, encoded
+
+
+def digitize(
+    inputs: list[Path],
+    out: Path,
+    options: DigitizeOptions,
+    info: DocumentInfo,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DigitizeReport:
+    """Digitise every page of ``inputs`` into the PDF/A ``out``; nothing is left at ``out``
+    unless the whole document was written.
+
+    ``progress(done, total)`` follows each page; ``cancelled()`` is asked between
+    pages and stops the run with :class:`~workstation.errors.Cancelled`.
+    """
+    policy = policy_for(options.purpose)
+    sources = page_sources(inputs)
+    total = len(sources)
+    workers = min(options.jobs or default_workers(), total)
+    log.info("digitising %d pages with %d workers", total, workers)
+    results: dict[int, tuple[PageReport, EncodedPage]] = {}
+    tasks = ((source, options, policy) for source in sources)
+
+    def tick(done: int, _result: object) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    with process_pool(workers) as pool:
+        for index, outcome in map_pages(
+            pool, process_page, tasks, in_flight=workers * 2, cancelled=cancelled, progress=tick
+        ):
+            if isinstance(outcome, PageFailure):
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise _reraise(outcome)
+            outcome[0].index = index
+            results[index] = outcome
+    ordered = [results[i] for i in range(total)]
+    size = write_pdf([encoded for _, encoded in ordered], out, info)
+    return DigitizeReport([report for report, _ in ordered], str(out), size)
+
+
+def _reraise(failure: PageFailure) -> WorkstationError:
+    kind = ExternalPartError if failure.kind == "external" else BadInput
+    return kind(failure.detail, code=failure.code, **failure.params)
+
+
+def _since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

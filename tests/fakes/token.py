@@ -1,0 +1,39 @@
+"""A fake PIN state around a real SoftHSM2 token.
+
+SoftHSM2 never reports a low PIN counter, never locks a PIN and cannot be
+pulled out, so these cases wrap a real SoftHSM2 token (``pkcs11.Token``)
+and change only what the module would report: its flags, or the error its
+login raises. Everything else goes to the real token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class FakePinStateToken:
+    """A real token whose module reports extra PIN flags, or fails the login."""
+
+    def __init__(self, real: Any, extra_flags: int = 0, login_error: Exception | None = None):
+        self.real = real
+        self.extra_flags = extra_flags
+        self.login_error = login_error
+        self.login_attempts = 0
+
+    @property
+    def flags(self) -> int:
+        return int(self.real.flags) | self.extra_flags
+
+    @property
+    def label(self) -> str:
+        return self.real.label
+
+    @property
+    def serial(self) -> bytes:
+        return self.real.serial
+
+    def open(self, **kwargs: Any) -> Any:
+        self.login_attempts += 1
+        if self.login_error is not None:
+            raise self.login_error
+        return self.real.open(**kwargs)

@@ -1,0 +1,78 @@
+"""A real SoftHSM2 token with its own test CA, made once per test session in a temporary folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from workstation.sign import softhsm
+
+TOKEN_LABEL = "Sở Tư pháp — thử"
+PIN = "246810"
+
+
+@dataclass(frozen=True)
+class SoftHsmToken:
+    module: Path
+    label: str
+    pin: str
+    authority: softhsm.TestAuthority
+    ca_file: Path
+    folder: Path
+    signer_certificate: x509.Certificate
+
+
+@pytest.fixture(scope="session")
+def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
+    if shutil.which("softhsm2-util") is None or not softhsm.SOFTHSM2_MODULE_LINUX.is_file():
+        pytest.fail("SoftHSM2 is required for the signing tests (apt-get install softhsm2)")
+    folder = tmp_path_factory.mktemp("softhsm")
+    softhsm.configure(folder)
+    softhsm.init_token(TOKEN_LABEL, PIN)
+    authority = softhsm.new_authority()
+    now = dt.datetime.now(dt.UTC)
+    certificates = {}
+    for label, key_id, start, end in (
+        ("signer", b"\x01", now - dt.timedelta(days=1), now + dt.timedelta(days=365)),
+        ("expired", b"\x02", now - dt.timedelta(days=400), now - dt.timedelta(days=35)),
+        ("future", b"\x03", now + dt.timedelta(days=30), now + dt.timedelta(days=400)),
+    ):
+        key = softhsm.new_signing_key()
+        name = "Nguyễn Văn Ký" if label == "signer" else f"Thử {label}"
+        cert = authority.issue(key, name, not_before=start, not_after=end)
+        certificates[label] = cert
+        softhsm.import_key_and_certificate(
+            softhsm.SOFTHSM2_MODULE_LINUX, TOKEN_LABEL, PIN, key, cert, label, key_id
+        )
+    ca_file = folder / "ca.pem"
+    ca_file.write_bytes(authority.pem())
+    return SoftHsmToken(
+        softhsm.SOFTHSM2_MODULE_LINUX,
+        TOKEN_LABEL,
+        PIN,
+        authority,
+        ca_file,
+        folder,
+        certificates["signer"],
+    )
+
+
+def one_page_pdf(path: Path) -> Path:
+    """A blank one-page A4 PDF, never signed."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
+
+
+@pytest.fixture
+def pdf(tmp_path: Path) -> Path:
+    return one_page_pdf(tmp_path / "in.pdf")

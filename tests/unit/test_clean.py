@@ -1,0 +1,151 @@
+"""Page clean-up on generated pages whose skew, content and faults are known."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from workstation.scan import specimens
+from workstation.scan.clean import clean_page
+from workstation.scan.policy import BW, COLOUR, GRAY, page_mode, policy_for
+
+# Small pages keep the suite fast; the rules scale with the page, not its size.
+SIZE = (120.0, 150.0)
+
+
+@cache
+def good() -> specimens.Specimen:
+    return specimens.text_page(1, size_mm=SIZE, margin_mm=12)
+
+
+def cleaned(page: specimens.Specimen):  # type: ignore[no-untyped-def]
+    return clean_page(page.image, page.dpi)
+
+
+def test_a_good_page_raises_no_warning_and_keeps_its_size() -> None:
+    page = cleaned(good())
+    assert page.warnings == []
+    assert not page.blank
+    assert not page.colour.any
+    assert page.image.shape == good().image.shape
+    assert abs(page.skew_deg) < 0.1
+
+
+@pytest.mark.parametrize("degrees", [3.0, -1.5, 0.7])
+def test_skew_is_measured_to_a_tenth_of_a_degree_and_undone(degrees: float) -> None:
+    page = cleaned(specimens.skew(good(), degrees))
+    assert page.skew_deg == pytest.approx(degrees, abs=0.1)
+    again = clean_page(page.image, page.dpi)
+    assert abs(again.skew_deg) < 0.15
+
+
+def test_a_noisy_skewed_page_is_still_deskewed() -> None:
+    page = cleaned(specimens.add_noise(specimens.skew(good(), 2.0)))
+    assert page.skew_deg == pytest.approx(2.0, abs=0.15)
+    assert "blurred" not in page.warnings
+
+
+@pytest.mark.parametrize("noisy", [False, True])
+def test_an_upside_down_page_is_turned_the_right_way_up(noisy: bool) -> None:
+    page = specimens.skew(good(), 1.0)
+    if noisy:
+        page = specimens.add_noise(page)
+    turned = specimens.Specimen(np.ascontiguousarray(page.image[::-1, ::-1]), page.dpi)
+    result = cleaned(turned)
+    assert result.rotation == 180
+    assert result.skew_deg == pytest.approx(1.0, abs=0.15)
+    upright = cleaned(page)
+    assert upright.rotation == 0
+
+
+def test_a_page_with_too_few_lines_to_judge_is_left_as_it_is() -> None:
+    page = specimens.text_page(6, size_mm=SIZE, lines=1)
+    turned = specimens.Specimen(np.ascontiguousarray(page.image[::-1, ::-1]), page.dpi)
+    assert cleaned(turned).rotation == 0
+
+
+def test_an_empty_page_is_flagged_blank_not_dropped() -> None:
+    page = cleaned(specimens.text_page(2, size_mm=SIZE, lines=0))
+    assert page.blank
+    assert page.warnings == ["blank"]
+    assert page.image.size  # the page is still there for the officer to decide
+
+
+def test_a_page_with_one_line_of_text_is_not_blank() -> None:
+    page = cleaned(specimens.text_page(3, lines=1))  # A4: one line is ~0.1 % ink
+    assert page.ink_fraction < 0.002
+    assert not page.blank
+    assert "blank" not in page.warnings
+
+
+def test_the_dark_scanner_lid_around_the_paper_is_cropped_away() -> None:
+    on_lid = specimens.on_dark_lid(good())
+    page = cleaned(on_lid)
+    assert page.cropped
+    h, w = good().image.shape[:2]
+    assert abs(page.image.shape[0] - h) < h * 0.02
+    assert abs(page.image.shape[1] - w) < w * 0.02
+    assert page.warnings == []
+
+
+def test_a_page_filling_the_image_is_not_cropped() -> None:
+    assert not cleaned(good()).cropped
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "warning"),
+    [
+        ("150 dpi", lambda: specimens.text_page(4, dpi=150, size_mm=SIZE), "low_resolution"),
+        ("out of focus", lambda: specimens.blur(good(), 3.5), "blurred"),
+        ("underexposed", lambda: specimens.tone(good(), 0.5, 0), "too_dark"),
+        ("faded", lambda: specimens.tone(good(), 0.3, 178), "too_light"),
+        ("shifted on the glass", lambda: specimens.shifted_off(good(), 0.15), "cut_off"),
+    ],
+)
+def test_each_quality_fault_gives_its_own_reason(name: str, make, warning: str) -> None:  # type: ignore[no-untyped-def]
+    page = cleaned(make())
+    assert page.warnings == [warning], name
+
+
+def test_a_200_dpi_page_meets_the_resolution_rule() -> None:
+    page = cleaned(specimens.text_page(5, dpi=200, size_mm=SIZE))
+    assert page.warnings == []
+
+
+def test_a_red_seal_is_detected() -> None:
+    page = cleaned(specimens.add_seal(good()))
+    assert page.colour.as_list() == ["seal"]
+
+
+def test_a_blue_signature_is_detected() -> None:
+    page = cleaned(specimens.add_signature(good()))
+    assert page.colour.as_list() == ["signature"]
+
+
+def test_a_photo_is_detected_and_its_own_colours_are_not_taken_for_ink() -> None:
+    page = cleaned(specimens.add_photo(good()))
+    assert page.colour.as_list() == ["photo"]
+
+
+def test_components_are_kept_in_colour_by_policy() -> None:
+    component = policy_for("component")
+    assert component.mode == COLOUR and component.min_dpi == 200 and component.scale == 1.0
+    assert page_mode("policy", component, has_colour_content=False) == COLOUR
+
+
+def test_plain_archive_pages_may_be_black_and_white() -> None:
+    archive = policy_for("archive_text")
+    assert page_mode("policy", archive, has_colour_content=False) == BW
+
+
+@pytest.mark.parametrize("choice", ["policy", "auto", "gray", "color"])
+def test_a_page_with_a_seal_stays_colour_whatever_was_asked(choice: str) -> None:
+    assert page_mode(choice, policy_for("archive_text"), has_colour_content=True) == COLOUR
+
+
+def test_auto_and_gray_reduce_plain_pages() -> None:
+    component = policy_for("component")
+    assert page_mode("auto", component, has_colour_content=False) == BW
+    assert page_mode("gray", component, has_colour_content=False) == GRAY
