@@ -473,3 +473,24 @@ def test_an_op_stuck_on_a_device_does_not_keep_the_closed_window_alive():
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_shutdown_cancels_work_that_can_stop_and_waits_for_essential_work(qtbot):
+    started = threading.Barrier(3)
+    outcomes: dict[str, bool] = {}
+    background.register_executor("scanner:shutdown")
+
+    def scanning(context: TaskContext) -> None:
+        started.wait(10)
+        outcomes["scan stopped"] = context.token.wait(10)
+
+    def saving(context: TaskContext) -> None:
+        started.wait(10)
+        outcomes["save cancelled"] = context.token.wait(0.5)
+        outcomes["saved"] = True
+
+    run_in_background(None, scanning, lambda _: None, executor="scanner:shutdown")
+    run_in_background(None, saving, lambda _: None, executor="io", essential=True)
+    started.wait(10)
+    assert background.shutdown(timeout_s=10) is True
+    assert outcomes == {"scan stopped": True, "save cancelled": False, "saved": True}
