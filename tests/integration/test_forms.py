@@ -264,3 +264,13 @@ def test_register_lists_the_dossiers_received_in_its_period_only(
     assert CODE in text and "Đã tiếp nhận" in text
     assert "261028-0001" not in text
     assert "Tổng số: 1 hồ sơ" in text
+
+
+def test_a_form_printed_before_the_agency_is_set_warns_so(
+    services, capsys, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.delenv("WORKSTATION_AGENCY_NAME")
+    _store(services)
+    code, report = _form(capsys, "receipt", CODE, "-o", str(tmp_path / "r.pdf"))
+    assert code == 0
+    assert report["warnings"] == ["agency_name is not set: the form's header names no agency"]

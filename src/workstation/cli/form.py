@@ -118,8 +118,13 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             path=str(args.output),
         ) from exc
     log.info("form %s written (%d bytes)", form_name(form), len(data))
+    warnings = []
+    if not agency.name:
+        warnings.append("agency_name is not set: the form's header names no agency")
     result = {"form": args.name, "output": str(args.output), "bytes": len(data), **subject}
-    return Outcome(result, f"{args.name}: {args.output} ({len(data)} bytes)")
+    if warnings:
+        result["warnings"] = warnings
+    return Outcome(result, f"{args.name}: {args.output} ({len(data)} bytes)", warnings=warnings)
 
 
 def _form(args: argparse.Namespace, dossier, catalogue, agency):  # type: ignore[no-untyped-def]
