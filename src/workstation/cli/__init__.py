@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier,
         dossier_code,
         due_date,
+        form,
         sign,
         tokens,
         verify,
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         tokens,
         sign,
         verify,
+        form,
     ):
         module.register(subparsers, parent)
     return parser
