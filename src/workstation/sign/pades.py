@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workstation.errors import BadInput, ExternalPartError, WorkstationError
+from workstation.errors import BadInput, Cancelled, ExternalPartError, WorkstationError
 from workstation.sign import appearance as looks
 from workstation.sign.revocation import RevocationCheck
 from workstation.sign.tokens import logged_in_session
@@ -287,8 +287,10 @@ class PdfSigningSession:
             check_not_revoked(cert, self._signer.cert_registry, self.revocation)
 
     def _reserve(self) -> int:
-        """Bytes to reserve for the CMS signature: certificate, signature, time-stamp token."""
-        cert_size = len(self._signer.signing_cert.dump())
+        """Bytes to reserve for the CMS signature: certificates, signature, time-stamp token."""
+        cert_size = len(self._signer.signing_cert.dump()) + sum(
+            len(c.dump()) for c in self._signer.cert_registry
+        )
         return 2 * (cert_size + 1024) + (12288 if self.tsa_url else 0)
 
     def _timestamper(self):  # type: ignore[no-untyped-def]
@@ -371,7 +373,7 @@ class PdfSigningSession:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(part, output)
-        except WorkstationError:
+        except (WorkstationError, Cancelled):
             raise
         except PKCS11Error as exc:
             raise _token_error(exc) from exc
@@ -381,7 +383,7 @@ class PdfSigningSession:
             ) from exc
         except SigningError as exc:
             cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, WorkstationError):
+            if isinstance(cause, (WorkstationError, Cancelled)):
                 raise cause from exc
             if isinstance(cause, PKCS11Error):
                 raise _token_error(cause) from exc
@@ -434,6 +436,11 @@ class PdfSigningSession:
                 break
             try:
                 result.signed.append(self.sign(source, output, look))
+            except Cancelled:  # the officer stopped waiting (a phone confirmation)
+                result.cancelled = True
+                result.remaining = [s for s, _ in jobs[index:]]
+                log.info("signing batch cancelled at %d of %d", index, total)
+                break
             except ExternalPartError as exc:
                 result.stopped_by = exc
                 result.remaining = [s for s, _ in jobs[index:]]
