@@ -56,11 +56,19 @@ def check_not_revoked(certificate: Any, registry: Any, check: RevocationCheck) -
     )
 
     intermediates = [c for c in (registry or ()) if c != certificate]
-    validator = CertificateValidator(
-        certificate, intermediate_certs=intermediates, validation_context=check.context()
-    )
+
+    async def validate() -> None:
+        context = check.context()
+        try:
+            validator = CertificateValidator(
+                certificate, intermediate_certs=intermediates, validation_context=context
+            )
+            await validator.async_validate_usage(set())
+        finally:
+            await context.aclose()  # the HTTP session it opened to fetch
+
     try:
-        asyncio.run(validator.async_validate_usage(set()))
+        asyncio.run(validate())
     except RevokedError as exc:
         log.warning("signing refused: the certificate is revoked")
         raise BadInput(

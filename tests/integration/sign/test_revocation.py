@@ -109,3 +109,19 @@ def test_a_certificate_the_responder_does_not_know_is_never_valid(
     (report,) = verify_pdf(out, [token.ca_file], online=True)
     assert report.revocation == "unknown"
     assert report.verdict != "valid"
+
+
+def test_sign_command_with_trust_refuses_a_revoked_certificate_exit_3(
+    token: SoftHsmToken,
+    online: Online,
+    pdf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_TOKEN_PIN", token.pin)
+    argv = ["sign", str(pdf), "-o", str(tmp_path / "out"), "--module", str(token.module)]
+    argv += ["--token", LABEL, "--key", "revoked", "--pin-env", "TEST_TOKEN_PIN"]
+    assert main([*argv, "--trust", str(token.ca_file)]) == 3
+    assert "revoked" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
