@@ -13,3 +13,11 @@
 
 No Qt here.
 """
+
+import logging as _logging
+
+# pyHanko and its certificate validator put the subject of a certificate (a
+# person's full name) into their warnings. Names never go to our log: we log
+# codes and counts, and every failure they report reaches us as an exception.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    _logging.getLogger(_name).setLevel(_logging.CRITICAL)
