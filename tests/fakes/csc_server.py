@@ -37,6 +37,8 @@ class FakeCredential:
     polls_before_confirm: int = 0
     rejects: bool = False
     enabled: bool = True
+    scal: str = "2"  # "1": one authorisation may cover several signatures of any hashes
+    multisign: int = 1
 
 
 @dataclass
@@ -48,6 +50,7 @@ class FakeCscService:
     calls: list[str] = field(default_factory=list)
     _pending: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
     _sads: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    _sad_uses: dict[str, int] = field(default_factory=dict)  # SCAL 1: signatures left
     url: str = ""
 
     def handle(self, method: str, token: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -94,8 +97,8 @@ class FakeCscService:
                 "validTo": leaf.not_valid_after_utc.strftime("%Y%m%d%H%M%SZ"),
             },
             "authMode": "explicit" if cred.pin else "implicit",
-            "SCAL": "2",
-            "multisign": 1,
+            "SCAL": cred.scal,
+            "multisign": cred.multisign,
         }
         if cred.pin:
             answer["PIN"] = {"presence": "true", "format": "N"}
@@ -116,14 +119,27 @@ class FakeCscService:
         if cred.rejects:
             return 400, {"error": "access_denied", "error_description": "rejected by the user"}
         sad = secrets.token_urlsafe(16)
+        if cred.scal == "1":
+            uses = int(body.get("numSignatures", 1))
+            if uses > cred.multisign:
+                return 400, {"error": "invalid_request", "error_description": "numSignatures"}
+            self._sad_uses[sad] = uses
         self._sads[sad] = request
         return 200, {"SAD": sad, "expiresIn": 300}
 
     def _sign_hash(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         cred = self._credential(body)
-        bound = self._sads.pop(str(body.get("SAD")), None)
+        sad = str(body.get("SAD"))
         hashes_in = tuple(body.get("hash", []))
-        if cred is None or bound != (str(body.get("credentialID")), hashes_in):
+        if sad in self._sad_uses:  # SCAL 1: any hashes, as many signatures as authorised
+            left = self._sad_uses[sad] - len(hashes_in)
+            bound = self._sads.get(sad)
+            if left < 0 or bound is None or bound[0] != str(body.get("credentialID")):
+                return 400, {"error": "invalid_request", "error_description": "Invalid SAD"}
+            self._sad_uses[sad] = left
+        elif self._sads.pop(sad, None) != (str(body.get("credentialID")), hashes_in):
+            return 400, {"error": "invalid_request", "error_description": "Invalid SAD"}
+        if cred is None:
             return 400, {"error": "invalid_request", "error_description": "Invalid SAD"}
         if body.get("hashAlgo") != SHA256:
             return 400, {"error": "invalid_request", "error_description": "Invalid hashAlgo"}

@@ -172,15 +172,18 @@ class CscClient:
         pin: str | None,
         *,
         cancel: threading.Event,
+        count: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> str:
-        """The SAD for signing ``hashes``, once the signer confirmed on the phone."""
+        """The SAD for signing ``hashes`` (or, for SCAL 1 with no hashes, ``count``
+        signatures), once the signer confirmed on the phone."""
         body: dict[str, Any] = {
             "credentialID": credential_id,
-            "numSignatures": len(hashes),
-            "hash": [base64.b64encode(h).decode("ascii") for h in hashes],
+            "numSignatures": count or len(hashes),
             "description": "Một Cửa",
         }
+        if hashes:
+            body["hash"] = [base64.b64encode(h).decode("ascii") for h in hashes]
         if pin:
             body["PIN"] = pin
         deadline = clock() + self.choice.confirm_timeout
@@ -296,6 +299,8 @@ class RemoteSigner(PdfSigningSession):
         self.cancel = cancel or threading.Event()
         self.client: CscClient | None = None
         self.credential: Credential | None = None
+        self._batch_sad: str | None = None  # SCAL 1: one confirmation for a whole batch
+        self._batch_left = 0
 
     def __enter__(self) -> RemoteSigner:
         try:
@@ -319,14 +324,37 @@ class RemoteSigner(PdfSigningSession):
                 f"digest {digest_algorithm} is not supported remotely", code="sign.refused", name=""
             )
         digest = hashlib.new(digest_algorithm, data).digest()
-        sad = self.client.authorize(
-            self.credential.credential_id, [digest], self._pin, cancel=self.cancel
-        )
+        if self._batch_sad is not None and self._batch_left > 0:
+            sad, self._batch_left = self._batch_sad, self._batch_left - 1
+        else:
+            sad = self.client.authorize(
+                self.credential.credential_id, [digest], self._pin, cancel=self.cancel
+            )
         (value,) = self.client.sign_hashes(
             self.credential.credential_id, sad, [digest], digest_algorithm
         )
         _check_signature_value(self.credential.certificates[0], value, data, digest_algorithm)
         return value
+
+    def sign_batch(self, jobs, look=None, *, progress=None, cancelled=None):  # type: ignore[no-untyped-def]
+        """As :meth:`PdfSigningSession.sign_batch`; a SCAL 1 credential that allows
+        several signatures per authorisation (``multisign``) is confirmed once
+        for up to that many files, a SCAL 2 one once per file (the hash is bound)."""
+        from workstation.sign.pades import Appearance
+
+        assert self.client is not None and self.credential is not None
+        count = min(len(jobs), self.credential.multisign)
+        if self.credential.scal == "1" and count > 1:
+            self._batch_sad = self.client.authorize(
+                self.credential.credential_id, [], self._pin, cancel=self.cancel, count=count
+            )
+            self._batch_left = count
+        try:
+            return super().sign_batch(
+                jobs, look or Appearance(), progress=progress, cancelled=cancelled
+            )
+        finally:
+            self._batch_sad, self._batch_left = None, 0
 
 
 def _check_signature_value(cert_der: bytes, value: bytes, data: bytes, digest: str) -> None:

@@ -41,6 +41,7 @@ def service(token: SoftHsmToken) -> Iterator[FakeCscService]:
             "phone-no": credential("Thử từ chối", rejects=True),
             "phone-slow": credential("Thử chậm", polls_before_confirm=1000),
             "with-pin": credential("Thử PIN", pin="1357"),
+            "batch": credential("Thử lô", scal="1", multisign=2, polls_before_confirm=1),
         },
     )
     with fake_csc_server(service):
@@ -172,3 +173,19 @@ def test_sign_command_signs_remotely_with_the_access_token_from_the_environment(
     monkeypatch.setenv("WORKSTATION_CSC_TOKEN", "wrong")
     assert main([*argv, "--credential", "phone-ok"]) == 3
     assert "access token" in capsys.readouterr().err
+
+
+def test_a_scal_1_credential_is_confirmed_once_for_as_many_files_as_it_allows(
+    token: SoftHsmToken, service: FakeCscService, tmp_path: Path
+) -> None:
+    inputs = [one_page_pdf(tmp_path / f"in{i}.pdf") for i in range(3)]
+    out = tmp_path / "out"
+    before = service.calls.count("credentials/authorize")
+    with RemoteSigner(choice(service, "batch")) as signer:
+        result = signer.sign_batch([(p, out / p.name) for p in inputs])
+    assert len(result.signed) == 3 and result.stopped_by is None
+    # one confirmation (a pending poll, then yes) for two files, one more for the third
+    assert service.calls.count("credentials/authorize") - before == 4
+    for p in inputs:
+        (report,) = verify_pdf(out / p.name, [token.ca_file])
+        assert report.intact and report.trusted
