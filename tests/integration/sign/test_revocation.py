@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,13 @@ def online(token: SoftHsmToken) -> Iterator[Online]:
     now = dt.datetime.now(dt.UTC)
     with loopback_responder(token.authority) as responder:
         certificates = {}
-        for label, key_id in (("good", b"\x11"), ("revoked", b"\x12"), ("later", b"\x13")):
+        labels = (
+            ("good", b"\x11"),
+            ("revoked", b"\x12"),
+            ("later", b"\x13"),
+            ("stranger", b"\x14"),
+        )
+        for label, key_id in labels:
             key = softhsm.new_signing_key()
             cert = token.authority.issue(
                 key,
@@ -49,7 +56,8 @@ def online(token: SoftHsmToken) -> Iterator[Online]:
                 token.module, LABEL, token.pin, key, cert, label, key_id
             )
             certificates[label] = cert
-            responder.know(cert)
+            if label != "stranger":  # the responder answers "unknown" for this one
+                responder.know(cert)
         responder.revoke(certificates["revoked"])
         yield Online(responder, certificates)
 
@@ -83,6 +91,8 @@ def test_with_a_tsa_and_revocation_the_signature_is_b_lt_and_valid_offline(
     asked = online.responder.requests
     (report,) = verify_pdf(out, [token.ca_file])  # offline: from the file's DSS only
     assert online.responder.requests == asked
+    pdfsig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in pdfsig
     assert report.timestamp
     assert (report.revocation, report.verdict) == ("good", "valid")
 
@@ -104,9 +114,11 @@ def test_a_certificate_the_responder_does_not_know_is_never_valid(
     token: SoftHsmToken, online: Online, pdf: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "unknown.pdf"
-    with TokenSigner(KeyChoice(token.module, token.label, key_label="signer"), token.pin) as s:
+    with TokenSigner(key(token, "stranger"), token.pin) as s:
         s.sign(pdf, out)
+    asked = online.responder.requests
     (report,) = verify_pdf(out, [token.ca_file], online=True)
+    assert online.responder.requests > asked
     assert report.revocation == "unknown"
     assert report.verdict != "valid"
 
