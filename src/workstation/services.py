@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from workstation.config import Settings, load_settings
 from workstation.domain import Catalogue
@@ -17,6 +18,9 @@ from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
+
+if TYPE_CHECKING:
+    from workstation.sign.signer import DocumentSigner
 
 log = logging.getLogger(__name__)
 
@@ -110,3 +114,21 @@ def _clean_up_quietly(database: Database, blobs: BlobStore) -> None:
         clean_up_blobs(database, blobs)
     except Exception as exc:  # best effort: the next start or the window's schedule retries
         log.warning("blob clean-up at start failed: %s", exc.__class__.__name__)
+
+
+def open_signer(
+    *, key: Any = None, pin: str | None = None, remote: Any = None, **options: Any
+) -> DocumentSigner:
+    """The signer of PDFs: a remote credential (``remote``, a ``RemoteChoice``) or a
+    PKCS#11 token, the demo token included (``key``, a ``KeyChoice``, and ``pin``).
+
+    ``options`` (``tsa_url``, ``revocation``, ``now``, and ``pin_each_time``
+    for a token or ``cancel`` for a remote signer) go to the signer.
+    """
+    if remote is not None:
+        from workstation.sign.remote import RemoteSigner
+
+        return RemoteSigner(remote, pin=pin, **options)
+    from workstation.sign.pades import TokenSigner
+
+    return TokenSigner(key, pin or "", **options)
