@@ -51,7 +51,7 @@ from workstation.domain.field_warning import FieldWarning
 from workstation.errors import BadInput
 from workstation.intake.files import InspectedFile, inspect_files
 from workstation.store import BlobStore, Database
-from workstation.store.dossiers import add_dossier
+from workstation.store.dossiers import add_dossier, find_imported
 from workstation.store.outbox import enqueue
 from workstation.store.sequences import StoreSequenceSource
 
@@ -65,6 +65,8 @@ Progress = Callable[[str, int, int], None]
 
 MAX_PAPER_PAGES = 5000
 """The most paper pages one component may be said to have (a typing slip beyond it)."""
+PAGE_COUNT_MISMATCH = "receive.page_count_mismatch"
+"""The warning code (``warning.receive.page_count_mismatch``) of :func:`page_warnings`."""
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of this computer's clock a receipt time may be (clocks drift)."""
 
@@ -340,7 +342,7 @@ def page_warnings(dossier: Dossier) -> list[FieldWarning]:
             warnings.append(
                 FieldWarning(
                     field=f"component.{c.requirement_code}",
-                    code="receive.page_count_mismatch",
+                    code=PAGE_COUNT_MISMATCH,
                     params=(
                         ("component", c.name),
                         ("images", str(c.image_count)),
@@ -384,6 +386,12 @@ def save_dossier(database: Database, dossier: Dossier, issuer: CodeIssuer | None
     a dossier that is not saved gives its sequence number back.
     """
     with database.transaction() as session:
+        if dossier.import_key is not None and find_imported(session, dossier.import_key):
+            raise BadInput(
+                f"import key {dossier.import_key} was imported before",
+                code="import.already_present",
+                key=dossier.import_key,
+            )
         if issuer is not None and dossier.code is None:
             dossier = replace(dossier, code=issuer.issue(session, dossier.received_at))
         dossier = add_dossier(session, dossier)  # now with its short number
