@@ -85,9 +85,9 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
             f"import file cannot be read: {exc.__class__.__name__}", code="import.unreadable"
         ) from exc
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    # Formats (date-time) are not asserted here: each dossier's dates are checked when it
+    # is received, so an impossible date refuses that dossier alone, with its reason.
+    validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "/"
