@@ -64,7 +64,7 @@ from workstation.domain.id_number import id_number_warnings
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.duplicates import duplicate_files
-from workstation.intake.receive import NewDossier, prepare_dossier, save_dossier
+from workstation.intake.receive import CodeIssuer, NewDossier, prepare_dossier, save_dossier
 from workstation.services import Services
 from workstation.ui.background import ProgressRelay, run_in_background
 from workstation.ui.dossiers.procedure_box import ProcedureBox
@@ -249,9 +249,10 @@ class NewDossierDialog(QDialog):
 
     def _prepared(self, dossier: Dossier) -> None:
         database = self.services.database
+        issuer = CodeIssuer.from_settings(self.services.settings)
 
         def save() -> Dossier:
-            return save_dossier(database, dossier)
+            return save_dossier(database, dossier, issuer)
 
         run_in_background(self, save, self._received, self._failed, executor="db")
 
