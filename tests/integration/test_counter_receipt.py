@@ -225,3 +225,28 @@ def test_the_single_component_request_still_files_under_one_component(
     assert [c.requirement_code for c in dossier.components] == ["TK"]
     assert dossier.code is not None and dossier.due_at is not None
     assert receive(services, request, issuer=False).code is None
+
+
+def test_workstation_slot_from_the_environment_picks_its_own_stripe(
+    monkeypatch, folders, sample_page
+) -> None:
+    from workstation.config import load_settings
+    from workstation.services import open_services
+
+    monkeypatch.setenv("WORKSTATION_WORKSTATION_SLOT", "3")
+    services = open_services(load_settings(folders), folders)
+    try:
+        dossier = receive(services, business_household(sample_page))
+    finally:
+        services.close()
+    first, _ = format_for(load_formats(), MONDAY.date()).sequence.stripe(3)
+    assert dossier.code.endswith(f"-01{first:04d}")
+
+
+def test_a_slot_below_one_is_refused_as_configuration(monkeypatch, folders) -> None:
+    from workstation.config import load_settings
+
+    monkeypatch.setenv("WORKSTATION_WORKSTATION_SLOT", "0")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(folders)
+    assert caught.value.params["name"] == "workstation_slot"

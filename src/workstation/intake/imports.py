@@ -13,6 +13,7 @@ before is reported as already present and not created again.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -67,6 +68,17 @@ class ImportOutcome:
     warnings: list[FieldWarning] = field(default_factory=list)
 
 
+@functools.cache
+def _validator():  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    # Formats (date-time) are not asserted: each dossier's dates are checked when it is
+    # received, so an impossible date refuses that dossier alone, with its reason.
+    return jsonschema.Draft202012Validator(schema)
+
+
 def read_import_file(path: Path) -> list[dict[str, Any]]:
     """The dossiers of ``path``, checked against the schema; ``import.invalid`` names the
     first place the file departs from it, ``import.unreadable`` a file that is no JSON."""
@@ -84,11 +96,7 @@ def read_import_file(path: Path) -> list[dict[str, Any]]:
         raise BadInput(
             f"import file cannot be read: {exc.__class__.__name__}", code="import.unreadable"
         ) from exc
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    # Formats (date-time) are not asserted here: each dossier's dates are checked when it
-    # is received, so an impossible date refuses that dossier alone, with its reason.
-    validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "/"
         raise BadInput(
