@@ -250,3 +250,22 @@ def test_a_slot_below_one_is_refused_as_configuration(monkeypatch, folders) -> N
     with pytest.raises(ConfigError) as caught:
         load_settings(folders)
     assert caught.value.params["name"] == "workstation_slot"
+
+
+def test_dossier_add_records_paper_pages_and_fee_cases_and_warns_on_a_mismatch(
+    capsys, sample_page
+) -> None:
+    import json
+
+    from workstation.cli import main
+
+    argv = ["dossier", "add", "--procedure", "1.004222", "--applicant-name", "Mai Văn Phúc",
+            "--component", "CT01", "--file", str(sample_page), "--paper-pages", "2",
+            "--case", "poor_household", "--json"]  # fmt: skip
+    assert main(argv) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert added["fee"] == 0 and added["code"]
+    assert [w["code"] for w in added["warnings"]] == ["receive.page_count_mismatch"]
+    assert added["components"][0]["paper_pages"] == 2
+    assert main([*argv[:-3], "--case", "martian"]) == 3
+    assert "no fee reduction for martian" in capsys.readouterr().err

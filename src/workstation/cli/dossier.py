@@ -43,6 +43,19 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     add.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.COUNTER.value)
     add.add_argument(
+        "--paper-pages",
+        type=int,
+        metavar="N",
+        help="paper pages of the component, as counted; the page images are checked against it",
+    )
+    add.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        metavar="CASE",
+        help="a fee case of the applicant the catalogue lists (poor_household …); repeat",
+    )
+    add.add_argument(
         "--file",
         required=True,
         action="append",
@@ -95,7 +108,7 @@ def _limit(text: str) -> int:
 def _add(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.domain.contact import applicant_warnings
     from workstation.intake.duplicates import duplicate_files
-    from workstation.intake.receive import CodeIssuer, NewDossier, receive_dossier
+    from workstation.intake.receive import CodeIssuer, NewDossier, page_warnings, receive_dossier
     from workstation.store.outbox import count_pending
 
     services = context.services()
@@ -112,6 +125,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
         files=args.file,
         component_code=args.component,
         channel=Channel(args.channel),
+        paper_pages=args.paper_pages,
+        cases=tuple(args.case),
     )
     # Warnings never stop the dossier: the officer is told what to look at again.
     warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
@@ -122,6 +137,7 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
         request,
         issuer=CodeIssuer.from_settings(services.settings),
     )
+    warnings += page_warnings(dossier)
     with services.database.reading() as session:
         queued = count_pending(session)
     data = dossier_json(dossier) | {
@@ -130,7 +146,8 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
     }
     text = (
         f"Dossier {reference(dossier)} ({dossier.id}) received: {dossier.applicant.name}, "
-        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s). "
+        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s), "
+        f"due {_moment(dossier.due_at)}, fee {_dong(dossier.fee)}, charge {_dong(dossier.charge)}. "
         f"{queued} message(s) waiting for the central system."
     )
     lines = [f"{w.message('en')} [{w.field}: {w.code}]" for w in warnings]

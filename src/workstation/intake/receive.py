@@ -82,6 +82,8 @@ class NewDossier:
     channel: Channel = Channel.COUNTER
     received_at: datetime | None = None
     officer_id: int | None = None
+    paper_pages: int | None = None  # of the component the files go to; None: not counted
+    cases: Sequence[str] = ()  # the applicant's fee cases, as in ChecklistRequest
 
 
 @dataclass(frozen=True)
@@ -207,14 +209,16 @@ def prepare_dossier(
         requirement = procedure.filed_under(request.component_code)
         if not request.files:
             raise BadInput("give at least one file for the component", code="dossier.no_files")
-        receipts = [ComponentReceipt(requirement.code, tuple(request.files))]
+        receipts = [ComponentReceipt(requirement.code, tuple(request.files), request.paper_pages)]
         checklist: tuple[ComponentRequirement, ...] = (requirement,)
-        cases: tuple[str, ...] = ()
+        _check_receipts(procedure, receipts)
     else:
         receipts = list(request.components)
         checklist = procedure.components
-        cases = tuple(request.cases)
-        _check_checklist(procedure, receipts, cases)
+        _check_receipts(procedure, receipts)
+        _check_presented(procedure, receipts)
+    cases = tuple(request.cases)
+    _check_cases(procedure, cases)
 
     paths = [path for receipt in receipts for path in receipt.files]
     total = len(paths)
@@ -286,11 +290,8 @@ def _component(
     )
 
 
-def _check_checklist(
-    procedure: Procedure, receipts: Sequence[ComponentReceipt], cases: Sequence[str]
-) -> None:
-    """Refuse what cannot be received: an unknown or repeated component, an impossible
-    page count, a required component not presented, a fee case the procedure does not know."""
+def _check_receipts(procedure: Procedure, receipts: Sequence[ComponentReceipt]) -> None:
+    """Refuse an unknown or repeated component, or an impossible page count."""
     seen: set[str] = set()
     for receipt in receipts:
         requirement = procedure.requirement(receipt.code)
@@ -309,6 +310,10 @@ def _check_checklist(
                 component=requirement.name,
                 limit=MAX_PAPER_PAGES,
             )
+
+
+def _check_presented(procedure: Procedure, receipts: Sequence[ComponentReceipt]) -> None:
+    """Refuse a checklist without one of the procedure's required components."""
     presented = {r.code for r in receipts if r.presented}
     for requirement in procedure.components:
         if requirement.required and requirement.code not in presented:
@@ -318,6 +323,10 @@ def _check_checklist(
                 component=requirement.name,
                 procedure=procedure.code,
             )
+
+
+def _check_cases(procedure: Procedure, cases: Sequence[str]) -> None:
+    """Refuse a fee case the procedure's fees do not list."""
     unknown = sorted(set(cases) - known_cases(procedure))
     if unknown:
         raise BadInput(
