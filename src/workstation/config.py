@@ -79,6 +79,38 @@ class Settings:
         metadata=_doc("PKCS#11 library of the signing token; empty: look in the usual places."),
     )
     log_level: str = field(default="INFO", metadata=_doc("DEBUG, INFO, WARNING or ERROR."))
+    agency_code: str = field(
+        default="H99.001.01",
+        metadata=_doc(
+            "The receiving unit's e-ID code in the Circular 04/2025 shape (X99.999.99), "
+            "the start of its dossier codes; the default is a demo value."
+        ),
+    )
+    agency_code_classic: str = field(
+        default="000.00.01.H99",
+        metadata=_doc(
+            "The unit's e-ID code in the classic shape (999.99.99.X99), for codes in the "
+            "classic format; the default is a demo value."
+        ),
+    )
+    system_code: str = field(
+        default="01",
+        metadata=_doc("Two digits of the system owner's code in Circular 04/2025 dossier codes."),
+    )
+    workstation_slot: int = field(
+        default=1,
+        metadata=_doc(
+            "This workstation's slot within its unit (1, 2, …; unique per unit): which "
+            "stripe of dossier-code numbers it may issue on its own while offline."
+        ),
+    )
+    dossier_code_format: str = field(
+        default="",
+        metadata=_doc(
+            "Dossier code format: tt04 or classic; empty: the latest format in force on the "
+            "day of receipt (resources/codes/formats.json)."
+        ),
+    )
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -87,6 +119,17 @@ class Settings:
                 code="config.invalid_value",
                 name="language",
                 value=self.language,
+            )
+        if isinstance(self.workstation_slot, str):  # typed in an editor or a variable
+            object.__setattr__(
+                self, "workstation_slot", _coerce("workstation_slot", self.workstation_slot)
+            )
+        if self.workstation_slot < 1:
+            raise ConfigError(
+                f"workstation_slot must be 1 or more, not {self.workstation_slot}",
+                code="config.invalid_value",
+                name="workstation_slot",
+                value=str(self.workstation_slot),
             )
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(

@@ -2,9 +2,12 @@
 
 Runs every capability that has landed, in its own folder (never the officer's
 real store), and says where its outputs are. Today: open a fresh store,
-receive three dossiers with the bundled sample page and PDF, list them,
-show what waits in the outbox, and sign the sample PDF on the demo token
+receive three dossiers with the bundled sample page and PDF (each gets its
+dossier code, due date and fees, as at the counter), list them, show what
+waits in the outbox, and sign the sample PDF on the demo token
 (``workstation.sign.demo_token``, made on first use in the data folder).
+``workstation dossier import resources/examples/dossiers.json`` adds the 26
+example dossiers to a demo folder the same way.
 
 The folder has the layout of a workstation home (``config/``, ``data/``,
 ``logs/``), so ``WORKSTATION_HOME=<folder> workstation`` opens the window on
@@ -133,7 +136,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     # for every other command (see bench/startup.py).
     from workstation.cli.dossier import dossier_json, summary_json
     from workstation.config import load_settings
-    from workstation.intake.receive import receive_dossier
+    from workstation.intake.receive import CodeIssuer, receive_dossier
     from workstation.services import open_services
     from workstation.store.dossiers import count_dossiers, list_dossiers
     from workstation.store.outbox import pending
@@ -144,8 +147,11 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     settings = load_settings(folders).replace(database="", blob_folder="")
     services = open_services(settings, folders)
     try:
+        issuer = CodeIssuer.from_settings(settings)
         received = [
-            receive_dossier(services.database, services.blobs, services.catalogue, request)
+            receive_dossier(
+                services.database, services.blobs, services.catalogue, request, issuer=issuer
+            )
             for request in sample_dossiers(resources_dir() / "samples")
         ]
         dossier = received[0]
@@ -186,8 +192,9 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             f"  1. Opened a fresh store:        {database_path}",
             f"  2. Received {len(received)} dossiers:",
             *(
-                f"     {d.id}  procedure {d.procedure_code}, {d.applicant.name}, "
-                f"{d.page_count} page(s)"
+                f"     {d.code}  procedure {d.procedure_code}, {d.applicant.name}, "
+                f"{d.page_count} page(s), due {_when(d.due_at)}, "
+                f"fee {d.fee} + charge {d.charge} đồng"
                 for d in received
             ),
             f"     files stored by content hash in {blob_path}",
@@ -207,3 +214,9 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         ]
     )
     return Outcome(data, text)
+
+
+def _when(moment: datetime | None) -> str:
+    from workstation.domain import clock
+
+    return "-" if moment is None else clock.local(moment).strftime("%H:%M %d/%m/%Y")

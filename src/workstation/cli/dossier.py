@@ -1,4 +1,4 @@
-"""``workstation dossier``: add a dossier with its files, list dossiers, show one."""
+"""``workstation dossier``: add a dossier with its files, import many, list dossiers, show one."""
 
 from __future__ import annotations
 
@@ -43,6 +43,19 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     add.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.COUNTER.value)
     add.add_argument(
+        "--paper-pages",
+        type=int,
+        metavar="N",
+        help="paper pages of the component, as counted; the page images are checked against it",
+    )
+    add.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        metavar="CASE",
+        help="a fee case of the applicant the catalogue lists (poor_household …); repeat",
+    )
+    add.add_argument(
         "--file",
         required=True,
         action="append",
@@ -51,6 +64,16 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="a page image or PDF; repeat for several",
     )
     add.set_defaults(handler=_add)
+
+    bulk = actions.add_parser(
+        "import",
+        parents=[parent],
+        help="receive the dossiers of a JSON file (resources/examples/dossiers.schema.json)",
+    )
+    bulk.add_argument(
+        "file", type=Path, metavar="FILE.json", help="dossiers, files named relative to it"
+    )
+    bulk.set_defaults(handler=_import)
 
     listing = actions.add_parser("list", parents=[parent], help="list dossiers, newest first")
     listing.add_argument(
@@ -86,7 +109,7 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.domain.contact import applicant_warnings
     from workstation.dossiers import count_outbox
     from workstation.intake.duplicates import duplicate_files
-    from workstation.intake.receive import NewDossier, receive_dossier
+    from workstation.intake.receive import CodeIssuer, NewDossier, page_warnings, receive_dossier
 
     services = context.services()
     request = NewDossier(
@@ -102,18 +125,28 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
         files=args.file,
         component_code=args.component,
         channel=Channel(args.channel),
+        paper_pages=args.paper_pages,
+        cases=tuple(args.case),
     )
     # Warnings never stop the dossier: the officer is told what to look at again.
     warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
-    dossier = receive_dossier(services.database, services.blobs, services.catalogue, request)
+    dossier = receive_dossier(
+        services.database,
+        services.blobs,
+        services.catalogue,
+        request,
+        issuer=CodeIssuer.from_settings(services.settings),
+    )
+    warnings += page_warnings(dossier)
     queued = count_outbox(services.database)
     data = dossier_json(dossier) | {
         "outbox_pending": queued,
         "warnings": [w.as_json() for w in warnings],
     }
     text = (
-        f"Dossier {short_number(dossier)} ({dossier.id}) received: {dossier.applicant.name}, "
-        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s). "
+        f"Dossier {reference(dossier)} ({dossier.id}) received: {dossier.applicant.name}, "
+        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s), "
+        f"due {_moment(dossier.due_at)}, fee {_dong(dossier.fee)}, charge {_dong(dossier.charge)}. "
         f"{queued} message(s) waiting for the central system."
     )
     lines = [f"{w.message('en')} [{w.field}: {w.code}]" for w in warnings]
@@ -131,7 +164,7 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
     for r in rows:
         when = clock.local(r.received_at).strftime("%d/%m/%Y %H:%M")
         lines.append(
-            f"{short_number(r)}  {r.id}  {when}  {r.procedure_code:<10} "
+            f"{r.code or short_number(r)}  {r.id}  {when}  {r.procedure_code:<10} "
             f"{r.status.name:<20} {r.applicant_name}"
         )
     return Outcome(data, "\n".join(lines))
@@ -143,18 +176,88 @@ def _show(args: argparse.Namespace, context: Context) -> Outcome:
     services = context.services()
     dossier = show_dossier(services.database, args.reference)
     lines = [
-        f"Dossier {short_number(dossier)} ({dossier.id})",
+        f"Dossier {reference(dossier)} ({dossier.id})",
         f"  code       {dossier.code or '-'}",
+        f"  number     {short_number(dossier)}",
         f"  procedure  {dossier.procedure_code} (version {dossier.procedure_version})",
         f"  applicant  {dossier.applicant.name} (type {int(dossier.applicant.type)})",
         f"  status     {dossier.status.name}",
+        f"  channel    {dossier.channel}",
         f"  received   {clock.local(dossier.received_at).isoformat(timespec='seconds')}",
+        f"  due        {_moment(dossier.due_at)}",
+        f"  fee        {_dong(dossier.fee)}",
+        f"  charge     {_dong(dossier.charge)}",
     ]
     for c in dossier.components:
-        lines.append(f"  component  {c.name}")
+        pages = "-" if c.paper_pages is None else str(c.paper_pages)
+        lines.append(
+            f"  component  {c.requirement_code or '-'}  {c.name}  "
+            f"[{c.originals} original(s), {c.certified_copies} certified, "
+            f"{c.photocopies} cop(ies)]  paper pages {pages}, images {c.image_count}"
+        )
         for d in c.documents:
             lines.append(f"    {d.file_name}  {d.media_type}  {d.page_count} page(s)  {d.sha256}")
     return Outcome(dossier_json(dossier), "\n".join(lines))
+
+
+def _import(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.errors import ExitCode
+    from workstation.intake.imports import ImportResult, import_dossiers
+    from workstation.intake.receive import CodeIssuer
+
+    services = context.services()
+    outcomes = import_dossiers(
+        services.database,
+        services.blobs,
+        services.catalogue,
+        args.file,
+        CodeIssuer.from_settings(services.settings),
+    )
+    results = []
+    lines = []
+    warnings = []
+    for o in outcomes:
+        item: dict[str, object] = {"import_key": o.import_key, "result": str(o.result)}
+        if o.dossier is not None:
+            item |= {"id": o.dossier.id, "number": o.dossier.number, "code": o.dossier.code}
+            lines.append(f"{o.import_key}: created {reference(o.dossier)}")
+        elif o.error is not None:
+            item["error"] = {
+                "code": o.error.code,
+                "message": o.error.user_message("vi"),
+                "message_en": o.error.user_message("en"),
+            }
+            lines.append(f"{o.import_key}: refused: {o.error.user_message('en')}")
+        else:
+            lines.append(f"{o.import_key}: already present")
+        item["warnings"] = [w.as_json() for w in o.warnings]
+        warnings += [f"{o.import_key}: {w.message('en')} [{w.field}: {w.code}]" for w in o.warnings]
+        results.append(item)
+    counts = {str(r): sum(o.result is r for o in outcomes) for r in ImportResult}
+    lines.append(
+        f"{counts['created']} created, {counts['already_present']} already present, "
+        f"{counts['refused']} refused"
+    )
+    refused = counts["refused"] > 0
+    return Outcome(
+        {"counts": counts, "dossiers": results},
+        "\n".join(lines),
+        exit_code=ExitCode.BAD_INPUT if refused else ExitCode.OK,
+        warnings=warnings,
+    )
+
+
+def reference(d: Dossier) -> str:
+    """How the officer refers to a dossier: its official code once issued, else its short number."""
+    return d.code or short_number(d)
+
+
+def _moment(moment: object) -> str:
+    return "-" if moment is None else clock.local(moment).isoformat(timespec="minutes")  # type: ignore[arg-type]
+
+
+def _dong(amount: int | None) -> str:
+    return "-" if amount is None else f"{amount:,}".replace(",", ".") + " đồng"
 
 
 def summary_json(r: DossierSummary) -> dict[str, object]:
@@ -182,6 +285,11 @@ def dossier_json(d: Dossier) -> dict[str, object]:
         "status": int(d.status),
         "channel": str(d.channel),
         "received_at": clock.local(d.received_at).isoformat(timespec="seconds"),
+        "due_at": clock.local(d.due_at).isoformat(timespec="seconds") if d.due_at else None,
+        "fee": d.fee,
+        "charge": d.charge,
+        "fee_paid": d.fee_paid,
+        "import_key": d.import_key,
         "applicant": {"name": d.applicant.name, "type": int(d.applicant.type)},
         "page_count": d.page_count,
         "components": [
@@ -190,6 +298,11 @@ def dossier_json(d: Dossier) -> dict[str, object]:
                 "name": c.name,
                 "requirement_code": c.requirement_code,
                 "digitisation": int(c.digitisation),
+                "originals": c.originals,
+                "certified_copies": c.certified_copies,
+                "photocopies": c.photocopies,
+                "paper_pages": c.paper_pages,
+                "image_count": c.image_count,
                 "documents": [document_message(doc) for doc in c.documents],
             }
             for c in d.components

@@ -83,6 +83,12 @@ class Component:
     digitisation: DigitisationStatus = DigitisationStatus.NOT_DIGITISED
     documents: tuple[Document, ...] = ()
     id: str = field(default_factory=new_id)
+    paper_pages: int | None = None  # số trang giấy the officer counted; None: not counted
+
+    @property
+    def image_count(self) -> int:
+        """Page images held for the component (one per page of each document)."""
+        return sum(d.page_count for d in self.documents)
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,11 @@ class Dossier:
     officer_id: int | None = None
     id: str = field(default_factory=new_id)
     number: int | None = None
+    due_at: datetime | None = None  # ngày hẹn trả kết quả
+    fee: int | None = None  # lệ phí, đồng (None: not assessed)
+    charge: int | None = None  # phí, đồng
+    fee_paid: bool = False
+    import_key: str | None = None  # the key of the import that created it, if any
 
     @property
     def page_count(self) -> int:

@@ -97,6 +97,11 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
         created_at=now,
         updated_at=now,
         officer_id=dossier.officer_id,
+        due_at=to_stored(dossier.due_at) if dossier.due_at is not None else None,
+        fee=dossier.fee,
+        charge=dossier.charge,
+        fee_paid=dossier.fee_paid,
+        import_key=dossier.import_key,
         applicant=ApplicantRow(
             id=new_id(),
             type=int(applicant.type),
@@ -118,6 +123,7 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
             certified_copies=component.certified_copies,
             photocopies=component.photocopies,
             digitisation=int(component.digitisation),
+            paper_pages=component.paper_pages,
         )
         for doc_position, document in enumerate(component.documents):
             component_row.documents.append(_document_row(document, doc_position, now))
@@ -346,6 +352,11 @@ def find_dossier(session: Session, reference: str) -> Dossier:
     return get_dossier(session, found)
 
 
+def find_imported(session: Session, import_key: str) -> str | None:
+    """The id of the dossier an import created under ``import_key``, if there is one."""
+    return session.scalar(select(DossierRow.id).where(DossierRow.import_key == import_key))
+
+
 def referenced_blobs(session: Session) -> set[str]:
     """Every blob digest a document or page refers to."""
     documents = set(session.scalars(select(DocumentRow.sha256)))
@@ -367,6 +378,11 @@ def _dossier(row: DossierRow) -> Dossier:
         channel=Channel(row.channel),
         received_at=from_stored(row.received_at),
         officer_id=row.officer_id,
+        due_at=from_stored(row.due_at) if row.due_at is not None else None,
+        fee=row.fee,
+        charge=row.charge,
+        fee_paid=bool(row.fee_paid),
+        import_key=row.import_key,
         applicant=Applicant(
             name=a.name,
             type=ApplicantType(a.type),
@@ -384,6 +400,7 @@ def _dossier(row: DossierRow) -> Dossier:
                 certified_copies=c.certified_copies,
                 photocopies=c.photocopies,
                 digitisation=DigitisationStatus(c.digitisation),
+                paper_pages=c.paper_pages,
                 documents=tuple(
                     Document(
                         id=d.id,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from workstation.store.protection import PersonalText
@@ -50,6 +51,7 @@ class DossierRow(Base):
     __table_args__ = (
         Index("ix_dossiers_received", "received_at", "id"),
         Index("ix_dossiers_number", "number", unique=True),
+        Index("ix_dossiers_import_key", "import_key", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -66,6 +68,12 @@ class DossierRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    due_at: Mapped[datetime | None]  # the appointment (ngày hẹn trả), UTC like every time
+    fee: Mapped[int | None] = mapped_column(Integer)  # lệ phí in đồng; None: not assessed
+    charge: Mapped[int | None] = mapped_column(Integer)  # phí in đồng
+    fee_paid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The key an import gave the dossier, so importing one file twice creates it once.
+    import_key: Mapped[str | None] = mapped_column(String(100))
 
     applicant: Mapped[ApplicantRow] = relationship(lazy="joined")
     components: Mapped[list[ComponentRow]] = relationship(
@@ -85,6 +93,7 @@ class ComponentRow(Base):
     certified_copies: Mapped[int] = mapped_column(Integer, default=0)
     photocopies: Mapped[int] = mapped_column(Integer, default=0)
     digitisation: Mapped[int] = mapped_column(Integer, default=0)
+    paper_pages: Mapped[int | None] = mapped_column(Integer)  # as the officer counted them
 
     dossier: Mapped[DossierRow] = relationship(back_populates="components")
     documents: Mapped[list[DocumentRow]] = relationship(

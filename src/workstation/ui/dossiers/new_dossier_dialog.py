@@ -67,7 +67,7 @@ from workstation.domain.id_number import id_number_warnings
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.duplicates import duplicate_files
-from workstation.intake.receive import NewDossier, prepare_dossier, save_dossier
+from workstation.intake.receive import CodeIssuer, NewDossier, prepare_dossier, save_dossier
 from workstation.services import Services
 from workstation.tasks import TaskContext
 from workstation.ui.background import BackgroundTask, run_in_background
@@ -248,13 +248,14 @@ class NewDossierDialog(QDialog):
             return
         blobs, catalogue = self.services.blobs, self.services.catalogue
         database = self.services.database
+        issuer = CodeIssuer.from_settings(self.services.settings)
 
         # Progress is a cancellation point: Cancel stops the files being stored.
         def prepare(context: TaskContext) -> Dossier:
             return prepare_dossier(blobs, catalogue, request, context.progress)
 
         def save(dossier: Dossier) -> Dossier:
-            return save_dossier(database, dossier)
+            return save_dossier(database, dossier, issuer)
 
         self._set_busy(True)
         self.receive_button.setEnabled(False)
