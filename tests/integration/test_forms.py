@@ -51,14 +51,18 @@ def agency(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKSTATION_STATUS_LOOKUP_URL", URL)
 
 
-def _store(services, code: str | None = CODE, received_at: datetime = RECEIVED) -> Dossier:
-    """A dossier saved as receiving saves it, with ``code`` as if it had been issued."""
+def _store(
+    services, code: str | None = CODE, received_at: datetime = RECEIVED, **assessed
+) -> Dossier:
+    """A dossier saved as receiving saves it, with ``code`` as if it had been issued
+    and ``assessed`` (due_at, fee, charge) as receiving computed them."""
     dossier = Dossier(
         procedure_code="1.001193",
         applicant=APPLICANT,
         received_at=received_at,
         code=code,
         components=_components(),
+        **assessed,
     )
     with services.database.transaction() as session:
         saved = add_dossier(session, dossier)
@@ -124,6 +128,27 @@ def test_receipt_prints_every_field_of_the_dossier(services, capsys, tmp_path) -
         "Lê Văn Lương",
     ):
         assert expected in text, expected
+
+
+def test_receipt_prints_the_due_date_and_the_fees_assessed_at_receipt(
+    services, capsys, tmp_path
+) -> None:
+    due = datetime(2026, 11, 3, 2, 32, tzinfo=UTC)  # 09:32 in Vietnam
+    _store(services, due_at=due, fee=8000, charge=12500)
+    out = tmp_path / "receipt.pdf"
+    assert _form(capsys, "receipt", CODE, "-o", str(out))[0] == 0
+    text = _text(out)
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 32 phút, ngày 03/11/2026" in text
+    assert "Lệ phí, phí phải nộp: lệ phí 8.000 đồng; phí 12.500 đồng" in text
+
+
+def test_a_receipt_for_a_procedure_without_fees_says_none_is_collected(
+    services, capsys, tmp_path
+) -> None:
+    _store(services, fee=0, charge=0)
+    out = tmp_path / "receipt.pdf"
+    assert _form(capsys, "receipt", CODE, "-o", str(out))[0] == 0
+    assert "Lệ phí, phí phải nộp: không thu" in _text(out)
 
 
 def test_receipt_barcode_and_qr_code_carry_the_dossier_code(services, capsys, tmp_path) -> None:

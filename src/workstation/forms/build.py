@@ -2,9 +2,10 @@
 
 Only what the dossier holds today goes in: the applicant (who is also the
 dossier owner until owners are stored apart), the procedure's name and time
-limit, the components and their counts, the time of receipt. The due date,
-fees and where to collect are not stored yet: they print as dotted blanks to
-be filled by hand. Times are printed in Vietnam's time zone. Forms that must
+limit, the components and their counts, the time of receipt, the due date and
+the fees assessed at receipt. How the fee is paid and where the result is
+collected are not stored yet: they print as dotted blanks to be filled by
+hand. Times are printed in Vietnam's time zone. Forms that must
 carry the dossier code (01, 04, 05, 06) are refused for a dossier that has
 none yet; a supplement request (02) or a refusal (03) may be given before one
 is issued.
@@ -71,6 +72,10 @@ def _code(dossier: Dossier) -> str:
     return dossier.code
 
 
+def _due(dossier: Dossier) -> datetime | None:
+    return None if dossier.due_at is None else clock.local(dossier.due_at)
+
+
 def _today(on: date | None) -> date:
     return on or clock.now().date()
 
@@ -94,6 +99,9 @@ def receipt(
         ),
         received_at=received,
         processing_time=ProcessingTime(procedure.time_limit.amount, procedure.time_limit.unit),
+        due_at=_due(dossier),
+        fee=dossier.fee,
+        charge=dossier.charge,
         officer_name=officer_name,
     )
 
@@ -170,6 +178,7 @@ def apology(
         received_at=clock.local(dossier.received_at),
         reason=reason.strip(),
         new_due_at=clock.local(new_due_at),
+        due_at=_due(dossier),
         signer_name=signer_name,
     )
 
@@ -208,6 +217,7 @@ def control_slip(
         applicant=_person(dossier),
         procedure_name=_procedure(catalogue, dossier).name,
         received_at=received,
+        due_at=_due(dossier),
         handovers=(first,) + (Handover(),) * BLANK_HANDOVERS,
     )
 

@@ -92,6 +92,8 @@ class Receipt:
     processing_time: ProcessingTime | None = None
     due_at: datetime | None = None
     sets: int = 1
+    fee: int | None = None  # lệ phí, đồng; None: not assessed
+    charge: int | None = None  # phí, đồng
     fee_method: str | None = None
     collect_at: str | None = None
     officer_name: str | None = None

@@ -48,6 +48,20 @@ def _applicant_fields(sheet: Sheet, texts: FormTexts, form) -> None:  # type: ig
     sheet.field(texts["procedure"], form.procedure_name)
 
 
+def _fees(form: Receipt, texts: FormTexts) -> str | None:
+    """The amounts due as the receipt prints them (``8.000``), or None if not assessed."""
+    if form.fee is None and form.charge is None:
+        return None
+    fee, charge = form.fee or 0, form.charge or 0
+    if fee == 0 and charge == 0:
+        return texts["fees_none"]
+    return texts["fees_amount"].format(fee=_dong(fee), charge=_dong(charge))
+
+
+def _dong(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
 def _receipt(form: Receipt, texts: FormTexts) -> Sheet:
     sheet = Sheet(texts, form.issued_on)
     sheet.header_block(form.agency, form.code, form.issued_on)
@@ -57,6 +71,7 @@ def _receipt(form: Receipt, texts: FormTexts) -> Sheet:
     _applicant_fields(sheet, texts, form)
     sheet.field(texts["owner"], form.owner.name)
     sheet.field(texts["owner_address"], form.owner.address)
+    sheet.field(texts["fees"], _fees(form, texts))
     sheet.field(texts["fee_method"], form.fee_method)
     sheet.paragraph(texts["components"])
     rows = [
