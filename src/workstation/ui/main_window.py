@@ -39,6 +39,7 @@ from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
+from workstation.ui.housekeeping import Housekeeping
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
 
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self._outbox_timer.timeout.connect(self.refresh_outbox)
         self._outbox_timer.start()
         self.refresh_outbox()
+        self.housekeeping = Housekeeping(services, self)
+        self.housekeeping.start()
 
     def fitting_size(self) -> QSize:
         """1280×800, or 90 % of the screen's available area if that is smaller."""
@@ -208,5 +211,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._outbox_timer.stop()
+        self.housekeeping.stop()
         self.statusBar().clearMessage()
         super().closeEvent(event)

@@ -1,0 +1,76 @@
+"""Upkeep the store needs while the window stays open all day: :class:`Housekeeping`.
+
+Receiving clears what it leaves behind at every start
+(:func:`workstation.services.open_services`), but a counter PC often runs for
+days without a restart, and an abandoned dialog or a refused save leaves a
+citizen's file in the blob store. So the window runs
+:func:`workstation.intake.cleanup.clean_up_blobs` again every
+:data:`CLEAN_UP_EVERY_MS`, on the ``db`` executor like every other use of the
+store. A failed clean-up is logged by code and retried at the next turn: it
+never interrupts the officer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from workstation.intake.cleanup import CleanUp, clean_up_blobs
+from workstation.services import Services
+from workstation.ui.background import BackgroundTask, run_in_background
+from workstation.ui.errors import error_code
+
+log = logging.getLogger(__name__)
+
+CLEAN_UP_EVERY_MS = 60 * 60 * 1000
+"""Once an hour: as often as an unreferenced blob becomes old enough to go."""
+
+
+class Housekeeping(QObject):
+    """Runs the blob clean-up on a timer; ``cleaned(result)`` after each run."""
+
+    cleaned = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        parent: QObject | None = None,
+        interval_ms: int = CLEAN_UP_EVERY_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.timer = QTimer(self)
+        self.timer.setObjectName("housekeeping")
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.clean_up_now)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def clean_up_now(self) -> BackgroundTask:
+        """Start one clean-up in the background (also what the timer does)."""
+        database, blobs = self._services.database, self._services.blobs
+
+        def clean_up() -> CleanUp:
+            return clean_up_blobs(database, blobs)
+
+        return run_in_background(self, clean_up, self._cleaned, self._failed)
+
+    def _cleaned(self, result: CleanUp) -> None:
+        if result.blobs or result.interrupted_writes:
+            log.info(
+                "housekeeping removed %d unreferenced blob(s), %d interrupted write(s)",
+                result.blobs,
+                result.interrupted_writes,
+            )
+        self.cleaned.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        code = error_code(exc)
+        log.warning("housekeeping: blob clean-up failed [%s]; trying again later", code)
+        self.failed.emit(code)
