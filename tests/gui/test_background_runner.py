@@ -494,3 +494,20 @@ def test_shutdown_cancels_work_that_can_stop_and_waits_for_essential_work(qtbot)
     started.wait(10)
     assert background.shutdown(timeout_s=10) is True
     assert outcomes == {"scan stopped": True, "save cancelled": False, "saved": True}
+
+
+def test_closing_waits_for_a_save_but_not_for_a_stuck_scanner(qtbot):
+    release = threading.Event()
+    background.register_executor("scanner:closing")
+    run_in_background(None, lambda: release.wait(30), lambda _: None, executor="scanner:closing")
+    saved: list[str] = []
+
+    def save() -> str:
+        return "saved"  # pending until delivered on the UI thread, which the wait does
+
+    run_in_background(None, save, saved.append, executor="db", essential=True)
+    assert background.wait_for_essential(10_000) is True
+    assert saved == ["saved"]  # delivered before the window goes
+    assert background.runner().pending == 1  # the scanner was not waited for
+    release.set()
+    assert background.wait_for_idle(10_000)

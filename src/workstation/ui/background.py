@@ -86,6 +86,8 @@ EXECUTORS: dict[str, int] = {"db": 1, "io": 2}
 """Thread executor name → number of threads (see :func:`register_executor`)."""
 SHUTDOWN_WAIT_S = 5.0
 """How long :func:`shutdown` waits for running operations before leaving them behind."""
+ESSENTIAL_CHECK_MS = 50
+"""How often :meth:`BackgroundRunner.wait_for_essential` looks whether a save is still pending."""
 ANSWER_POLL_S = 0.1
 """How often a worker waiting for an answer looks whether its work was cancelled."""
 
@@ -550,6 +552,31 @@ class BackgroundRunner(QObject):
             self.became_idle.disconnect(loop.quit)
         return not self._tasks
 
+    def wait_for_essential(self, timeout_ms: int = 5_000) -> bool:
+        """Run the event loop until no essential operation (a save) is pending; False on timeout.
+
+        What the window waits for when it closes: a save the officer started must
+        finish and be reported, while a list load or a stuck scanner need not be.
+        """
+        if not self._essential_pending():
+            return True
+        loop = QEventLoop()
+        deadline = QTimer(singleShot=True, interval=timeout_ms)
+        deadline.timeout.connect(loop.quit)
+        check = QTimer(interval=ESSENTIAL_CHECK_MS)
+        check.timeout.connect(lambda: None if self._essential_pending() else loop.quit())
+        deadline.start()
+        check.start()
+        try:
+            loop.exec()
+        finally:
+            check.stop()
+            deadline.stop()
+        return not self._essential_pending()
+
+    def _essential_pending(self) -> bool:
+        return any(task.essential for task in self._tasks.values())
+
     def shutdown(self, timeout_s: float = SHUTDOWN_WAIT_S) -> bool:
         """Cancel what is not essential, wait up to ``timeout_s``, stop the executors.
 
@@ -654,6 +681,11 @@ def run_in_background(
 def wait_for_idle(timeout_ms: int = 10_000) -> bool:
     """Wait (running the event loop) until all background work is delivered."""
     return runner().wait_for_idle(timeout_ms)
+
+
+def wait_for_essential(timeout_ms: int = 5_000) -> bool:
+    """Wait (running the event loop) until no essential work (a save) is pending."""
+    return runner().wait_for_essential(timeout_ms)
 
 
 def shutdown(timeout_s: float = SHUTDOWN_WAIT_S) -> bool:

@@ -104,7 +104,9 @@ def run_gui(
             code = app.exec()
             _drop_leftover_quit(app)
             window.close()
-            background.wait_for_idle(5_000)
+            # A save the officer started is finished and reported; a list still
+            # loading or a scanner that never answers is not waited for.
+            background.wait_for_essential(5_000)
             # Delete the window now, while the services it shows are still open,
             # rather than whenever Python's collector gets to it.
             window.deleteLater()
