@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         sign,
+        sync,
         tokens,
         verify,
     )
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         tokens,
         sign,
         verify,
+        sync,
     ):
         module.register(subparsers, parent)
     return parser
