@@ -222,6 +222,7 @@ def create_app(central: Central) -> FastAPI:
         "central system. Every write takes an Idempotency-Key. Files: tus 1.0 core protocol.",
     )
     app.state.central = central
+    app.state.received_bytes = 0  # every byte PATCHed in (a resumed upload's measure)
     locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def issue(db: Session, user: str, refresh: str | None = None) -> Tokens:
@@ -482,6 +483,7 @@ def create_app(central: Central) -> FastAPI:
                             raise _problem(400, "upload.too_long", "more than Upload-Length")
                         f.write(chunk)
                         received += len(chunk)
+                        app.state.received_bytes += len(chunk)
                 except ClientDisconnect:
                     return Response(status_code=400)  # nobody listens; the bytes are kept
             if received == row.length:

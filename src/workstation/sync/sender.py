@@ -53,6 +53,7 @@ class Sender:
         first_delay: timedelta = timedelta(seconds=30),
         longest_delay: timedelta = timedelta(hours=1),
         rng: random.Random | None = None,
+        lease: timedelta = outbox.CLAIM_LEASE,
     ) -> None:
         self.database = database
         self.blobs = blobs
@@ -60,6 +61,7 @@ class Sender:
         self.first_delay = first_delay
         self.longest_delay = longest_delay
         self.rng = rng or random.Random()
+        self.lease = lease
 
     def send_due(self, *, batch: int = 10) -> int:
         """Send every message due now; return how many were acknowledged.
@@ -70,7 +72,7 @@ class Sender:
         sent = 0
         while True:
             with self.database.transaction() as session:
-                claimed = outbox.claim_next(session, limit=batch)
+                claimed = outbox.claim_next(session, limit=batch, lease=self.lease)
             if not claimed:
                 return sent
             for index, entry in enumerate(claimed):
