@@ -27,7 +27,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import ClientDisconnect
@@ -83,6 +83,19 @@ class Central:
         return self.files / sha256[:2] / sha256[2:4] / sha256
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL: readers never wait for the writer; NORMAL: a crash of the server loses nothing.
+
+    (A power cut may lose the last commits, which the workstation then sends again
+    under the same Idempotency-Key; a province's PostgreSQL keeps its own settings.)
+    """
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
 def database_url(data: Path, url: str | None) -> str:
     return url or f"sqlite:///{data / 'central.db'}"
 
@@ -91,6 +104,8 @@ def open_central(data: Path, url: str | None = None) -> Central:
     """Open (creating if needed) the server's database and folders."""
     data.mkdir(parents=True, exist_ok=True)
     engine = create_engine(database_url(data, url))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)
     central = Central(sessionmaker(engine, expire_on_commit=False), data)
     central.files.mkdir(exist_ok=True)
@@ -428,11 +443,13 @@ def create_app(central: Central) -> FastAPI:
             row = db.scalars(
                 select(Upload).where(Upload.sha256 == sha256, Upload.length == upload_length)
             ).first()
+            fresh = row is None
             if row is None:
                 row = Upload(id=uuid.uuid4().hex, sha256=sha256, length=upload_length)
                 (central.uploads / row.id).touch()
                 db.add(row)
-            return 201, {"id": row.id, "_location": f"/v1/uploads/{row.id}"}
+            # ``created``: nothing arrived yet (a replayed answer says Idempotent-Replayed).
+            return 201, {"id": row.id, "created": fresh, "_location": f"/v1/uploads/{row.id}"}
 
         response = idempotent(db, user, key, f"POST /v1/uploads {sha256}", apply)
         response.headers["Tus-Resumable"] = TUS_VERSION

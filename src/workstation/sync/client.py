@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
@@ -26,9 +27,9 @@ from workstation.errors import BadInput, ExternalPartError
 log = logging.getLogger(__name__)
 
 TUS_VERSION = "1.0.0"
-UPLOAD_CHUNK = 16 << 20
+UPLOAD_CHUNK = 8 << 20
 """Bytes per tus PATCH; a break costs at most what was in flight of one of them."""
-READ_SIZE = 256 << 10
+READ_SIZE = 1 << 20
 """Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
 
 
@@ -208,13 +209,13 @@ class HttpCentralClient:
     def upload_file(self, sha256: str, size: int, opener: Opener, key: str) -> int:
         """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks."""
         sent_before = self.sent_bytes
-        location = self._create_upload(sha256, size, key)
-        offset = self._offset(location)
+        location, fresh = self._create_upload(sha256, size, key)
+        offset = 0 if fresh else self._offset(location)
         if offset is None:  # the key's upload is gone (finished or refused): start afresh
             if not self.missing_files([sha256]):
                 return 0
-            location = self._create_upload(sha256, size, f"{key}:again:{self.sent_bytes}")
-            offset = self._offset(location) or 0
+            location, fresh = self._create_upload(sha256, size, f"{key}:{uuid.uuid4()}")
+            offset = 0 if fresh else (self._offset(location) or 0)
         with opener() as source:
             while offset < size:
                 length = min(self.chunk_size, size - offset)
@@ -240,7 +241,8 @@ class HttpCentralClient:
                 offset = int(response.headers["Upload-Offset"])
         return self.sent_bytes - sent_before
 
-    def _create_upload(self, sha256: str, size: int, key: str) -> str:
+    def _create_upload(self, sha256: str, size: int, key: str) -> tuple[str, bool]:
+        """The upload's address, and whether it is new (nothing arrived yet: no HEAD needed)."""
         metadata = "sha256 " + base64.b64encode(sha256.encode()).decode()
         headers = {
             "Tus-Resumable": TUS_VERSION,
@@ -248,7 +250,9 @@ class HttpCentralClient:
             "Upload-Metadata": metadata,
         }
         response = self._call("POST", "/v1/uploads", headers=headers, key=key)
-        return response.headers["Location"]
+        replayed = response.headers.get("Idempotent-Replayed") == "true"
+        fresh = not replayed and response.json().get("created") is True
+        return response.headers["Location"], fresh
 
     def _offset(self, location: str) -> int | None:
         response = self._call(
