@@ -75,9 +75,11 @@ def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     keyring.set_keyring(before)
 
 
-def workstation(*args: str, stdin: str = "", **kwargs: object) -> subprocess.CompletedProcess:
+def workstation(
+    *args: str, stdin: str = "", extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the ``workstation`` command in a child process (its own home, the test keyring)."""
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}", **(extra_env or {})}
     return subprocess.run(
         [sys.executable, "-m", "workstation", *args],
         input=stdin,
@@ -85,7 +87,6 @@ def workstation(*args: str, stdin: str = "", **kwargs: object) -> subprocess.Com
         text=True,
         env=env,
         timeout=120,
-        **kwargs,
     )
 
 
