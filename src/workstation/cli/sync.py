@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
 
 from workstation.cli import Context, Outcome
 from workstation.errors import BadInput
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -82,6 +85,7 @@ def _logout(args: argparse.Namespace, context: Context) -> Outcome:
 
 def _sync(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.sync.auth import signed_in_client
+    from workstation.sync.client import Retryable
     from workstation.sync.sender import Sender, report
 
     server = _server(args)
@@ -90,10 +94,13 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
     sender = Sender(services.database, services.blobs, client)
     sent = 0
     try:
-        sent += sender.send_due()
+        sent += sender.send_due()  # --once: an unreachable server ends the command (exit 4)
         while not args.once:
             time.sleep(5)  # until Ctrl-C; a message waiting out its delay is claimed when due
-            sent += sender.send_due()
+            try:
+                sent += sender.send_due()
+            except Retryable as exc:  # offline for now: the outbox keeps it, try again
+                log.info("central system unavailable: %s", exc.code)
     finally:
         client.close()
     result = report(services.database, sent)

@@ -292,8 +292,10 @@ class HttpCentralClient:
             if key is not None:
                 all_headers["Idempotency-Key"] = key
             response = self._send(method, path, headers=all_headers, **kwargs)
-            if response.status_code == 401 and first and "content" not in kwargs:
+            if response.status_code == 401 and first:
                 self._refresh()
+                if "content" in kwargs:  # a streamed body cannot be replayed: next attempt
+                    raise Retryable("the access token expired mid-upload", reason="HTTP 401")
                 continue
             if response.status_code == 401:
                 raise NotSignedIn(

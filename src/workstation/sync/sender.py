@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from workstation.errors import StoreError
 from workstation.store import BlobStore, Database, outbox
 from workstation.store.outbox import MessageKind, OutboxEntry
 from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryable, Unreachable
@@ -91,7 +92,7 @@ class Sender:
         except Retryable as exc:
             self._wait(entry, exc.params.get("reason") or exc.code)
             return 0
-        except Refused as exc:
+        except (Refused, StoreError) as exc:  # refused, or a stored file missing or unreadable
             reason = exc.params.get("reason") or exc.code
             log.warning("message %s (%s) needs the officer: %s", entry.id, entry.kind, reason)
             with self.database.transaction() as session:

@@ -11,7 +11,7 @@ import pytest
 from keyring.backends import fail, null
 
 from tests.integration.sync.conftest import PASSWORD, workstation
-from workstation.store.outbox import MessageKind, backoff, enqueue
+from workstation.store.outbox import MessageKind, backoff, enqueue, pending
 from workstation.sync import auth
 from workstation.sync.client import HttpCentralClient
 from workstation.sync.sender import Sender, report
@@ -45,6 +45,7 @@ def test_a_refused_message_waits_for_the_officer_with_its_reason_and_holds_back_
     assert login.returncode == 0, login.stderr
     done = workstation("sync", "--server", central.url, "--once", "--json")
     summary = json.loads(done.stdout)
+    assert done.returncode == 0, summary
     assert summary["sent"] == 0
     assert summary["waiting"] == 1  # the status change never overtakes its dossier
     [stuck] = summary["needs_attention"]
@@ -95,3 +96,28 @@ def test_only_the_refresh_token_is_kept(central, tmp_path):
     assert tokens.refresh_token in kept
     assert PASSWORD not in kept
     assert tokens.access_token not in kept
+
+
+def test_a_deleted_dossiers_files_stay_until_the_central_system_has_them(
+    central, services, add_by_command
+):
+    from workstation.intake.cleanup import clean_up_blobs
+    from workstation.store.dossiers import delete_dossier
+
+    assert add_by_command("Đỗ Thị Hoa") == 0
+    [digest] = list(services.blobs.digests())
+    with services.database.transaction() as session:
+        [created] = pending(session)
+        delete_dossier(session, created.entity_id)
+        enqueue(session, MessageKind.DOSSIER_DELETED, created.entity_id, {})
+
+    clean_up_blobs(services.database, services.blobs, older_than=timedelta(0))
+    assert services.blobs.exists(digest)  # the creation still has to carry it
+
+    tokens = HttpCentralClient(central.url).login("canbo1", PASSWORD)
+    client = HttpCentralClient(central.url, refresh_token=tokens.refresh_token)
+    assert Sender(services.database, services.blobs, client).send_due() == 2
+    client.close()
+    assert central.central.file_path(digest).exists()
+    clean_up_blobs(services.database, services.blobs, older_than=timedelta(0))
+    assert not services.blobs.exists(digest)
