@@ -32,10 +32,12 @@ class Server:
     data: Path
     thread: threading.Thread
     server: uvicorn.Server
+    sock: socket.socket
 
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.sock.close()
 
 
 def start_server(data: Path, sock: socket.socket | None = None) -> Server:
@@ -47,6 +49,7 @@ def start_server(data: Path, sock: socket.socket | None = None) -> Server:
     app = create_app(central)
     if sock is None:
         sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart takes the port again
         sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
@@ -54,7 +57,7 @@ def start_server(data: Path, sock: socket.socket | None = None) -> Server:
     thread.start()
     while not server.started and thread.is_alive():
         threading.Event().wait(0.01)
-    return Server(f"http://127.0.0.1:{port}", central, app, data, thread, server)
+    return Server(f"http://127.0.0.1:{port}", central, app, data, thread, server, sock)
 
 
 @pytest.fixture

@@ -157,3 +157,37 @@ def test_a_client_killed_mid_upload_resumes_where_the_server_stopped(central, se
 
 def _largest(folder: Path) -> int:
     return max((p.stat().st_size for p in folder.iterdir()), default=0)
+
+
+def test_a_server_restart_loses_nothing_and_duplicates_nothing(central, services, add_by_command):
+    import socket
+
+    from tests.integration.sync.conftest import start_server
+    from workstation.sync.client import Unreachable
+
+    for i in range(3):
+        assert add_by_command(f"Trước {i}") == 0
+    tokens = HttpCentralClient(central.url).login("canbo1", PASSWORD)
+    client = HttpCentralClient(central.url, refresh_token=tokens.refresh_token, timeout=5)
+    sender = Sender(services.database, services.blobs, client)
+    assert sender.send_due() == 3
+
+    central.stop()
+    for i in range(3):
+        assert add_by_command(f"Sau {i}") == 0
+    with pytest.raises(Unreachable):
+        sender.send_due()
+    assert report(services.database).waiting == 3
+
+    port = int(central.url.rsplit(":", 1)[1])
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    again = start_server(central.data, sock)
+    try:
+        assert sender.send_due() == 3
+    finally:
+        client.close()
+        again.stop()
+    held = json.loads(central_command("inventory", "--data", str(central.data), "--json").stdout)
+    assert len({d["id"] for d in held["dossiers"]}) == len(held["dossiers"]) == 6

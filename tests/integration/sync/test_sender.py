@@ -121,3 +121,31 @@ def test_a_deleted_dossiers_files_stay_until_the_central_system_has_them(
     assert central.central.file_path(digest).exists()
     clean_up_blobs(services.database, services.blobs, older_than=timedelta(0))
     assert not services.blobs.exists(digest)
+
+
+def test_the_client_reads_statuses_documents_catalogue_and_leases_code_blocks(
+    central, services, add_by_command
+):
+    assert add_by_command("Vũ Minh Tâm") == 0
+    tokens = HttpCentralClient(central.url).login("canbo1", PASSWORD)
+    client = HttpCentralClient(central.url, refresh_token=tokens.refresh_token)
+    try:
+        assert Sender(services.database, services.blobs, client).send_due() == 1
+        [(dossier_id, status)] = [(d["id"], d["status"]) for d in client_inventory(central)]
+        assert client.dossier_status(dossier_id) == status == 2  # received at the counter
+        assert client.dossier_status("no-such-dossier") is None
+        assert client.catalogue() == {"procedures": []}
+        assert client.lease_block("H01", "2026-12-03", 100, key="b1") == (1, 100)
+        assert client.lease_block("H01", "2026-12-03", 100, key="b1") == (1, 100)  # a retry
+        assert client.lease_block("H01", "2026-12-03", 100, key="b2") == (101, 200)
+        client.add_archive_record("ar1", dossier_id, {"box": 3}, key="ar1")
+        client.add_archive_record("ar1", dossier_id, {"box": 3}, key="ar1")  # a retry: no 409
+        assert client.citizen_documents("001099012345") == []
+    finally:
+        client.close()
+
+
+def client_inventory(central) -> list[dict]:
+    from workstation_central.app import inventory
+
+    return inventory(central.central)["dossiers"]
