@@ -27,7 +27,7 @@ from workstation.errors import BadInput, ExternalPartError
 log = logging.getLogger(__name__)
 
 TUS_VERSION = "1.0.0"
-UPLOAD_CHUNK = 8 << 20
+UPLOAD_CHUNK = 32 << 20
 """Bytes per tus PATCH; a break costs at most what was in flight of one of them."""
 READ_SIZE = 1 << 20
 """Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
