@@ -45,6 +45,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     listing = subparsers.add_parser(
         "outbox", parents=[parent], help="list what waits for the central system"
     )
+    listing.add_argument(
+        "--retry",
+        type=int,
+        metavar="ID",
+        help="send message ID again now (once its cause is fixed)",
+    )
     listing.set_defaults(handler=_outbox)
 
 
@@ -117,6 +123,16 @@ def _outbox(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.store.models import OutboxRow
 
     services = context.services()
+    if args.retry is not None:
+        from workstation.store import outbox
+
+        with services.database.transaction() as session:
+            row = session.get(OutboxRow, args.retry)
+            if row is None:
+                raise BadInput(
+                    f"no outbox message {args.retry}", code="sync.no_message", id=args.retry
+                )
+            outbox.retry(session, row.message_id)
     with services.database.reading() as session:
         rows = session.scalars(
             select(OutboxRow).where(OutboxRow.state != "sent").order_by(OutboxRow.id)

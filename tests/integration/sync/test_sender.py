@@ -56,6 +56,9 @@ def test_a_refused_message_waits_for_the_officer_with_its_reason_and_holds_back_
     assert [(i["state"], i["attempts"]) for i in items] == [("needs_attention", 1), ("pending", 0)]
     assert "422" in items[0]["last_error"]
 
+    retried = json.loads(workstation("outbox", "--retry", str(items[0]["id"]), "--json").stdout)
+    assert [(i["state"], i["attempts"]) for i in retried["items"]] == [("pending", 0)] * 2
+
 
 def test_a_server_error_waits_a_jittered_growing_delay(services):
     sender = Sender(services.database, services.blobs, HttpCentralClient("http://127.0.0.1:9"),
