@@ -118,14 +118,15 @@ def main() -> None:
         model.page_loaded.disconnect(loop.quit)
 
     def model_first() -> None:
-        model = DossierListModel(services)  # starts loading its first page at once
+        # Starts loading its first page at once.
+        model = DossierListModel(services.database, services.catalogue)
         loop = QEventLoop()
         model.page_loaded.connect(loop.quit)
         loop.exec()
         assert model.rowCount() == PAGE
 
     def model_to_depth() -> None:
-        model = DossierListModel(services)
+        model = DossierListModel(services.database, services.catalogue)
         loop = QEventLoop()
         model.page_loaded.connect(loop.quit)
         loop.exec()

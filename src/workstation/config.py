@@ -58,6 +58,20 @@ class Settings:
         default="",
         metadata=_doc("Address of the province's central system; empty: not configured."),
     )
+    agency_name: str = field(
+        default="",
+        metadata=_doc("Receiving unit printed on forms, e.g. Bộ phận Một cửa UBND phường Ba Đình."),
+    )
+    agency_parent: str = field(
+        default="", metadata=_doc("Authority above the unit, printed above it on forms.")
+    )
+    agency_place: str = field(
+        default="", metadata=_doc("Place name of the date line on forms, e.g. Hà Nội.")
+    )
+    status_lookup_url: str = field(
+        default="",
+        metadata=_doc("Status lookup address in the forms' QR code; the dossier code is appended."),
+    )
     tesseract: str = field(default="tesseract", metadata=_doc("Tesseract program to run."))
     ocr_languages: str = field(default="vie", metadata=_doc("Tesseract languages, e.g. vie+eng."))
     pkcs11_module: str = field(

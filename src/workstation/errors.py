@@ -44,12 +44,23 @@ class WorkstationError(Exception):
         self.detail = detail
         self.params = params
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (class, code, detail, params), so an error raised in a
+        # process-pool worker reaches the caller as the same typed error.
+        return (_rebuild, (type(self), self.detail, self.code, self.params))
+
     def user_message(self, language: str | None = None) -> str:
         """The message for the officer, in ``language`` (default: the interface language)."""
         return i18n.translate(f"error.{self.code}", language, **self.params)
 
     def __str__(self) -> str:
         return self.detail
+
+
+def _rebuild(
+    cls: type[WorkstationError], detail: str, code: str, params: dict[str, Any]
+) -> WorkstationError:
+    return cls(detail, code=code, **params)
 
 
 class BadInput(WorkstationError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from workstation.config import Settings, load_settings
 from workstation.domain import Catalogue
@@ -17,6 +18,9 @@ from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
+
+if TYPE_CHECKING:
+    from workstation.sign.signer import DocumentSigner
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +64,28 @@ def _refuse(name: str, detail: str) -> None:
 
 @dataclass
 class Services:
+    """Everything a front end works with, opened once per process by :func:`open_services`.
+
+    The window hands it to each section, which passes on to each of its parts
+    only what that part uses; the use cases (:mod:`workstation.dossiers`,
+    :mod:`workstation.intake`) take those parts, not the whole. Tests replace
+    one part (``dataclasses.replace``) with a fake of the same interface.
+    """
+
     settings: Settings
+    """The settings the services were opened with (read-only; saving writes a new file)."""
     folders: Folders
+    """The user's config, data and log folders (``WORKSTATION_HOME`` moves them all)."""
     database: Database
+    """The local store's SQLite database, migrated; used from one thread at a time in the
+    window (the ``db`` executor)."""
     blobs: BlobStore
+    """Page images and PDFs by content hash; any thread may read them."""
     catalogue: Catalogue
+    """The procedure catalogue (procedures, their components and fees, by effective date)."""
 
     def close(self) -> None:
+        """Close the database; nothing may use these services afterwards."""
         self.database.close()
 
 
@@ -95,3 +114,21 @@ def _clean_up_quietly(database: Database, blobs: BlobStore) -> None:
         clean_up_blobs(database, blobs)
     except Exception as exc:  # best effort: the next start or the window's schedule retries
         log.warning("blob clean-up at start failed: %s", exc.__class__.__name__)
+
+
+def open_signer(
+    *, key: Any = None, pin: str | None = None, remote: Any = None, **options: Any
+) -> DocumentSigner:
+    """The signer of PDFs: a remote credential (``remote``, a ``RemoteChoice``) or a
+    PKCS#11 token, the demo token included (``key``, a ``KeyChoice``, and ``pin``).
+
+    ``options`` (``tsa_url``, ``revocation``, ``now``, and ``pin_each_time``
+    for a token or ``cancel`` for a remote signer) go to the signer.
+    """
+    if remote is not None:
+        from workstation.sign.remote import RemoteSigner
+
+        return RemoteSigner(remote, pin=pin, **options)
+    from workstation.sign.pades import TokenSigner
+
+    return TokenSigner(key, pin or "", **options)

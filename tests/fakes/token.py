@@ -37,3 +37,25 @@ class FakePinStateToken:
         if self.login_error is not None:
             raise self.login_error
         return self.real.open(**kwargs)
+
+
+class FakeSlotsModule:
+    """A real PKCS#11 module (``pkcs11.lib``) whose tokens can be pulled out and plugged in.
+
+    ``pull_out(label)`` hides that token's slot from ``get_slots`` as the
+    module does once the token leaves its USB port; ``plug_in`` shows it again.
+    """
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.pulled_out: set[str] = set()
+
+    def pull_out(self, label: str) -> None:
+        self.pulled_out.add(label)
+
+    def plug_in(self, label: str) -> None:
+        self.pulled_out.discard(label)
+
+    def get_slots(self, token_present: bool = False) -> list[Any]:
+        slots = self.real.get_slots(token_present=token_present)
+        return [s for s in slots if s.get_token().label not in self.pulled_out]

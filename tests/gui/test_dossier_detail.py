@@ -36,7 +36,7 @@ def test_selecting_a_dossier_in_the_list_shows_its_page_image(qtbot, receive, se
 
 def test_pdf_dossier_renders_its_pages(qtbot, services, receive, pdf_file):
     dossier = receive("Trần Minh Đức", files=[pdf_file])
-    detail = DossierDetail(services)
+    detail = DossierDetail(services.database, services.blobs, services.catalogue)
     qtbot.addWidget(detail)
     detail.resize(800, 900)
     detail.show()
@@ -59,7 +59,7 @@ def test_missing_stored_file_is_said_in_the_panel(qtbot, services, receive):
     dossier = receive("Lê Thị Hoa")
     sha = dossier.components[0].documents[0].sha256
     services.blobs._path(sha).unlink()
-    detail = DossierDetail(services)
+    detail = DossierDetail(services.database, services.blobs, services.catalogue)
     qtbot.addWidget(detail)
     with qtbot.waitSignal(detail.dossier_shown):
         detail.show_dossier(dossier.id)
@@ -68,7 +68,7 @@ def test_missing_stored_file_is_said_in_the_panel(qtbot, services, receive):
 
 
 def test_unknown_dossier_is_said_in_the_panel(qtbot, services):
-    detail = DossierDetail(services)
+    detail = DossierDetail(services.database, services.blobs, services.catalogue)
     qtbot.addWidget(detail)
     expected = tr("error.dossier.not_found", dossier="no-such-dossier")
     detail.show_dossier("no-such-dossier")
@@ -90,7 +90,7 @@ def test_page_count_reads_as_english_in_english(qtbot, services, receive, pdf_fi
     i18n.set_language("en")
     dossier = receive("Trần Minh Đức", files=[pdf_file])
     single = receive("Lê Thị Hoa")
-    detail = DossierDetail(services)
+    detail = DossierDetail(services.database, services.blobs, services.catalogue)
     qtbot.addWidget(detail)
     with qtbot.waitSignal(detail.dossier_shown):
         detail.show_dossier(dossier.id)

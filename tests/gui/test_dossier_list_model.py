@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from tests.fakes.store import UnreliableDatabase
 from workstation.domain import Applicant, Dossier, clock, short_number
 from workstation.errors import StoreError
 from workstation.i18n import tr
@@ -15,7 +16,6 @@ from workstation.intake.receive import DOSSIER_CREATED, dossier_message
 from workstation.store.dossiers import add_dossier
 from workstation.store.outbox import enqueue
 from workstation.ui import background
-from workstation.ui.dossiers import dossier_list_model
 from workstation.ui.dossiers.dossier_list_model import (
     DOSSIER_ID_ROLE,
     PAGE_SIZE,
@@ -32,7 +32,7 @@ def cell(model: DossierListModel, row: int, column: Column) -> str:
 
 
 def loaded_model(qtbot, services) -> DossierListModel:
-    model = DossierListModel(services)
+    model = DossierListModel(services.database, services.catalogue)
     with qtbot.waitSignal(model.page_loaded):
         pass
     return model
@@ -203,15 +203,11 @@ def test_procedure_tooltip_is_its_name_looked_up_once(qtbot, services, receive, 
     assert lookups == ["1.001193"]  # both received today: one lookup serves every hover
 
 
-def test_a_failed_page_is_reported_and_reload_tries_again(qtbot, services, receive, monkeypatch):
+def test_a_failed_page_is_reported_and_reload_tries_again(qtbot, services, receive):
     receive("Võ Thị Sáu")
-    list_dossiers = dossier_list_model.list_dossiers
-
-    def refuse(*args, **kwargs):
-        raise StoreError("database is locked", code="store.failed")
-
-    monkeypatch.setattr(dossier_list_model, "list_dossiers", refuse)
-    model = DossierListModel(services)
+    database = UnreliableDatabase(services.database)
+    database.refuse(StoreError("database is locked", code="store.failed"))
+    model = DossierListModel(database, services.catalogue)
     with (
         qtbot.assertNotEmitted(reporter().error_shown),
         qtbot.waitSignal(model.page_failed) as blocker,
@@ -219,7 +215,7 @@ def test_a_failed_page_is_reported_and_reload_tries_again(qtbot, services, recei
         pass
     assert blocker.args == [tr("error.store.failed")]
     assert not model.loading and not model.canFetchMore(QModelIndex())
-    monkeypatch.setattr(dossier_list_model, "list_dossiers", list_dossiers)
+    database.recover()
     with qtbot.waitSignal(model.page_loaded):
         model.reload()
     assert model.rowCount() == 1 and model.failure is None

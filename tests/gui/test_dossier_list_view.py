@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.fakes.store import UnreliableDatabase
 from workstation import i18n
 from workstation.errors import StoreError
 from workstation.i18n import tr
 from workstation.ui import background
 from workstation.ui.background import run_in_background
-from workstation.ui.dossiers import dossier_list_model
 from workstation.ui.dossiers.dossier_list_view import SEARCH_PAUSE_MS, SELECTION_PAUSE_MS
+from workstation.ui.dossiers.section import DossiersSection
 
 pytestmark = pytest.mark.gui
 
@@ -161,19 +163,22 @@ def test_a_search_that_drops_the_shown_dossier_clears_the_detail(qtbot, section,
     assert detail.placeholder.text() == tr("dossier.detail.empty")
 
 
-def test_a_failed_list_says_so_and_reload_tries_again(qtbot, section, three, monkeypatch):
+def test_a_failed_list_says_so_and_reload_tries_again(qtbot, services, receive):
+    for name in ("Nguyễn Văn An", "Trần Minh Đức", "Lê Thị Hoa"):
+        receive(name)
+    database = UnreliableDatabase(services.database)
+    section = DossiersSection(dataclasses.replace(services, database=database))
+    qtbot.addWidget(section)
+    section.show()
+    with qtbot.waitSignal(section.model.page_loaded):
+        pass
     view = section.list_view
-    list_dossiers = dossier_list_model.list_dossiers
-
-    def refuse(*args, **kwargs):
-        raise StoreError("database is locked", code="store.failed")
-
-    monkeypatch.setattr(dossier_list_model, "list_dossiers", refuse)
+    database.refuse(StoreError("database is locked", code="store.failed"))
     with qtbot.waitSignal(section.model.page_failed):
         section.reload_action.trigger()
     assert view.count_label.text() == tr("dossiers.load_failed")
     assert view.count_label.toolTip() == tr("error.store.failed")
-    monkeypatch.setattr(dossier_list_model, "list_dossiers", list_dossiers)
+    database.recover()
     with qtbot.waitSignal(section.model.page_loaded):
         section.reload_action.trigger()
     assert view.count_label.text() == "3 hồ sơ"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from tests.fakes.store import UnreliableDatabase
 from workstation import __version__, i18n
 from workstation.errors import StoreError
 from workstation.i18n import tr
-from workstation.ui import background, main_window
+from workstation.ui import background
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.errors import reporter
 from workstation.ui.main_window import MainWindow
@@ -143,11 +146,21 @@ def test_outbox_count_says_sending_is_not_available_yet(qtbot, services, languag
     assert ("chưa gửi được" if language == "vi" else "cannot send") in tooltip
 
 
-def test_an_expected_outbox_failure_is_said_in_the_tooltip(qtbot, window, monkeypatch):
-    def refuse(session):
-        raise StoreError("database is locked", code="store.failed")
+@pytest.fixture
+def unreliable_window(qtbot, services) -> MainWindow:
+    """The window over a database the test can make refuse."""
+    window = MainWindow(
+        dataclasses.replace(services, database=UnreliableDatabase(services.database))
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.outbox_counted):
+        window.show()
+    return window
 
-    monkeypatch.setattr(main_window, "count_pending", refuse)
+
+def test_an_expected_outbox_failure_is_said_in_the_tooltip(qtbot, unreliable_window):
+    window = unreliable_window
+    window.services.database.refuse(StoreError("database is locked", code="store.failed"))
     with qtbot.assertNotEmitted(reporter().error_shown):
         window.refresh_outbox()
         qtbot.waitUntil(lambda: window.outbox_label.text() == tr("status.outbox_unknown"))
@@ -155,11 +168,9 @@ def test_an_expected_outbox_failure_is_said_in_the_tooltip(qtbot, window, monkey
     assert tr("status.outbox_tooltip") in window.outbox_label.toolTip()
 
 
-def test_an_unexpected_outbox_failure_opens_the_error_dialog_once(qtbot, window, monkeypatch):
-    def broken(session):
-        raise KeyError("outbox")
-
-    monkeypatch.setattr(main_window, "count_pending", broken)
+def test_an_unexpected_outbox_failure_opens_the_error_dialog_once(qtbot, unreliable_window):
+    window = unreliable_window
+    window.services.database.refuse(KeyError("outbox"))  # a defect, not a store failure
     shown = []
     reporter().error_shown.connect(shown.append)
     try:

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
+from tests.fakes.store import GatedBlobStore, UnreliableDatabase
 from workstation.domain import ApplicantType
-from workstation.errors import StoreError
 from workstation.i18n import tr
-from workstation.intake import receive as intake
-from workstation.store.dossiers import count_dossiers, get_dossier
+from workstation.services import Services
+from workstation.store.dossiers import count_dossiers, get_dossier, list_dossiers
 from workstation.store.outbox import count_pending
 from workstation.ui import background
 from workstation.ui.background import run_in_background
-from workstation.ui.dossiers import new_dossier_dialog
 from workstation.ui.dossiers.new_dossier_dialog import NewDossierDialog
+from workstation.ui.errors import reporter
 
 pytestmark = pytest.mark.gui
 
@@ -79,61 +80,91 @@ def test_typed_vietnamese_name_creates_the_dossier_and_selects_it(
     assert section.detail.fields["applicant"].text() == f"{NAME} (Công dân)"
 
 
+@pytest.fixture
+def gated(services, tmp_path) -> Services:
+    """The real services, with a blob store whose writes wait until the test lets them go."""
+    return dataclasses.replace(services, blobs=GatedBlobStore(tmp_path / "gated-blobs"))
+
+
+@pytest.fixture
+def unreliable(services) -> Services:
+    """The real services, with a database the test can make refuse."""
+    return dataclasses.replace(services, database=UnreliableDatabase(services.database))
+
+
 def test_files_are_stored_on_the_io_thread_and_the_dossier_saved_on_the_db_thread(
-    qtbot, dialog, services, type_text, sample_page, monkeypatch
+    qtbot, services, type_text, sample_page
 ):
-    threads: dict[str, str] = {}
-    files_stored = threading.Event()
-
-    def prepare(*args, **kwargs):
-        threads["prepare"] = threading.current_thread().name
-        try:
-            return intake.prepare_dossier(*args, **kwargs)
-        finally:
-            files_stored.set()
-
-    def save(*args, **kwargs):
-        threads["save"] = threading.current_thread().name
-        return intake.save_dossier(*args, **kwargs)
-
-    monkeypatch.setattr(new_dossier_dialog, "prepare_dossier", prepare)
-    monkeypatch.setattr(new_dossier_dialog, "save_dossier", save)
+    blobs = GatedBlobStore(services.blobs.root)
+    database = UnreliableDatabase(services.database)
+    recording = dataclasses.replace(services, blobs=blobs, database=database)
+    dialog = NewDossierDialog(recording)
+    qtbot.addWidget(dialog)
     filled(dialog, type_text, "Võ Thị Sáu", [sample_page])
     release = threading.Event()
     run_in_background(None, lambda: release.wait(10), lambda _: None)  # the db thread is busy
     dialog.receive()
     # The files are checked and stored although the database thread is held.
-    qtbot.waitUntil(files_stored.is_set)
-    assert "save" not in threads
+    qtbot.waitUntil(lambda: dialog.progress_label.text() == tr("progress.saving_dossier"))
+    assert database.threads == []
     with qtbot.waitSignal(dialog.dossier_received):
         release.set()
-    assert threads["prepare"].startswith(background.THREAD_PREFIX + "io")
-    assert threads["save"].startswith(background.THREAD_PREFIX + "db")
+    assert blobs.threads[0].startswith(background.THREAD_PREFIX + "io")
+    assert database.threads[0].startswith(background.THREAD_PREFIX + "db")
     assert stored(services) == (1, 1)
 
 
-def test_a_progress_report_after_the_dialog_is_gone_does_not_fail_the_work(
-    qtbot, services, type_text, sample_page, monkeypatch
+def test_the_dossier_is_saved_although_its_dialog_goes_while_the_files_are_stored(
+    qtbot, gated, services, type_text, sample_page
 ):
-    go = threading.Event()
-    raised: list[BaseException] = []
-
-    def prepare(blobs, catalogue, request, progress):
-        go.wait(10)
-        try:
-            progress("progress.storing_file", 1, 1)
-        except BaseException as exc:  # what the relay must never do to the worker
-            raised.append(exc)
-        return intake.prepare_dossier(blobs, catalogue, request)
-
-    monkeypatch.setattr(new_dossier_dialog, "prepare_dossier", prepare)
+    gated.blobs.close_gate()
     window = QWidget()
-    dialog = filled(NewDossierDialog(services, window), type_text, "Lê Văn Tám", [sample_page])
+    dialog = filled(NewDossierDialog(gated, window), type_text, "Lê Văn Tám", [sample_page])
     dialog.receive()
+    gated.blobs.reached.wait(10)
     shiboken6.delete(window)  # the window and its dialog go while the files are stored
-    go.set()
+    gated.blobs.open_gate()
     assert background.wait_for_idle(10_000)
-    assert raised == []
+    assert stored(services) == (1, 1)
+    with services.database.transaction() as session:
+        [summary] = list_dossiers(session)
+        dossier = get_dossier(session, summary.id)
+    assert dossier.applicant.name == "Lê Văn Tám"
+    assert gated.blobs.read(dossier.components[0].documents[0].sha256) == sample_page.read_bytes()
+
+
+def test_a_failed_save_is_shown_although_its_dialog_is_gone(
+    qtbot, unreliable, type_text, sample_page
+):
+    unreliable.database.refuse()
+    window = QWidget()
+    dialog = filled(NewDossierDialog(unreliable, window), type_text, "Lê Văn Tám", [sample_page])
+    with qtbot.waitSignal(reporter().error_shown) as blocker:
+        dialog.receive()
+        shiboken6.delete(window)
+    error_dialog = blocker.args[0]
+    qtbot.addWidget(error_dialog)
+    assert error_dialog.message_label.text() == tr("error.store.database_refused")
+
+
+def test_cancel_while_the_files_are_stored_stops_and_saves_nothing(
+    qtbot, gated, services, type_text, sample_page
+):
+    gated.blobs.close_gate()
+    dialog = filled(NewDossierDialog(gated), type_text, "Lê Văn Tám", [sample_page, sample_page])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.receive()
+    gated.blobs.reached.wait(10)
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.isEnabled() and not dialog.receive_button.isEnabled()
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert dialog.progress_label.text() == tr("new_dossier.cancelling")
+    with qtbot.assertNotEmitted(reporter().error_shown), qtbot.waitSignal(dialog.rejected):
+        gated.blobs.open_gate()
+    assert not dialog.isVisible()
+    assert len(gated.blobs.threads) == 1  # the second file was never stored
+    assert stored(services) == (0, 0)
 
 
 def test_no_procedure_is_chosen_at_first_and_one_is_required(
@@ -234,18 +265,19 @@ def test_no_file_is_refused_and_the_add_files_button_gets_the_cursor(qtbot, dial
 
 
 def test_other_failures_give_the_cursor_back_where_it_was(
-    qtbot, dialog, type_text, sample_page, monkeypatch
+    qtbot, unreliable, type_text, sample_page
 ):
-    def refuse(database, dossier):
-        raise StoreError("database is locked", code="store.database_refused")
-
-    monkeypatch.setattr(new_dossier_dialog, "save_dossier", refuse)
+    unreliable.database.refuse()
+    dialog = NewDossierDialog(unreliable)
+    qtbot.addWidget(dialog)
+    dialog.show()
     filled(dialog, type_text, "Phạm Văn Đồng", [sample_page])
     dialog.id_number_edit.setFocus()
     with qtbot.waitSignal(dialog.receiving_failed) as blocker:
         qtbot.keyClick(dialog.id_number_edit, Qt.Key.Key_Return)
     assert blocker.args == [tr("error.store.database_refused")]
     assert dialog.focusWidget() is dialog.id_number_edit
+    assert dialog.receive_button.isEnabled()
 
 
 def test_enter_receives_and_escape_cancels(qtbot, dialog, type_text):
@@ -258,7 +290,7 @@ def test_enter_receives_and_escape_cancels(qtbot, dialog, type_text):
     assert not dialog.isVisible()
 
 
-def test_dialog_stays_open_while_the_dossier_is_being_saved(
+def test_once_the_files_are_stored_the_dossier_is_saved_whatever_the_officer_presses(
     qtbot, dialog, services, type_text, sample_page
 ):
     filled(dialog, type_text, "Võ Thị Sáu", [sample_page])
@@ -267,13 +299,14 @@ def test_dialog_stays_open_while_the_dossier_is_being_saved(
     run_in_background(None, lambda: release.wait(10), lambda _: None)
     dialog.receive()
     assert dialog.busy and not dialog.applicant_name_edit.isEnabled()
-    dialog.reject()
+    qtbot.waitUntil(lambda: dialog.progress_label.text() == tr("progress.saving_dossier"))
     dialog.close()
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # too late to cancel: the save is on its way
     assert dialog.isVisible()
     with qtbot.waitSignal(dialog.dossier_received):
         release.set()
     assert stored(services) == (1, 1)
+    assert not dialog.isVisible()
 
 
 def test_procedures_in_force_are_offered_with_code_and_name(dialog, services):

@@ -64,3 +64,24 @@ def test_unknown_key_shows_itself_rather_than_crashing() -> None:
 def test_unsupported_language_is_refused() -> None:
     with pytest.raises(ValueError):
         i18n.set_language("fr")
+
+
+def test_an_error_crosses_a_process_boundary_whole() -> None:
+    from workstation.errors import ConfigError, NotFound
+    from workstation.workers import process_pool
+
+    with process_pool(1) as pool:
+        for error in (
+            NotFound("no dossier x", code="dossier.not_found", dossier="x"),
+            ConfigError("bad", code="config.invalid_value", name="language", value="fr"),
+        ):
+            future = pool.submit(_raise, error)
+            with pytest.raises(type(error)) as caught:
+                future.result(timeout=60)
+            assert caught.value.code == error.code
+            assert caught.value.params == error.params
+            assert caught.value.detail == error.detail
+
+
+def _raise(error: Exception) -> None:
+    raise error

@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier,
         dossier_code,
         due_date,
+        form,
         sign,
         sync,
         tokens,
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         tokens,
         sign,
         verify,
+        form,
         sync,
     ):
         module.register(subparsers, parent)

@@ -2,8 +2,9 @@
 
 Runs every capability that has landed, in its own folder (never the officer's
 real store), and says where its outputs are. Today: open a fresh store,
-receive three dossiers with the bundled sample page and PDF, list them, and
-show what waits in the outbox.
+receive three dossiers with the bundled sample page and PDF, list them,
+show what waits in the outbox, and sign the sample PDF on the demo token
+(``workstation.sign.demo_token``, made on first use in the data folder).
 
 The folder has the layout of a workstation home (``config/``, ``data/``,
 ``logs/``), so ``WORKSTATION_HOME=<folder> workstation`` opens the window on
@@ -102,6 +103,31 @@ def prepare_folder(folder: Path, keep: bool) -> None:
     (folder / MARKER).write_text("made by 'workstation demo'; safe to delete\n", encoding="utf-8")
 
 
+DEMO_TOKEN_NOTE = "Token thử nghiệm / Demo token, PIN 123456, for the demo only"
+
+
+def sign_with_demo_token(outputs: Path) -> list[str]:
+    """Sign the sample PDF on the demo token (made on first use in the user's data folder).
+
+    Returns ``[signed file, demo token folder]``, or ``[reason]`` when the
+    demo token cannot be used here (no SoftHSM2): the rest of the demo stands.
+    """
+    import logging
+
+    from workstation.sign.demo_token import demo_token_folder, sign_sample_in_child
+
+    try:
+        done = sign_sample_in_child(
+            demo_token_folder(),
+            resources_dir() / "samples" / SAMPLE_PDF,
+            outputs / f"signed-{SAMPLE_PDF}",
+        )
+    except Exception as exc:  # best effort: the demo goes on without a signature
+        logging.getLogger(__name__).warning("demo signing skipped: %s", exc.__class__.__name__)
+        return [getattr(exc, "detail", exc.__class__.__name__)]
+    return [done["output"], done["folder"]]
+
+
 def run(args: argparse.Namespace, context: Context) -> Outcome:
     # Imported here, not at the top: the store and the decoders cost start-up time
     # for every other command (see bench/startup.py).
@@ -137,12 +163,16 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         blob_path = services.blobs.root
     finally:
         services.close()
+    signing = sign_with_demo_token(folder / "outputs")
 
     data = {
         "folder": str(folder),
         "database": str(database_path),
         "blobs": str(blob_path),
-        "outputs": [str(page_copy), str(listing)],
+        "outputs": [str(page_copy), str(listing), *signing[:1]],
+        "signing": {"signed": signing[0], "demo_token": signing[1]}
+        if len(signing) == 2
+        else {"skipped": signing[0]},
         "dossiers": [dossier_json(d) for d in received],
         "dossiers_in_store": total,
         "outbox_pending": [
@@ -164,6 +194,14 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             f"  3. Dossier list: {total} dossier(s), written to {listing}",
             f"  4. Outbox: {len(queued)} message(s) waiting for the central system "
             f"({', '.join(sorted({e.kind for e in queued}))})",
+            *(
+                [
+                    f"  5. Signed a sample PDF on the demo token ({DEMO_TOKEN_NOTE}): {signing[0]}",
+                    f"     demo token and its CA certificate: {signing[1]}",
+                ]
+                if len(signing) == 2
+                else [f"  5. Signing skipped: {signing[0]}"]
+            ),
             f"Outputs are in {folder / 'outputs'}",
             f"See them in the window: WORKSTATION_HOME={folder} workstation",
         ]

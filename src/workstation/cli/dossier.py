@@ -84,9 +84,9 @@ def _limit(text: str) -> int:
 
 def _add(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.domain.contact import applicant_warnings
+    from workstation.dossiers import count_outbox
     from workstation.intake.duplicates import duplicate_files
     from workstation.intake.receive import NewDossier, receive_dossier
-    from workstation.store.outbox import count_pending
 
     services = context.services()
     request = NewDossier(
@@ -106,8 +106,7 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
     # Warnings never stop the dossier: the officer is told what to look at again.
     warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
     dossier = receive_dossier(services.database, services.blobs, services.catalogue, request)
-    with services.database.reading() as session:
-        queued = count_pending(session)
+    queued = count_outbox(services.database)
     data = dossier_json(dossier) | {
         "outbox_pending": queued,
         "warnings": [w.as_json() for w in warnings],
@@ -122,12 +121,11 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.store.dossiers import count_dossiers, list_dossiers
+    from workstation.dossiers import list_dossiers
 
     services = context.services()
-    with services.database.reading() as session:
-        rows = list_dossiers(session, limit=args.limit, search=args.search)
-        total = count_dossiers(session, args.search)
+    rows = list_dossiers(services.database, search=args.search, limit=args.limit)
+    total = rows.total
     data = {"total": total, "dossiers": [summary_json(r) for r in rows]}
     lines = [f"{total} dossier(s)" + (f" matching {args.search!r}" if args.search else "")]
     for r in rows:
@@ -140,11 +138,10 @@ def _list(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _show(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.store.dossiers import find_dossier
+    from workstation.dossiers import show_dossier
 
     services = context.services()
-    with services.database.reading() as session:
-        dossier = find_dossier(session, args.reference)
+    dossier = show_dossier(services.database, args.reference)
     lines = [
         f"Dossier {short_number(dossier)} ({dossier.id})",
         f"  code       {dossier.code or '-'}",

@@ -1,8 +1,12 @@
-"""``workstation sign``: sign PDFs on a PKCS#11 token with one PIN entry.
+"""``workstation sign``: sign PDFs on a PKCS#11 token with one PIN entry, or remotely.
 
 The PIN comes from an environment variable (``--pin-env``) or one line of
 standard input (``--pin-stdin``), never from the command line itself, where
 other users could read it. It is used for one login and not kept.
+
+With ``--remote URL --credential ID`` the PDFs are signed by a remote
+signing service (CSC API v1), each signature confirmed on the signer's
+phone; its access token comes from an environment variable.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from pathlib import Path
 from workstation.cli import Context, Outcome
 from workstation.cli.tokens import module_path
 from workstation.errors import BadInput, ExitCode
-from workstation.sign.pades import APPEARANCES, Appearance, KeyChoice, TokenSigner
+from workstation.sign.pades import APPEARANCES, Appearance, KeyChoice
+from workstation.sign.remote import RemoteChoice
+from workstation.sign.revocation import RevocationCheck
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -30,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--token", metavar="LABEL", help="token label (may be Vietnamese)")
     parser.add_argument("--token-serial", metavar="SERIAL", help="token serial number")
     parser.add_argument("--key", metavar="LABEL", help="label of the key and certificate")
-    pin = parser.add_mutually_exclusive_group(required=True)
+    pin = parser.add_mutually_exclusive_group()
     pin.add_argument("--pin-env", metavar="VAR", help="read the PIN from this environment variable")
     pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
     parser.add_argument("--appearance", choices=APPEARANCES, default="none")
@@ -43,10 +49,37 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--signature-image", type=Path, help="signer: the signature image (PNG)")
     parser.add_argument("--seal", type=Path, help="agency: the seal image (PNG)")
     parser.add_argument("--tsa", metavar="URL", help="time-stamp authority (PAdES B-T)")
+    parser.add_argument(
+        "--trust",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CERT.pem",
+        help="check revocation online against this trusted root before signing "
+        "(repeatable); with --tsa the revocation data is embedded (PAdES B-LT)",
+    )
+    remote = parser.add_argument_group("remote signing (Cloud Signature Consortium API v1)")
+    remote.add_argument("--remote", metavar="URL", help="the service's address, ending in /csc/v1")
+    remote.add_argument("--credential", metavar="ID", help="the signer's credential at the service")
+    remote.add_argument(
+        "--access-token-env",
+        metavar="VAR",
+        default="WORKSTATION_CSC_TOKEN",
+        help="environment variable holding the service's access token",
+    )
+    remote.add_argument(
+        "--confirm-timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long to wait for the signer to confirm on the phone",
+    )
     parser.set_defaults(handler=run)
 
 
 def _pin(args: argparse.Namespace) -> str:
+    if not (args.pin_stdin or args.pin_env):
+        raise BadInput("no PIN was given", code="sign.pin_missing")
     if args.pin_stdin:
         pin = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -57,6 +90,8 @@ def _pin(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.services import open_signer  # here: the store costs every command's start
+
     look = Appearance(
         args.appearance,
         copy_form=args.copy_form,
@@ -66,9 +101,23 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         image=args.signature_image,
         seal=args.seal,
     )
-    key = KeyChoice(module_path(args), args.token, args.token_serial, args.key)
     jobs = [(source, args.output / source.name) for source in args.inputs]
-    with TokenSigner(key, _pin(args), tsa_url=args.tsa) as signer:
+    revocation = RevocationCheck(args.trust) if args.trust else None
+    if args.remote:
+        if not args.credential:
+            raise BadInput("--remote needs --credential", code="sign.remote_credential_unknown")
+        remote = RemoteChoice(
+            args.remote,
+            args.credential,
+            os.environ.get(args.access_token_env, ""),
+            confirm_timeout=args.confirm_timeout,
+        )
+        pin = _pin(args) if (args.pin_stdin or args.pin_env) else None
+        signer = open_signer(remote=remote, pin=pin, tsa_url=args.tsa, revocation=revocation)
+    else:
+        key = KeyChoice(module_path(args), args.token, args.token_serial, args.key)
+        signer = open_signer(key=key, pin=_pin(args), tsa_url=args.tsa, revocation=revocation)
+    with signer:
         result = signer.sign_batch(jobs, look)
     lines = [f"signed {len(result.signed)} of {len(jobs)} file(s) into {args.output}"]
     lines += [f"refused {source}: {code}" for source, code in result.refused]

@@ -6,6 +6,7 @@ import argparse
 
 from workstation.cli import Context, Outcome
 from workstation.config import load_settings
+from workstation.sign.demo_token import point_at_demo_token
 from workstation.sign.tokens import find_module, list_tokens
 
 
@@ -22,7 +23,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def module_path(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The module from ``--module``, else from the settings, else the first known one found."""
+    """The module from ``--module``, else from the settings, else the first known one found.
+
+    When SoftHSM2 has no configuration of its own (``SOFTHSM2_CONF``), it is
+    pointed at the demo token, if the demo made one.
+    """
+    point_at_demo_token()
     return find_module(args.module or load_settings().pkcs11_module)
 
 

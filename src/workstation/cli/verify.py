@@ -33,11 +33,16 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         metavar="FILE.crl",
         help="a certificate revocation list to check against (repeatable)",
     )
+    parser.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask the OCSP responders and CRL addresses the certificates name",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
-    reports = verify_pdf(args.file, args.trust, args.crl)
+    reports = verify_pdf(args.file, args.trust, args.crl, online=args.online)
     valid = bool(reports) and all(r.verdict == "valid" for r in reports)
     lines = []
     if not reports:

@@ -193,18 +193,16 @@ def _start(sniffed: Sniffed, executor: Executor | None) -> tuple[Path, str, Iden
 
 def _finish(job: tuple[Path, str, Identity, Any]) -> InspectedFile:
     path, media_type, identity, outcome = job
-    if not isinstance(outcome, tuple):
+    if isinstance(outcome, list):
+        sizes = outcome
+    else:
         try:
-            outcome = outcome.result()
+            sizes = outcome.result()
         except BrokenProcessPool as exc:
             # The decoder died on this file (or the system ended it): a file that
             # crashes a decoder is not one we can show.
             log.warning("a page decoder stopped while checking a %s file", media_type)
             raise _damaged(path.name, media_type) from exc
-    if outcome[0] == "refused":
-        _, code, detail, params = outcome
-        raise BadInput(detail, code=code, **params)
-    sizes = outcome[1]
     return InspectedFile(
         path=path,
         media_type=media_type,
@@ -220,20 +218,16 @@ def _finish(job: tuple[Path, str, Identity, Any]) -> InspectedFile:
 
 
 def check_file_pages(path: str, media_type: str, identity: Identity) -> tuple[Any, ...]:
-    """Decode every page of the file at ``path`` (in a pool worker): ``("ok", sizes)``.
+    """Decode every page of the file at ``path`` (in a pool worker); each page's size.
 
-    A refusal comes back as ``("refused", code, detail, params)`` rather than
-    raised, because an exception's code and parameters do not survive pickling.
+    A refusal is raised as :class:`BadInput`, which reaches the caller whole.
     """
     name = Path(path).name
-    try:
-        stream, now = open_regular(Path(path))
-        with stream:
-            if now != identity:
-                raise _changed(name)
-            return ("ok", pages.check_pages(stream, media_type, name))
-    except BadInput as exc:
-        return ("refused", exc.code, exc.detail, dict(exc.params))
+    stream, now = open_regular(Path(path))
+    with stream:
+        if now != identity:
+            raise _changed(name)
+        return pages.check_pages(stream, media_type, name)
 
 
 def _damaged(name: str, media_type: str) -> BadInput:

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workstation.errors import BadInput, ExternalPartError, WorkstationError
+from workstation.errors import BadInput, Cancelled, ExternalPartError, WorkstationError
 from workstation.sign import appearance as looks
+from workstation.sign.revocation import RevocationCheck
 from workstation.sign.tokens import logged_in_session
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,21 @@ class BatchResult:
 
 
 Progress = Callable[[int, int], None]
+STOPPING_CODES = frozenset({"sign.pin_wrong", "sign.pin_locked", "sign.remote_rejected"})
+
+
+def _token_error(exc: Exception) -> WorkstationError:
+    """Our error for a PKCS#11 failure while signing (a PIN asked for this signature included)."""
+    from pkcs11.exceptions import PinIncorrect, PinInvalid, PinLenRange, PinLocked
+
+    if isinstance(exc, (PinIncorrect, PinInvalid, PinLenRange)):
+        log.warning("token refused the PIN for this signature: wrong PIN; not retried")
+        return BadInput("the token refused the PIN (wrong PIN); not retried", code="sign.pin_wrong")
+    if isinstance(exc, PinLocked):
+        return BadInput("the token's PIN is locked", code="sign.pin_locked")
+    return ExternalPartError(
+        f"the token failed while signing: {exc.__class__.__name__}", code="sign.token_failed"
+    )
 
 
 class _TimedPdfSigner:
@@ -218,90 +234,38 @@ def _signer_widget(writer) -> tuple[tuple[float, float, float, float], int]:  # 
     return rect, page  # type: ignore[return-value]
 
 
-class TokenSigner:
-    """A logged-in token ready to sign many PDFs: ``with TokenSigner(...) as s: s.sign_batch(...)``.
+class PdfSigningSession:
+    """Signs PDFs with a pyHanko signer made by a subclass (token or remote).
 
-    The PIN is used for the one login in ``__enter__`` and not kept.
+    A subclass sets ``self._signer`` (a ``pyhanko.sign.signers.Signer``) in
+    ``__enter__``; everything about the PDF (appearance, incremental update,
+    temporary file and rename, B-T and B-LT, the batch) is shared here, so a
+    token and a remote service sign the same way. See
+    :class:`workstation.sign.signer.DocumentSigner`.
     """
 
     def __init__(
         self,
-        key: KeyChoice,
-        pin: str,
         *,
         tsa_url: str | None = None,
         now: Callable[[], dt.datetime] | None = None,
+        revocation: RevocationCheck | None = None,
     ) -> None:
-        self.key = key
-        self._pin: str | None = pin
         self.tsa_url = tsa_url
+        self.revocation = revocation
         self._now = now or (lambda: dt.datetime.now(looks.VIETNAM))
         self._stack = ExitStack()
         self._signer: Any = None
-        self.session: Any = None
         self.certificate_subject = ""
 
-    def __enter__(self) -> TokenSigner:
-        pin, self._pin = self._pin, None
-        try:
-            self.session = self._stack.enter_context(
-                logged_in_session(
-                    self.key.module,
-                    pin or "",
-                    label=self.key.token_label,
-                    serial=self.key.token_serial,
-                )
-            )
-            del pin
-            self._signer = self._make_signer()
-            self._check_certificate()
-        except BaseException:
-            self._stack.close()
-            raise
+    def __enter__(self) -> PdfSigningSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def _key_label(self) -> str:
-        if self.key.key_label:
-            return self.key.key_label
-        from pkcs11 import Attribute, ObjectClass
-
-        labels = sorted(
-            {
-                obj[Attribute.LABEL]
-                for obj in self.session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY})
-            }
-        )
-        if len(labels) != 1:
-            raise BadInput(
-                f"the token holds {len(labels)} keys; choose one by its label",
-                code="sign.key_ambiguous",
-                count=len(labels),
-            )
-        return labels[0]
-
-    def _make_signer(self):  # type: ignore[no-untyped-def]
-        from pkcs11.exceptions import PKCS11Error
-        from pyhanko.sign.general import SigningError
-        from pyhanko.sign.pkcs11 import PKCS11Signer
-
-        label = self._key_label()
-        signer = PKCS11Signer(
-            self.session, key_label=label, cert_label=label, other_certs_to_pull=()
-        )
-        try:
-            signer.signing_cert  # noqa: B018 (loads the key and certificate now)
-        except (SigningError, PKCS11Error) as exc:
-            raise BadInput(
-                "the token has no key with a certificate under that label",
-                code="sign.key_not_found",
-                label=label,
-            ) from exc
-        return signer
-
     def _check_certificate(self) -> None:
+        """Refuse an expired, not yet valid or (when revocation is checked) revoked certificate."""
         cert = self._signer.signing_cert
         now = self._now()
         self.certificate_subject = cert.subject.human_friendly
@@ -317,10 +281,16 @@ class TokenSigner:
                 code="sign.certificate_expired",
                 date=cert.not_valid_after.astimezone(looks.VIETNAM).date().isoformat(),
             )
+        if self.revocation is not None:
+            from workstation.sign.revocation import check_not_revoked
+
+            check_not_revoked(cert, self._signer.cert_registry, self.revocation)
 
     def _reserve(self) -> int:
-        """Bytes to reserve for the CMS signature: certificate, signature, time-stamp token."""
-        cert_size = len(self._signer.signing_cert.dump())
+        """Bytes to reserve for the CMS signature: certificates, signature, time-stamp token."""
+        cert_size = len(self._signer.signing_cert.dump()) + sum(
+            len(c.dump()) for c in self._signer.cert_registry
+        )
         return 2 * (cert_size + 1024) + (12288 if self.tsa_url else 0)
 
     def _timestamper(self):  # type: ignore[no-untyped-def]
@@ -371,10 +341,14 @@ class TokenSigner:
                 code="sign.pdf_unreadable",
                 name=source.name,
             ) from exc
+        long_term = self.revocation is not None and self.tsa_url is not None
         meta = signers.PdfSignatureMetadata(
             field_name=name,
             subfilter=fields.SigSeedSubFilter.PADES,
             md_algorithm="sha256",
+            # B-LT: the chain's OCSP answers and CRLs go into the file's DSS.
+            embed_validation_info=long_term,
+            validation_context=self.revocation.context() if long_term else None,  # type: ignore[union-attr]
         )
         spec = (
             fields.SigFieldSpec(name, on_page=placement.page, box=placement.box)
@@ -399,21 +373,24 @@ class TokenSigner:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(part, output)
+        except (WorkstationError, Cancelled):
+            raise
         except PKCS11Error as exc:
-            raise ExternalPartError(
-                f"the token failed while signing: {exc.__class__.__name__}",
-                code="sign.token_failed",
-            ) from exc
+            raise _token_error(exc) from exc
         except TimestampRequestError as exc:
             raise ExternalPartError(
                 "the time-stamp authority did not answer", code="sign.tsa_failed"
             ) from exc
         except SigningError as exc:
             cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, (WorkstationError, Cancelled)):
+                raise cause from exc
             if isinstance(cause, PKCS11Error):
+                raise _token_error(cause) from exc
+            if long_term:
                 raise ExternalPartError(
-                    f"the token failed while signing: {cause.__class__.__name__}",
-                    code="sign.token_failed",
+                    "the revocation data for B-LT could not be fetched",
+                    code="sign.revocation_unavailable",
                 ) from exc
             raise BadInput(
                 f"pyHanko refused to sign: {exc}", code="sign.refused", name=source.name
@@ -459,14 +436,129 @@ class TokenSigner:
                 break
             try:
                 result.signed.append(self.sign(source, output, look))
+            except Cancelled:  # the officer stopped waiting (a phone confirmation)
+                result.cancelled = True
+                result.remaining = [s for s, _ in jobs[index:]]
+                log.info("signing batch cancelled at %d of %d", index, total)
+                break
             except ExternalPartError as exc:
                 result.stopped_by = exc
                 result.remaining = [s for s, _ in jobs[index:]]
                 log.warning("signing batch stopped at %d of %d: %s", index, total, exc.code)
                 break
             except BadInput as exc:
+                if exc.code in STOPPING_CODES:  # a PIN problem: never try the next file
+                    result.stopped_by = exc
+                    result.remaining = [s for s, _ in jobs[index:]]
+                    log.warning("signing batch stopped at %d of %d: %s", index, total, exc.code)
+                    break
                 result.refused.append((source, exc.code))
                 log.warning("signing batch: file %d refused: %s", index + 1, exc.code)
             if progress is not None:
                 progress(index + 1, total)
         return result
+
+
+class TokenSigner(PdfSigningSession):
+    """A logged-in token ready to sign many PDFs: ``with TokenSigner(...) as s: s.sign_batch(...)``.
+
+    The PIN is used for the one login in ``__enter__`` and not kept. A key
+    that demands the PIN for every signature (``CKA_ALWAYS_AUTHENTICATE``)
+    asks ``pin_each_time`` before each signature; that PIN is used for one
+    context-specific login and dropped, and a wrong one stops the batch.
+    """
+
+    def __init__(
+        self,
+        key: KeyChoice,
+        pin: str,
+        *,
+        tsa_url: str | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        pin_each_time: Callable[[], str] | None = None,
+        revocation: RevocationCheck | None = None,
+    ) -> None:
+        super().__init__(tsa_url=tsa_url, now=now, revocation=revocation)
+        self.key = key
+        self._pin: str | None = pin
+        self._pin_each_time = pin_each_time
+        self.session: Any = None
+        self.always_authenticate = False
+
+    def __enter__(self) -> TokenSigner:
+        pin, self._pin = self._pin, None
+        try:
+            self.session = self._stack.enter_context(
+                logged_in_session(
+                    self.key.module,
+                    pin or "",
+                    label=self.key.token_label,
+                    serial=self.key.token_serial,
+                )
+            )
+            del pin
+            self._signer = self._make_signer()
+            self._check_certificate()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def _key_label(self) -> str:
+        if self.key.key_label:
+            return self.key.key_label
+        from pkcs11 import Attribute, ObjectClass
+
+        labels = sorted(
+            {
+                obj[Attribute.LABEL]
+                for obj in self.session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY})
+            }
+        )
+        if len(labels) != 1:
+            raise BadInput(
+                f"the token holds {len(labels)} keys; choose one by its label",
+                code="sign.key_ambiguous",
+                count=len(labels),
+            )
+        return labels[0]
+
+    def _make_signer(self):  # type: ignore[no-untyped-def]
+        from pkcs11 import Attribute
+        from pkcs11.exceptions import PKCS11Error
+        from pyhanko.sign.general import SigningError
+        from pyhanko.sign.pkcs11 import PKCS11Signer
+
+        owner = self
+
+        class EveryTimePinSigner(PKCS11Signer):
+            def sign_kwargs(self, data_to_sign: bytes) -> dict[str, Any]:
+                if not owner.always_authenticate:
+                    return {}
+                assert owner._pin_each_time is not None
+                return {"pin": owner._pin_each_time()}
+
+        label = self._key_label()
+        signer = EveryTimePinSigner(
+            self.session, key_label=label, cert_label=label, other_certs_to_pull=()
+        )
+        try:
+            signer.signing_cert  # noqa: B018 (loads the key and certificate now)
+        except (SigningError, PKCS11Error) as exc:
+            raise BadInput(
+                "the token has no key with a certificate under that label",
+                code="sign.key_not_found",
+                label=label,
+            ) from exc
+        try:
+            self.always_authenticate = bool(signer._key_handle[Attribute.ALWAYS_AUTHENTICATE])
+        except (PKCS11Error, KeyError):  # a module that does not know the attribute
+            self.always_authenticate = False
+        if self.always_authenticate:
+            log.info("the key demands the PIN for every signature")
+            if self._pin_each_time is None:
+                raise BadInput(
+                    "the key demands the PIN for every signature and nothing can ask for it",
+                    code="sign.pin_each_signature",
+                )
+        return signer

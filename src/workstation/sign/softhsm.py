@@ -71,9 +71,12 @@ class TestAuthority:
         not_after: dt.datetime,
         organisation: str = "UBND xã Thử Nghiệm",
         time_stamping: bool = False,
+        ocsp_url: str = "",
+        crl_url: str = "",
     ) -> x509.Certificate:
         """A signing certificate for ``key`` (digital signature and non-repudiation),
-        or with ``time_stamping`` a time-stamp authority's certificate."""
+        or with ``time_stamping`` a time-stamp authority's certificate; with
+        ``ocsp_url`` / ``crl_url`` it names where its revocation status is."""
         purposes = (
             [ExtendedKeyUsageOID.TIME_STAMPING]
             if time_stamping
@@ -86,7 +89,7 @@ class TestAuthority:
                 x509.NameAttribute(NameOID.COMMON_NAME, common_name),
             ]
         )
-        return (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(subject)
             .issuer_name(self.certificate.subject)
@@ -117,8 +120,31 @@ class TestAuthority:
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
                 critical=False,
             )
-            .sign(self.key, hashes.SHA256())
         )
+        if ocsp_url:
+            builder = builder.add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            x509.oid.AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(ocsp_url),
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+        if crl_url:
+            builder = builder.add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            [x509.UniformResourceIdentifier(crl_url)], None, None, None
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+        return builder.sign(self.key, hashes.SHA256())
 
 
 def new_authority(common_name: str = "CA Thử Nghiệm Một Cửa") -> TestAuthority:
@@ -209,8 +235,11 @@ def import_key_and_certificate(
     certificate: x509.Certificate,
     label: str,
     key_id: bytes,
+    *,
+    always_authenticate: bool = False,
 ) -> None:
-    """Store ``key`` (private, not extractable) and ``certificate`` on a token under ``label``."""
+    """Store ``key`` (private, not extractable) and ``certificate`` on a token under ``label``;
+    with ``always_authenticate`` the key demands the PIN for every signature."""
     import pkcs11
     from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 
@@ -227,6 +256,7 @@ def import_key_and_certificate(
                 Attribute.SENSITIVE: True,
                 Attribute.EXTRACTABLE: False,
                 Attribute.SIGN: True,
+                Attribute.ALWAYS_AUTHENTICATE: always_authenticate,
                 Attribute.LABEL: label,
                 Attribute.ID: key_id,
                 Attribute.MODULUS: _int_bytes(public.n),

@@ -13,8 +13,9 @@ signature is ``valid`` only when everything holds and revocation is
 ``good``; ``not_valid`` when something is wrong; ``indeterminate`` when the
 signature is intact and trusted but its revocation could not be checked.
 
-Nothing is fetched from the network here: revocation lists (CRLs) and OCSP
-responses come from the file (its DSS) or are given by the caller.
+Revocation lists (CRLs) and OCSP responses come from the file (its DSS,
+PAdES B-LT) or are given by the caller; only with ``online`` are they
+fetched from the addresses the certificates name.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class SignatureReport:
         return asdict(self)
 
 
-def _load_certificates(paths: Sequence[Path]) -> list[Any]:
+def load_certificates(paths: Sequence[Path]) -> list[Any]:
     from asn1crypto import pem, x509
 
     certs = []
@@ -98,16 +99,36 @@ def _load_crls(paths: Sequence[Path]) -> list[bytes]:
     return crls
 
 
-def _context(roots: list[Any], crls: list[bytes], mode: str, moment: dt.datetime | None):  # type: ignore[no-untyped-def]
+def _context(  # type: ignore[no-untyped-def]
+    roots: list[Any],
+    crls: list[Any],
+    mode: str,
+    moment: dt.datetime | None,
+    ocsps: Sequence[Any] = (),
+    online: bool = False,
+):
     from pyhanko_certvalidator import ValidationContext
 
     return ValidationContext(
         trust_roots=roots,
         crls=crls,
-        allow_fetching=False,
+        ocsps=list(ocsps),
+        allow_fetching=online,
         revocation_mode=mode,
         moment=moment,
     )
+
+
+def _embedded_revocation(reader: Any) -> tuple[list[Any], list[Any]]:
+    """The OCSP answers and CRLs in the file's DSS (PAdES B-LT), or none."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    try:
+        dss = DocumentSecurityStore.read_dss(handler=reader)
+    except Exception:  # no DSS, or one we cannot read: no embedded revocation data
+        return [], []
+    # The DSS keeps the raw bytes of each answer (as its keys) beside the PDF objects.
+    return list(dss._ocsps_seen), list(dss._crls_seen)
 
 
 def _coverage(status: Any) -> str:
@@ -128,14 +149,23 @@ def _changes(status: Any) -> str:
 
 
 def verify_pdf(
-    path: Path, trust_roots: Sequence[Path] = (), crls: Sequence[Path] = ()
+    path: Path,
+    trust_roots: Sequence[Path] = (),
+    crls: Sequence[Path] = (),
+    *,
+    online: bool = False,
 ) -> list[SignatureReport]:
-    """Reports for every signature in ``path``, oldest first."""
+    """Reports for every signature in ``path``, oldest first.
+
+    Revocation data comes from ``crls``, from the file's DSS, and with
+    ``online`` from the OCSP responders and CRL addresses the certificates
+    name.
+    """
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
 
-    roots = _load_certificates(trust_roots)
+    roots = load_certificates(trust_roots)
     crl_data = _load_crls(crls)
     try:
         if path.stat().st_size > MAX_PDF_BYTES:
@@ -143,6 +173,7 @@ def verify_pdf(
         data = path.read_bytes()
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
+        ocsps, dss_crls = _embedded_revocation(reader)
     except (OSError, PdfError, ValueError, KeyError, TypeError) as exc:
         raise BadInput(
             "the PDF cannot be read", code="sign.verify_unreadable", name=path.name
@@ -154,7 +185,10 @@ def verify_pdf(
         try:
             claimed = sig.self_reported_timestamp
             status = validate_pdf_signature(
-                sig, signer_validation_context=_context(roots, crl_data, "soft-fail", claimed)
+                sig,
+                signer_validation_context=_context(
+                    roots, crl_data + dss_crls, "soft-fail", claimed, ocsps, online
+                ),
             )
         except (PdfError, ValueError, KeyError, TypeError) as exc:
             log.warning("a signature could not be validated: %s", exc.__class__.__name__)
@@ -185,7 +219,11 @@ def verify_pdf(
         coverage = _coverage(status)
         changes = _changes(status)
         trusted = bool(status.trusted)
-        revocation = "revoked" if status.revoked else _revocation(sig, roots, crl_data, claimed)
+        revocation = (
+            "revoked"
+            if status.revoked
+            else _revocation(sig, roots, crl_data + dss_crls, claimed, ocsps, online)
+        )
         if not intact:
             problems.append("changed_or_broken")
         if coverage == "partial":
@@ -229,17 +267,25 @@ def verify_pdf(
     return reports
 
 
-def _revocation(sig: Any, roots: list[Any], crls: list[bytes], moment: Any) -> str:
+def _revocation(
+    sig: Any,
+    roots: list[Any],
+    crls: list[Any],
+    moment: Any,
+    ocsps: Sequence[Any] = (),
+    online: bool = False,
+) -> str:
     """``good``, ``revoked`` or ``unknown``: the chain validated again, now with
     revocation information required for every certificate."""
     from pyhanko.sign.validation import validate_pdf_signature
 
     try:
         status = validate_pdf_signature(
-            sig, signer_validation_context=_context(roots, crls, "require", moment)
+            sig, signer_validation_context=_context(roots, crls, "require", moment, ocsps, online)
         )
-    except Exception:  # any failure to establish revocation leaves it unknown
-        log.info("revocation could not be established", exc_info=True)
+    except Exception as exc:  # any failure to establish revocation leaves it unknown
+        # The class only: pyHanko's messages name the certificate's subject (a person).
+        log.info("revocation could not be established: %s", exc.__class__.__name__)
         return "unknown"
     if status.revoked:
         return "revoked"

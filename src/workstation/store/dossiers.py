@@ -269,6 +269,44 @@ def count_dossiers(session: Session, search: str | None = None) -> int:
     return session.scalar(query) or 0
 
 
+def received_between(session: Session, start: datetime, end: datetime) -> list[DossierSummary]:
+    """Every dossier received from ``start`` (included) to ``end`` (excluded), oldest first:
+    the lines of the register (form 07)."""
+    component_count = (
+        select(func.count(ComponentRow.id))
+        .where(ComponentRow.dossier_id == DossierRow.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            DossierRow.id,
+            DossierRow.code,
+            DossierRow.procedure_code,
+            ApplicantRow.name,
+            DossierRow.status,
+            DossierRow.received_at,
+            component_count,
+            DossierRow.number,
+        )
+        .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
+        .where(DossierRow.received_at >= to_stored(start), DossierRow.received_at < to_stored(end))
+        .order_by(DossierRow.received_at, DossierRow.id)
+    )
+    return [
+        DossierSummary(
+            id=r[0],
+            code=r[1],
+            procedure_code=r[2],
+            applicant_name=r[3],
+            status=DossierStatus(r[4]),
+            received_at=from_stored(r[5]),
+            component_count=r[6],
+            number=r[7],
+        )
+        for r in session.execute(query)
+    ]
+
+
 def get_dossier(session: Session, dossier_id: str) -> Dossier:
     """The whole dossier ``dossier_id``, or :class:`NotFound`."""
     row = session.scalars(

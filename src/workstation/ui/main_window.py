@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from workstation import __version__
 from workstation.config import Settings
+from workstation.dossiers import count_outbox
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.services import Services
-from workstation.store.outbox import count_pending
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
@@ -187,8 +187,7 @@ class MainWindow(QMainWindow):
         database = self.services.database
 
         def count() -> int:
-            with database.reading() as session:
-                return count_pending(session)
+            return count_outbox(database)
 
         run_in_background(self, count, self._show_outbox_count, self._outbox_count_failed)
 

@@ -14,6 +14,10 @@ from workstation.sign import softhsm
 
 TOKEN_LABEL = "Sở Tư pháp — thử"
 PIN = "246810"
+# More empty tokens for test modules to fill: SoftHSM2 sees only the tokens
+# that exist when the module is first loaded in the process.
+REVOCATION_TOKEN = "Thử thu hồi"
+EVERY_PIN_TOKEN = "Thử PIN mỗi lần"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     folder = tmp_path_factory.mktemp("softhsm")
     softhsm.configure(folder)
     softhsm.init_token(TOKEN_LABEL, PIN)
+    for label in (REVOCATION_TOKEN, EVERY_PIN_TOKEN):
+        softhsm.init_token(label, PIN)
     authority = softhsm.new_authority()
     now = dt.datetime.now(dt.UTC)
     certificates = {}

@@ -93,3 +93,16 @@ def test_a_damaged_file_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInput) as caught:
         verify_pdf(broken)
     assert caught.value.code == "sign.verify_unreadable"
+
+
+def test_verifying_never_puts_the_signers_name_in_the_log(
+    token: SoftHsmToken, signed: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        reports = verify_pdf(signed, [token.ca_file])
+    assert reports[0].revocation == "unknown"  # the path where pyHanko warns by name
+    assert caplog.records
+    assert not any("Nguyễn Văn Ký" in r.getMessage() for r in caplog.records)
+    assert not any("Nguyễn Văn Ký" in (r.exc_text or "") for r in caplog.records)

@@ -1,7 +1,8 @@
 """The detail panel of one dossier: procedure, applicant, status, components, and the page.
 
 :meth:`DossierDetail.show_dossier` loads the whole dossier on the ``db``
-executor, fills the panel, then shows the first page of the first document
+executor (the use case :func:`workstation.dossiers.show_dossier`), fills the
+panel, then shows the first page of the first document
 (:class:`~workstation.ui.dossiers.page_preview.PagePreview`). Choosing another
 document in the components tree shows its first page. A dossier chosen while
 another is still loading wins; the late one is dropped. While the next dossier
@@ -23,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Document, Dossier, short_number
+from workstation.domain import Catalogue, Document, Dossier, short_number
 from workstation.domain.clock import local
+from workstation.dossiers import show_dossier
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
-from workstation.services import Services
-from workstation.store.dossiers import get_dossier
+from workstation.store import BlobStore, Database
 from workstation.ui.background import run_in_background
 from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT
 from workstation.ui.dossiers.page_preview import PagePreview
@@ -43,9 +44,16 @@ class DossierDetail(QWidget):
 
     dossier_shown = Signal(str)
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        blobs: BlobStore,
+        catalogue: Catalogue,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.database = database
+        self.catalogue = catalogue
         self.dossier: Dossier | None = None
         self._wanted: str | None = None
         self._announce: str | None = None
@@ -77,7 +85,7 @@ class DossierDetail(QWidget):
         )
         self.components.setRootIsDecorated(True)
         self.components.currentItemChanged.connect(self._document_chosen)
-        self.preview = PagePreview(services.blobs)
+        self.preview = PagePreview(blobs)
         self.preview.page_shown.connect(self._page_shown)
 
         info = QWidget()
@@ -106,11 +114,10 @@ class DossierDetail(QWidget):
         if self.dossier is None:
             self.placeholder.setText(tr("dossier.detail.loading"))
             self.pages.setCurrentWidget(self.placeholder)
-        database = self.services.database
+        database = self.database
 
         def load() -> Dossier:
-            with database.reading() as session:
-                return get_dossier(session, dossier_id)
+            return show_dossier(database, dossier_id)
 
         run_in_background(self, load, self._loaded, lambda exc: self._load_failed(dossier_id, exc))
 
@@ -190,7 +197,7 @@ class DossierDetail(QWidget):
 
     def _procedure_text(self, dossier: Dossier) -> str:
         try:
-            procedure = self.services.catalogue.get(
+            procedure = self.catalogue.get(
                 dossier.procedure_code, local(dossier.received_at).date()
             )
         except WorkstationError:

@@ -1,9 +1,10 @@
 """The dossier list as a Qt table model, loaded a page at a time from the store.
 
 Rows are :class:`~workstation.domain.DossierSummary` lines, newest first. Pages
-of :data:`PAGE_SIZE` are read by key (:class:`~workstation.store.dossiers.PageKey`)
-on the ``db`` executor, so the list opens at once and stays fast however many
-dossiers the store holds: only the pages the officer scrolls to are ever loaded.
+of :data:`PAGE_SIZE` are read by key through the use case
+:func:`workstation.dossiers.list_dossiers` on the ``db`` executor, so the list
+opens at once and stays fast however many dossiers the store holds: only the
+pages the officer scrolls to are ever loaded.
 A search (diacritic-insensitive, done by the store) resets the list; a page
 that arrives for an older search is dropped.
 
@@ -31,12 +32,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from workstation.domain import DossierSummary, short_number
+from workstation.domain import Catalogue, DossierSummary, short_number
 from workstation.domain.clock import local
+from workstation.dossiers import DossierPage, list_dossiers
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
-from workstation.services import Services
-from workstation.store.dossiers import PageKey, count_dossiers, list_dossiers
+from workstation.store import Database
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message, window_of
 
@@ -88,9 +89,12 @@ class DossierListModel(QAbstractTableModel):
     page_loaded = Signal(int)
     page_failed = Signal(str)
 
-    def __init__(self, services: Services, parent: QObject | None = None) -> None:
+    def __init__(
+        self, database: Database, catalogue: Catalogue, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.database = database
+        self.catalogue = catalogue
         self._summaries: list[DossierSummary] = []
         self._cells: list[tuple[str, ...]] = []
         self._search: str | None = None
@@ -167,7 +171,7 @@ class DossierListModel(QAbstractTableModel):
         name = self._procedure_names.get(key)
         if name is None:
             try:
-                procedure = self.services.catalogue.get(*key)
+                procedure = self.catalogue.get(*key)
             except WorkstationError:
                 name = summary.procedure_code  # no longer (or not yet) in the catalogue
             else:
@@ -202,23 +206,19 @@ class DossierListModel(QAbstractTableModel):
         self._load_page()
 
     def _load_page(self) -> None:
-        database = self.services.database
+        database = self.database
         search = self._search
         generation = self._generation
-        last = self._summaries[-1] if self._summaries else None
-        after = PageKey(received_at=last.received_at, id=last.id) if last else None
+        after = DossierPage(self._summaries[-1:], None).after
 
-        def load_page() -> tuple[list[DossierSummary], int | None]:
-            with database.reading() as session:
-                page = list_dossiers(session, after=after, limit=PAGE_SIZE, search=search)
-                total = count_dossiers(session, search) if after is None else None
-            return page, total
+        def load_page() -> DossierPage:
+            return list_dossiers(database, search=search, after=after, limit=PAGE_SIZE)
 
         self._loading = True
         run_in_background(
             self,
             load_page,
-            lambda outcome: self._page_arrived(generation, *outcome),
+            lambda page: self._page_arrived(generation, page.summaries, page.total),
             lambda exc: self._page_failed(generation, exc),
         )
 

@@ -12,12 +12,15 @@ plausible shape, a file chosen twice) gets a warning under its field when the
 officer leaves the field (files: once they are compared on the ``io`` thread),
 and ``warnings_shown(field)`` is emitted. Warnings never block "Receive".
 
-"Receive" runs in two background steps, so that large files never hold up the
-database thread: :func:`~workstation.intake.receive.prepare_dossier` checks
-and stores the files on the ``io`` executor, then
-:func:`~workstation.intake.receive.save_dossier` saves the dossier and its
-outbox message on the ``db`` executor. Progress is shown meanwhile; on
-success ``dossier_received(id)`` is emitted and the dialog closes. If the core
+"Receive" runs one background task in two steps, so that large files never
+hold up the database thread: :func:`~workstation.intake.receive.prepare_dossier`
+checks and stores the files on the ``io`` executor, then hands on, from that
+thread, to :func:`~workstation.intake.receive.save_dossier`, which saves the
+dossier and its outbox message on the ``db`` executor. The task is essential:
+the save does not depend on the dialog, and its failure reaches the error
+dialog even if this one is gone. Progress is shown meanwhile, and Cancel stops
+the work while files are stored; on success ``dossier_received(id)`` is
+emitted and the dialog closes. If the core
 refuses (a damaged PDF, a missing name…) the message is shown inside the
 dialog, the cursor goes back to the field it is about, and everything typed
 stays as it was.
@@ -66,7 +69,8 @@ from workstation.i18n import tr
 from workstation.intake.duplicates import duplicate_files
 from workstation.intake.receive import NewDossier, prepare_dossier, save_dossier
 from workstation.services import Services
-from workstation.ui.background import ProgressRelay, run_in_background
+from workstation.tasks import TaskContext
+from workstation.ui.background import BackgroundTask, run_in_background
 from workstation.ui.dossiers.procedure_box import ProcedureBox
 from workstation.ui.errors import error_code, show_error, user_message
 
@@ -87,6 +91,7 @@ class NewDossierDialog(QDialog):
         self.services = services
         self.files: list[Path] = []
         self.busy = False
+        self._task: BackgroundTask | None = None
         self._focus_before: QWidget | None = None
         self.setWindowTitle(tr("new_dossier.title"))
 
@@ -226,7 +231,13 @@ class NewDossierDialog(QDialog):
         )
 
     def receive(self) -> None:
-        """Store the files, then save the dossier, in the background; close when saved."""
+        """Store the files (``io``), then save the dossier (``db``), as one background task.
+
+        The save is handed on from the ``io`` thread, not through this dialog:
+        once the officer has pressed Receive the dossier is saved, or its failure
+        shown, even if the dialog is gone by then. Until the files are stored,
+        Cancel stops the work (the stored files are then unreferenced blobs).
+        """
         if self.busy:
             return
         self._focus_before = self.focusWidget()
@@ -236,33 +247,47 @@ class NewDossierDialog(QDialog):
             self._failed(exc)
             return
         blobs, catalogue = self.services.blobs, self.services.catalogue
-        # No Qt parent: the closure keeps the relay, so a progress call from the
-        # worker never meets a deleted object even if this dialog goes first.
-        relay = ProgressRelay()
-        relay.progressed.connect(self._progressed)
-
-        def prepare() -> Dossier:
-            return prepare_dossier(blobs, catalogue, request, relay)
-
-        self._set_busy(True)
-        run_in_background(self, prepare, self._prepared, self._failed, executor="io")
-
-    def _prepared(self, dossier: Dossier) -> None:
         database = self.services.database
 
-        def save() -> Dossier:
+        # Progress is a cancellation point: Cancel stops the files being stored.
+        def prepare(context: TaskContext) -> Dossier:
+            return prepare_dossier(blobs, catalogue, request, context.progress)
+
+        def save(dossier: Dossier) -> Dossier:
             return save_dossier(database, dossier)
 
-        run_in_background(self, save, self._received, self._failed, executor="db")
+        self._set_busy(True)
+        self.receive_button.setEnabled(False)
+        self.buttons.setEnabled(True)  # Cancel stays usable while the files are stored
+        self._task = run_in_background(
+            self,
+            prepare,
+            self._received,
+            self._failed,
+            executor="io",
+            then=[("db", save)],
+            essential=True,
+            on_progress=self._progressed,
+        )
+        self._task.cancelled.connect(self._cancelled)
 
     def _received(self, dossier: Dossier) -> None:
+        self._task = None
         self._set_busy(False)
         log.info("dossier %s received from the dialog", dossier.id)
         self.dossier_received.emit(dossier.id)
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _cancelled(self) -> None:
+        self._task = None
         self._set_busy(False)
+        log.info("receiving cancelled from the dialog")
+        super().reject()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._task = None
+        self._set_busy(False)
+        self.receive_button.setEnabled(True)
         message = user_message(exc)
         self.error_label.setText(message)
         self.error_label.setVisible(True)
@@ -406,9 +431,15 @@ class NewDossierDialog(QDialog):
         return [line.removeprefix("⚠ ") for line in text.splitlines()]
 
     # While the dossier is being saved, closing would lose track of it.
+    # Cancel (or Escape) while receiving asks the work to stop; the dialog closes once
+    # it has (if the dossier was saved meanwhile, it says so as usual).
     def reject(self) -> None:
         if not self.busy:
             super().reject()
+        elif self._task is not None:
+            self._task.cancel()
+            self.buttons.setEnabled(False)
+            self.progress_label.setText(tr("new_dossier.cancelling"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.busy:

@@ -30,9 +30,10 @@ class DossiersSection(Section):
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
-        self.model = DossierListModel(services)
+        # Each part gets the services it uses, no more.
+        self.model = DossierListModel(services.database, services.catalogue)
         self.list_view = DossierListView(self.model)
-        self.detail = DossierDetail(services)
+        self.detail = DossierDetail(services.database, services.blobs, services.catalogue)
         self.list_view.dossier_selected.connect(self.detail.show_dossier)
         self.list_view.selection_cleared.connect(self.detail.clear)
 

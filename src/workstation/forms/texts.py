@@ -1,0 +1,114 @@
+"""The wording of the forms and the font they are set in, as data with effective dates.
+
+``resources/forms/forms.json`` holds versions, each with ``effective_from``;
+the version in force on a form's date applies, so a new circular's wording is
+a new entry, not a code change. Texts marked ``"verify": true`` still need a
+word-for-word check against the circular.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from workstation.errors import BadInput, ExternalPartError
+from workstation.paths import resources_dir
+
+FONT_STYLES = ("", "B", "I", "BI")
+"""Regular, bold, italic and bold italic, in the order ``forms.json`` lists the files."""
+
+
+def forms_file() -> Path:
+    return resources_dir() / "forms" / "forms.json"
+
+
+@cache
+def _versions(path: Path) -> tuple[dict[str, Any], ...]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        versions = tuple(document["versions"])
+        for version in versions:
+            date.fromisoformat(version["effective_from"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput(
+            f"form texts {path} cannot be read: {exc!r}", code="forms.texts_unreadable"
+        ) from exc
+    return versions
+
+
+@dataclass(frozen=True)
+class FormTexts:
+    """The texts of one form (``form``) and those every form shares (``common``)."""
+
+    common: dict[str, Any]
+    form: dict[str, Any]
+    source: str
+
+    def __getitem__(self, key: str) -> Any:
+        return self.form[key] if key in self.form else self.common[key]
+
+    def date_line(self, place: str, day: date) -> str:
+        """``Hà Nội, ngày 03 tháng 12 năm 2026``."""
+        text = self.common["date_line"].format(
+            place=place, day=day.day, month=day.month, year=day.year
+        )
+        return text if place else text.lstrip(", ")
+
+    def moment(self, moment: datetime | None) -> str:
+        """``09 giờ 32 phút, ngày 27/10/2023``, or a dotted blank when not known."""
+        if moment is None:
+            return str(self.common["blank"])
+        return str(self.common["moment"]).format(
+            hour=moment.hour,
+            minute=moment.minute,
+            day=moment.day,
+            month=moment.month,
+            year=moment.year,
+        )
+
+    def day(self, day: date) -> str:
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def version_in_force(on: date, path: Path | None = None) -> dict[str, Any]:
+    """The version of the form texts in force on ``on``."""
+    versions = [
+        v for v in _versions(path or forms_file()) if date.fromisoformat(v["effective_from"]) <= on
+    ]
+    if not versions:
+        raise BadInput(
+            f"no form texts in force on {on.isoformat()}",
+            code="forms.no_texts",
+            day=on.strftime("%d/%m/%Y"),
+        )
+    return max(versions, key=lambda v: v["effective_from"])
+
+
+def texts_for(name: str, on: date, path: Path | None = None) -> FormTexts:
+    """The texts of form ``name`` (``receipt`` …) in force on ``on``."""
+    version = version_in_force(on, path)
+    return FormTexts(version["common"], version["forms"][name], version.get("source", ""))
+
+
+def _system() -> str:
+    if sys.platform.startswith("win"):
+        return "windows"
+    return "darwin" if sys.platform == "darwin" else "linux"
+
+
+def font_files(on: date, path: Path | None = None) -> tuple[Path, ...]:
+    """The first installed family the texts name: regular, bold, italic, bold italic."""
+    for family in version_in_force(on, path)["fonts"].get(_system(), []):
+        files = tuple(Path(name) for name in family)
+        if len(files) == len(FONT_STYLES) and all(f.is_file() for f in files):
+            return files
+    raise ExternalPartError(
+        "no Times-New-Roman-compatible font with Vietnamese glyphs is installed "
+        "(Debian: fonts-liberation2 or fonts-noto-core)",
+        code="forms.font_missing",
+    )
