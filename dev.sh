@@ -24,6 +24,7 @@ APT_PACKAGES=(
   poppler-utils ghostscript
   fonts-noto-core fonts-liberation2 fonts-dejavu-core fontconfig
   xvfb xauth
+  curl  # bench/sync.py: the reference uploader sync is measured against
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-shape0

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         due_date,
         form,
         sign,
+        sync,
         tokens,
         verify,
     )
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         sign,
         verify,
         form,
+        sync,
     ):
         module.register(subparsers, parent)
     return parser

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from workstation.store import BlobStore, Database
 from workstation.store.dossiers import referenced_blobs
+from workstation.store.outbox import unsent_file_digests
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def clean_up_blobs(
 
     def referenced() -> set[str]:
         with database.reading() as session:
-            return referenced_blobs(session)
+            # A file stays until the central system has it, even if its dossier is gone.
+            return referenced_blobs(session) | unsent_file_digests(session)
 
     interrupted = blobs.remove_interrupted(interrupted_older_than)
     removed = blobs.remove_unreferenced(referenced, older_than=older_than)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import re
@@ -174,6 +175,21 @@ class BlobStore:
         if sha256_of(data) != digest:
             raise StoreError(f"blob {digest} is damaged (hash mismatch)", code="store.blob_damaged")
         return data
+
+    def open(self, digest: str) -> BinaryIO:
+        """The content stored under ``digest`` as a file to read (and seek) from.
+
+        With the plain codec this is the stored file itself, so a large blob is
+        read a chunk at a time (the sender streams uploads from it); a sealing
+        codec opens the whole content into memory first. Not checked against its
+        hash: the reader (the central system) checks what arrives.
+        """
+        if not isinstance(protection.codec(), protection.PlainCodec):
+            return io.BytesIO(self.read(digest))
+        try:
+            return self._path(digest).open("rb")
+        except FileNotFoundError as exc:
+            raise StoreError(f"blob {digest} is missing", code="store.blob_missing") from exc
 
     def exists(self, digest: str) -> bool:
         return self._path(digest).exists()

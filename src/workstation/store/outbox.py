@@ -197,6 +197,24 @@ def needing_attention(session: Session, limit: int = 100) -> list[OutboxEntry]:
     return [_entry(r) for r in rows]
 
 
+def unsent_file_digests(session: Session) -> set[str]:
+    """SHA-256 of every file an unsent message still has to carry to the central system.
+
+    The blob clean-up keeps these, so a file stays on the workstation until the
+    central system has confirmed it, even when its dossier was deleted meanwhile.
+    """
+    rows = session.scalars(
+        select(OutboxRow.payload).where(
+            OutboxRow.state != SENT, OutboxRow.kind == MessageKind.DOSSIER_CREATED.value
+        )
+    )
+    digests: set[str] = set()
+    for payload in rows:
+        for component in json.loads(payload).get("components", []):
+            digests.update(d["sha256"] for d in component.get("documents", []) if "sha256" in d)
+    return digests
+
+
 # The sender's half ----------------------------------------------------------
 
 

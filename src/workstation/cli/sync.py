@@ -1,0 +1,157 @@
+"""``workstation login | logout | sync | outbox``: sign in, send the outbox, see what waits."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+
+from workstation.cli import Context, Outcome
+from workstation.errors import BadInput
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    login = subparsers.add_parser("login", parents=[parent], help="sign in to the central system")
+    login.add_argument("--server", metavar="URL", help="central system (default: settings)")
+    login.add_argument("--user", required=True, metavar="NAME")
+    source = login.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    source.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
+    login.set_defaults(handler=_login)
+
+    logout = subparsers.add_parser("logout", parents=[parent], help="forget the sign-in")
+    logout.add_argument("--server", metavar="URL", help="central system (default: settings)")
+    logout.set_defaults(handler=_logout)
+
+    sync = subparsers.add_parser(
+        "sync", parents=[parent], help="send the outbox to the central system"
+    )
+    sync.add_argument("--server", metavar="URL", help="central system (default: settings)")
+    sync.add_argument(
+        "--once",
+        action="store_true",
+        help="send what is due now and stop (default: keep sending until Ctrl-C)",
+    )
+    sync.set_defaults(handler=_sync)
+
+    listing = subparsers.add_parser(
+        "outbox", parents=[parent], help="list what waits for the central system"
+    )
+    listing.add_argument(
+        "--retry",
+        type=int,
+        metavar="ID",
+        help="send message ID again now (once its cause is fixed)",
+    )
+    listing.set_defaults(handler=_outbox)
+
+
+def _server(args: argparse.Namespace) -> str:
+    from workstation.config import load_settings
+
+    server = args.server or load_settings().central_url
+    if not server:
+        raise BadInput(
+            "no central system configured: give --server URL or set central_url",
+            code="sync.no_server",
+        )
+    return server.rstrip("/")
+
+
+def _login(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.sync.auth import login
+
+    if args.password_env:
+        password = os.environ.get(args.password_env, "")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise BadInput("the password is empty", code="sync.empty_password")
+    server = _server(args)
+    tokens = login(server, args.user, password)
+    return Outcome({"server": server, "user": tokens.user}, f"Signed in to {server}.")
+
+
+def _logout(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.sync.auth import forget_sign_in
+
+    server = _server(args)
+    removed = forget_sign_in(server)
+    text = f"Signed out of {server}." if removed else f"Was not signed in to {server}."
+    return Outcome({"server": server, "signed_out": removed}, text)
+
+
+def _sync(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.sync.auth import signed_in_client
+    from workstation.sync.client import Retryable
+    from workstation.sync.sender import Sender, report
+
+    server = _server(args)
+    services = context.services()
+    client = signed_in_client(server)
+    sender = Sender(services.database, services.blobs, client)
+    sent = 0
+    try:
+        sent += sender.send_due()  # --once: an unreachable server ends the command (exit 4)
+        while not args.once:
+            time.sleep(5)  # until Ctrl-C; a message waiting out its delay is claimed when due
+            try:
+                sent += sender.send_due()
+            except Retryable as exc:  # offline for now: the outbox keeps it, try again
+                log.info("central system unavailable: %s", exc.code)
+    finally:
+        client.close()
+    result = report(services.database, sent)
+    text = f"{result.sent} sent, {result.waiting} waiting, "
+    text += f"{len(result.needs_attention)} need the officer."
+    for item in result.needs_attention:
+        text += f"\n  #{item['id']} {item['dossier_code']}: {item['reason']}"
+    return Outcome(result.as_json(), text)
+
+
+def _outbox(args: argparse.Namespace, context: Context) -> Outcome:
+    from sqlalchemy import select
+
+    from workstation.store.models import OutboxRow
+
+    services = context.services()
+    if args.retry is not None:
+        from workstation.store import outbox
+
+        with services.database.transaction() as session:
+            row = session.get(OutboxRow, args.retry)
+            if row is None:
+                raise BadInput(
+                    f"no outbox message {args.retry}", code="sync.no_message", id=args.retry
+                )
+            outbox.retry(session, row.message_id)
+    with services.database.reading() as session:
+        rows = session.scalars(
+            select(OutboxRow).where(OutboxRow.state != "sent").order_by(OutboxRow.id)
+        ).all()
+        items = [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "entity_id": r.entity_id,
+                "state": r.state,
+                "attempts": r.attempts,
+                "last_error": r.last_error,
+                "next_attempt_at": r.next_attempt_at,
+            }
+            for r in rows
+        ]
+    lines = [
+        f"#{i['id']} {i['kind']} {i['state']} attempts {i['attempts']}"
+        + (f": {i['last_error']}" if i["last_error"] else "")
+        for i in items
+    ]
+    return Outcome({"items": items}, "\n".join(lines) or "Nothing waits.")

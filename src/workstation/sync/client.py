@@ -1,0 +1,345 @@
+"""The central-system client: one interface, :class:`CentralClient`, and its HTTP implementation.
+
+A province whose own system speaks another dialect plugs in its own implementation
+of :class:`CentralClient`; the sender and the commands only see the interface.
+:class:`HttpCentralClient` speaks docs/central-api.yaml (the reference server,
+:mod:`workstation_central`, implements it): JSON over HTTPS with a bearer token,
+an ``Idempotency-Key`` on every write, files by tus 1.0 streamed from disk.
+
+Failures are typed, so the sender can tell what waiting helps from what only
+the officer can fix: :class:`Retryable` (network, 5xx, 429) or :class:`Refused`
+(validation) and :class:`NotSignedIn` (authentication).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Protocol
+
+import httpx
+
+from workstation.errors import BadInput, ExternalPartError
+
+log = logging.getLogger(__name__)
+
+TUS_VERSION = "1.0.0"
+UPLOAD_CHUNK = 32 << 20
+"""Bytes per tus PATCH; a break costs at most what was in flight of one of them."""
+READ_SIZE = 1 << 20
+"""Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
+
+
+class Retryable(ExternalPartError):
+    """The central system could not be reached or answered 5xx/429: trying later helps."""
+
+    code = "sync.server_failed"
+
+
+class Unreachable(Retryable):
+    """No answer at all from the address tried (connection refused, dropped, timed out)."""
+
+    code = "sync.unreachable"
+
+
+class Refused(BadInput):
+    """The central system refused the content (4xx): only the officer can get it through."""
+
+    code = "sync.refused"
+
+
+class NotSignedIn(BadInput):
+    """No valid sign-in for this server: the officer must run ``workstation login``."""
+
+    code = "sync.not_signed_in"
+
+
+class WrongPassword(BadInput):
+    code = "sync.wrong_password"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    user: str
+
+
+Opener = Callable[[], BinaryIO]
+"""Opens a stored file for reading from its start (the caller seeks)."""
+
+
+class CentralClient(Protocol):
+    """What the workstation asks of a province's central system."""
+
+    def login(self, user: str, password: str) -> Tokens: ...
+
+    def catalogue(self) -> dict[str, Any]: ...
+
+    def create_dossier(self, payload: dict[str, Any], key: str) -> None: ...
+
+    def set_status(self, dossier_id: str, status: int, key: str) -> None: ...
+
+    def delete_dossier(self, dossier_id: str, key: str) -> None: ...
+
+    def dossier_status(self, dossier_id: str) -> int | None: ...
+
+    def missing_files(self, sha256s: list[str]) -> list[str]:
+        """Which of these files the central system does not hold yet."""
+        ...
+
+    def upload_file(self, sha256: str, size: int, opener: Opener, key: str) -> int:
+        """Send one file (resuming what arrived before); returns the bytes sent now."""
+        ...
+
+    def citizen_documents(self, id_number: str) -> list[dict[str, Any]]: ...
+
+    def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]: ...
+
+    def add_archive_record(
+        self, record_id: str, dossier_id: str, record: dict[str, Any], key: str
+    ) -> None: ...
+
+
+class HttpCentralClient:
+    """:class:`CentralClient` over HTTP (docs/central-api.yaml)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        refresh_token: str | None = None,
+        on_tokens: Callable[[Tokens], None] | None = None,
+        timeout: float = 30.0,
+        chunk_size: int = UPLOAD_CHUNK,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.refresh_token = refresh_token
+        self.access_token: str | None = None
+        self.on_tokens = on_tokens
+        self.chunk_size = chunk_size
+        self.sent_bytes = 0
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            transport=transport,
+            headers={"User-Agent": "workstation-sync"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # Officers ----------------------------------------------------------------
+
+    def login(self, user: str, password: str) -> Tokens:
+        response = self._send("POST", "/v1/auth/login", json={"user": user, "password": password})
+        if response.status_code == 401:
+            raise WrongPassword(
+                f"the central system at {self.base_url} refused the user name or password",
+                server=self.base_url,
+            )
+        return self._took_tokens(self._check(response))
+
+    def _refresh(self) -> None:
+        if not self.refresh_token:
+            raise NotSignedIn(f"not signed in to {self.base_url}", server=self.base_url)
+        response = self._send(
+            "POST", "/v1/auth/refresh", json={"refresh_token": self.refresh_token}
+        )
+        if response.status_code in (400, 401, 403):
+            raise NotSignedIn(
+                f"the sign-in to {self.base_url} has expired; sign in again",
+                server=self.base_url,
+            )
+        self._took_tokens(self._check(response))
+
+    def _took_tokens(self, response: httpx.Response) -> Tokens:
+        body = response.json()
+        tokens = Tokens(body["access_token"], body["refresh_token"], body["user"])
+        self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
+        if self.on_tokens is not None:
+            self.on_tokens(tokens)
+        return tokens
+
+    # Reading ------------------------------------------------------------------
+
+    def catalogue(self) -> dict[str, Any]:
+        return self._call("GET", "/v1/catalogue").json()
+
+    def dossier_status(self, dossier_id: str) -> int | None:
+        response = self._call("GET", f"/v1/dossiers/{dossier_id}", allow=(404,))
+        return None if response.status_code == 404 else int(response.json()["status"])
+
+    def citizen_documents(self, id_number: str) -> list[dict[str, Any]]:
+        return self._call("GET", f"/v1/citizens/{id_number}/documents").json()["documents"]
+
+    def missing_files(self, sha256s: list[str]) -> list[str]:
+        if not sha256s:
+            return []
+        return self._call("POST", "/v1/files/check", json={"sha256": sha256s}).json()["missing"]
+
+    # Writing ------------------------------------------------------------------
+
+    def create_dossier(self, payload: dict[str, Any], key: str) -> None:
+        self._call("POST", "/v1/dossiers", json=payload, key=key)
+
+    def set_status(self, dossier_id: str, status: int, key: str) -> None:
+        self._call("POST", f"/v1/dossiers/{dossier_id}/status", json={"status": status}, key=key)
+
+    def delete_dossier(self, dossier_id: str, key: str) -> None:
+        self._call("DELETE", f"/v1/dossiers/{dossier_id}", key=key)
+
+    def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]:
+        body = {"unit": unit, "day": day, "size": size}
+        answer = self._call("POST", "/v1/sequence-blocks", json=body, key=key).json()
+        return int(answer["first"]), int(answer["last"])
+
+    def add_archive_record(
+        self, record_id: str, dossier_id: str, record: dict[str, Any], key: str
+    ) -> None:
+        body = {"id": record_id, "dossier_id": dossier_id, "record": record}
+        self._call("POST", "/v1/archive-records", json=body, key=key)
+
+    # Files by tus 1.0 ------------------------------------------------------------
+
+    def upload_file(self, sha256: str, size: int, opener: Opener, key: str) -> int:
+        """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks."""
+        sent_before = self.sent_bytes
+        location, fresh = self._create_upload(sha256, size, key)
+        offset = 0 if fresh else self._offset(location)
+        if offset is None:  # the key's upload is gone (finished or refused): start afresh
+            if not self.missing_files([sha256]):
+                return 0
+            location, fresh = self._create_upload(sha256, size, f"{key}:{uuid.uuid4()}")
+            offset = 0 if fresh else (self._offset(location) or 0)
+        with opener() as source:
+            while offset < size:
+                length = min(self.chunk_size, size - offset)
+                source.seek(offset)
+                headers = {
+                    "Tus-Resumable": TUS_VERSION,
+                    "Upload-Offset": str(offset),
+                    "Content-Type": "application/offset+octet-stream",
+                    "Content-Length": str(length),
+                }
+                response = self._call(
+                    "PATCH",
+                    location,
+                    content=self._stream(source, length),
+                    headers=headers,
+                    allow=(404, 409),
+                )
+                if response.status_code == 409:  # another attempt moved it on: ask again
+                    offset = self._offset(location) or 0
+                    continue
+                if response.status_code == 404:  # finished meanwhile
+                    break
+                offset = int(response.headers["Upload-Offset"])
+        return self.sent_bytes - sent_before
+
+    def _create_upload(self, sha256: str, size: int, key: str) -> tuple[str, bool]:
+        """The upload's address, and whether it is new (nothing arrived yet: no HEAD needed)."""
+        metadata = "sha256 " + base64.b64encode(sha256.encode()).decode()
+        headers = {
+            "Tus-Resumable": TUS_VERSION,
+            "Upload-Length": str(size),
+            "Upload-Metadata": metadata,
+        }
+        response = self._call("POST", "/v1/uploads", headers=headers, key=key)
+        replayed = response.headers.get("Idempotent-Replayed") == "true"
+        fresh = not replayed and response.json().get("created") is True
+        return response.headers["Location"], fresh
+
+    def _offset(self, location: str) -> int | None:
+        response = self._call(
+            "HEAD", location, headers={"Tus-Resumable": TUS_VERSION}, allow=(404,)
+        )
+        if response.status_code == 404:
+            return None
+        return int(response.headers["Upload-Offset"])
+
+    def _stream(self, source: BinaryIO, length: int) -> Iterator[bytes]:
+        left = length
+        while left > 0:
+            piece = source.read(min(READ_SIZE, left))
+            if not piece:
+                raise Refused("a stored file is shorter than recorded", code="sync.file_short")
+            left -= len(piece)
+            self.sent_bytes += len(piece)
+            yield piece
+
+    # Plumbing ---------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        key: str | None = None,
+        allow: tuple[int, ...] = (),
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send with the access token (refreshing it once on 401); raise by class of failure."""
+        if self.access_token is None:
+            self._refresh()
+        for first in (True, False):
+            all_headers = {**(headers or {}), "Authorization": f"Bearer {self.access_token}"}
+            if key is not None:
+                all_headers["Idempotency-Key"] = key
+            response = self._send(method, path, headers=all_headers, **kwargs)
+            if response.status_code == 401 and first:
+                self._refresh()
+                if "content" in kwargs:  # a streamed body cannot be replayed: next attempt
+                    raise Retryable("the access token expired mid-upload", reason="HTTP 401")
+                continue
+            if response.status_code == 401:
+                raise NotSignedIn(
+                    f"the central system at {self.base_url} wants a new sign-in",
+                    server=self.base_url,
+                )
+            if response.status_code in allow:
+                return response
+            return self._check(response)
+        raise AssertionError("unreachable")
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+            response.read()
+        except httpx.TransportError as exc:
+            raise Unreachable(
+                f"the central system at {self.base_url} cannot be reached ({type(exc).__name__})",
+                server=self.base_url,
+            ) from exc
+        return response
+
+    def _check(self, response: httpx.Response) -> httpx.Response:
+        status = response.status_code
+        if status < 400:
+            return response
+        code = _error_code(response)
+        reason = f"HTTP {status} {code}".strip()
+        if status >= 500 or status in (408, 429) or code in _WAIT_HELPS:
+            raise Retryable(
+                f"the central system answered {reason}", server=self.base_url, reason=reason
+            )
+        raise Refused(f"the central system refused: {reason}", reason=reason)
+
+
+_WAIT_HELPS = {"files.missing", "upload.offset", "upload.checksum"}
+"""4xx answers another attempt can get past (files still arriving, a transfer damaged)."""
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return ""
+    if isinstance(detail, dict):
+        return str(detail.get("code", ""))
+    return "validation" if isinstance(detail, list) else ""

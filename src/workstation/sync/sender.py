@@ -1,0 +1,171 @@
+"""The sender: drains the store's outbox into the central system, once per message.
+
+Messages are claimed with the outbox's own API (:func:`~workstation.store.outbox.claim_next`),
+so they go in order per dossier and a crashed sender's claims come back after their
+lease. Each is sent with its ``message_id`` as the Idempotency-Key on every attempt,
+so a retry after a lost answer changes nothing twice. A dossier's files go first:
+the server is told their SHA-256 and only what it lacks travels, streamed from the
+blob store by tus (resuming where a break left off).
+
+Failures are sorted: :class:`~workstation.sync.client.Retryable` ones wait an
+exponentially growing, jittered delay; :class:`~workstation.sync.client.Refused`
+ones wait for the officer with the reason. An unreachable server or a lapsed
+sign-in stops the run (every other message would fail the same way) and is
+raised to the caller; the message in hand waits for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from workstation.errors import StoreError
+from workstation.store import BlobStore, Database, outbox
+from workstation.store.outbox import MessageKind, OutboxEntry
+from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryable, Unreachable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    """What a run did and what is left: the ``workstation sync`` answer."""
+
+    sent: int = 0
+    waiting: int = 0
+    needs_attention: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sent": self.sent, "waiting": self.waiting, "needs_attention": self.needs_attention}
+
+
+class Sender:
+    """Sends what the outbox holds through a :class:`CentralClient`."""
+
+    def __init__(
+        self,
+        database: Database,
+        blobs: BlobStore,
+        client: CentralClient,
+        *,
+        first_delay: timedelta = timedelta(seconds=30),
+        longest_delay: timedelta = timedelta(hours=1),
+        rng: random.Random | None = None,
+        lease: timedelta = outbox.CLAIM_LEASE,
+    ) -> None:
+        self.database = database
+        self.blobs = blobs
+        self.client = client
+        self.first_delay = first_delay
+        self.longest_delay = longest_delay
+        self.rng = rng or random.Random()
+        self.lease = lease
+
+    def send_due(self, *, batch: int = 10) -> int:
+        """Send every message due now; return how many were acknowledged.
+
+        Raises :class:`Unreachable` or :class:`NotSignedIn` after putting the
+        message in hand back to wait.
+        """
+        sent = 0
+        while True:
+            with self.database.transaction() as session:
+                claimed = outbox.claim_next(session, limit=batch, lease=self.lease)
+            if not claimed:
+                return sent
+            for index, entry in enumerate(claimed):
+                try:
+                    sent += self._send_one(entry)
+                except (Unreachable, NotSignedIn):
+                    self._release(claimed[index + 1 :])
+                    raise
+
+    def _send_one(self, entry: OutboxEntry) -> int:
+        try:
+            self._deliver(entry)
+        except (Unreachable, NotSignedIn) as exc:
+            self._wait(entry, exc.code, now=True)
+            raise
+        except Retryable as exc:
+            self._wait(entry, exc.params.get("reason") or exc.code)
+            return 0
+        except (Refused, StoreError) as exc:  # refused, or a stored file missing or unreadable
+            reason = exc.params.get("reason") or exc.code
+            log.warning("message %s (%s) needs the officer: %s", entry.id, entry.kind, reason)
+            with self.database.transaction() as session:
+                outbox.mark_needs_attention(session, entry.message_id, reason)
+            return 0
+        with self.database.transaction() as session:
+            outbox.mark_sent(session, entry.message_id)
+        log.info("message %s (%s) sent", entry.id, entry.kind)
+        return 1
+
+    def _deliver(self, entry: OutboxEntry) -> None:
+        payload = {k: v for k, v in entry.payload.items()}
+        key = entry.message_id
+        if entry.kind == MessageKind.DOSSIER_CREATED:
+            self._send_files(payload, key)
+            self.client.create_dossier(payload, key)
+        elif entry.kind == MessageKind.DOSSIER_STATUS_CHANGED:
+            self.client.set_status(entry.entity_id, int(payload["status"]), key)
+        elif entry.kind == MessageKind.DOSSIER_DELETED:
+            self.client.delete_dossier(entry.entity_id, key)
+        else:
+            raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
+
+    def _send_files(self, payload: dict[str, Any], key: str) -> None:
+        """Tell the server every file's SHA-256; upload only those it lacks."""
+        sizes: dict[str, int] = {}
+        for component in payload.get("components", []):
+            for document in component.get("documents", []):
+                sizes[document["sha256"]] = int(document["size_bytes"])
+        for digest in self.client.missing_files(sorted(sizes)):
+            self.client.upload_file(
+                digest, sizes[digest], lambda d=digest: self.blobs.open(d), f"upload:{digest}"
+            )
+
+    def _wait(self, entry: OutboxEntry, reason: str, *, now: bool = False) -> None:
+        moment = datetime.now(UTC)
+        delay = timedelta(0) if now else self.delay(entry.attempts)
+        log.info(
+            "message %s (%s) waits %.1f s: %s", entry.id, entry.kind, delay.total_seconds(), reason
+        )
+        with self.database.transaction() as session:
+            outbox.record_failure(session, entry.message_id, reason, moment + delay)
+
+    def _release(self, entries: list[OutboxEntry]) -> None:
+        """Hand claimed but untried messages back, due at once, their attempt not counted."""
+        if not entries:
+            return
+        with self.database.transaction() as session:
+            for entry in entries:
+                outbox.record_failure(
+                    session, entry.message_id, entry.last_error or "not tried", datetime.now(UTC)
+                )
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential backoff with jitter: half to all of the doubled delay."""
+        ceiling = outbox.backoff(attempts, first=self.first_delay, longest=self.longest_delay)
+        return ceiling * self.rng.uniform(0.5, 1.0)
+
+
+def report(database: Database, sent: int = 0) -> SyncReport:
+    """How many wait and which need the officer (with the dossier code and the reason)."""
+    with database.reading() as session:
+        waiting = outbox.count_pending(session)
+        stuck = outbox.needing_attention(session, limit=1000)
+    return SyncReport(
+        sent=sent,
+        waiting=waiting,
+        needs_attention=[
+            {
+                "id": e.id,
+                "dossier_code": e.payload.get("code") or e.entity_id,
+                "reason": e.last_error,
+            }
+            for e in stuck
+        ],
+    )

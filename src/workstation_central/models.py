@@ -1,0 +1,106 @@
+"""The central server's tables (SQLAlchemy): officers, tokens, dossiers and their files,
+uploads, idempotency keys, dossier-code blocks and archive records.
+
+Plain portable types only, so the same tables live in SQLite (the default) and
+PostgreSQL (by URL).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Officer(Base):
+    __tablename__ = "officers"
+
+    user: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # scrypt$salt-hex$hash-hex
+
+
+class Token(Base):
+    """A bearer token, stored by its SHA-256 (the token itself is never kept)."""
+
+    __tablename__ = "tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(ForeignKey("officers.user"))
+    kind: Mapped[str] = mapped_column(String(10))  # access | refresh
+    expires_at: Mapped[int] = mapped_column(BigInteger)  # Unix seconds
+
+
+class DossierRecord(Base):
+    __tablename__ = "dossiers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[int] = mapped_column(Integer)
+    applicant_id_number: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(default=False)
+
+
+class DossierFile(Base):
+    __tablename__ = "dossier_files"
+    __table_args__ = (UniqueConstraint("dossier_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    document_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(100))
+
+
+class StoredFile(Base):
+    """A file the server holds, content-addressed; its SHA-256 was checked on arrival."""
+
+    __tablename__ = "files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+
+
+class Upload(Base):
+    """A tus upload in progress; its offset is the size of its part file on disk."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    length: Mapped[int] = mapped_column(BigInteger)
+
+
+class IdempotentResponse(Base):
+    """The response to a write, kept under its Idempotency-Key: a repeat gets it again."""
+
+    __tablename__ = "idempotency"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    user: Mapped[str] = mapped_column(String(100))
+    operation: Mapped[str] = mapped_column(String(300))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class SequenceBlock(Base):
+    """The last dossier-code sequence number handed out, per unit and day."""
+
+    __tablename__ = "sequence_blocks"
+
+    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class ArchiveRecord(Base):
+    __tablename__ = "archive_records"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[str] = mapped_column(Text)
