@@ -222,6 +222,15 @@ def test_demo_runs_end_to_end_and_says_where_its_outputs_are(tmp_path) -> None:
     assert Path(report["database"]).is_relative_to(folder)
 
 
+def test_demo_writes_nothing_outside_its_own_folder(tmp_path, home) -> None:
+    folder = tmp_path / "demo"
+    assert main(["demo", "--folder", str(folder)]) == 0
+    assert (folder / "data" / "demo-token").is_dir()  # the demo token is the demo's own
+    officer_data = home / "data"
+    assert not (officer_data / "demo-token").exists()
+    assert not (officer_data / "store.sqlite3").exists()
+
+
 def test_demo_folder_is_a_workstation_home_the_window_can_open(tmp_path, monkeypatch) -> None:
     folder = tmp_path / "demo-home"
     assert main(["demo", "--folder", str(folder)]) == 0

@@ -5,7 +5,7 @@ real store), and says where its outputs are. Today: open a fresh store,
 receive three dossiers with the bundled sample page and PDF (each gets its
 dossier code, due date and fees, as at the counter), list them, show what
 waits in the outbox, and sign the sample PDF on the demo token
-(``workstation.sign.demo_token``, made on first use in the data folder).
+(``workstation.sign.demo_token``, made on first use in the demo's data folder).
 ``workstation dossier import resources/examples/dossiers.json`` adds the 26
 example dossiers to a demo folder the same way.
 
@@ -109,8 +109,9 @@ def prepare_folder(folder: Path, keep: bool) -> None:
 DEMO_TOKEN_NOTE = "Token thử nghiệm / Demo token, PIN 123456, for the demo only"
 
 
-def sign_with_demo_token(outputs: Path) -> list[str]:
-    """Sign the sample PDF on the demo token (made on first use in the user's data folder).
+def sign_with_demo_token(folders: Folders, outputs: Path) -> list[str]:
+    """Sign the sample PDF on the demo token (made on first use in the demo's data folder,
+    never the officer's own).
 
     Returns ``[signed file, demo token folder]``, or ``[reason]`` when the
     demo token cannot be used here (no SoftHSM2): the rest of the demo stands.
@@ -121,7 +122,7 @@ def sign_with_demo_token(outputs: Path) -> list[str]:
 
     try:
         done = sign_sample_in_child(
-            demo_token_folder(),
+            demo_token_folder(folders),
             resources_dir() / "samples" / SAMPLE_PDF,
             outputs / f"signed-{SAMPLE_PDF}",
         )
@@ -169,7 +170,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         blob_path = services.blobs.root
     finally:
         services.close()
-    signing = sign_with_demo_token(folder / "outputs")
+    signing = sign_with_demo_token(folders, folder / "outputs")
 
     data = {
         "folder": str(folder),
