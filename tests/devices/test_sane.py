@@ -60,9 +60,7 @@ def test_jam_is_a_typed_error_and_pages_already_taken_stay(
     assert not list((tmp_path / "out").glob("*.png"))  # no half page left as if whole
 
 
-def test_empty_feeder_before_any_page_is_adf_empty(
-    sane_test_config: Path, tmp_path: Path
-) -> None:
+def test_empty_feeder_before_any_page_is_adf_empty(sane_test_config: Path, tmp_path: Path) -> None:
     device = SaneBackend().open("sane:test:0")
     settings = ScanSettings(source=Source.ADF, dpi=10, mode=ColourMode.GRAY, page_size="a5")
     empty = ("--enable-test-options", "--read-return-value=SANE_STATUS_NO_DOCS")
