@@ -138,6 +138,8 @@ class ScannedPage:
     mode: ColourMode
     side: str = "front"
     """``front`` or ``back`` (the back of a duplex sheet)."""
+    kept: bool = False
+    """A whole document to keep byte for byte (a PDF with text or signatures), not a scan."""
 
 
 CancelCheck = Callable[[], bool]
