@@ -49,7 +49,7 @@ class DemoFeeder:
     def options(self) -> DeviceOptions:
         return DeviceOptions(
             sources=(Source.FLATBED, Source.ADF),
-            resolutions=(150, 200),
+            resolutions=(200,),
             modes=(ColourMode.COLOR, ColourMode.GRAY),
         )
 
@@ -68,7 +68,7 @@ class DemoFeeder:
             source = self.pages[index % len(self.pages)]
             target = folder / f"page-{index + 1:04d}.png"
             shutil.copyfile(source, target)
-            # The files' own resolution (150 or 200 dpi) is what the pipeline reads.
+            # The files carry their own resolution (200 dpi), which the pipeline reads.
             yield ScannedPage(index, target, settings.dpi, settings.mode)
 
 
