@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.scan.devices.base import Source
     from workstation.scan.devices.profiles import profile
     from workstation.scan.pdf import DocumentInfo
-    from workstation.scan.pipeline import DigitizeOptions, digitize_arriving
+    from workstation.scan.pipeline import DigitizeOptions
 
     if bool(args.dossier) != bool(args.component):
         raise BadInput(
@@ -94,6 +94,31 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         title=args.title or output.stem, dossier_code=args.dossier or "",
         component=args.component or "",
     )  # fmt: skip
+    try:
+        data_out, text = _capture(device, settings, batch, output, options, info)
+    finally:
+        close = getattr(device, "close", None)
+        if close is not None:
+            close()
+    shutil.rmtree(batch, ignore_errors=True)
+    data_out["device"] = device.info.id
+    if args.dossier:
+        from workstation.intake.attach import attach_document
+
+        services = context.services()
+        document = attach_document(
+            services.database, services.blobs, args.dossier, args.component, output,
+            None if "kept" in data_out else data_out,
+        )  # fmt: skip
+        data_out["document_id"] = document.id
+        text += f"\nadded to dossier {args.dossier}, component {args.component}"
+    return Outcome(data_out, text)
+
+
+def _capture(device, settings, batch, output, options, info):  # type: ignore[no-untyped-def]
+    """Scan into ``batch`` and digitise as pages arrive (or keep a PDF as it is)."""
+    from workstation.scan.pipeline import digitize_arriving
+
     pages = device.scan(settings, batch)
     first = next(pages, None)
     if first is None:
@@ -114,19 +139,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
 
         report = digitize_arriving(arriving(), output, options, info)
         data_out, text = report.as_json(), "\n".join(report_lines(report))
-    shutil.rmtree(batch, ignore_errors=True)
-    data_out["device"] = device.info.id
-    if args.dossier:
-        from workstation.intake.attach import attach_document
-
-        services = context.services()
-        document = attach_document(
-            services.database, services.blobs, args.dossier, args.component, output,
-            None if "kept" in data_out else data_out,
-        )  # fmt: skip
-        data_out["document_id"] = document.id
-        text += f"\nadded to dossier {args.dossier}, component {args.component}"
-    return Outcome(data_out, text)
+    return data_out, text
 
 
 def _keep(source: Path, output: Path) -> tuple[dict[str, object], str]:

@@ -99,9 +99,19 @@ class EsclDevice:
         self.info = DeviceInfo(PREFIX + self.root, self.root, "escl")
         self.retries = retries
         self.backoff_s = backoff_s
+        self._own_client = client is None
         self._client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
         self._options: DeviceOptions | None = None
         self._formats: set[str] = set()
+
+    def close(self) -> None:
+        """Close the connections to the scanner (also done when a scan ends)."""
+        if self._own_client:
+            self._client.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def _request(self, method: str, url: str, pages: int = 0, **kwargs: object) -> httpx.Response:
         try:
