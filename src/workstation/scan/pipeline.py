@@ -180,9 +180,11 @@ def digitize_arriving(
 ) -> DigitizeReport:
     """Like :func:`digitize`, for files that arrive while it runs (pages from a scanner).
 
-    Each file is checked and its pages queued as soon as ``files`` yields it, so
-    cleaning and OCR run behind the feeder; ``progress(done, total)`` counts the
-    pages known so far.
+    Each file is checked and its pages handed to a worker as soon as ``files``
+    yields it, so cleaning and OCR run behind the feeder; ``files`` is asked for
+    the next one whenever fewer than two pages per worker are in work (a SANE
+    scanner keeps feeding meanwhile; an eSCL scanner is read when asked).
+    ``progress(done, total)`` counts the pages known so far.
     """
     known = [0]
 
