@@ -86,3 +86,22 @@ def test_unknown_device_is_gone(sane_test_config: Path, tmp_path: Path) -> None:
     with pytest.raises(DeviceError) as caught:
         SaneBackend().open("sane:nosuch:0").options()
     assert caught.value.code == "device.gone"
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        ("SANE_STATUS_DEVICE_BUSY", "device.busy"),
+        ("SANE_STATUS_COVER_OPEN", "device.cover_open"),
+        ("SANE_STATUS_IO_ERROR", "device.gone"),
+    ],
+)
+def test_each_scanner_failure_has_its_code(
+    sane_test_config: Path, tmp_path: Path, status: str, code: str
+) -> None:
+    device = SaneBackend().open("sane:test:0")
+    settings = ScanSettings(source=Source.ADF, dpi=10, mode=ColourMode.GRAY, page_size="a5")
+    failing = ("--enable-test-options", f"--read-return-value={status}")
+    with pytest.raises(DeviceError) as caught:
+        list(device.scan(settings, tmp_path / "out", extra=failing))
+    assert caught.value.code == code
