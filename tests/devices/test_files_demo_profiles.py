@@ -90,3 +90,17 @@ def test_a_profile_with_a_bad_value_is_refused(tmp_path: Path) -> None:
     assert caught.value.code == "device.profiles_invalid"
     with pytest.raises(NotFound):
         profile("nosuch")
+
+
+def test_a_profile_s_blank_threshold_and_deskew_reach_the_clean_up() -> None:
+    import numpy as np
+
+    from workstation.scan import specimens
+    from workstation.scan.clean import clean_page
+
+    one_line = specimens.text_page(3, lines=1, dpi=100)
+    assert not clean_page(one_line.image, 100).blank
+    assert clean_page(one_line.image, 100, blank_threshold=0.01).blank
+    tilted = specimens.skew(specimens.text_page(1, dpi=100, size_mm=(120, 150)), 3.0)
+    kept = clean_page(tilted.image, 100, deskew=False)
+    assert abs(kept.skew_deg) > 2 and np.array_equal(kept.image, tilted.image)

@@ -89,6 +89,8 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         colour=args.colour or chosen.colour,
         purpose=chosen.purpose,
         ocr=not args.no_ocr,
+        deskew=chosen.deskew,
+        blank_threshold=chosen.blank_threshold,
     )
     info = DocumentInfo(
         title=args.title or output.stem, dossier_code=args.dossier or "",

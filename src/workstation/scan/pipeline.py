@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
-from workstation.scan.clean import clean_page
+from workstation.scan.clean import BLANK_INK_FRACTION, clean_page
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import DEFAULT_LANGUAGE, PAGE_TIMEOUT_S, binarise, map_pages, recognise
 from workstation.scan.pdf import DocumentInfo, EncodedPage, encode_page, write_pdf
@@ -40,6 +40,9 @@ class DigitizeOptions:
     purpose: str | None = None
     page_timeout_s: float = PAGE_TIMEOUT_S
     ocr: bool = True
+    deskew: bool = True
+    blank_threshold: float = BLANK_INK_FRACTION
+    """Ink fraction under which a page is flagged blank (a capture profile may set it)."""
 
 
 @dataclass
@@ -112,7 +115,7 @@ def _process(
     image, dpi = load_page(source)
     ms["load"] = _since(started)
     mark = time.perf_counter()
-    cleaned = clean_page(image, dpi)
+    cleaned = clean_page(image, dpi, deskew=options.deskew, blank_threshold=options.blank_threshold)
     del image
     binary = binarise(cleaned.image)
     ms["clean"] = _since(mark)
