@@ -86,3 +86,17 @@ def test_a_pdf_with_a_text_layer_is_kept_byte_for_byte(capsys, tmp_path: Path) -
     assert code == 0, out
     assert json.loads(out)["kept"] is True
     assert out_pdf.read_bytes() == source.read_bytes()
+
+
+def test_scan_from_an_escl_scanner_given_by_its_address(capsys, tmp_path: Path) -> None:
+    from tests.devices.test_escl import PAGE
+    from tests.fakes.escl_server import Behaviour, FakeEsclScanner
+
+    with FakeEsclScanner([PAGE], Behaviour(adf_pages=2)) as scanner:
+        code, out, _ = run(
+            capsys, "scan", "--device", f"escl:{scanner.root}", "--source", "adf", "--dpi", "75",
+            "--page-size", "a5", "--no-ocr", "-o", str(tmp_path / "e.pdf"), "--json",
+        )  # fmt: skip
+    assert code == 0, out
+    report = json.loads(out)
+    assert len(report["pages"]) == 2 and report["device"] == f"escl:{scanner.root}"
