@@ -93,7 +93,6 @@ def test_unknown_device_is_gone(sane_test_config: Path, tmp_path: Path) -> None:
     [
         ("SANE_STATUS_DEVICE_BUSY", "device.busy"),
         ("SANE_STATUS_COVER_OPEN", "device.cover_open"),
-        ("SANE_STATUS_IO_ERROR", "device.gone"),
     ],
 )
 def test_each_scanner_failure_has_its_code(

@@ -15,6 +15,7 @@ the configuration, as for any SANE program.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 PREFIX = "sane:"
 LIST_TIMEOUT_S = 30.0
 POLL_S = 0.05
+STALL_S = 180.0
+"""A batch with no new page and no growing file for this long is taken as a scanner gone."""
 _PAGE = re.compile(r"page-(\d{4})\.png$")
 
 SOURCE_NAMES: dict[Source, tuple[str, ...]] = {
@@ -198,10 +201,18 @@ class SaneDevice:
                 args, stdout=subprocess.DEVNULL, stderr=errors, stdin=subprocess.DEVNULL
             )
             given = 0
+            progress: tuple[int, int] = (0, 0)
+            moved = time.monotonic()
             try:
                 while True:
                     ended = process.poll() is not None
                     ready = _whole_pages(folder, ended)
+                    now = (len(ready), _bytes_in(folder))
+                    if now != progress:
+                        progress, moved = now, time.monotonic()
+                    elif time.monotonic() - moved > STALL_S:
+                        log.warning("SANE batch stalled after %d page(s)", given)
+                        raise gone(self.info.id, given)
                     for number in ready[given:]:
                         yield ScannedPage(
                             given, folder / f"page-{number:04d}.png", dpi, settings.mode
@@ -259,6 +270,14 @@ def _whole_pages(folder: Path, ended: bool) -> list[int]:
     """Numbers of the pages complete on disk: all but the newest while scanning."""
     numbers = sorted(int(m[1]) for p in folder.iterdir() if (m := _PAGE.match(p.name)))
     return numbers if ended else numbers[:-1]
+
+
+def _bytes_in(folder: Path) -> int:
+    total = 0
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
 
 
 def _remove_unfinished(folder: Path, given: int) -> None:
