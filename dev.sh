@@ -19,7 +19,7 @@ PY=${PYTHON:-python3}
 # and the X libraries Qt's xcb platform needs under a real or virtual display.
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
-  sane-utils
+  sane-utils sane-airscan
   softhsm2 opensc
   poppler-utils ghostscript
   fonts-noto-core fonts-liberation2 fonts-dejavu-core fontconfig

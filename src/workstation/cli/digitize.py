@@ -98,6 +98,11 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         component=args.component,
     )
     report = digitize(list(args.inputs), args.output, options, info)
+    return Outcome(report.as_json(), "\n".join(report_lines(report)))
+
+
+def report_lines(report) -> list[str]:  # type: ignore[no-untyped-def]
+    """The page report people read (``digitize`` and ``scan`` print the same)."""
     lines = [f"{'page':>4}  {'skew':>6}  {'mode':<6} {'conf':>5} {'KB':>6}  notes"]
     for page in report.pages:
         notes = ", ".join(page.warnings + page.colour_content)
@@ -107,4 +112,4 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             f"{page.bytes / 1024:>6.0f}  {notes}"
         )
     lines.append(f"{len(report.pages)} pages, {report.bytes / 1024:.0f} KB: {report.output}")
-    return Outcome(report.as_json(), "\n".join(lines))
+    return lines

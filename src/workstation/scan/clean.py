@@ -97,8 +97,18 @@ class CleanedPage:
     ms: float = 0.0
 
 
-def clean_page(image: np.ndarray, dpi: int) -> CleanedPage:
-    """Deskew, crop, and measure one RGB page scanned at ``dpi``."""
+def clean_page(
+    image: np.ndarray,
+    dpi: int,
+    *,
+    deskew: bool = True,
+    blank_threshold: float = BLANK_INK_FRACTION,
+) -> CleanedPage:
+    """Deskew, crop, and measure one RGB page scanned at ``dpi``.
+
+    A capture profile may turn straightening off (``deskew``; the skew is still
+    measured) and set the ink fraction under which a page is flagged blank.
+    """
     started = time.perf_counter()
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
@@ -106,7 +116,7 @@ def clean_page(image: np.ndarray, dpi: int) -> CleanedPage:
     cropped = cropped_image.shape != image.shape
     gray = cv2.cvtColor(cropped_image, cv2.COLOR_RGB2GRAY)
     angle = measure_skew(gray)
-    if abs(angle) >= 0.1:
+    if deskew and abs(angle) >= 0.1:
         cropped_image = rotate(cropped_image, angle)
         gray = cv2.cvtColor(cropped_image, cv2.COLOR_RGB2GRAY)
     rotation = 0
@@ -117,7 +127,7 @@ def clean_page(image: np.ndarray, dpi: int) -> CleanedPage:
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     paper, ink_level = _tones(small)
     ink = ink_fraction(small, paper)
-    blank = ink < BLANK_INK_FRACTION
+    blank = ink < blank_threshold
     warnings = quality_warnings(gray, small, dpi, paper, ink_level, blank)
     colour = Colour() if blank else colour_content(cropped_image)
     return CleanedPage(

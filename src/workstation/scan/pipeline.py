@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
-from workstation.scan.clean import clean_page
+from workstation.scan.clean import BLANK_INK_FRACTION, clean_page
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import DEFAULT_LANGUAGE, PAGE_TIMEOUT_S, binarise, map_pages, recognise
 from workstation.scan.pdf import DocumentInfo, EncodedPage, encode_page, write_pdf
@@ -40,6 +40,9 @@ class DigitizeOptions:
     purpose: str | None = None
     page_timeout_s: float = PAGE_TIMEOUT_S
     ocr: bool = True
+    deskew: bool = True
+    blank_threshold: float = BLANK_INK_FRACTION
+    """Ink fraction under which a page is flagged blank (a capture profile may set it)."""
 
 
 @dataclass
@@ -112,7 +115,7 @@ def _process(
     image, dpi = load_page(source)
     ms["load"] = _since(started)
     mark = time.perf_counter()
-    cleaned = clean_page(image, dpi)
+    cleaned = clean_page(image, dpi, deskew=options.deskew, blank_threshold=options.blank_threshold)
     del image
     binary = binarise(cleaned.image)
     ms["clean"] = _since(mark)
@@ -164,17 +167,62 @@ def digitize(
     ``progress(done, total)`` follows each page; ``cancelled()`` is asked between
     pages and stops the run with :class:`~workstation.errors.Cancelled`.
     """
-    policy = policy_for(options.purpose)
     sources = page_sources(inputs)
-    total = len(sources)
-    workers = min(options.jobs or default_workers(), total)
-    log.info("digitising %d pages with %d workers", total, workers)
+    workers = min(options.jobs or default_workers(), len(sources))
+    return _digitize(iter(sources), len(sources), workers, out, options, info, cancelled, progress)
+
+
+def digitize_arriving(
+    files: Iterable[Path],
+    out: Path,
+    options: DigitizeOptions,
+    info: DocumentInfo,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DigitizeReport:
+    """Like :func:`digitize`, for files that arrive while it runs (pages from a scanner).
+
+    Each file is checked and its pages handed to a worker as soon as ``files``
+    yields it, so cleaning and OCR run behind the feeder; ``files`` is asked for
+    the next one whenever fewer than two pages per worker are in work (a SANE
+    scanner keeps feeding meanwhile; an eSCL scanner is read when asked).
+    ``progress(done, total)`` counts the pages known so far.
+    """
+    known = [0]
+
+    def sources() -> Iterator[PageSource]:
+        for number, path in enumerate(files, start=1):
+            found = [replace(s, file=number) for s in page_sources([path])]
+            known[0] += len(found)
+            yield from found
+
+    def tick(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(done, known[0])
+
+    workers = options.jobs or default_workers()
+    return _digitize(sources(), None, workers, out, options, info, cancelled, tick)
+
+
+def _digitize(
+    sources: Iterator[PageSource],
+    total: int | None,
+    workers: int,
+    out: Path,
+    options: DigitizeOptions,
+    info: DocumentInfo,
+    cancelled: Callable[[], bool] | None,
+    progress: Callable[[int, int], None] | None,
+) -> DigitizeReport:
+    policy = policy_for(options.purpose)
+    log.info("digitising %s pages with %d workers", total or "arriving", workers)
     results: dict[int, tuple[PageReport, EncodedPage]] = {}
     tasks = ((source, options, policy) for source in sources)
 
     def tick(done: int, _result: object) -> None:
         if progress is not None:
-            progress(done, total)
+            progress(done, total or 0)
 
     with process_pool(workers) as pool:
         for index, outcome in map_pages(
@@ -185,7 +233,9 @@ def digitize(
                 raise _reraise(outcome)
             outcome[0].index = index
             results[index] = outcome
-    ordered = [results[i] for i in range(total)]
+    if not results:
+        raise BadInput("the inputs hold no page", code="capture.no_pages")
+    ordered = [results[i] for i in range(len(results))]
     size = write_pdf([encoded for _, encoded in ordered], out, info)
     return DigitizeReport([report for report, _ in ordered], str(out), size)
 

@@ -54,6 +54,7 @@ class MessageKind(StrEnum):
     DOSSIER_CREATED = "dossier.created"
     DOSSIER_STATUS_CHANGED = "dossier.status_changed"
     DOSSIER_DELETED = "dossier.deleted"
+    DOCUMENT_ADDED = "document.added"
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}

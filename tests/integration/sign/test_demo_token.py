@@ -1,4 +1,5 @@
-"""The demo token: made by ``workstation demo`` in the data folder, found by ``tokens``."""
+"""The demo token: made by ``workstation demo`` in the demo's own data folder, found by
+``tokens`` run in that home (as ``./dev.sh run`` does: the demo folder is the home)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,14 @@ def run(*argv: str, home: Path) -> subprocess.CompletedProcess[str]:
 
 def test_demo_makes_the_demo_token_signs_the_sample_and_tokens_finds_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    demo = run("demo", "--folder", str(tmp_path / "demo"), "--json", home=home)
+    folder = tmp_path / "demo"
+    demo = run("demo", "--folder", str(folder), "--json", home=home)
     assert demo.returncode == 0, demo.stderr
     report = json.loads(demo.stdout)
     signed = Path(report["signing"]["signed"])
     token_folder = Path(report["signing"]["demo_token"])
-    assert token_folder == home / "data" / "demo-token"
+    assert token_folder == folder / "data" / "demo-token"
+    assert not (home / "data" / "demo-token").exists()  # never the officer's own data
     assert "123456" in (token_folder / "README.txt").read_text(encoding="utf-8")
     (signature,) = verify_pdf(signed, [token_folder / "ca.pem"])
     assert signature.intact and signature.trusted
@@ -39,11 +42,11 @@ def test_demo_makes_the_demo_token_signs_the_sample_and_tokens_finds_it(tmp_path
     pdfsig = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True).stdout
     assert "Signature is Valid" in pdfsig
 
-    again = run("demo", "--folder", str(tmp_path / "demo"), "--json", home=home)
+    again = run("demo", "--folder", str(folder), "--json", home=home)
     assert again.returncode == 0, again.stderr  # the token made before is used again
     assert json.loads(again.stdout)["signing"]["demo_token"] == str(token_folder)
 
-    listed = run("tokens", "--module", "/usr/lib/softhsm/libsofthsm2.so", "--json", home=home)
+    listed = run("tokens", "--module", "/usr/lib/softhsm/libsofthsm2.so", "--json", home=folder)
     assert listed.returncode == 0, listed.stderr
     assert [t["label"] for t in json.loads(listed.stdout)["tokens"]] == [DEMO_TOKEN_LABEL]
 

@@ -1,0 +1,92 @@
+"""Adding a captured document to a component of an existing dossier, through intake's path.
+
+The same order as receiving a dossier (:mod:`workstation.intake.receive`): the
+file is checked (every page decoded) and streamed into the blob store; then
+one transaction adds the document and its pages (with what capture measured
+on each: resolution, colour, skew, blank flag, OCR confidence) to the
+component *and* queues the ``document.added`` message for the central
+system. If the database refuses, nothing is added and nothing queued; the
+stored blob is unreferenced and the blob clean-up clears it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from workstation.domain import Document
+from workstation.intake.files import inspect_files
+from workstation.intake.receive import _store, document_message
+from workstation.store import BlobStore, Database
+from workstation.store.documents import PageCapture, add_document
+from workstation.store.dossiers import find_dossier
+from workstation.store.outbox import MessageKind, enqueue
+
+log = logging.getLogger(__name__)
+
+
+def captures_of(capture_report: Any) -> list[PageCapture]:
+    """Page measurements from a capture report (``DigitizeReport``, its JSON, or ``None``)."""
+    if capture_report is None:
+        return []
+    pages = capture_report["pages"] if isinstance(capture_report, dict) else capture_report.pages
+    captures = []
+    for page in pages:
+        get = page.get if isinstance(page, dict) else lambda k, p=page: getattr(p, k, None)
+        captures.append(
+            PageCapture(
+                number=int(get("index")) + 1,
+                dpi=get("dpi"),
+                colour=get("colour"),
+                skew_deg=get("skew_deg"),
+                blank=bool(get("blank")),
+                ocr_confidence=get("ocr_confidence"),
+                warnings=tuple(get("warnings") or ()),
+            )
+        )
+    return captures
+
+
+def attach_document(
+    database: Database,
+    blobs: BlobStore,
+    dossier_reference: str,
+    component_code: str,
+    path: Path,
+    capture_report: Any = None,
+) -> Document:
+    """Add the file at ``path`` to component ``component_code`` of the dossier; queue it.
+
+    ``dossier_reference`` is what the officer types (short number, code or id);
+    ``component_code`` the component's requirement code or its number (from 1).
+    """
+    with database.reading() as session:
+        dossier = find_dossier(session, dossier_reference)
+    inspected = inspect_files([path])
+    document = _store(blobs, inspected[0])
+    captures = captures_of(capture_report)
+    with database.transaction() as session:
+        component_id = add_document(session, dossier.id, component_code, document, captures)
+        message = {
+            "dossier_id": dossier.id,
+            "dossier_code": dossier.code,
+            "component_id": component_id,
+            "document": document_message(document),
+            "pages": [
+                {
+                    "number": c.number,
+                    "dpi": c.dpi,
+                    "colour": c.colour,
+                    "skew_deg": c.skew_deg,
+                    "blank": c.blank,
+                    "ocr_confidence": c.ocr_confidence,
+                }
+                for c in captures
+            ],
+        }
+        enqueue(session, MessageKind.DOCUMENT_ADDED, dossier.id, message)
+    log.info(
+        "added document %s to dossier %s: %d page(s)", document.id, dossier.id, document.page_count
+    )
+    return document

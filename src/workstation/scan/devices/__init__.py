@@ -1,0 +1,54 @@
+"""Capture devices behind one interface (:mod:`.base`): SANE, eSCL, hot folders, files, demo.
+
+:func:`list_devices` lists every device reachable now with the id
+``workstation scan --device`` takes; :func:`open_device` opens one by id:
+``sane:<SANE name>``, ``escl:<eSCL root URL>``, ``hotfolder:<path>``,
+``files`` or ``demo``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workstation.errors import NotFound
+from workstation.scan.devices.base import Device, DeviceInfo
+
+
+def list_devices(
+    escl_addresses: tuple[str, ...] = (), hot_folders: tuple[Path, ...] = ()
+) -> list[DeviceInfo]:
+    """Every device: SANE's, the eSCL and hot folders given, files and the demo feeder."""
+    from workstation.scan.devices.demo import DemoBackend
+    from workstation.scan.devices.escl import EsclBackend
+    from workstation.scan.devices.files import FilesBackend
+    from workstation.scan.devices.hotfolder import HotFolderBackend
+    from workstation.scan.devices.sane import SaneBackend
+
+    found: list[DeviceInfo] = []
+    found += SaneBackend().list_devices()
+    found += EsclBackend(escl_addresses).list_devices()
+    found += HotFolderBackend(hot_folders).list_devices()
+    found += FilesBackend().list_devices()
+    found += DemoBackend().list_devices()
+    return found
+
+
+def open_device(device_id: str, files: list[Path] | None = None) -> Device:
+    """The device with ``device_id``; ``files`` are the paths for the ``files`` device."""
+    from workstation.scan.devices.demo import DemoFeeder
+    from workstation.scan.devices.escl import EsclBackend
+    from workstation.scan.devices.files import FileImport
+    from workstation.scan.devices.hotfolder import HotFolderBackend
+    from workstation.scan.devices.sane import SaneBackend
+
+    if device_id == "demo":
+        return DemoFeeder()
+    if device_id == "files":
+        return FileImport(list(files or []))
+    if device_id.startswith("sane:"):
+        return SaneBackend().open(device_id)
+    if device_id.startswith("escl:"):
+        return EsclBackend().open(device_id)
+    if device_id.startswith("hotfolder:"):
+        return HotFolderBackend().open(device_id)
+    raise NotFound(f"no device {device_id}", code="device.unknown", device=device_id)
