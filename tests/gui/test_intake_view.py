@@ -232,3 +232,50 @@ def test_scan_is_hidden_without_a_scanner_and_scans_into_its_row_with_one(
         qtbot.keyClick(row.pages_edit, Qt.Key.Key_F9)  # one action
     assert scanned == ["QSDD"]
     assert row.files == [tmp_path / "QSDD-1.png"] and row.images == 1
+
+
+def test_a_payload_that_is_no_card_is_refused_at_the_card_field_and_fills_nothing(
+    qtbot, services: Services, type_text
+) -> None:
+    view = open_view(qtbot, services)
+    view.card_edit.setFocus()
+    keyboard = Keyboard(qtbot, type_text)
+    with qtbot.waitSignal(view.card_read):
+        keyboard.type("049202000284|Khuất Lưu Huy Nhật")
+        keyboard.press(Qt.Key.Key_Return)
+    assert view.message("card") and "|" in view.message("card")[0]
+    assert view.name_edit.text() == "" and view.id_number_edit.text() == ""
+
+
+def test_a_card_typed_by_a_reader_with_caps_lock_on_is_repaired_and_warned_about(
+    qtbot, services: Services, type_text
+) -> None:
+    view = open_view(qtbot, services)
+    view.card_edit.setFocus()
+    keyboard = Keyboard(qtbot, type_text)
+    with qtbot.waitSignal(view.card_read):
+        keyboard.type(CARD.swapcase())
+        keyboard.press(Qt.Key.Key_Return)
+    assert view.name_edit.text() == "Khuất Lưu Huy Nhật"
+    assert view.address_edit.text() == "Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội"
+    assert "Nam" in view.card_label.text()
+    assert view.message("card")  # the repair is said, at the field
+
+
+def test_ctrl_n_in_the_window_clears_the_intake_view_and_opens_no_dialog(
+    qtbot, services: Services
+) -> None:
+    from workstation.ui.intake.section import IntakeSection
+    from workstation.ui.main_window import MainWindow
+
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.outbox_counted):
+        window.show()
+    window.activateWindow()
+    view = window.section(IntakeSection).view
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.search.edit)
+    view.name_edit.setText("Khuất Lưu Huy Nhật")
+    qtbot.keyClick(view.search.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert view.name_edit.text() == ""
+    assert QApplication.activeModalWidget() is None

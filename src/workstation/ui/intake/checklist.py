@@ -6,7 +6,7 @@ types the paper pages (Enter goes on to the next row's count, and on the last
 row asks to receive: ``last_enter``), and gives the files: "Add files…" (the
 file dialog; :meth:`ChecklistPanel.add_files` is what it calls) or, when the
 workstation has a scanner service, "Scan" (F9 on the focused row) which scans
-straight into that row in one action.
+straight into that row in one action; Ctrl+O opens the file dialog for the focused row.
 
 The image count of a row's files is read on the ``io`` executor; when it
 differs from the paper pages typed, the row shows a warning (never a refusal:
