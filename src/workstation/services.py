@@ -9,7 +9,9 @@ are chosen here as they land, so the rest of the code never asks which one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation.config import Settings, load_settings
@@ -83,6 +85,9 @@ class Services:
     """Page images and PDFs by content hash; any thread may read them."""
     catalogue: Catalogue
     """The procedure catalogue (procedures, their components and fees, by effective date)."""
+    scan_into: Callable[[str], list[Path]] | None = None
+    """Scan straight into a dossier component (its checklist code), returning the page
+    files; None when the workstation has no scanner service (the intake view hides Scan)."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""

@@ -16,6 +16,7 @@ from workstation.i18n import tr
 from workstation.ui import background
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.errors import reporter
+from workstation.ui.intake.section import IntakeSection
 from workstation.ui.main_window import MainWindow
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
@@ -39,7 +40,8 @@ def menu_titles(window: MainWindow) -> list[str]:
 def test_window_speaks_vietnamese_by_default(window):
     assert window.windowTitle() == "Trạm làm việc Một cửa"
     assert menu_titles(window) == ["&Tệp", "&Công cụ", "Trợ &giúp"]
-    assert window.navigation.item(0).text() == "Hồ sơ"
+    assert window.navigation.item(0).text() == "Tiếp nhận"
+    assert window.navigation.item(1).text() == "Hồ sơ"
     assert window.settings_action.text() == "&Cài đặt…"
     assert window.about_action.text() == "&Giới thiệu"
 
@@ -50,15 +52,17 @@ def test_window_speaks_english_when_the_language_is_en(qtbot, services):
     qtbot.addWidget(window)
     assert window.windowTitle() == "One-Stop Counter Workstation"
     assert menu_titles(window) == ["&File", "&Tools", "&Help"]
-    assert window.navigation.item(0).text() == "Dossiers"
+    assert window.navigation.item(0).text() == "Receive"
+    assert window.navigation.item(1).text() == "Dossiers"
     with qtbot.waitSignal(window.outbox_counted):
         pass
     assert window.outbox_label.text() == "Waiting to send: 0"
 
 
 def test_only_real_sections_are_listed(window):
-    assert window.navigation.count() == 1
-    assert isinstance(window.stack.currentWidget(), DossiersSection)
+    assert window.navigation.count() == 2
+    assert isinstance(window.stack.currentWidget(), IntakeSection)  # the counter's first page
+    assert window.focusWidget() is window.section(IntakeSection).view.search.edit
 
 
 def test_a_capability_adds_a_section_by_adding_one_entry(qtbot, services):
@@ -207,12 +211,13 @@ def test_window_fits_a_small_counter_screen(qtbot, services, monkeypatch):
 
 
 def test_search_box_has_the_cursor_when_the_dossiers_are_shown(qtbot, window):
+    window.show_section(DossiersSection)
     search_box = window.section(DossiersSection).list_view.search_box
     assert window.focusWidget() is search_box
 
 
 def test_ctrl_f_puts_the_cursor_in_the_search_box_with_its_text_selected(qtbot, window):
-    section = window.section(DossiersSection)
+    section = window.show_section(DossiersSection)
     search_box = section.list_view.search_box
     search_box.blockSignals(True)  # text left from an earlier search
     search_box.setText("nguyen")

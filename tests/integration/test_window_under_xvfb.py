@@ -41,6 +41,8 @@ def test_window_shows_vietnamese_text_with_correct_diacritics(tmp_path, add_by_c
             str(shot),
             "--quit-after",
             "200",
+            "--section",
+            "1",  # the dossier list (the first is the intake view)
         ],
         capture_output=True,
         text=True,

@@ -41,6 +41,9 @@ def parse_gui_options(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="workstation", description="Open the workstation window.")
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save the window as PNG")
     parser.add_argument("--quit-after", type=int, metavar="MS", help="quit MS ms after showing")
+    parser.add_argument(
+        "--section", type=int, default=0, metavar="N", help="open on the N-th section (from 0)"
+    )
     return parser.parse_args(list(argv))
 
 
@@ -97,6 +100,7 @@ def run_gui(
             from workstation.ui.main_window import MainWindow
 
             window = MainWindow(services)
+            window.navigation.setCurrentRow(min(max(options.section, 0), len(window.sections) - 1))
             window.show()
             if setting_problems:
                 _show_setting_problems(setting_problems, window)
