@@ -19,9 +19,7 @@ from pathlib import Path
 from workstation.cli import Context, Outcome
 from workstation.cli.tokens import module_path
 from workstation.errors import BadInput, ExitCode
-from workstation.sign.pades import APPEARANCES, Appearance, KeyChoice
-from workstation.sign.remote import RemoteChoice
-from workstation.sign.revocation import RevocationCheck
+from workstation.sign import APPEARANCES
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -90,7 +88,11 @@ def _pin(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.services import open_signer  # here: the store costs every command's start
+    # Here, not at the top: pyHanko and the store cost every command's start.
+    from workstation.services import open_signer
+    from workstation.sign.pades import Appearance, KeyChoice
+    from workstation.sign.remote import RemoteChoice
+    from workstation.sign.revocation import RevocationCheck
 
     look = Appearance(
         args.appearance,

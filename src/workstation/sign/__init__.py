@@ -16,6 +16,11 @@ No Qt here.
 
 import logging as _logging
 
+APPEARANCES = ("none", "signer", "agency", "copy")
+"""The looks a signature can have (Decree 30/2020): none, a signer's, the agency's seal,
+an electronic copy's text. Here, not in :mod:`.pades`, so the command line can offer
+them without importing pyHanko."""
+
 # pyHanko and its certificate validator put the subject of a certificate (a
 # person's full name) into their warnings. Names never go to our log: we log
 # codes and counts, and every failure they report reaches us as an exception.

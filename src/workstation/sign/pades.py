@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.errors import BadInput, Cancelled, ExternalPartError, WorkstationError
+from workstation.sign import APPEARANCES
 from workstation.sign import appearance as looks
 from workstation.sign.revocation import RevocationCheck
 from workstation.sign.tokens import logged_in_session
@@ -36,7 +37,6 @@ from workstation.sign.tokens import logged_in_session
 log = logging.getLogger(__name__)
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
-APPEARANCES = ("none", "signer", "agency", "copy")
 FIELD_PREFIX = {"none": "Signature", "signer": "Signer", "agency": "Seal", "copy": "Copy"}
 
 
