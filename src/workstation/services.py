@@ -9,7 +9,7 @@ are chosen here as they land, so the rest of the code never asks which one.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workstation.config import Settings, load_settings
@@ -18,6 +18,7 @@ from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
+from workstation.sync.status import Login, SendOnce, SyncStatus
 
 if TYPE_CHECKING:
     from workstation.sign.signer import DocumentSigner
@@ -83,6 +84,12 @@ class Services:
     """Page images and PDFs by content hash; any thread may read them."""
     catalogue: Catalogue
     """The procedure catalogue (procedures, their components and fees, by effective date)."""
+    sender: SendOnce | None = None
+    """One sending round to the central system (``workstation.sync``); None until it lands."""
+    login: Login | None = None
+    """Signs the officer in to the central system; None until the sync client lands."""
+    sync_status: SyncStatus = field(default_factory=SyncStatus)
+    """The link's facts (online, last success, last error), updated by the sender."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
