@@ -7,6 +7,7 @@ here and nowhere else.
 from __future__ import annotations
 
 from workstation.ui.dossiers.section import DossiersSection
+from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.section import Section
 
-SECTIONS: list[type[Section]] = [DossiersSection]
+SECTIONS: list[type[Section]] = [DossiersSection, OutboxSection]
