@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
+from workstation.sync.status import Login, SendOnce, SyncStatus
 
 if TYPE_CHECKING:
     from workstation.sign.signer import DocumentSigner
@@ -88,6 +89,12 @@ class Services:
     scan_into: Callable[[str], list[Path]] | None = None
     """Scan straight into a dossier component (its checklist code), returning the page
     files; None when the workstation has no scanner service (the intake view hides Scan)."""
+    sender: SendOnce | None = None
+    """One sending round to the central system (``workstation.sync``); None until it lands."""
+    login: Login | None = None
+    """Signs the officer in to the central system; None until the sync client lands."""
+    sync_status: SyncStatus = field(default_factory=SyncStatus)
+    """The link's facts (online, last success, last error), updated by the sender."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -214,6 +215,58 @@ def unsent_file_digests(session: Session) -> set[str]:
         for component in json.loads(payload).get("components", []):
             digests.update(d["sha256"] for d in component.get("documents", []) if "sha256" in d)
     return digests
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """One outbox entry as the officer sees it: the entry, and its dossier's code and number.
+
+    ``dossier_code`` and ``dossier_number`` are None when the entity is not a
+    dossier held here (a deleted dossier's message).
+    """
+
+    entry: OutboxEntry
+    dossier_code: str | None
+    dossier_number: int | None
+
+
+def list_entries(
+    session: Session,
+    *,
+    states: Iterable[State | str] | None = None,
+    after_id: int | None = None,
+    limit: int = 200,
+) -> list[ListedEntry]:
+    """Up to ``limit`` entries in ``states`` (all without), oldest first, after ``after_id``.
+
+    Paged by the entry's id, so a long outbox is read a page at a time; each
+    entry carries its dossier's code and short number (joined on ``entity_id``).
+    """
+    query = (
+        select(OutboxRow, DossierRow.code, DossierRow.number)
+        .outerjoin(DossierRow, DossierRow.id == OutboxRow.entity_id)
+        .order_by(OutboxRow.id)
+        .limit(limit)
+    )
+    if states is not None:
+        query = query.where(OutboxRow.state.in_([State(s).value for s in states]))
+    if after_id is not None:
+        query = query.where(OutboxRow.id > after_id)
+    return [ListedEntry(_entry(row), code, number) for row, code, number in session.execute(query)]
+
+
+def count_by_state(session: Session) -> dict[State, int]:
+    """How many entries are in each :class:`State` (every state present, 0 if none)."""
+    counts = dict.fromkeys(State, 0)
+    query = select(OutboxRow.state, func.count()).group_by(OutboxRow.state)
+    for state, number in session.execute(query):
+        counts[State(state)] = number
+    return counts
+
+
+def find_entry(session: Session, message_id: str) -> OutboxEntry:
+    """The entry ``message_id``; LookupError if there is none."""
+    return _entry(_row(session, message_id))
 
 
 # The sender's half ----------------------------------------------------------

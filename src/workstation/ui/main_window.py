@@ -2,9 +2,13 @@
 
 The window knows sections only through :class:`~workstation.ui.section.Section`
 and the list it is given (by default :data:`~workstation.ui.sections.SECTIONS`).
-The status bar shows how many outbox messages wait for the central system,
-counted on the ``db`` executor after each change and on a timer; its tooltip
-says plainly that this version does not send them yet.
+The status bar shows how many outbox messages wait for the central system
+and how many need the officer, counted on the ``db`` executor after each change
+and on a timer, and beside it the link to the central system
+(:func:`workstation.sync.status.connection`): "not connected" without an
+address, "not sending yet" while the services have no sender, online or
+offline once a :class:`~workstation.ui.outbox.sync_worker.SyncWorker` runs the
+sender's rounds. Closing the window stops the timer and pauses the worker.
 
 The window opens at most 1280×800 and never larger than 90 % of the screen's
 available area, so the status bar stays in sight on a 1366×768 counter screen.
@@ -32,14 +36,17 @@ from PySide6.QtWidgets import (
 
 from workstation import __version__
 from workstation.config import Settings
-from workstation.dossiers import count_outbox
+from workstation.domain.clock import local
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
+from workstation.outbox import OutboxCounts, count_by_state
 from workstation.services import Services
+from workstation.sync.status import Connection, SyncSnapshot, connection
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.housekeeping import Housekeeping
+from workstation.ui.outbox.sync_worker import SyncWorker
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
 
@@ -54,6 +61,8 @@ class MainWindow(QMainWindow):
     """The workstation's window over one set of :class:`~workstation.services.Services`."""
 
     outbox_counted = Signal(int)
+    connection_shown = Signal(str)
+    _sync_status_changed = Signal(object)  # a SyncSnapshot, from any thread
 
     def __init__(
         self,
@@ -101,6 +110,17 @@ class MainWindow(QMainWindow):
         self.housekeeping = Housekeeping(services, self)
         self.housekeeping.start()
 
+        self.connection_label = QLabel()
+        self.statusBar().addPermanentWidget(self.connection_label)
+        self._sync_status_changed.connect(self._show_connection)
+        self._stop_observing = services.sync_status.subscribe(self._sync_status_changed.emit)
+        self.sync_worker: SyncWorker | None = None
+        if services.sender is not None:
+            self.sync_worker = SyncWorker(services.sender, services.sync_status, parent=self)
+            self.sync_worker.round_finished.connect(lambda _sent: self._changed_in(None))
+            self.sync_worker.start()
+        self._show_connection(services.sync_status.snapshot())
+
     def fitting_size(self) -> QSize:
         """1280×800, or 90 % of the screen's available area if that is smaller."""
         screen = self.screen()
@@ -117,7 +137,14 @@ class MainWindow(QMainWindow):
         self.sections.append(section)
         self.stack.addWidget(section)
         QListWidgetItem(section.title(), self.navigation)
-        section.store_changed.connect(self.refresh_outbox)
+        section.store_changed.connect(lambda: self._changed_in(section))
+
+    def _changed_in(self, changed: Section | None) -> None:
+        """The store changed (in ``changed``, or by the sender): recount, refresh the others."""
+        self.refresh_outbox()
+        for section in self.sections:
+            if section is not changed:
+                section.refresh()
 
     def section(self, section_class: type[Section]) -> Section:
         """The page of ``section_class`` (raises LookupError if the window has none)."""
@@ -189,22 +216,54 @@ class MainWindow(QMainWindow):
         """Count the outbox messages waiting for the central system, in the background."""
         database = self.services.database
 
-        def count() -> int:
-            return count_outbox(database)
+        def count() -> OutboxCounts:
+            return count_by_state(database)
 
         run_in_background(self, count, self._show_outbox_count, self._outbox_count_failed)
 
-    def _show_outbox_count(self, count: int) -> None:
-        self.outbox_label.setText(tr("status.outbox_pending", count=count))
-        self.outbox_label.setToolTip(tr("status.outbox_tooltip"))
-        self.outbox_counted.emit(count)
+    def _show_outbox_count(self, counts: OutboxCounts) -> None:
+        waiting = counts.pending + counts.sending
+        text = tr("status.outbox_pending", count=waiting)
+        if counts.needs_attention:
+            text += " · " + tr("outbox.status.needs_attention", count=counts.needs_attention)
+        self.outbox_label.setText(text)
+        self.outbox_label.setToolTip(self._outbox_tooltip())
+        self.outbox_counted.emit(waiting)
+
+    def _outbox_tooltip(self) -> str:
+        if self.services.sender is None:
+            return tr("status.outbox_tooltip")
+        return tr("outbox.status.tooltip_sending")
+
+    @property
+    def connection(self) -> Connection:
+        """What the status bar says about the central system now."""
+        return connection(
+            self.services.sync_status.snapshot(),
+            self.services.settings.central_url,
+            self.services.sender is not None,
+        )
+
+    def _show_connection(self, snapshot: SyncSnapshot) -> None:
+        state = connection(
+            snapshot, self.services.settings.central_url, self.services.sender is not None
+        )
+        self.connection_label.setText(tr(f"outbox.connection.{state.value}"))
+        tooltip = tr(f"outbox.connection.{state.value}.tooltip")
+        if snapshot.last_success is not None:
+            when = local(snapshot.last_success).strftime("%d/%m/%Y %H:%M")
+            tooltip += "\n" + tr("outbox.connection.last_success", time=when)
+        if state is Connection.OFFLINE and snapshot.last_error:
+            tooltip += "\n" + tr("outbox.connection.last_error", code=snapshot.last_error)
+        self.connection_label.setToolTip(tooltip)
+        self.connection_shown.emit(state.value)
 
     def _outbox_count_failed(self, exc: BaseException) -> None:
         # A timer retries: an expected failure (the store is busy, the disk is gone)
         # is said in the tooltip; a defect goes to the error dialog, once, since a
         # dialog every 30 seconds would help nobody.
         self.outbox_label.setText(tr("status.outbox_unknown"))
-        self.outbox_label.setToolTip(f"{user_message(exc)}\n{tr('status.outbox_tooltip')}")
+        self.outbox_label.setToolTip(f"{user_message(exc)}\n{self._outbox_tooltip()}")
         if not isinstance(exc, WorkstationError) and not self._outbox_failure_reported:
             self._outbox_failure_reported = True
             show_error(self, exc)
@@ -212,5 +271,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._outbox_timer.stop()
         self.housekeeping.stop()
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
+        self._stop_observing()
         self.statusBar().clearMessage()
         super().closeEvent(event)

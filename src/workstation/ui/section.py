@@ -19,7 +19,8 @@ class Section(QWidget):
     """One page of the main window, listed on the left under ``tr(title_key)``.
 
     Emit ``store_changed`` after changing the store, so the window can refresh
-    what depends on it (the outbox count in the status bar).
+    what depends on it (the outbox count in the status bar, every section's
+    :meth:`refresh`).
     """
 
     title_key: ClassVar[str] = ""
@@ -32,3 +33,7 @@ class Section(QWidget):
     @classmethod
     def title(cls) -> str:
         return tr(cls.title_key)
+
+    def refresh(self) -> None:
+        """Re-read what the page shows: the store changed (here, in another section or by
+        the sender). Nothing by default."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.intake.section import IntakeSection
+from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.section import Section
 
-SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection]
+SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, OutboxSection]

@@ -1,0 +1,1 @@
+"""The outbox page, the sending worker and the sign-in dialog."""
