@@ -21,6 +21,7 @@ from workstation.errors import ConfigError, WorkstationError
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
 from workstation.sync.status import Login, SendOnce, SyncStatus
+from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
     from workstation.sign.signer import DocumentSigner
@@ -109,13 +110,42 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     log.info("store %s at revision %s", database.path, database.revision())
     blobs = BlobStore(settings.blob_path(folders))
     _clean_up_quietly(database, blobs)
-    return Services(
+    services = Services(
         settings=settings,
         folders=folders,
         database=database,
         blobs=blobs,
         catalogue=load_catalogue(settings.catalogue_path()),
     )
+    if settings.central_url:
+        services.sender = _sending_round(settings.central_url, database, blobs)
+        services.login = _sign_in
+    return services
+
+
+def _sending_round(server: str, database: Database, blobs: BlobStore) -> SendOnce:
+    """One round of :class:`workstation.sync.sender.Sender` with the kept sign-in: what
+    the window's sending worker runs. Without a sign-in it raises ``sync.not_signed_in``,
+    which the status bar shows, and the worker tries again later."""
+
+    def send_once(token: CancelToken) -> int:
+        from workstation.sync.auth import signed_in_client
+        from workstation.sync.sender import Sender
+
+        token.raise_if_cancelled()
+        client = signed_in_client(server)
+        try:
+            return Sender(database, blobs, client).send_due()
+        finally:
+            client.close()
+
+    return send_once
+
+
+def _sign_in(server: str, user: str, password: str) -> str:
+    from workstation.sync.auth import login
+
+    return login(server, user, password).user
 
 
 def _clean_up_quietly(database: Database, blobs: BlobStore) -> None:

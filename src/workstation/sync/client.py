@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Protocol
 import httpx
 
 from workstation.errors import BadInput, ExternalPartError
+from workstation.sync.status import SignInRefused
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ class NotSignedIn(BadInput):
     code = "sync.not_signed_in"
 
 
-class WrongPassword(BadInput):
+class WrongPassword(SignInRefused):
+    """The central system refused the user name or password (exit 3)."""
+
     code = "sync.wrong_password"
 
 
