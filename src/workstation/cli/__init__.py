@@ -78,6 +78,7 @@ def reporting_parent() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from workstation.cli import (
+        archive,
         cccd,
         demo,
         digitize,
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         sign,
         verify,
         form,
+        archive,
     ):
         module.register(subparsers, parent)
     return parser
