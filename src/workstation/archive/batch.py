@@ -34,11 +34,11 @@ from typing import Any
 
 from workstation.archive.detect import Detection, detect
 from workstation.archive.metadata import RecordMetadata, carry_over, missing_required
-from workstation.errors import BadInput, WorkstationError
+from workstation.errors import BadInput, ExternalPartError, WorkstationError
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import map_pages
 from workstation.scan.pdf import DocumentInfo, EncodedPage, write_pdf
-from workstation.scan.pipeline import DigitizeOptions, PageFailure, PageReport, process_page
+from workstation.scan.pipeline import DigitizeOptions, PageFailure, PageReport, process_image
 from workstation.scan.policy import ColourPolicy, policy_for
 from workstation.workers import default_workers, process_pool
 
@@ -94,17 +94,19 @@ class SplitReport:
 def classify_and_process(
     task: tuple[PageSource, DigitizeOptions, ColourPolicy],
 ) -> tuple[Detection, tuple[PageReport, EncodedPage] | PageFailure | None]:
-    """One page in a worker: is it a separator; if not, the pipeline's own processing."""
-    source, _options, _policy = task
+    """One page in a worker: is it a separator; if not, the pipeline's own processing
+    of the same loaded image."""
+    source, options, policy = task
     try:
+        started = time.perf_counter()
         image, dpi = load_page(source)
         detection = detect(image, dpi)
-        del image
+        if detection.kind != "page":
+            return detection, None
+        return detection, process_image(image, dpi, options, policy, started)
     except WorkstationError as exc:
-        return Detection("page", None, []), PageFailure("input", exc.code, exc.detail)
-    if detection.kind != "page":
-        return detection, None
-    return detection, process_page(task)
+        kind = "external" if isinstance(exc, ExternalPartError) else "input"
+        return Detection("page", None, []), PageFailure(kind, exc.code, exc.detail, exc.params)
 
 
 def _fingerprint(sources: list[PageSource]) -> str:
@@ -207,6 +209,10 @@ def split(
                 index = todo[position]
                 entry: dict[str, Any] = detection.as_json()
                 result = None
+                if isinstance(outcome, PageFailure) and outcome.kind == "external":
+                    # Tesseract missing or failing is not this page's fault: stop, resume later.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise ExternalPartError(outcome.detail, code=outcome.code, **outcome.params)
                 if isinstance(outcome, PageFailure):
                     entry["kind"] = "failed"
                     entry["warnings"] = [*entry["warnings"], f"page_unreadable:{outcome.code}"]
