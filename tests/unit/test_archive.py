@@ -170,3 +170,12 @@ def test_record_pdf_carries_ocr_text_and_export_is_a_valid_bag(tmp_path: Path) -
 
 def test_empty_metadata_is_empty() -> None:
     assert RecordMetadata().is_empty()
+
+
+def test_every_split_warning_has_a_message_in_both_languages() -> None:
+    from workstation import i18n
+    from workstation.cli.archive import WARNING_CODES
+
+    for language in ("vi", "en"):
+        for code in WARNING_CODES:
+            assert f"archive.warning.{code}" in i18n.catalogue(language)

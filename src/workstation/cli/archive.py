@@ -103,7 +103,25 @@ def run_split(args: argparse.Namespace, context: Context) -> Outcome:
         f"{report.pages} pages, {len(report.warnings)} warnings"
     )
     lines.extend(f"warning: {warning}" for warning in report.warnings)
+    lines.extend(_explain(report.warnings))
     return Outcome(report.as_json(), "\n".join(lines))
+
+
+WARNING_CODES = (
+    "no_separators",
+    "separator_unreadable",
+    "page_count_mismatch",
+    "pages_before_first_separator",
+    "page_unreadable",
+)
+
+
+def _explain(warnings: list[str]) -> list[str]:
+    """The clerk's message for each kind of warning the batch has, once each."""
+    from workstation import i18n
+
+    present = [code for code in WARNING_CODES if any(code in warning for warning in warnings)]
+    return [i18n.translate(f"archive.warning.{code}") for code in present]
 
 
 def run_export(args: argparse.Namespace, context: Context) -> Outcome:
