@@ -78,6 +78,7 @@ def reporting_parent() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from workstation.cli import (
+        archive,
         cccd,
         demo,
         devices,
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         verify,
         form,
         sync,
+        archive,
     ):
         module.register(subparsers, parent)
     return parser

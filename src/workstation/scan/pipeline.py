@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
 from workstation.scan.clean import BLANK_INK_FRACTION, clean_page
 from workstation.scan.inputs import PageSource, load_page, page_sources
@@ -110,9 +112,22 @@ def process_page(
 def _process(
     source: PageSource, options: DigitizeOptions, policy: ColourPolicy
 ) -> tuple[PageReport, EncodedPage]:
-    ms: dict[str, float] = {}
     started = time.perf_counter()
     image, dpi = load_page(source)
+    return process_image(image, dpi, options, policy, started)
+
+
+def process_image(
+    image: np.ndarray,
+    dpi: int,
+    options: DigitizeOptions,
+    policy: ColourPolicy,
+    started: float | None = None,
+) -> tuple[PageReport, EncodedPage]:
+    """Clean, recognise and encode a page already loaded (``started``: when loading began)."""
+    ms: dict[str, float] = {}
+    if started is None:
+        started = time.perf_counter()
     ms["load"] = _since(started)
     mark = time.perf_counter()
     cleaned = clean_page(image, dpi, deskew=options.deskew, blank_threshold=options.blank_threshold)

@@ -1,0 +1,131 @@
+"""``workstation archive``: separator sheets, split a scanned stack into records, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workstation.cli import Context, Outcome
+
+# OpenCV, zxing-cpp and pikepdf are imported when a subcommand runs.
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "archive", help="archive batches: separator sheets, split into records, BagIt export"
+    )
+    commands = parser.add_subparsers(dest="archive_command", metavar="ACTION", required=True)
+    sheets = commands.add_parser(
+        "separators", parents=[parent], help="print one separator sheet per record"
+    )
+    sheets.add_argument("--records", required=True, type=Path, metavar="FILE.json")
+    sheets.add_argument("-o", "--output", required=True, type=Path, metavar="SHEETS.pdf")
+    sheets.set_defaults(handler=run_separators)
+    split = commands.add_parser(
+        "split",
+        parents=[parent],
+        help="split a scanned stack at its separator sheets into one PDF/A per record",
+    )
+    split.add_argument("inputs", nargs="+", type=Path, metavar="INPUT.pdf|DIR")
+    split.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
+    split.add_argument("--jobs", type=int, default=0, metavar="N")
+    split.add_argument("--lang", help="Tesseract languages (default: the ocr_languages setting)")
+    split.add_argument("--no-ocr", action="store_true", help="images only, no text layer")
+    split.set_defaults(handler=run_split)
+    export = commands.add_parser(
+        "export", parents=[parent], help="write a split batch as a validated BagIt package"
+    )
+    export.add_argument("batch", type=Path, metavar="BATCH")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
+    export.set_defaults(handler=run_export)
+
+
+def run_separators(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.archive.metadata import load_records
+    from workstation.archive.sheets import separator_sheets
+
+    records = load_records(args.records)
+    separator_sheets(records, args.output)
+    return Outcome(
+        {"sheets": len(records), "output": str(args.output)},
+        f"{len(records)} separator sheets: {args.output}",
+    )
+
+
+def _expand(inputs: list[Path]) -> list[Path]:
+    from workstation.errors import BadInput
+
+    files: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not found:
+                raise BadInput("the input folder is empty", code="archive.input_empty")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def run_split(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.archive.batch import Progress, split
+    from workstation.scan.pipeline import DigitizeOptions
+
+    if args.lang is None:
+        from workstation.config import load_settings
+
+        args.lang = load_settings().ocr_languages
+    options = DigitizeOptions(language=args.lang, jobs=args.jobs, ocr=not args.no_ocr)
+
+    def show(progress: Progress) -> None:
+        if args.json:
+            return
+        left = "?" if progress.seconds_left is None else f"{progress.seconds_left:.0f} s"
+        print(
+            f"\r{progress.done}/{progress.total} pages, "
+            f"{progress.pages_per_minute:.0f} pages/min, {left} left",
+            end="",
+            file=sys.stderr,
+        )
+
+    report = split(_expand(list(args.inputs)), args.output, options, progress=show)
+    lines = []
+    for record in report.records:
+        title = (record.metadata or {}).get("title") or "-"
+        notes = "; ".join(record.warnings)
+        lines.append(
+            f"pages {record.first_page:>4}-{record.last_page:<4} {record.file or '-'}  "
+            f"{title[:40]}  {notes}"
+        )
+    lines.append(
+        f"{len(report.records)} records, {len(report.separators)} separators, "
+        f"{report.pages} pages, {len(report.warnings)} warnings"
+    )
+    lines.extend(f"warning: {warning}" for warning in report.warnings)
+    lines.extend(_explain(report.warnings))
+    return Outcome(report.as_json(), "\n".join(lines))
+
+
+WARNING_CODES = (
+    "no_separators",
+    "separator_unreadable",
+    "page_count_mismatch",
+    "pages_before_first_separator",
+    "page_unreadable",
+)
+
+
+def _explain(warnings: list[str]) -> list[str]:
+    """The clerk's message for each kind of warning the batch has, once each."""
+    from workstation import i18n
+
+    present = [code for code in WARNING_CODES if any(code in warning for warning in warnings)]
+    return [i18n.translate(f"archive.warning.{code}") for code in present]
+
+
+def run_export(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.archive.export import export_bag
+
+    result = export_bag(args.batch, args.output)
+    return Outcome(result, f"bag with {result['records']} records, valid: {args.output}")
