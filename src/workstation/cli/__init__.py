@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         form,
+        result_form,
         sign,
         tokens,
         verify,
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         sign,
         verify,
         form,
+        result_form,
     ):
         module.register(subparsers, parent)
     return parser

@@ -46,7 +46,10 @@ COVERAGE_WARN = 0.98
 ZONE_TIMEOUT_S = 15.0
 
 DIGITS = "0123456789"
-SERIAL_CHARS = DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ-/."
+SERIAL_CHARS = DIGITS + "ABCDEFGHJKLMNPRSTUVWXYZ-/."
+"""No O, I or Q: on a printed serial they are read for 0 and 1 far more often than they occur."""
+MIN_INK_AGREEMENT = 0.9
+"""How much of the form's printing, outside the fields, must be where the template has it."""
 OCR_SETTINGS: dict[str, tuple[str, dict[str, str]]] = {
     "digits": ("eng", {"tessedit_char_whitelist": DIGITS}),
     "serial": ("eng", {"tessedit_char_whitelist": SERIAL_CHARS}),
@@ -224,6 +227,31 @@ def zone_image(template: Template, aligned: np.ndarray, item: Field) -> np.ndarr
     return cv2.copyMakeBorder(binary, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
 
 
+def _ink(grey: np.ndarray) -> np.ndarray:
+    small = _small(grey, WORK_SCALE)
+    return (small < 170).astype(np.uint8)
+
+
+def ink_agreement(template: Template, aligned: np.ndarray, covered: np.ndarray) -> float:
+    """How well the aligned scan's printing outside the fields matches the reference's (0–1).
+
+    The lesser of: the share of the reference's ink found on the scan, and the
+    share of the scan's ink found on the reference (each within a pixel or two
+    at quarter scale). Another form with the same border and heading fails the
+    second: its title and labels are not where this form has them.
+    """
+    keep = _small(covered, WORK_SCALE) > 0
+    for item in template.fields:
+        x, y, w, h = (round(v * WORK_SCALE) for v in item.box)
+        keep[max(0, y - 2) : y + h + 2, max(0, x - 2) : x + w + 2] = False
+    reference = _ink(template.reference) & keep
+    scan = _ink(aligned) & keep
+    kernel = np.ones((5, 5), np.uint8)
+    recall = (reference & cv2.dilate(scan, kernel)).sum() / max(1, reference.sum())
+    precision = (scan & cv2.dilate(reference, kernel)).sum() / max(1, scan.sum())
+    return float(min(recall, precision))
+
+
 DATE_PATTERN = re.compile(r"(\d{1,2})\D+(\d{1,2})\D+(\d{4})")
 
 
@@ -286,6 +314,14 @@ def recognise_form(template: Template, image: np.ndarray, *, jobs: int = 2) -> R
         grey, homography, (width, height), flags=cv2.INTER_LINEAR, borderValue=255
     )
     covered = _coverage(template, homography, grey.shape[:2])
+    agreement = ink_agreement(template, aligned, covered)
+    if agreement < MIN_INK_AGREEMENT:
+        raise BadInput(
+            f"the image does not match the result form {template.name!r} "
+            f"(its printing agrees at {agreement:.0%} only)",
+            code="resultforms.not_this_form",
+            name=template.name,
+        )
     if (covered > 0).mean() < COVERAGE_WARN:
         warnings.append("form_cut_off")
     fields: dict[str, FieldValue] = {}

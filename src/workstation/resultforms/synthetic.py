@@ -115,10 +115,10 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeT
     draw.text(((WIDTH - (right - left)) // 2, y), text, font=font, fill=0)
 
 
-def _border(draw: ImageDraw.ImageDraw) -> None:
+def _border(draw: ImageDraw.ImageDraw, step: int) -> None:
+    """A double frame with a row of marks; ``step`` differs per form, so borders tell forms apart."""
     draw.rectangle((90, 90, WIDTH - 90, HEIGHT - 90), outline=0, width=10)
     draw.rectangle((130, 130, WIDTH - 130, HEIGHT - 130), outline=0, width=3)
-    step = 80
     for x in range(170, WIDTH - 170, step):  # a row of alternating diamonds and dots
         for y in (110, HEIGHT - 110):
             if (x // step) % 2:
@@ -166,7 +166,7 @@ def blank(design: FormDesign) -> Image.Image:
     """The blank form of ``design`` as a 1-bit A4 page at 300 dpi."""
     page = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(page)
-    _border(draw)
+    _border(draw, 80 + 16 * DESIGNS.index(design))
     head = _font(SERIF_BOLD, 46)
     small = _font(SERIF, 44)
     draw.text((260, 260), "ỦY BAN NHÂN DÂN", font=head, fill=0)

@@ -134,3 +134,14 @@ def load_template(name: str, root: Path | None = None) -> Template:
         fields=tuple(fields),
         reference=reference,
     )
+
+
+def read_image(path: Path) -> np.ndarray:
+    """The first page of a scanned file (image or PDF), checked as capture checks any input."""
+    from workstation.scan.inputs import load_page, page_sources
+
+    sources = page_sources([path])
+    if not sources:
+        raise BadInput("the file has no page", code="resultforms.no_page")
+    image, _ = load_page(sources[0])
+    return image
