@@ -46,7 +46,7 @@ COVERAGE_WARN = 0.98
 ZONE_TIMEOUT_S = 15.0
 
 DIGITS = "0123456789"
-SERIAL_CHARS = DIGITS + "ABCDEFGHJKLMNPRSTUVWXYZ-/."
+SERIAL_CHARS = DIGITS + "ABCDEFGHJKLMNPRSTUVWXYZ"
 """No O, I or Q: on a printed serial they are read for 0 and 1 far more often than they occur."""
 MIN_INK_AGREEMENT = 0.9
 """How much of the form's printing, outside the fields, must be where the template has it."""
