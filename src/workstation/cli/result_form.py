@@ -1,4 +1,4 @@
-"""``workstation result-form``: read a scanned pre-printed result form (phôi) against its template."""
+"""``workstation result-form``: read a scanned pre-printed result form (phôi) by its template."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeT
 
 
 def _border(draw: ImageDraw.ImageDraw, step: int) -> None:
-    """A double frame with a row of marks; ``step`` differs per form, so borders tell forms apart."""
+    """A double frame with a row of marks; ``step`` differs per form to tell borders apart."""
     draw.rectangle((90, 90, WIDTH - 90, HEIGHT - 90), outline=0, width=10)
     draw.rectangle((130, 130, WIDTH - 130, HEIGHT - 130), outline=0, width=3)
     for x in range(170, WIDTH - 170, step):  # a row of alternating diamonds and dots
