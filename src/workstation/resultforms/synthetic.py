@@ -37,6 +37,8 @@ class Line:
     name: str
     type: str
     width: int = 1500
+    dossier: str = ""
+    """What of the dossier the value must equal (``applicant.name``, ``applicant.id_number``)."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ DESIGNS: tuple[FormDesign, ...] = (
         serial_type="serial",
         lines=(
             Line("Quyển số:", "book_number", "digits", 500),
-            Line("Họ, chữ đệm, tên:", "full_name", "text"),
+            Line("Họ, chữ đệm, tên:", "full_name", "text", 1500, "applicant.name"),
             Line("Ngày, tháng, năm sinh:", "birth_date", "date", 700),
             Line("Họ, chữ đệm, tên người mẹ:", "mother_name", "text", 1300),
             Line("Họ, chữ đệm, tên người cha:", "father_name", "text", 1300),
@@ -78,7 +80,7 @@ DESIGNS: tuple[FormDesign, ...] = (
         serial_type="digits",
         lines=(
             Line("Quyển số:", "book", "serial", 700),
-            Line("Người yêu cầu chứng thực:", "requester_name", "text", 1300),
+            Line("Người yêu cầu chứng thực:", "requester_name", "text", 1300, "applicant.name"),
             Line("Số bản sao:", "copy_count", "digits", 300),
             Line("Ngày chứng thực:", "certified_on", "date", 700),
         ),
@@ -92,9 +94,9 @@ DESIGNS: tuple[FormDesign, ...] = (
         serial_type="serial",
         lines=(
             Line("Tên hộ kinh doanh:", "business_name", "text", 1400),
-            Line("Họ và tên chủ hộ:", "owner_name", "text", 1400),
+            Line("Họ và tên chủ hộ:", "owner_name", "text", 1400, "applicant.name"),
             Line("Ngày sinh:", "owner_birth_date", "date", 700),
-            Line("Số định danh cá nhân:", "owner_id_number", "digits", 900),
+            Line("Số định danh cá nhân:", "owner_id_number", "digits", 900, "applicant.id_number"),
             Line("Ngày đăng ký:", "registered_on", "date", 700),
         ),
     ),
@@ -133,12 +135,18 @@ def _border(draw: ImageDraw.ImageDraw, step: int) -> None:
                 draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=0)
 
 
+def _serial_label_x(label_width: int) -> int:
+    """Where the serial's label starts: far enough left to leave its value 650 px or more."""
+    return min(1500, 1620 - label_width)
+
+
 def layout(design: FormDesign) -> list[dict[str, object]]:
     """The template's fields for ``design``: label, type and value box in page pixels."""
     label_font = _font(SERIF, 50)
     scratch = ImageDraw.Draw(Image.new("1", (10, 10)))
     fields: list[dict[str, object]] = []
-    serial_x = 1500 + int(scratch.textlength(design.serial_label, font=label_font)) + 30
+    label_width = int(scratch.textlength(design.serial_label, font=label_font))
+    serial_x = _serial_label_x(label_width) + label_width + 30
     fields.append(
         {
             "name": design.serial_name,
@@ -151,14 +159,15 @@ def layout(design: FormDesign) -> list[dict[str, object]]:
         y = FIRST_LINE_Y + index * LINE_STEP
         x = LABEL_X + int(scratch.textlength(line.label, font=label_font)) + 30
         width = min(line.width, WIDTH - 200 - x)
-        fields.append(
-            {
-                "name": line.name,
-                "label": line.label.rstrip(":"),
-                "box": [x, y - 25, width, ZONE_HEIGHT],
-                "type": line.type,
-            }
-        )
+        entry: dict[str, object] = {
+            "name": line.name,
+            "label": line.label.rstrip(":"),
+            "box": [x, y - 25, width, ZONE_HEIGHT],
+            "type": line.type,
+        }
+        if line.dossier:
+            entry["dossier"] = line.dossier
+        fields.append(entry)
     return fields
 
 
@@ -190,7 +199,8 @@ def blank(design: FormDesign) -> Image.Image:
     _centred(draw, 800, design.title, _font(SERIF_BOLD, 84))
     _centred(draw, 920, design.subtitle, _font(SERIF, 50))
     label_font = _font(SERIF, 50)
-    draw.text((1500, 1060), design.serial_label, font=label_font, fill=0)
+    label_width = int(draw.textlength(design.serial_label, font=label_font))
+    draw.text((_serial_label_x(label_width), 1060), design.serial_label, font=label_font, fill=0)
     draw.rectangle((260, 1030, 1100, 1170), outline=0, width=4)
     draw.text((290, 1070), "MẪU MINH HOẠ - KHÔNG CÓ GIÁ TRỊ", font=small, fill=0)
     for index, line in enumerate(design.lines):

@@ -20,6 +20,7 @@ from workstation.errors import BadInput
 from workstation.paths import resources_dir
 
 FIELD_TYPES = ("text", "digits", "date", "serial")
+DOSSIER_FACTS = ("applicant.name", "applicant.id_number", "code", "received_at", "due_at")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Field:
     label: str
     box: tuple[int, int, int, int]
     type: str
+    dossier: str = ""
+    """What of the dossier this value must equal, if anything (see :data:`DOSSIER_FACTS`)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def load_template(name: str, root: Path | None = None) -> Template:
             x, y, w, h = (int(v) for v in raw["box"])
             kind = str(raw["type"])
             label = str(raw.get("label", field_name))
+            fact = str(raw.get("dossier", ""))
         except (KeyError, ValueError, TypeError) as exc:
             raise _bad(
                 f"template {name!r}: a field is malformed: {exc}", "template_unreadable", name=name
@@ -122,8 +126,15 @@ def load_template(name: str, root: Path | None = None) -> Template:
                 name=name,
                 field=field_name,
             )
+        if fact and fact not in DOSSIER_FACTS:
+            raise _bad(
+                f"template {name!r}: field {field_name!r} names unknown dossier data {fact!r}",
+                "unknown_dossier_fact",
+                name=name,
+                field=field_name,
+            )
         seen.add(field_name)
-        fields.append(Field(field_name, label, (x, y, w, h), kind))
+        fields.append(Field(field_name, label, (x, y, w, h), kind, fact))
     if not fields:
         raise _bad(f"template {name!r} has no fields", "template_unreadable", name=name)
     return Template(
