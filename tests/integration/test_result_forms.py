@@ -149,3 +149,42 @@ def test_dates_are_parsed_from_any_separator() -> None:
     assert parse_date("04/08/1953") == "1953-08-04"
     assert parse_date("4-8-1953") == "1953-08-04"
     assert parse_date("31/02/2020") is None
+
+
+def test_confirmed_scan_becomes_a_pdfa_result_with_its_values_as_metadata(tmp_path) -> None:
+    import pikepdf
+
+    from workstation.resultforms.result import result_pdf
+
+    template, values, page = filled("certified-copy", seed=9)
+    result = recognise_form(template, synthetic.distort(page, random.Random(9)))
+    confirmed = {name: v.value for name, v in result.fields.items()}
+    out = result_pdf(template, result, confirmed, tmp_path / "result.pdf", dossier_code="X-1")
+    with pikepdf.open(out) as pdf:
+        meta = pdf.open_metadata()
+        subjects = set(meta["dc:subject"])
+        assert meta["pdfaid:part"] == "2"
+    assert {"digitised-result", "reusable", "template=certified-copy"} <= subjects
+    assert f"requester_name={values['requester_name']}" in subjects
+
+
+def test_each_value_is_shown_beside_the_dossier_and_mismatches_flagged() -> None:
+    from datetime import UTC, datetime
+
+    from workstation.domain.applicant import Applicant
+    from workstation.domain.dossier import Dossier
+    from workstation.resultforms.compare import compare, mismatches
+
+    template, values, page = filled("household-business", seed=4)
+    result = recognise_form(template, synthetic.distort(page, random.Random(4)))
+    name = values["owner_name"]
+    dossier = Dossier(
+        procedure_code="1.001",
+        applicant=Applicant(name=name.upper(), id_number="001099000001"),
+        received_at=datetime(2026, 1, 5, tzinfo=UTC),
+    )
+    rows = {row.field: row for row in compare(template, result, dossier)}
+    assert rows["owner_name"].matches is True  # same name, other case: folded
+    assert rows["owner_id_number"].matches is False
+    assert rows["business_name"].matches is None
+    assert [row.field for row in mismatches(list(rows.values()))] == ["owner_id_number"]
