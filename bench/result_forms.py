@@ -45,6 +45,7 @@ def main() -> None:
     text_errors = text_chars = 0
     seconds: list[float] = []
     refused = 0
+    misses: list[str] = []
     reference_seconds: list[float] = []
     for name in template_names():
         template = load_template(name)
@@ -67,6 +68,8 @@ def main() -> None:
                 want = parse_date(values[f.name]) if f.type == "date" else values[f.name]
                 got = result.fields[f.name].value
                 exact[f.type][0] += got == want
+                if got != want and f.type != "text":
+                    misses.append(f"{name}/{f.name}: {want!r} read {got!r}")
                 exact[f.type][1] += 1
                 if f.type == "text":
                     text_errors += edit_distance(got, want)
@@ -79,6 +82,8 @@ def main() -> None:
     print(f"forms: {total} ({args.forms} per template), refused as not the form: {refused}")
     for kind, (right, count) in sorted(exact.items()):
         print(f"  {kind:7s} fields exactly right: {right}/{count} ({right / max(1, count):.1%})")
+    for miss in misses[:10]:
+        print(f"    missed {miss}")
     print(f"  text character error rate: {text_errors / max(1, text_chars):.2%} (target < 2 %)")
     ours = sum(seconds) / max(1, len(seconds))
     theirs = sum(reference_seconds) / max(1, len(reference_seconds))

@@ -326,6 +326,11 @@ def read_zone(template: Template, aligned: np.ndarray, item: Field) -> tuple[Fie
         psm=7,
         config=config,
     )
+    if not result.words and item.type in ("digits", "serial"):
+        # a lone digit is often missed when read as a line: try it as one character
+        result = ocr.recognise(
+            binary, template.dpi, language, ZONE_TIMEOUT_S, binarised=True, psm=10, config=config
+        )
     warnings = [f"{w}:{item.name}" for w in result.warnings]
     words = [w.text for w in result.words]
     confidence = float(result.confidence or 0.0)
