@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         form,
+        result_form,
         scan,
         sign,
         sync,
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         form,
         sync,
         archive,
+        result_form,
     ):
         module.register(subparsers, parent)
     return parser

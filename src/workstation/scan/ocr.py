@@ -96,8 +96,15 @@ def recognise(
     language: str = DEFAULT_LANGUAGE,
     timeout_s: float = PAGE_TIMEOUT_S,
     binarised: bool = False,
+    *,
+    psm: int = 3,
+    config: dict[str, str] | None = None,
 ) -> OcrResult:
-    """Recognise one page (RGB, grey or already binarised) scanned at ``dpi``."""
+    """Recognise one page (RGB, grey or already binarised) scanned at ``dpi``.
+
+    ``psm`` is Tesseract's page segmentation mode (7: one text line) and
+    ``config`` its ``-c name=value`` variables (a character whitelist, say).
+    """
     started = time.perf_counter()
     binary = image if binarised else binarise(image)
     with tempfile.TemporaryDirectory(prefix="ws-ocr-") as folder:
@@ -113,9 +120,11 @@ def recognise(
             "--dpi",
             str(dpi),
             "--psm",
-            "3",
-            "tsv",
+            str(psm),
         ]
+        for name, value in (config or {}).items():
+            command += ["-c", f"{name}={value}"]
+        command.append("tsv")
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
         try:
             done = subprocess.run(

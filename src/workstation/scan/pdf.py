@@ -87,6 +87,8 @@ class DocumentInfo:
     dossier_code: str = ""
     component: str = ""
     language: str = "vi"
+    subjects: tuple[str, ...] = ()
+    """Keywords for ``dc:subject`` (a digitised result's recognised values, say)."""
 
 
 def encode_page(
@@ -434,6 +436,8 @@ def _declare_pdfa(pdf, info: DocumentInfo, page_count: int) -> None:  # type: ig
         meta["pdfaid:conformance"] = "B"
         meta["dc:title"] = info.title
         meta["dc:description"] = subject
+        if info.subjects:
+            meta["dc:subject"] = list(info.subjects)
         meta["pdf:Keywords"] = subject
         meta["pdf:Producer"] = f"workstation {__version__} (pikepdf)"
         meta["xmp:CreatorTool"] = f"workstation {__version__}"

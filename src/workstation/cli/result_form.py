@@ -1,0 +1,58 @@
+"""``workstation result-form``: read a scanned pre-printed result form (phôi) by its template."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workstation.cli import Context, Outcome
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "result-form", parents=[parent], help="read scanned pre-printed result forms"
+    )
+    actions = parser.add_subparsers(dest="action", required=True)
+    extract = actions.add_parser(
+        "extract",
+        parents=[parent],
+        help="align a scan to a template and read its fields (exit 3 if it is not that form)",
+    )
+    extract.add_argument("--template", required=True, metavar="NAME")
+    extract.add_argument("image", type=Path, metavar="IMAGE")
+    extract.set_defaults(handler=run_extract)
+    listing = actions.add_parser("templates", parents=[parent], help="list the form templates")
+    listing.set_defaults(handler=run_templates)
+
+
+def run_extract(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.resultforms.recognise import recognise_form
+    from workstation.resultforms.templates import load_template, read_image
+
+    template = load_template(args.template)
+    result = recognise_form(template, read_image(args.image))
+    data = result.as_json()
+    lines = [f"template: {template.name}"]
+    for item in template.fields:
+        value = result.fields[item.name]
+        lines.append(f"  {item.name}: {value.value} ({value.confidence:.0f})")
+    return Outcome(data, "\n".join(lines), warnings=list(result.warnings))
+
+
+def run_templates(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.resultforms.templates import load_template, template_names
+
+    rows = []
+    for name in template_names():
+        template = load_template(name)
+        rows.append(
+            {
+                "name": name,
+                "title": template.title,
+                "fields": [
+                    {"name": f.name, "label": f.label, "type": f.type} for f in template.fields
+                ],
+            }
+        )
+    text = "\n".join(f"{r['name']}: {r['title']} ({len(r['fields'])} fields)" for r in rows)
+    return Outcome({"templates": rows}, text)
