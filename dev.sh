@@ -78,6 +78,19 @@ ensure_venv() {
 
 setup() { ensure_system; ensure_venv; }
 
+# SANE's own test scanner, listed beside the real ones: Debian ships it commented out in
+# /etc/sane.d/dll.conf. A config folder of our own lists it too; the trailing colon lets
+# SANE look in /etc/sane.d for every other backend's settings.
+with_sane_test_scanner() {
+  [ -n "${SANE_CONFIG_DIR:-}" ] && return
+  local dir="$PWD/.demo-sane"
+  mkdir -p "$dir"
+  { grep -v '^[[:space:]]*#\?[[:space:]]*test[[:space:]]*$' /etc/sane.d/dll.conf 2>/dev/null; echo test; } \
+    > "$dir/dll.conf"
+  if [ -f /etc/sane.d/test.conf ]; then cp /etc/sane.d/test.conf "$dir/test.conf"; fi
+  export SANE_CONFIG_DIR="$dir:"
+}
+
 cmd_run() {
   setup
   local demo=""
@@ -88,6 +101,7 @@ cmd_run() {
     demo=yes
     mkdir -p "$WORKSTATION_HOME"
     touch "$WORKSTATION_HOME/.workstation-demo"  # the demo may clear and refill this folder
+    with_sane_test_scanner
   fi
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     if [ -n "$demo" ] && [ ! -f "$WORKSTATION_HOME/data/store.sqlite3" ]; then
