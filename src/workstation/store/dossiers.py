@@ -215,30 +215,43 @@ def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
     return or_(*conditions)
 
 
-def list_dossiers(
-    session: Session, *, after: PageKey | None = None, limit: int = 200, search: str | None = None
-) -> list[DossierSummary]:
-    """One page of the dossier list, newest first, starting after ``after``."""
+def _summaries():  # type: ignore[no-untyped-def]
+    """The select behind every list of dossiers: one row per dossier, as a summary."""
     component_count = (
         select(func.count(ComponentRow.id))
         .where(ComponentRow.dossier_id == DossierRow.id)
         .scalar_subquery()
     )
-    query = (
-        select(
-            DossierRow.id,
-            DossierRow.code,
-            DossierRow.procedure_code,
-            ApplicantRow.name,
-            DossierRow.status,
-            DossierRow.received_at,
-            component_count,
-            DossierRow.number,
-        )
-        .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
-        .order_by(DossierRow.received_at.desc(), DossierRow.id.desc())
-        .limit(limit)
+    return select(
+        DossierRow.id,
+        DossierRow.code,
+        DossierRow.procedure_code,
+        ApplicantRow.name,
+        DossierRow.status,
+        DossierRow.received_at,
+        component_count,
+        DossierRow.number,
+    ).join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
+
+
+def _summary(r) -> DossierSummary:  # type: ignore[no-untyped-def]
+    return DossierSummary(
+        id=r[0],
+        code=r[1],
+        procedure_code=r[2],
+        applicant_name=r[3],
+        status=DossierStatus(r[4]),
+        received_at=from_stored(r[5]),
+        component_count=r[6],
+        number=r[7],
     )
+
+
+def list_dossiers(
+    session: Session, *, after: PageKey | None = None, limit: int = 200, search: str | None = None
+) -> list[DossierSummary]:
+    """One page of the dossier list, newest first, starting after ``after``."""
+    query = _summaries().order_by(DossierRow.received_at.desc(), DossierRow.id.desc()).limit(limit)
     if after is not None:
         stored = to_stored(after.received_at)
         # A row-value comparison lets SQLite walk the (received_at, id) index straight
@@ -247,19 +260,7 @@ def list_dossiers(
     condition = _search_filter(search)
     if condition is not None:
         query = query.where(condition)
-    return [
-        DossierSummary(
-            id=r[0],
-            code=r[1],
-            procedure_code=r[2],
-            applicant_name=r[3],
-            status=DossierStatus(r[4]),
-            received_at=from_stored(r[5]),
-            component_count=r[6],
-            number=r[7],
-        )
-        for r in session.execute(query)
-    ]
+    return [_summary(r) for r in session.execute(query)]
 
 
 def count_dossiers(session: Session, search: str | None = None) -> int:
@@ -278,39 +279,12 @@ def count_dossiers(session: Session, search: str | None = None) -> int:
 def received_between(session: Session, start: datetime, end: datetime) -> list[DossierSummary]:
     """Every dossier received from ``start`` (included) to ``end`` (excluded), oldest first:
     the lines of the register (form 07)."""
-    component_count = (
-        select(func.count(ComponentRow.id))
-        .where(ComponentRow.dossier_id == DossierRow.id)
-        .scalar_subquery()
-    )
     query = (
-        select(
-            DossierRow.id,
-            DossierRow.code,
-            DossierRow.procedure_code,
-            ApplicantRow.name,
-            DossierRow.status,
-            DossierRow.received_at,
-            component_count,
-            DossierRow.number,
-        )
-        .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
+        _summaries()
         .where(DossierRow.received_at >= to_stored(start), DossierRow.received_at < to_stored(end))
         .order_by(DossierRow.received_at, DossierRow.id)
     )
-    return [
-        DossierSummary(
-            id=r[0],
-            code=r[1],
-            procedure_code=r[2],
-            applicant_name=r[3],
-            status=DossierStatus(r[4]),
-            received_at=from_stored(r[5]),
-            component_count=r[6],
-            number=r[7],
-        )
-        for r in session.execute(query)
-    ]
+    return [_summary(r) for r in session.execute(query)]
 
 
 def get_dossier(session: Session, dossier_id: str) -> Dossier:
