@@ -85,6 +85,22 @@ def test_no_command_writes_a_name_id_number_or_file_name_to_the_log(
     assert codes[:3] == [3, 3, 3] and codes[3:6] == [0, 0, 0] and codes[6] == 3
     assert codes[7] == 0 and codes[8] == 3
     assert codes[10] == 0 and codes[11:] == [3, 3]
+    out = tmp_path / "out" / f"{NAME}"
+    out.mkdir(parents=True)
+    later = {  # the commands that came after: each with personal data in its paths
+        "form receipt": main(["form", "receipt", dossier_id, "-o", str(out / f"{NAME}.pdf")]),
+        "form of nothing": main(["form", "receipt", ID_NUMBER, "-o", str(out / "x.pdf")]),
+        "digitize damaged": main(["digitize", str(damaged), "-o", str(out / f"{NAME}.pdf")]),
+        "digitize missing": main(["digitize", str(missing), "-o", str(out / "y.pdf")]),
+        "verify unsigned": main(["verify", str(damaged)]),
+        "scan files": main(["scan", "--device", "files", "--file", str(missing), "-o", str(out)]),
+        "archive split": main(["archive", "split", str(damaged), "-o", str(out / "archive")]),
+        "result form": main(
+            ["result-form", "extract", "--template", "birth-extract", str(damaged)]
+        ),
+    }
+    assert later["form receipt"] == 0
+    assert all(code in (0, 3, 4, 5) for code in later.values()), later
 
     logs = sorted(p for p in (home / "logs").rglob("*") if p.is_file())
     logs += sorted(p for p in (tmp_path / "demo").rglob("*.log*") if p.is_file())
