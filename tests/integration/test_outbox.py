@@ -5,15 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from workstation.domain import Applicant, Dossier, DossierStatus
+from tests.store_helpers import T0
+from tests.store_helpers import received_dossier as _received
+from workstation.domain import Dossier, DossierStatus
 from workstation.paths import resources_dir
-from workstation.store.database import Database, open_database
+from workstation.store.database import Database
 from workstation.store.dossiers import (
-    add_dossier,
     count_dossiers,
     delete_dossier,
     get_dossier,
@@ -38,25 +39,6 @@ from workstation.store.outbox import (
 )
 
 pytestmark = pytest.mark.integration
-
-T0 = datetime(2026, 3, 12, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def database(tmp_path):
-    opened = open_database(tmp_path / "store.sqlite3")
-    yield opened
-    opened.close()
-
-
-def _received(database: Database, name: str = "Trần Minh Đức") -> Dossier:
-    with database.transaction() as session:
-        dossier = add_dossier(
-            session,
-            Dossier(procedure_code="1.001193", applicant=Applicant(name=name), received_at=T0),
-        )
-        enqueue(session, MessageKind.DOSSIER_CREATED, dossier.id, {"id": dossier.id})
-    return dossier
 
 
 # The rule ---------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from workstation.domain import Applicant, Dossier
+from tests.store_helpers import T0
+from tests.store_helpers import received_dossier as _received
 from workstation.errors import NotFound
 from workstation.outbox import (
     State,
@@ -15,37 +16,15 @@ from workstation.outbox import (
     retry_all_needing_attention,
     retry_item,
 )
-from workstation.store.database import Database, open_database
-from workstation.store.dossiers import add_dossier
+from workstation.store.database import Database
 from workstation.store.outbox import (
-    MessageKind,
     claim_next,
-    enqueue,
     mark_needs_attention,
     mark_sent,
     record_failure,
 )
 
 pytestmark = pytest.mark.integration
-
-T0 = datetime(2026, 3, 12, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def database(tmp_path):
-    opened = open_database(tmp_path / "store.sqlite3")
-    yield opened
-    opened.close()
-
-
-def _received(database: Database, name: str = "Trần Minh Đức") -> Dossier:
-    with database.transaction() as session:
-        dossier = add_dossier(
-            session,
-            Dossier(procedure_code="1.001193", applicant=Applicant(name=name), received_at=T0),
-        )
-        enqueue(session, MessageKind.DOSSIER_CREATED, dossier.id, {"id": dossier.id})
-    return dossier
 
 
 def _message_ids(database: Database) -> list[str]:

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.integration
 T0 = datetime(2026, 3, 12, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def database(tmp_path):
-    opened = open_database(tmp_path / "store.sqlite3")
-    yield opened
-    opened.close()
-
-
 def _add(database: Database, name: str, **fields) -> Dossier:
     with database.transaction() as session:
         dossier = add_dossier(
