@@ -12,16 +12,22 @@ runs gets 503. It can also play a jam (409, ``ScannerAdfJam``), a busy
 scanner (503 to the first ``busy`` job requests) and a slow one
 (``slow_s`` before each page). Pages come from image files, taken in turn.
 
+It can announce itself by DNS-SD (:meth:`FakeEsclScanner.announced`) on
+loopback multicast with python-zeroconf, the TXT record as real scanners send it.
+
 Proved faithful by scanning from it with Debian's ``sane-airscan``
 (tests/devices/test_escl.py); a fake only because no eSCL scanner is reachable here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +41,7 @@ UNITS_PER_INCH = 300
 MAX_WIDTH = 2550  # 8.5 in, in 300ths of an inch
 MAX_HEIGHT = 3508  # A4's height
 RESOLUTIONS = (75, 150, 200, 300)
+UUID = "4509a320-00a0-008f-00b6-002507510eca"
 
 
 @dataclass
@@ -117,7 +124,7 @@ def capabilities_xml(duplex: bool) -> bytes:
         f'<scan:ScannerCapabilities xmlns:scan="{SCAN}" xmlns:pwg="{PWG}">'
         "<pwg:Version>2.63</pwg:Version><pwg:MakeAndModel>Fake eSCL Scanner</pwg:MakeAndModel>"
         "<pwg:SerialNumber>FAKE0001</pwg:SerialNumber>"
-        "<scan:UUID>4509a320-00a0-008f-00b6-002507510eca</scan:UUID>"
+        f"<scan:UUID>{UUID}</scan:UUID>"
         "<scan:AdminURI>http://fake-scanner.local/</scan:AdminURI>"
         f"<scan:Platen><scan:PlatenInputCaps>{caps}</scan:PlatenInputCaps></scan:Platen>"
         f"<scan:Adf><scan:AdfSimplexInputCaps>{caps}</scan:AdfSimplexInputCaps>{duplex_caps}"
@@ -325,6 +332,35 @@ class FakeEsclScanner:
     @property
     def root(self) -> str:
         return f"http://127.0.0.1:{self.port}/eSCL"
+
+    @contextlib.contextmanager
+    def announced(
+        self, instance: str, *, secure: bool = False, txt: dict[str, str] | None = None
+    ) -> Iterator[None]:
+        """Announce this scanner as ``instance`` over mDNS on 127.0.0.1 while the block runs."""
+        from zeroconf import IPVersion, ServiceInfo, Zeroconf
+
+        kind = "_uscans._tcp.local." if secure else "_uscan._tcp.local."
+        properties = txt if txt is not None else {
+            "txtvers": "1", "ty": "Fake eSCL Scanner", "rs": "/eSCL", "UUID": UUID,
+            "pdl": "image/jpeg,image/png", "cs": "color,grayscale,binary", "is": "platen,adf",
+            "duplex": "T", "vers": "2.63",
+        }  # fmt: skip
+        info = ServiceInfo(
+            kind,
+            f"{instance}.{kind}",
+            addresses=[socket.inet_aton("127.0.0.1")],
+            port=self.port,
+            properties=properties,
+            server="fake-scanner.local.",
+        )
+        zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
+        try:
+            zc.register_service(info)
+            yield
+            zc.unregister_service(info)
+        finally:
+            zc.close()
 
     def __enter__(self) -> FakeEsclScanner:
         self._thread.start()

@@ -15,9 +15,15 @@ from workstation.scan.devices.base import Device, DeviceInfo
 
 
 def list_devices(
-    escl_addresses: tuple[str, ...] = (), hot_folders: tuple[Path, ...] = ()
+    escl_addresses: tuple[str, ...] = (),
+    hot_folders: tuple[Path, ...] = (),
+    discovery_s: float = 0.0,
 ) -> list[DeviceInfo]:
-    """Every device: SANE's, the eSCL and hot folders given, files and the demo feeder."""
+    """Every device: SANE's, the eSCL and hot folders given, files and the demo feeder.
+
+    ``discovery_s`` > 0 also looks that long for eSCL scanners announcing
+    themselves on the network (DNS-SD).
+    """
     from workstation.scan.devices.demo import DemoBackend
     from workstation.scan.devices.escl import EsclBackend
     from workstation.scan.devices.files import FilesBackend
@@ -26,7 +32,7 @@ def list_devices(
 
     found: list[DeviceInfo] = []
     found += SaneBackend().list_devices()
-    found += EsclBackend(escl_addresses).list_devices()
+    found += EsclBackend(escl_addresses, discovery_s).list_devices()
     found += HotFolderBackend(hot_folders).list_devices()
     found += FilesBackend().list_devices()
     found += DemoBackend().list_devices()

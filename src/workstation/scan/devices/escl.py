@@ -70,15 +70,37 @@ def parse_address(device_id: str) -> str:
 
 
 class EsclBackend:
-    """eSCL scanners at addresses the officer entered (no network discovery)."""
+    """eSCL scanners at addresses the officer entered, and those found on the network.
+
+    ``discovery_s`` > 0 browses DNS-SD (:mod:`.discovery`) for that many
+    seconds; ``interfaces`` limits it to some local addresses.
+    """
 
     name = "escl"
 
-    def __init__(self, addresses: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        addresses: tuple[str, ...] = (),
+        discovery_s: float = 0.0,
+        interfaces: list[str] | None = None,
+    ) -> None:
         self.addresses = addresses
+        self.discovery_s = discovery_s
+        self.interfaces = interfaces
 
     def list_devices(self) -> list[DeviceInfo]:
-        return [DeviceInfo(PREFIX + parse_address(a), a, self.name) for a in self.addresses]
+        found = [DeviceInfo(PREFIX + parse_address(a), a, self.name) for a in self.addresses]
+        if self.discovery_s <= 0:
+            return found
+        from workstation.scan.devices.discovery import discover_escl
+
+        known = {d.id for d in found}
+        for service in discover_escl(self.discovery_s, self.interfaces):
+            if any(PREFIX + root in known for root in service.roots):
+                continue  # entered by hand too: listed once, as entered
+            detail = "found on the network" + (f", {service.name}" if service.name else "")
+            found.append(DeviceInfo(service.device_id, service.model, self.name, detail))
+        return found
 
     def open(self, device_id: str) -> EsclDevice:
         return EsclDevice(parse_address(device_id))
