@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import cv2
 import numpy as np
 import pytest
 
@@ -60,10 +61,35 @@ def test_an_upside_down_page_is_turned_the_right_way_up(noisy: bool) -> None:
     assert upright.rotation == 0
 
 
-def test_a_page_with_too_few_lines_to_judge_is_left_as_it_is() -> None:
+def test_a_page_with_too_few_lines_to_judge_is_left_as_it_is_and_marked_unsure() -> None:
     page = specimens.text_page(6, size_mm=SIZE, lines=1)
     turned = specimens.Specimen(np.ascontiguousarray(page.image[::-1, ::-1]), page.dpi)
-    assert cleaned(turned).rotation == 0
+    result = cleaned(turned)
+    assert result.rotation == 0 and not result.orientation_sure
+
+
+TURNED = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+"""How to lay an upright page so that it needs ``key`` degrees clockwise to stand up again."""
+
+
+@pytest.mark.parametrize("skewed", [False, True])
+@pytest.mark.parametrize("needed", [90, 180, 270])
+def test_a_page_lying_any_way_round_is_turned_upright_by_the_cheap_check(
+    needed: int, skewed: bool
+) -> None:
+    page = specimens.skew(good(), 1.5) if skewed else good()
+    lying = np.ascontiguousarray(cv2.rotate(page.image, TURNED[needed]))
+    result = clean_page(lying, page.dpi)
+    assert result.rotation == needed and result.orientation_sure
+    assert result.image.shape == page.image.shape  # portrait again
+    straight = clean_page(page.image, page.dpi)
+    difference = np.abs(result.image.astype(int) - straight.image.astype(int)).mean()
+    assert difference < 3  # the same upright page, not a mirror or a quarter turn of it
+
+
+def test_an_upright_page_is_not_turned_and_the_check_is_sure() -> None:
+    result = cleaned(good())
+    assert result.rotation == 0 and result.orientation_sure
 
 
 def test_an_empty_page_is_flagged_blank_not_dropped() -> None:
@@ -149,3 +175,24 @@ def test_auto_and_gray_reduce_plain_pages() -> None:
     component = policy_for("component")
     assert page_mode("auto", component, has_colour_content=False) == BW
     assert page_mode("gray", component, has_colour_content=False) == GRAY
+
+
+@pytest.mark.parametrize("needed", [0, 90, 180, 270])
+def test_a_200_dpi_page_is_judged_as_surely_as_a_300_dpi_one(needed: int) -> None:
+    page = specimens.text_page(1, dpi=200, size_mm=SIZE, margin_mm=12)
+    lying = (
+        page.image if not needed else np.ascontiguousarray(cv2.rotate(page.image, TURNED[needed]))
+    )
+    result = clean_page(lying, 200)
+    assert result.rotation == needed and result.orientation_sure
+
+
+def test_the_demo_feeder_s_sample_pages_are_surely_upright() -> None:
+    from PIL import Image
+
+    from workstation.scan.devices.demo import sample_pages
+
+    for path in sample_pages():
+        with Image.open(path) as image:
+            result = clean_page(np.asarray(image.convert("RGB")), 200)
+        assert result.rotation == 0 and result.orientation_sure, path.name

@@ -17,12 +17,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
-from workstation.scan.clean import BLANK_INK_FRACTION, clean_page
+from workstation.scan.clean import BLANK_INK_FRACTION, CleanedPage, clean_page
 from workstation.scan.inputs import PageSource, load_page, page_sources
-from workstation.scan.ocr import DEFAULT_LANGUAGE, PAGE_TIMEOUT_S, binarise, map_pages, recognise
+from workstation.scan.ocr import (
+    DEFAULT_LANGUAGE,
+    PAGE_TIMEOUT_S,
+    binarise,
+    detect_orientation,
+    map_pages,
+    recognise,
+)
 from workstation.scan.pdf import DocumentInfo, EncodedPage, encode_page, write_pdf
 from workstation.scan.policy import ColourPolicy, page_mode, policy_for
 from workstation.workers import default_workers, process_pool
@@ -45,6 +53,8 @@ class DigitizeOptions:
     deskew: bool = True
     blank_threshold: float = BLANK_INK_FRACTION
     """Ink fraction under which a page is flagged blank (a capture profile may set it)."""
+    orientation: bool = True
+    """Ask Tesseract's orientation detection where clean-up's cheap check was unsure (with OCR)."""
 
 
 @dataclass
@@ -54,7 +64,7 @@ class PageReport:
     index: int
     skew_deg: float
     rotation: int
-    """Degrees the page was turned (180: fed upside down)."""
+    """Degrees the page was turned clockwise to stand upright (180: fed upside down)."""
     blank: bool
     colour: str
     colour_content: list[str]
@@ -132,8 +142,14 @@ def process_image(
     mark = time.perf_counter()
     cleaned = clean_page(image, dpi, deskew=options.deskew, blank_threshold=options.blank_threshold)
     del image
-    binary = binarise(cleaned.image)
     ms["clean"] = _since(mark)
+    if options.ocr and options.orientation and not cleaned.orientation_sure and not cleaned.blank:
+        mark = time.perf_counter()
+        cleaned = _turn_upright(cleaned, dpi, options)
+        ms["orientation"] = _since(mark)
+    mark = time.perf_counter()
+    binary = binarise(cleaned.image)
+    ms["clean"] = round(ms["clean"] + _since(mark), 1)  # binarising is part of clean-up
     warnings = list(cleaned.warnings)
     if dpi < policy.min_dpi and "low_resolution" not in warnings:
         warnings.insert(0, "low_resolution")
@@ -165,6 +181,24 @@ def process_image(
         text=text,
     )
     return report, encoded
+
+
+TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def _turn_upright(cleaned: CleanedPage, dpi: int, options: DigitizeOptions) -> CleanedPage:
+    """Turn a page the cheap check was unsure of as Tesseract's orientation detection says."""
+    turn = detect_orientation(cleaned.image, dpi, options.page_timeout_s)
+    if not turn:
+        return cleaned
+    again = clean_page(
+        cv2.rotate(cleaned.image, TURNS[turn]),
+        dpi,
+        deskew=options.deskew,
+        blank_threshold=options.blank_threshold,
+        orient=False,
+    )
+    return replace(again, rotation=(cleaned.rotation + turn) % 360, orientation_sure=True)
 
 
 def digitize(
