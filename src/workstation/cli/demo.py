@@ -3,7 +3,9 @@
 Runs every capability that has landed, in its own folder (never the officer's
 real store), and says where its outputs are. Today: open a fresh store,
 receive three dossiers with the bundled sample page and PDF (each gets its
-dossier code, due date and fees, as at the counter), list them, show what
+dossier code, due date and fees, as at the counter), scan the demo feeder's
+sample pages into a searchable PDF/A added to a component of the first
+(:func:`digitise_into_dossier`), list them, show what
 waits in the outbox, and sign the sample PDF on the demo token
 (``workstation.sign.demo_token``, made on first use in the demo's data folder).
 ``workstation dossier import resources/examples/dossiers.json`` adds the 26
@@ -20,14 +22,16 @@ import argparse
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workstation.cli import Context, Outcome, to_json
 from workstation.errors import BadInput
 from workstation.paths import Folders, resources_dir, user_folders
 
 if TYPE_CHECKING:
+    from workstation.domain import Dossier
     from workstation.intake.receive import NewDossier
+    from workstation.services import Services
 
 SAMPLE_PAGE = "to-khai-khai-sinh.png"
 SAMPLE_PDF = "giay-de-nghi-ho-kinh-doanh.pdf"
@@ -132,6 +136,53 @@ def sign_with_demo_token(folders: Folders, outputs: Path) -> list[str]:
     return [done["output"], done["folder"]]
 
 
+def digitise_into_dossier(services: Services, dossier: Dossier, outputs: Path) -> dict[str, Any]:
+    """Scan the demo feeder's sample pages with the ``demo`` capture profile, clean and OCR
+    them into one searchable PDF/A, and add it to a component of ``dossier`` through
+    intake's path (blob store, then one transaction with its ``document.added`` message).
+
+    The component is the dossier's first without a document (else its first).
+    """
+    import shutil as _shutil
+
+    from workstation.intake.attach import attach_document
+    from workstation.scan.devices.demo import DemoFeeder
+    from workstation.scan.devices.profiles import profile
+    from workstation.scan.pdf import DocumentInfo
+    from workstation.scan.pipeline import DigitizeOptions, digitize_arriving
+
+    chosen = profile("demo", services.folders.data)
+    component = next((c for c in dossier.components if not c.documents), dossier.components[0])
+    number = str(dossier.components.index(component) + 1)
+    batch = outputs / "capture-batch"
+    output = outputs / f"{dossier.code}-thanh-phan-{number}.pdf"
+    feeder = DemoFeeder()
+    arriving = (page.path for page in feeder.scan(chosen.settings(), batch))
+    options = DigitizeOptions(
+        language=services.settings.ocr_languages,
+        colour=chosen.colour,
+        purpose=chosen.purpose,
+        deskew=chosen.deskew,
+        blank_threshold=chosen.blank_threshold,
+    )
+    info = DocumentInfo(title=component.name, dossier_code=dossier.code, component=number)
+    report = digitize_arriving(arriving, output, options, info)
+    _shutil.rmtree(batch, ignore_errors=True)
+    document = attach_document(
+        services.database, services.blobs, dossier.id, number, output, report
+    )
+    return {
+        "device": feeder.info.id,
+        "pdf": str(output),
+        "dossier_code": dossier.code,
+        "component": number,
+        "component_name": component.name,
+        "document_id": document.id,
+        "pages": [page.as_json() for page in report.pages],
+        "bytes": report.bytes,
+    }
+
+
 def run(args: argparse.Namespace, context: Context) -> Outcome:
     # Imported here, not at the top: the store and the decoders cost start-up time
     # for every other command (see bench/startup.py).
@@ -156,6 +207,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             for request in sample_dossiers(resources_dir() / "samples")
         ]
         dossier = received[0]
+        digitised = digitise_into_dossier(services, dossier, folder / "outputs")
         with services.database.reading() as session:
             listed = list_dossiers(session, limit=20)
             total = count_dossiers(session)
@@ -176,7 +228,8 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         "folder": str(folder),
         "database": str(database_path),
         "blobs": str(blob_path),
-        "outputs": [str(page_copy), str(listing), *signing[:1]],
+        "outputs": [str(page_copy), str(listing), digitised["pdf"], *signing[:1]],
+        "digitised": digitised,
         "signing": {"signed": signing[0], "demo_token": signing[1]}
         if len(signing) == 2
         else {"skipped": signing[0]},
@@ -199,6 +252,10 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
                 for d in received
             ),
             f"     files stored by content hash in {blob_path}",
+            f"     scanned {len(digitised['pages'])} sample page(s) from the demo feeder, "
+            f"cleaned and OCR'd into {digitised['pdf']},",
+            f"     added to {digitised['dossier_code']} component {digitised['component']} "
+            f"({digitised['component_name']})",
             f"  3. Dossier list: {total} dossier(s), written to {listing}",
             f"  4. Outbox: {len(queued)} message(s) waiting for the central system "
             f"({', '.join(sorted({e.kind for e in queued}))})",
