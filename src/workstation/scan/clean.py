@@ -301,7 +301,10 @@ def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate clockwise by ``degrees`` of measured skew (undoing it), keeping the size."""
     h, w = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -degrees, 1.0)
-    fill = tuple(int(v) for v in np.median(image[: max(1, h // 50)], axis=(0, 1)).reshape(-1))
+    top = image[: max(1, h // 50) : 4, ::4]  # the paper's tone along the top edge, sampled
+    fill = tuple(
+        int(v) for v in np.median(top.reshape(-1, top.shape[-1] if top.ndim == 3 else 1), axis=0)
+    )
     return cv2.warpAffine(
         image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
         borderValue=fill,
@@ -331,7 +334,9 @@ def crop_to_paper(image: np.ndarray) -> np.ndarray:
 
 def _tones(small: np.ndarray) -> tuple[float, float]:
     """The paper tone (95th percentile) and the ink tone (0.05th percentile)."""
-    paper, ink = np.percentile(small, (95, 0.05))
+    # a histogram of the 256 tones: ~6 times quicker than np.percentile's sort
+    cumulative = np.bincount(small.ravel(), minlength=256).cumsum()
+    paper, ink = np.searchsorted(cumulative, (cumulative[-1] * 0.95, cumulative[-1] * 0.0005))
     return float(paper), float(ink)
 
 
@@ -375,7 +380,8 @@ def _is_blurred(gray: np.ndarray, paper: float, ink: float, dpi: int) -> bool:
     strong = magnitude[magnitude > 0]
     if strong.size < 500:
         return False
-    steepest = float(np.percentile(strong, 99.5)) / 8.0  # Sobel 3×3 gain is 4 per side
+    rank = int(strong.size * 0.995)  # the 99.5th percentile, by partition rather than a sort
+    steepest = float(np.partition(strong, rank)[rank]) / 8.0  # Sobel 3×3 gain is 4 per side
     contrast = max(paper - ink, 1.0)
     return steepest / contrast < BLUR_EDGE_RATIO
 
