@@ -100,3 +100,25 @@ def test_scan_from_an_escl_scanner_given_by_its_address(capsys, tmp_path: Path) 
     assert code == 0, out
     report = json.loads(out)
     assert len(report["pages"]) == 2 and report["device"] == f"escl:{scanner.root}"
+
+
+def test_a_scanner_that_vanishes_mid_batch_keeps_the_whole_pages_and_writes_no_pdf(
+    capsys, tmp_path: Path
+) -> None:
+    from tests.devices.test_escl import PAGE
+    from tests.fakes.escl_server import Behaviour, FakeEsclScanner
+
+    out_pdf = tmp_path / "v.pdf"
+    with FakeEsclScanner([PAGE], Behaviour(adf_pages=5, vanish_after=2)) as scanner:
+        code, out, _ = run(
+            capsys, "scan", "--device", f"escl:{scanner.root}", "--source", "adf", "--dpi", "75",
+            "--page-size", "a5", "--no-ocr", "-o", str(out_pdf), "--json",
+        )  # fmt: skip
+    assert code == 4
+    error = json.loads(out)["error"]
+    assert error["code"] == "device.gone"
+    assert not out_pdf.exists()
+    batches = list((user_folders().data / "capture").iterdir())
+    assert len(batches) == 1  # the batch is kept for the officer
+    kept = sorted(p.name for p in batches[0].iterdir())
+    assert kept == ["page-0001.png", "page-0002.png"]  # the half-sent third page is not there

@@ -55,6 +55,10 @@ class Behaviour:
     busy: int = 0
     """Answer 503 to this many job requests first."""
     slow_s: float = 0.0
+    vanish_after: int | None = None
+    """Go silent once this many pages were delivered: the next page stops half-way through
+    its body and the connection drops, and every later request is dropped unanswered
+    (a scanner unplugged or switched off mid-batch)."""
     lower_case_headers: bool = True
     chunked: bool = True
     duplex: bool = True
@@ -81,6 +85,7 @@ class _State:
     jobs: dict[str, _Job] = field(default_factory=dict)
     adf_state: str = "ScannerAdfLoaded"
     requests: list[str] = field(default_factory=list)
+    vanished: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_image: int = 0
 
@@ -170,8 +175,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
 
+    def _drop(self) -> bool:
+        """Whether the scanner is gone: then the connection closes with no answer."""
+        if self.state.vanished:
+            self.close_connection = True
+        return self.state.vanished
+
     def do_GET(self) -> None:
         self.state.requests.append(f"GET {self.path}")
+        if self._drop():
+            return
         if self.path == "/eSCL/ScannerCapabilities":
             self._send(200, capabilities_xml(self.state.behaviour.duplex))
         elif self.path == "/eSCL/ScannerStatus":
@@ -183,6 +196,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self.state.requests.append(f"DELETE {self.path}")
+        if self._drop():
+            return
         job_id = self.path.rstrip("/").split("/")[-1]
         with self.state.lock:
             job = self.state.jobs.get(job_id)
@@ -194,6 +209,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.state.requests.append(f"POST {self.path}")
+        if self._drop():
+            return
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         if self.path.rstrip("/") != "/eSCL/ScanJobs":
@@ -281,12 +298,26 @@ class _Handler(BaseHTTPRequestHandler):
                         self._send(409)
                         return
                     behaviour.adf_pages -= 1
+            vanishing = behaviour.vanish_after is not None and (
+                job.delivered >= behaviour.vanish_after
+            )
             job.delivered += 1
             image = self.state.images[self.state.next_image % len(self.state.images)]
             self.state.next_image += 1
         if behaviour.slow_s:
             time.sleep(behaviour.slow_s)
-        self._send(200, _render(image, job), job.fmt)
+        body = _render(image, job)
+        if vanishing:
+            self.state.vanished = True
+            self.send_response(200)
+            self.send_header("Content-Type", job.fmt)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self._send(200, body, job.fmt)
 
 
 def _render(path: Path, job: _Job) -> bytes:
