@@ -21,7 +21,13 @@ import cv2
 import numpy as np
 
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
-from workstation.scan.clean import BLANK_INK_FRACTION, CleanedPage, clean_page
+from workstation.scan.clean import (
+    BLANK_INK_FRACTION,
+    CleanedPage,
+    Colour,
+    clean_page,
+    colour_content,
+)
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import (
     DEFAULT_LANGUAGE,
@@ -55,6 +61,28 @@ class DigitizeOptions:
     """Ink fraction under which a page is flagged blank (a capture profile may set it)."""
     orientation: bool = True
     """Ask Tesseract's orientation detection where clean-up's cheap check was unsure (with OCR)."""
+    overrides: tuple[tuple[int, PageOverride], ...] = ()
+    """The officer's decisions by page index (from 0 in the document), see :class:`PageOverride`."""
+
+    def override(self, index: int) -> PageOverride | None:
+        """The officer's decision for page ``index``, if any."""
+        return next((o for i, o in self.overrides if i == index), None)
+
+
+@dataclass(frozen=True)
+class PageOverride:
+    """What the officer decided for one page, over what capture measured and chose.
+
+    ``rotation`` turns the page further, clockwise (90, 180 or 270), after
+    capture's own turn; ``colour`` is that page's choice (``color``, ``gray``,
+    ``auto`` or ``policy``, as ``--colour``; colour content found on the page
+    still keeps it in colour, as the rules require); ``blank`` sets the blank
+    flag (``False``: the page has content after all, and is recognised).
+    """
+
+    rotation: int = 0
+    colour: str | None = None
+    blank: bool | None = None
 
 
 @dataclass
@@ -108,23 +136,26 @@ class DigitizeReport:
 
 
 def process_page(
-    task: tuple[PageSource, DigitizeOptions, ColourPolicy],
+    task: tuple[PageSource, DigitizeOptions, ColourPolicy, int],
 ) -> tuple[PageReport, EncodedPage] | PageFailure:
-    """Load, clean, recognise and encode one page (runs in a worker process)."""
-    source, options, policy = task
+    """Load, clean, recognise and encode page ``index`` of a document (in a worker process)."""
+    source, options, policy, index = task
     try:
-        return _process(source, options, policy)
+        return _process(source, options, policy, options.override(index))
     except WorkstationError as exc:
         kind = "external" if isinstance(exc, ExternalPartError) else "input"
         return PageFailure(kind, exc.code, exc.detail, dict(exc.params))
 
 
 def _process(
-    source: PageSource, options: DigitizeOptions, policy: ColourPolicy
+    source: PageSource,
+    options: DigitizeOptions,
+    policy: ColourPolicy,
+    override: PageOverride | None,
 ) -> tuple[PageReport, EncodedPage]:
     started = time.perf_counter()
     image, dpi = load_page(source)
-    return process_image(image, dpi, options, policy, started)
+    return process_image(image, dpi, options, policy, started, override)
 
 
 def process_image(
@@ -133,8 +164,10 @@ def process_image(
     options: DigitizeOptions,
     policy: ColourPolicy,
     started: float | None = None,
+    override: PageOverride | None = None,
 ) -> tuple[PageReport, EncodedPage]:
-    """Clean, recognise and encode a page already loaded (``started``: when loading began)."""
+    """Clean, recognise and encode a page already loaded (``started``: when loading began),
+    with the officer's ``override`` where given."""
     ms: dict[str, float] = {}
     if started is None:
         started = time.perf_counter()
@@ -147,6 +180,8 @@ def process_image(
         mark = time.perf_counter()
         cleaned = _turn_upright(cleaned, dpi, options)
         ms["orientation"] = _since(mark)
+    if override is not None:
+        cleaned = _as_decided(cleaned, dpi, options, override)
     mark = time.perf_counter()
     binary = binarise(cleaned.image)
     ms["clean"] = round(ms["clean"] + _since(mark), 1)  # binarising is part of clean-up
@@ -162,7 +197,8 @@ def process_image(
         warnings.extend(result.warnings)
         ms["ocr"] = result.ms
     mark = time.perf_counter()
-    mode = page_mode(options.colour, policy, cleaned.colour.any)
+    choice = override.colour if override is not None and override.colour else options.colour
+    mode = page_mode(choice, policy, cleaned.colour.any)
     encoded = encode_page(cleaned.image, binary, dpi, mode, words)
     ms["encode"] = _since(mark)
     ms["total"] = _since(started)
@@ -199,6 +235,32 @@ def _turn_upright(cleaned: CleanedPage, dpi: int, options: DigitizeOptions) -> C
         orient=False,
     )
     return replace(again, rotation=(cleaned.rotation + turn) % 360, orientation_sure=True)
+
+
+def _as_decided(
+    cleaned: CleanedPage, dpi: int, options: DigitizeOptions, override: PageOverride
+) -> CleanedPage:
+    """The page turned and flagged as the officer decided."""
+    turn = override.rotation % 360
+    if turn not in TURNS and turn:
+        raise BadInput(f"a page turns by quarter turns, not {turn}", code="capture.bad_rotation")
+    if turn:
+        again = clean_page(
+            cv2.rotate(cleaned.image, TURNS[turn]), dpi, deskew=options.deskew,
+            blank_threshold=options.blank_threshold, orient=False,
+        )  # fmt: skip
+        cleaned = replace(again, rotation=(cleaned.rotation + turn) % 360)
+    if override.blank is not None and override.blank != cleaned.blank:
+        warnings = [w for w in cleaned.warnings if w != "blank"]
+        # a blank page's colour was never looked at; a page with content must be
+        colour = Colour() if override.blank else colour_content(cleaned.image)
+        cleaned = replace(
+            cleaned,
+            blank=override.blank,
+            colour=colour,
+            warnings=warnings + ["blank"] * override.blank,
+        )
+    return cleaned
 
 
 def digitize(
@@ -267,7 +329,7 @@ def _digitize(
     policy = policy_for(options.purpose)
     log.info("digitising %s pages with %d workers", total or "arriving", workers)
     results: dict[int, tuple[PageReport, EncodedPage]] = {}
-    tasks = ((source, options, policy) for source in sources)
+    tasks = ((source, options, policy, index) for index, source in enumerate(sources))
 
     def tick(done: int, _result: object) -> None:
         if progress is not None:
