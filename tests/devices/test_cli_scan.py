@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pypdf
+
 from tests.devices.test_files_demo_profiles import _text_pdf
 from tests.integration.test_cli import run
 from workstation.paths import user_folders
@@ -122,3 +124,26 @@ def test_a_scanner_that_vanishes_mid_batch_keeps_the_whole_pages_and_writes_no_p
     assert len(batches) == 1  # the batch is kept for the officer
     kept = sorted(p.name for p in batches[0].iterdir())
     assert kept == ["page-0001.png", "page-0002.png"]  # the half-sent third page is not there
+
+
+def test_blank_backs_of_a_duplex_batch_are_flagged_for_review_not_dropped(
+    capsys, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from tests.devices.test_escl import PAGE
+    from tests.fakes.escl_server import Behaviour, FakeEsclScanner
+
+    back = tmp_path / "back.png"
+    Image.new("RGB", (620, 877), "white").save(back)
+    out_pdf = tmp_path / "d.pdf"
+    with FakeEsclScanner([PAGE, back], Behaviour(adf_pages=2)) as scanner:
+        code, out, _ = run(
+            capsys, "scan", "--device", f"escl:{scanner.root}", "--source", "adf-duplex",
+            "--dpi", "200", "--page-size", "a5", "--no-ocr", "-o", str(out_pdf), "--json",
+        )  # fmt: skip
+    assert code == 0, out
+    pages = json.loads(out)["pages"]
+    assert [p["blank"] for p in pages] == [False, True, False, True]
+    assert all("blank" in p["warnings"] for p in pages[1::2])
+    assert len(pypdf.PdfReader(out_pdf).pages) == 4  # every side kept, in order

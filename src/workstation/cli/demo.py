@@ -256,6 +256,8 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             f"cleaned and OCR'd into {digitised['pdf']},",
             f"     added to {digitised['dossier_code']} component {digitised['component']} "
             f"({digitised['component_name']})",
+            "     scan more with no hardware: workstation scan --device demo (the demo feeder) "
+            "or --device sane:test:0 (SANE's test scanner) -o OUT.pdf",
             f"  3. Dossier list: {total} dossier(s), written to {listing}",
             f"  4. Outbox: {len(queued)} message(s) waiting for the central system "
             f"({', '.join(sorted({e.kind for e in queued}))})",
