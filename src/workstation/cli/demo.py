@@ -143,8 +143,6 @@ def digitise_into_dossier(services: Services, dossier: Dossier, outputs: Path) -
 
     The component is the dossier's first without a document (else its first).
     """
-    import shutil as _shutil
-
     from workstation.intake.attach import attach_document
     from workstation.scan.devices.demo import DemoFeeder
     from workstation.scan.devices.profiles import profile
@@ -167,7 +165,7 @@ def digitise_into_dossier(services: Services, dossier: Dossier, outputs: Path) -
     )
     info = DocumentInfo(title=component.name, dossier_code=dossier.code, component=number)
     report = digitize_arriving(arriving, output, options, info)
-    _shutil.rmtree(batch, ignore_errors=True)
+    shutil.rmtree(batch, ignore_errors=True)
     document = attach_document(
         services.database, services.blobs, dossier.id, number, output, report
     )
