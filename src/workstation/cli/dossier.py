@@ -94,6 +94,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     show.set_defaults(handler=_show)
 
+    from workstation.cli.onbehalf import register_dossier_actions
+
+    register_dossier_actions(actions, parent)
+
 
 def _limit(text: str) -> int:
     try:
