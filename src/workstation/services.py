@@ -18,6 +18,7 @@ from workstation.config import Settings, load_settings
 from workstation.domain import Catalogue
 from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
+from workstation.onbehalf.identity import DemoIdentityProvider, IdentityProvider
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
 from workstation.sync.status import Login, SendOnce, SyncStatus
@@ -96,6 +97,9 @@ class Services:
     """Signs the officer in to the central system; None until the sync client lands."""
     sync_status: SyncStatus = field(default_factory=SyncStatus)
     """The link's facts (online, last success, last error), updated by the sender."""
+    identity: IdentityProvider = field(default_factory=DemoIdentityProvider)
+    """Signs the citizen in with their own e-ID to confirm a dossier filed on their behalf;
+    the demo provider until the central system's identity service is plugged in here."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
