@@ -3,6 +3,7 @@ screens, the rating; the citizen's screen shows one citizen only; a hand-over by
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -100,9 +101,17 @@ def test_receive_confirm_pay_and_rate_by_keyboard(
 
     assert QApplication.focusWidget() is panel.reference_edit
     type_text(panel.reference_edit, "FT26337001")
-    with qtbot.waitSignal(panel.payment_recorded, timeout=20_000) as paid:
+    with qtbot.waitSignals([panel.payment_recorded, panel.receipt_rewritten], timeout=30_000):
         press(qtbot, Qt.Key.Key_Return)
-    assert paid.args == [0] and panel.paid_label.text() == "Đã nộp đủ phí, lệ phí"
+    assert panel.paid_label.text() == "Đã nộp đủ phí, lệ phí"
+    assert view.receipt_path is not None and view.receipt_path.exists()
+    receipt = subprocess.run(
+        ["pdftotext", "-layout", str(view.receipt_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Đã nộp đủ phí, lệ phí" in receipt
 
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)

@@ -119,3 +119,24 @@ def test_hand_over_to_an_authorised_person_with_the_scan(services, sample_page, 
     code, data, _ = run(capsys, "result", "hand-over", dossier.code, "--collector-id", OTHER_ID,
                         "--authorisation", str(sample_page))  # fmt: skip
     assert code == 0 and data["collector"] == "authorised"
+
+
+def pdf_text(path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_receipt_says_what_is_due_then_that_it_was_paid(
+    services, sample_page, tmp_path, capsys
+) -> None:
+    dossier = received(services, sample_page)
+    before, after = tmp_path / "before.pdf", tmp_path / "after.pdf"
+    assert main(["form", "receipt", dossier.code, "-o", str(before)]) == 0
+    assert "Còn phải nộp 100.000 đồng" in pdf_text(before)
+    assert main(["payment", "record", dossier.code, "--method", "cash"]) == 0
+    assert main(["form", "receipt", dossier.code, "-o", str(after)]) == 0
+    text = pdf_text(after)
+    assert "Đã nộp đủ phí, lệ phí" in text and "Còn phải nộp" not in text

@@ -15,6 +15,7 @@ executor through :func:`~workstation.ui.background.run_in_background`.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -52,6 +53,7 @@ class OnBehalfPanel(QGroupBox):
     payment_shown = Signal(str)  # the VietQR payload
     payment_recorded = Signal(int)  # what is still due
     rating_recorded = Signal(str)  # the level
+    receipt_rewritten = Signal(str)  # the receipt's path, now saying paid or what is due
     failed = Signal(str)
 
     def __init__(self, services: Services, view: QWidget) -> None:
@@ -247,6 +249,28 @@ class OnBehalfPanel(QGroupBox):
         self.pay_button.setEnabled(state.due > 0)
         self.qr_button.setEnabled(state.due > 0)
         self.payment_recorded.emit(state.due)
+        self._rewrite_receipt()
+
+    def _rewrite_receipt(self) -> None:
+        """Write the receipt again, now saying paid (the officer prints it again)."""
+        from workstation.dossiers import show_dossier
+        from workstation.ui.intake.receipt_step import write_receipt
+
+        if self.dossier is None:
+            return
+        services, dossier_id = self.services, self.dossier.id
+
+        def op() -> Path:
+            dossier = show_dossier(services.database, dossier_id)
+            return write_receipt(
+                dossier, services.catalogue, services.settings, services.folders.data
+            )
+
+        run_in_background(self, op, self._receipt_rewritten, self._failed, executor="io")
+
+    def _receipt_rewritten(self, path: Path) -> None:
+        self.view.receipt_path = path
+        self.receipt_rewritten.emit(str(path))
 
     def ask_rating(self) -> None:
         """Ask the citizen to rate the service on their screen (F10)."""
