@@ -3,6 +3,7 @@ screens, the rating; the citizen's screen shows one citizen only; a hand-over by
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from pathlib import Path
 
@@ -203,3 +204,37 @@ def test_hand_over_by_barcode_to_the_owner_prints_the_record(
     assert record.read_bytes().startswith(b"%PDF")
     with services.database.reading() as session:
         assert get_dossier(session, dossier.id).status is DossierStatus.RESULT_RETURNED
+
+
+def test_a_transfer_the_bank_reported_is_shown_when_it_arrives(
+    qtbot, services: Services, sample_page: Path
+) -> None:
+    reported: list[str] = []
+
+    def bank_reports(dossier_id: str) -> list[dict]:
+        reported.append(dossier_id)
+        if len(reported) < 2:
+            return []  # not yet
+        return [{"reference": "FT26337009", "amount": 100_000,
+                 "confirmed_at": "2026-12-03T06:00:00+00:00"}]  # fmt: skip
+
+    with_central = dataclasses.replace(services, payment_confirmations=bank_reports)
+    view = IntakeView(with_central)
+    view.printer = FakePrinter()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    panel = view.onbehalf
+    panel.poll.setInterval(20)
+    dossier = received(services, sample_page)
+    panel.dossier_received(dossier.id)
+    qtbot.waitUntil(lambda: panel.dossier is not None)
+    with qtbot.waitSignal(panel.payment_shown, timeout=20_000):
+        panel.show_payment_code()
+    assert panel.poll.isActive()
+    with qtbot.waitSignals([panel.payment_confirmed, panel.receipt_rewritten], timeout=20_000):
+        pass
+    assert reported[0] == dossier.id and not panel.poll.isActive()
+    assert panel.paid_label.text() == "Ngân hàng đã xác nhận: đã nộp đủ phí, lệ phí"
+    with services.database.reading() as session:
+        assert get_dossier(session, dossier.id).fee_paid

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -258,13 +259,25 @@ def fetch_confirmations(client, database: Database, reference: str) -> PaymentSt
     """Ask the central system (a :class:`~workstation.sync.client.CentralClient`) which
     payments the bank reported for dossier ``reference`` and keep them."""
     state = payment_state(database, reference)
-    for item in client.payment_confirmations(state.dossier_id):
+    return apply_confirmations(
+        database, state.dossier_id, client.payment_confirmations(state.dossier_id)
+    )
+
+
+def apply_confirmations(
+    database: Database, dossier_id: str, items: list[dict[str, Any]]
+) -> PaymentState:
+    """Keep the payments the central system reported (outside data: an unreadable one is
+    skipped); the dossier's payment state after them."""
+    state = payment_state(database, dossier_id)
+    for item in items:
         try:
             at = datetime.fromisoformat(str(item["confirmed_at"]))
             amount = int(item["amount"])
             payment_reference = str(item["reference"])
-        except (KeyError, TypeError, ValueError):
+            if at.tzinfo is None or amount <= 0:
+                raise ValueError("no time zone or no amount")
+            state = confirm_payment(database, state.dossier_id, payment_reference, amount, at)
+        except (KeyError, TypeError, ValueError, BadInput):
             log.warning("a payment confirmation for dossier %s was unreadable", state.dossier_id)
-            continue
-        state = confirm_payment(database, state.dossier_id, payment_reference, amount, at)
     return state

@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,7 +33,12 @@ from workstation.domain import Channel, Dossier, clock
 from workstation.i18n import tr
 from workstation.onbehalf.citizen_view import CitizenLines, citizen_lines, money
 from workstation.onbehalf.content import content_digest
-from workstation.onbehalf.payment import PaymentMethod, PaymentState, payment_code
+from workstation.onbehalf.payment import (
+    PaymentMethod,
+    PaymentState,
+    apply_confirmations,
+    payment_code,
+)
 from workstation.onbehalf.payment import record_payment as record_payment_in_store
 from workstation.onbehalf.ratings import rating_levels, record_rating
 from workstation.onbehalf.submit import submit_online
@@ -45,6 +50,9 @@ from workstation.ui.onbehalf.qr_image import qr_pixmap
 
 log = logging.getLogger(__name__)
 
+POLL_MS = 15_000
+"""How often the central system is asked about a transfer while its code is shown."""
+
 
 class OnBehalfPanel(QGroupBox):
     """Filing online on the citizen's behalf, payment and rating for the dossier just received."""
@@ -54,6 +62,7 @@ class OnBehalfPanel(QGroupBox):
     payment_recorded = Signal(int)  # what is still due
     rating_recorded = Signal(str)  # the level
     receipt_rewritten = Signal(str)  # the receipt's path, now saying paid or what is due
+    payment_confirmed = Signal()  # the central system reported the payment
     failed = Signal(str)
 
     def __init__(self, services: Services, view: QWidget) -> None:
@@ -64,6 +73,12 @@ class OnBehalfPanel(QGroupBox):
         self.payload: str | None = None
         self.screen = CitizenScreen(self)
         self.screen.rated.connect(self._rated)
+        # While a payment code is up, ask the central system now and then whether the bank
+        # reported the transfer (only with a central system).
+        self.poll = QTimer(self)
+        self.poll.setObjectName("payment confirmation poll")
+        self.poll.setInterval(POLL_MS)
+        self.poll.timeout.connect(self.check_payment)
 
         self.mode_label = QLabel()
         self.mode_label.setWordWrap(True)
@@ -223,7 +238,33 @@ class OnBehalfPanel(QGroupBox):
         self.screen.show_payment(payload, state.due, account)
         self.method_box.setCurrentIndex(self.method_box.findData(PaymentMethod.TRANSFER))
         self.reference_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.services.payment_confirmations is not None and state.due > 0:
+            self.poll.start()
         self.payment_shown.emit(payload)
+
+    def check_payment(self) -> None:
+        """Ask the central system whether the bank reported the payment; keep what it says."""
+        ask = self.services.payment_confirmations
+        if self.dossier is None or ask is None:
+            self.poll.stop()
+            return
+        database, dossier_id = self.services.database, self.dossier.id
+
+        def op() -> PaymentState:
+            return apply_confirmations(database, dossier_id, ask(dossier_id))
+
+        run_in_background(
+            self, op, self._checked, lambda exc: self.message_label.setText(user_message(exc))
+        )
+
+    def _checked(self, state: PaymentState) -> None:
+        if state.confirmed and state.due == 0:
+            self.poll.stop()
+            self.paid_label.setText(tr("onbehalf_ui.confirmed"))
+            self.pay_button.setEnabled(False)
+            self.qr_button.setEnabled(False)
+            self.payment_confirmed.emit()
+            self._rewrite_receipt()
 
     def record_payment(self) -> None:
         """Record how the fee was paid and its reference (F8, or Enter in the reference)."""
@@ -240,6 +281,8 @@ class OnBehalfPanel(QGroupBox):
         )
 
     def _paid(self, state: PaymentState) -> None:
+        if state.due == 0:
+            self.poll.stop()
         text = (
             tr("onbehalf_ui.paid")
             if state.due == 0
@@ -296,6 +339,16 @@ class OnBehalfPanel(QGroupBox):
         self.window().activateWindow()
         self.rating_recorded.emit(level)
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.poll.stop()  # not asked while nobody sees the answer
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        waiting = self.payload is not None and self.qr_button.isEnabled()  # a code, still due
+        if waiting and self.services.payment_confirmations is not None:
+            self.poll.start()
+
     def _failed(self, exc: BaseException) -> None:
         message = user_message(exc)
         self.message_label.setText(message)
@@ -305,6 +358,7 @@ class OnBehalfPanel(QGroupBox):
 
     def clear(self) -> None:
         """Forget the dossier (next citizen); the citizen's screen clears too."""
+        self.poll.stop()
         self.dossier, self.payload = None, None
         self.mode_label.setText(tr("onbehalf_ui.mode_paper"))
         for label in (self.fee_label, self.qr_label, self.paid_label, self.message_label):
