@@ -238,3 +238,26 @@ def test_a_transfer_the_bank_reported_is_shown_when_it_arrives(
     assert panel.paid_label.text() == "Ngân hàng đã xác nhận: đã nộp đủ phí, lệ phí"
     with services.database.reading() as session:
         assert get_dossier(session, dossier.id).fee_paid
+
+
+def test_an_online_dossier_changed_after_confirming_asks_to_confirm_again(
+    qtbot, services: Services, view: IntakeView, sample_page: Path
+) -> None:
+    from workstation.intake.attach import attach_document
+    from workstation.onbehalf.content import content_digest
+    from workstation.onbehalf.identity import DemoIdentityProvider
+    from workstation.onbehalf.submit import submit_online
+
+    dossier = received(services, sample_page)
+    proof = DemoIdentityProvider().confirm(OWNER_ID, content_digest(dossier))
+    submit_online(services.database, services.catalogue, dossier.id, proof)
+    attach_document(services.database, services.blobs, dossier.id, "CCCD", sample_page)
+    panel = view.onbehalf
+    panel.dossier_received(dossier.id)
+    qtbot.waitUntil(lambda: panel.dossier is not None)
+    assert "xác nhận lại" in panel.mode_label.text()
+    assert panel.confirm_button.isEnabled()
+    with qtbot.waitSignal(panel.submitted, timeout=20_000):
+        press(qtbot, Qt.Key.Key_F6)
+    assert panel.mode_label.text().startswith("Hồ sơ trực tuyến: công dân đã xác nhận")
+    assert not panel.confirm_button.isEnabled()

@@ -235,3 +235,19 @@ def test_a_rating_is_kept_once_and_queued_with_the_code(services, sample_page) -
     assert caught.value.code == "rating.already_rated"
     with pytest.raises(BadInput):
         record_rating(services.database, received(services, sample_page).id, "great")
+
+
+def test_content_changed_after_filing_online_is_confirmed_again(services, sample_page) -> None:
+    dossier = received(services, sample_page)
+    _submit(services, dossier, DEMO.confirm(OWNER_ID, content_digest(dossier)))
+    with pytest.raises(BadInput) as caught:
+        _submit(services, dossier, DEMO.confirm(OWNER_ID, content_digest(dossier)))
+    assert caught.value.code == "onbehalf.already_online"
+    attach_document(services.database, services.blobs, dossier.id, "CCCD", sample_page)
+    assert not online_state(services.database, dossier.id).current
+    with services.database.reading() as session:
+        now = find_dossier(session, dossier.id)
+    again = _submit(services, now, DEMO.confirm(OWNER_ID, content_digest(now)))
+    assert again.fee == 50_000
+    assert online_state(services.database, dossier.id).current
+    assert _kinds(services).count("dossier.submitted_online") == 2

@@ -4,7 +4,9 @@ A dossier received at the counter is a direct paper dossier and pays the
 counter rate. It becomes an online dossier (channel ``online``, the
 province's online reduction applied) only through :func:`submit_online`,
 with an :class:`~workstation.onbehalf.identity.IdentityProof` from the
-applicant's own account over the dossier's content as it is now. Refused, each
+applicant's own account over the dossier's content as it is now; an online
+dossier whose content changed since (a component scanned later) is confirmed
+again the same way (:func:`online_state` tells). Refused, each
 as bad input: no proof; a proof of another person's account; a proof of
 other content (another dossier, or this one before it changed: the citizen
 confirms again). The proof is stored and the ``dossier.submitted_online``
@@ -91,8 +93,10 @@ def submit_online(
         dossier = find_dossier(session, reference)
     check_proof(dossier, proof)
     assert proof is not None
-    if dossier.channel is Channel.ONLINE:
+    if dossier.channel is Channel.ONLINE and online_state(database, dossier.id).current:
         raise BadInput("the dossier is already an online dossier", code="onbehalf.already_online")
+    # An online dossier whose content changed since the citizen confirmed it (a component
+    # scanned later) is confirmed again the same way; its proof is replaced.
     if dossier.status is not DossierStatus.RECEIVED:
         raise BadInput(
             "only a dossier just received can be submitted online",

@@ -41,7 +41,7 @@ from workstation.onbehalf.payment import (
 )
 from workstation.onbehalf.payment import record_payment as record_payment_in_store
 from workstation.onbehalf.ratings import rating_levels, record_rating
-from workstation.onbehalf.submit import submit_online
+from workstation.onbehalf.submit import online_state, submit_online
 from workstation.services import Services
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
@@ -179,22 +179,28 @@ class OnBehalfPanel(QGroupBox):
     # After receiving ------------------------------------------------------------------------
 
     def dossier_received(self, dossier_id: str) -> None:
+        """Show the saved dossier ``dossier_id`` (also to look again after it changed)."""
         from workstation.dossiers import show_dossier
 
         database = self.services.database
-        run_in_background(self, lambda: show_dossier(database, dossier_id), self._show_dossier)
 
-    def _show_dossier(self, dossier: Dossier) -> None:
+        def op() -> tuple[Dossier, bool]:
+            return show_dossier(database, dossier_id), online_state(database, dossier_id).current
+
+        run_in_background(self, op, lambda found: self._show_dossier(*found))
+
+    def _show_dossier(self, dossier: Dossier, current: bool = True) -> None:
         self.dossier = dossier
         online = dossier.channel is Channel.ONLINE
-        self.mode_label.setText(
-            tr("onbehalf_ui.mode_online" if online else "onbehalf_ui.mode_paper")
-        )
+        self.stale = online and not current  # changed since the citizen confirmed it
+        mode = "onbehalf_ui.mode_online" if online else "onbehalf_ui.mode_paper"
+        self.mode_label.setText(tr("onbehalf_ui.mode_stale" if self.stale else mode))
         total = (dossier.fee or 0) + (dossier.charge or 0)
         self.fee_label.setText(money(total))
         for widget in (self.confirm_button, self.qr_button, self.pay_button, self.rate_button):
             widget.setEnabled(True)
-        self.confirm_button.setEnabled(not online and bool(dossier.applicant.id_number))
+        can_confirm = not online or self.stale
+        self.confirm_button.setEnabled(can_confirm and bool(dossier.applicant.id_number))
         self.qr_button.setEnabled(total > 0 and not dossier.fee_paid)
         self.pay_button.setEnabled(total > 0 and not dossier.fee_paid)
         self.screen.mirror(self._lines(dossier))
@@ -202,7 +208,7 @@ class OnBehalfPanel(QGroupBox):
     def confirm(self) -> None:
         """The citizen signs in with their own account and confirms the content (F6)."""
         dossier = self.dossier
-        if dossier is None or dossier.channel is Channel.ONLINE:
+        if dossier is None or (dossier.channel is Channel.ONLINE and not self.stale):
             return
         services = self.services
         identity = services.identity
@@ -359,7 +365,7 @@ class OnBehalfPanel(QGroupBox):
     def clear(self) -> None:
         """Forget the dossier (next citizen); the citizen's screen clears too."""
         self.poll.stop()
-        self.dossier, self.payload = None, None
+        self.dossier, self.payload, self.stale = None, None, False
         self.mode_label.setText(tr("onbehalf_ui.mode_paper"))
         for label in (self.fee_label, self.qr_label, self.paid_label, self.message_label):
             label.clear()
