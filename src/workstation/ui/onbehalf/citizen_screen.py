@@ -95,11 +95,13 @@ class CitizenScreen(QWidget):
     # Where it opens -----------------------------------------------------------------
 
     def open(self) -> None:
-        """Show the screen: full screen on the second screen if there is one, else a window."""
+        """Show the screen: full screen on a screen other than the officer's if there is
+        one, else a window."""
         officer = QApplication.activeWindow()
-        screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            target = screens[1]
+        where = officer.screen() if officer is not None else QGuiApplication.primaryScreen()
+        others = [s for s in QGuiApplication.screens() if s is not where]
+        if others:  # the order of screens() is the system's: not "the second" by itself
+            target = others[0]
             self.setScreen(target)
             self.setGeometry(target.geometry())
             self.showFullScreen()
