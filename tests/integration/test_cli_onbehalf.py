@@ -140,3 +140,12 @@ def test_the_receipt_says_what_is_due_then_that_it_was_paid(
     assert main(["form", "receipt", dossier.code, "-o", str(after)]) == 0
     text = pdf_text(after)
     assert "Đã nộp đủ phí, lệ phí" in text and "Còn phải nộp" not in text
+
+
+def test_dossier_add_cannot_make_an_online_dossier_without_the_citizens_proof(
+    sample_page, capsys
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["dossier", "add", "--procedure", "2.000575", "--applicant-name", "Lê Văn An",
+              "--channel", "online", "--file", str(sample_page)])  # fmt: skip
+    assert usage.value.code == 2

@@ -41,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     add.add_argument(
         "--component", metavar="CODE", help="component the files belong to (default: the first)"
     )
-    add.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.COUNTER.value)
+    # Online only with the citizen's own proof: ``dossier submit-online`` after receiving.
+    counter_channels = [c.value for c in Channel if c is not Channel.ONLINE]
+    add.add_argument("--channel", choices=counter_channels, default=Channel.COUNTER.value)
     add.add_argument(
         "--paper-pages",
         type=int,
