@@ -325,7 +325,10 @@ def create_app(central: Central) -> FastAPI:
                 row.status = 10
             db.add(
                 DossierEvent(
-                    dossier_id=dossier_id, kind=body.kind, payload=json.dumps(body.payload)
+                    dossier_id=dossier_id,
+                    kind=body.kind,
+                    payload=json.dumps(body.payload),
+                    officer=user,
                 )
             )
             return 201, {"id": dossier_id, "kind": body.kind}

@@ -116,6 +116,7 @@ class DossierEvent(Base):
     dossier_id: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(60))
     payload: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(String(100), default="")  # who sent it (signed in)
 
 
 class PaymentConfirmation(Base):

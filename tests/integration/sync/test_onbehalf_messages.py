@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -39,7 +41,10 @@ def test_submitted_online_payment_hand_over_and_rating_all_reach_the_central_sys
         with services.database.reading() as session:
             assert count_pending(session) == 0
         with central.central.sessions() as db:
-            kinds = list(db.scalars(select(DossierEvent.kind).order_by(DossierEvent.id)))
+            events = list(db.scalars(select(DossierEvent).order_by(DossierEvent.id)))
+            kinds = [e.kind for e in events]
+            officers = {e.officer for e in events}
+            rating = json.loads(events[2].payload)
             status = db.get(DossierRecord, dossier.id).status
         assert kinds == [
             "dossier.submitted_online",
@@ -48,6 +53,8 @@ def test_submitted_online_payment_hand_over_and_rating_all_reach_the_central_sys
             "result.handed_over",
         ]
         assert status == 10
+        assert officers == {"canbo1"}  # the officer who sent them, as signed in
+        assert rating["code"] == dossier.code and rating["level"] == "very_satisfied"
     finally:
         client.close()
 
