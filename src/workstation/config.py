@@ -112,6 +112,23 @@ class Settings:
         ),
     )
 
+    collection_bank_bin: str = field(
+        default="",
+        metadata=_doc(
+            "6-digit BIN of the bank holding the agency's fee collection account, for the "
+            "VietQR payment code; empty: the agency's entry in "
+            "resources/onbehalf/collection-accounts.json."
+        ),
+    )
+    collection_account: str = field(
+        default="",
+        metadata=_doc("The agency's fee collection account number (with collection_bank_bin)."),
+    )
+    collection_account_name: str = field(
+        default="",
+        metadata=_doc("The collection account's holder, shown beside the payment code."),
+    )
+
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             raise ConfigError(

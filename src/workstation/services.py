@@ -18,6 +18,7 @@ from workstation.config import Settings, load_settings
 from workstation.domain import Catalogue
 from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
+from workstation.onbehalf.identity import DemoIdentityProvider, IdentityProvider
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
 from workstation.sync.status import Login, SendOnce, SyncStatus
@@ -96,6 +97,12 @@ class Services:
     """Signs the officer in to the central system; None until the sync client lands."""
     sync_status: SyncStatus = field(default_factory=SyncStatus)
     """The link's facts (online, last success, last error), updated by the sender."""
+    payment_confirmations: Callable[[str], list[dict[str, Any]]] | None = None
+    """Asks the central system which payments the bank reported for a dossier (by id);
+    None without a central system (the payment panel then does not wait for one)."""
+    identity: IdentityProvider = field(default_factory=DemoIdentityProvider)
+    """Signs the citizen in with their own e-ID to confirm a dossier filed on their behalf;
+    the demo provider until the central system's identity service is plugged in here."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
@@ -120,7 +127,23 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     if settings.central_url:
         services.sender = _sending_round(settings.central_url, database, blobs)
         services.login = _sign_in
+        services.payment_confirmations = _payment_confirmations(settings.central_url)
     return services
+
+
+def _payment_confirmations(server: str) -> Callable[[str], list[dict[str, Any]]]:
+    """The bank's reports of payments for a dossier, through the kept sign-in."""
+
+    def ask(dossier_id: str) -> list[dict[str, Any]]:
+        from workstation.sync.auth import signed_in_client
+
+        client = signed_in_client(server)
+        try:
+            return client.payment_confirmations(dossier_id)
+        finally:
+            client.close()
+
+    return ask
 
 
 def _sending_round(server: str, database: Database, blobs: BlobStore) -> SendOnce:

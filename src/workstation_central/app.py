@@ -35,10 +35,12 @@ from workstation_central import __version__
 from workstation_central.models import (
     ArchiveRecord,
     Base,
+    DossierEvent,
     DossierFile,
     DossierRecord,
     IdempotentResponse,
     Officer,
+    PaymentConfirmation,
     SequenceBlock,
     StoredFile,
     Token,
@@ -49,9 +51,11 @@ from workstation_central.schemas import (
     BlockIn,
     BlockOut,
     DossierIn,
+    EventIn,
     FileCheck,
     FileCheckOut,
     Login,
+    PaymentConfirmationIn,
     Refresh,
     StatusIn,
     Tokens,
@@ -308,6 +312,67 @@ def create_app(central: Central) -> FastAPI:
             return 200, {"id": dossier_id, "deleted": True}
 
         return idempotent(db, user, key, f"DELETE /v1/dossiers/{dossier_id}", apply)
+
+    # What the counter did after creating a dossier; payments the bank reported -----
+
+    @app.post("/v1/dossiers/{dossier_id}/events", status_code=201, tags=["dossiers"])
+    def add_event(dossier_id: str, body: EventIn, user: User, key: IdempotencyKey, db: Db) -> Any:
+        def apply() -> tuple[int, Any]:
+            row = db.get(DossierRecord, dossier_id)
+            if row is None or row.deleted:
+                raise _problem(404, "dossier.unknown", "no such dossier")
+            if body.kind == "result.handed_over":
+                row.status = 10
+            db.add(
+                DossierEvent(
+                    dossier_id=dossier_id,
+                    kind=body.kind,
+                    payload=json.dumps(body.payload),
+                    officer=user,
+                )
+            )
+            return 201, {"id": dossier_id, "kind": body.kind}
+
+        return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/events", apply)
+
+    @app.post("/v1/dossiers/{dossier_id}/payment-confirmations", status_code=201, tags=["payments"])
+    def confirm_payment(
+        dossier_id: str, body: PaymentConfirmationIn, user: User, key: IdempotencyKey, db: Db
+    ) -> Any:
+        """The bank's report of a payment (the reference server takes it from any officer)."""
+
+        def apply() -> tuple[int, Any]:
+            row = db.get(DossierRecord, dossier_id)
+            if row is None or row.deleted:
+                raise _problem(404, "dossier.unknown", "no such dossier")
+            at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+            db.add(
+                PaymentConfirmation(
+                    dossier_id=dossier_id,
+                    reference=body.reference,
+                    amount=body.amount,
+                    confirmed_at=at,
+                )
+            )
+            return 201, {"id": dossier_id, "reference": body.reference}
+
+        return idempotent(
+            db, user, key, f"POST /v1/dossiers/{dossier_id}/payment-confirmations", apply
+        )
+
+    @app.get("/v1/dossiers/{dossier_id}/payment-confirmations", tags=["payments"])
+    def payment_confirmations(dossier_id: str, user: User, db: Db) -> Any:
+        rows = db.scalars(
+            select(PaymentConfirmation)
+            .where(PaymentConfirmation.dossier_id == dossier_id)
+            .order_by(PaymentConfirmation.id)
+        )
+        return {
+            "confirmations": [
+                {"reference": r.reference, "amount": r.amount, "confirmed_at": r.confirmed_at}
+                for r in rows
+            ]
+        }
 
     # Files: check first, then upload by tus -------------------------------------
 

@@ -104,3 +104,28 @@ class ArchiveRecord(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)
+
+
+class DossierEvent(Base):
+    """Something the counter did to a dossier after creating it: submitted online on the
+    citizen's behalf, a payment recorded, the result handed over, a rating."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(String(100), default="")  # who sent it (signed in)
+
+
+class PaymentConfirmation(Base):
+    """A payment the bank reported for a dossier (the transfer note carried its code)."""
+
+    __tablename__ = "payment_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    reference: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[int] = mapped_column()
+    confirmed_at: Mapped[str] = mapped_column(String(40))

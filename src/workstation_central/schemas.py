@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -94,3 +94,27 @@ class ArchiveIn(BaseModel):
     id: str = Field(min_length=1, max_length=64)
     dossier_id: str = Field(min_length=1, max_length=64)
     record: dict[str, Any] = {}
+
+
+EVENT_KINDS = (
+    "dossier.submitted_online",
+    "payment.recorded",
+    "result.handed_over",
+    "rating.recorded",
+)
+
+
+class EventIn(BaseModel):
+    """What the counter did to a dossier after creating it (kinds as the outbox names them)."""
+
+    kind: Literal[
+        "dossier.submitted_online", "payment.recorded", "result.handed_over", "rating.recorded"
+    ]
+    payload: dict[str, Any] = {}
+
+
+class PaymentConfirmationIn(BaseModel):
+    """The bank's report of a payment for a dossier."""
+
+    reference: str = Field(min_length=1, max_length=100)
+    amount: int = Field(ge=1)

@@ -198,8 +198,8 @@ def test_the_fee_follows_the_channel_and_the_applicants_case(qtbot, services: Se
     view = open_view(qtbot, services)
     pick(qtbot, view, PERMIT)
     assert view.summary.assessment.total == 75_000
-    view.channel_box.setCurrentIndex(view.channel_box.findData(Channel.ONLINE))
-    assert view.summary.assessment.total == 45_000  # the online reduction, 40 %
+    # Online only through the citizen's own e-ID confirmation, never picked at the counter.
+    assert view.channel_box.findData(Channel.ONLINE) == -1
     view.channel_box.setCurrentIndex(view.channel_box.findData(Channel.ON_BEHALF))
     assert view.summary.assessment.total == 75_000  # filed for the citizen: counter rate
     view.case_checks["person_with_merit"].setChecked(True)

@@ -98,7 +98,34 @@ def test_no_command_writes_a_name_id_number_or_file_name_to_the_log(
         "result form": main(
             ["result-form", "extract", "--template", "birth-extract", str(damaged)]
         ),
+        "demo proof": main(
+            [
+                "dossier",
+                "demo-proof",
+                dossier_id,
+                "--account-id",
+                ID_NUMBER,
+                "-o",
+                str(out / f"{NAME}.json"),
+            ]
+        ),
+        "submit online": main(
+            ["dossier", "submit-online", dossier_id, "--proof", str(out / f"{NAME}.json")]
+        ),
+        "payment qr": main(["payment", "qr", dossier_id, "-o", str(out / f"{NAME}.png")]),
+        "hand-over": main(
+            [
+                "result",
+                "hand-over",
+                dossier_id,
+                "--collector-id",
+                ID_NUMBER,
+                "--authorisation",
+                str(page),
+            ]
+        ),
     }
+    assert later["submit online"] == 0
     assert later["form receipt"] == 0
     assert all(code in (0, 3, 4, 5) for code in later.values()), later
 

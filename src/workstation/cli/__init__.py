@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         form,
+        onbehalf,
         result_form,
         scan,
         sign,
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         sync,
         archive,
         result_form,
+        onbehalf,
     ):
         module.register(subparsers, parent)
     return parser

@@ -41,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     add.add_argument(
         "--component", metavar="CODE", help="component the files belong to (default: the first)"
     )
-    add.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.COUNTER.value)
+    # Online only with the citizen's own proof: ``dossier submit-online`` after receiving.
+    counter_channels = [c.value for c in Channel if c is not Channel.ONLINE]
+    add.add_argument("--channel", choices=counter_channels, default=Channel.COUNTER.value)
     add.add_argument(
         "--paper-pages",
         type=int,
@@ -93,6 +95,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="the short number the window shows (#000123 or 123), the dossier code or the id",
     )
     show.set_defaults(handler=_show)
+
+    from workstation.cli.onbehalf import register_dossier_actions
+
+    register_dossier_actions(actions, parent)
 
 
 def _limit(text: str) -> int:

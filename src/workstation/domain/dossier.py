@@ -129,6 +129,7 @@ class Dossier:
     charge: int | None = None  # phí, đồng
     fee_paid: bool = False
     import_key: str | None = None  # the key of the import that created it, if any
+    cases: tuple[str, ...] = ()  # the applicant's fee cases (poor_household …), as received
 
     @property
     def page_count(self) -> int:

@@ -102,8 +102,20 @@ def receipt(
         due_at=_due(dossier),
         fee=dossier.fee,
         charge=dossier.charge,
+        fee_method=_payment(dossier),
         officer_name=officer_name,
     )
+
+
+def _payment(dossier: Dossier) -> str | None:
+    """Paid, or what is still due (blank when nothing was assessed or nothing is owed)."""
+    total = (dossier.fee or 0) + (dossier.charge or 0)
+    if dossier.fee_paid:
+        return i18n.translate("receipt.fees_paid", "vi")
+    if total > 0:
+        amount = f"{total:,}".replace(",", ".")
+        return i18n.translate("receipt.fees_due", "vi", amount=amount)
+    return None
 
 
 def supplement_request(

@@ -264,6 +264,7 @@ def prepare_dossier(
         fee=fees.fee,
         charge=fees.charge,
         import_key=getattr(request, "import_key", None),
+        cases=cases,
     )
     progress("progress.saving_dossier", total, total)
     return dossier

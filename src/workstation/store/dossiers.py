@@ -102,6 +102,7 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
         charge=dossier.charge,
         fee_paid=dossier.fee_paid,
         import_key=dossier.import_key,
+        fee_cases=",".join(dossier.cases),
         applicant=ApplicantRow(
             id=new_id(),
             type=int(applicant.type),
@@ -357,6 +358,7 @@ def _dossier(row: DossierRow) -> Dossier:
         charge=row.charge,
         fee_paid=bool(row.fee_paid),
         import_key=row.import_key,
+        cases=tuple(c for c in (row.fee_cases or "").split(",") if c),
         applicant=Applicant(
             name=a.name,
             type=ApplicantType(a.type),

@@ -83,6 +83,8 @@ class DossierRow(Base):
     fee_paid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # The key an import gave the dossier, so importing one file twice creates it once.
     import_key: Mapped[str | None] = mapped_column(String(100))
+    # The applicant's fee cases, comma-separated, so fees can be assessed again (online).
+    fee_cases: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     applicant: Mapped[ApplicantRow] = relationship(lazy="joined")
     components: Mapped[list[ComponentRow]] = relationship(
@@ -222,3 +224,67 @@ class DossierCodeSequenceRow(Base):
     last: Mapped[int] = mapped_column(Integer)
     next_value: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
+
+
+class IdentityProofRow(Base):
+    """A citizen's own e-ID confirmation of a dossier's content (nộp hộ), one per confirmation.
+
+    ``account_id_number`` is whose account signed in (never the officer's);
+    ``content_sha256`` what they confirmed: the SHA-256 of the dossier's content as shown.
+    """
+
+    __tablename__ = "identity_proofs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    account_id_number: Mapped[str] = mapped_column(PersonalText)
+    account_kind: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(40))
+    provider: Mapped[str] = mapped_column(String(40))
+    confirmed_at: Mapped[datetime]
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime]
+
+
+class PaymentRow(Base):
+    """A fee payment: recorded at the counter, or confirmed by the central system."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    method: Mapped[str] = mapped_column(String(20))  # transfer | card | cash
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    amount: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))  # counter | central
+    recorded_at: Mapped[datetime]
+    officer_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class HandoverRow(Base):
+    """The result handed back (trả kết quả): to whom, how, when."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    delivery: Mapped[str] = mapped_column(String(20))  # counter | email | citizen_store
+    collector: Mapped[str] = mapped_column(String(20))  # owner | authorised
+    collector_id_number: Mapped[str] = mapped_column(PersonalText)
+    authorisation_sha256: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(PersonalText)
+    handed_at: Mapped[datetime]
+    officer_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class RatingRow(Base):
+    """The citizen's rating of the service for one dossier (đánh giá mức độ hài lòng)."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    level: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(PersonalText)  # free text may name people
+    rated_at: Mapped[datetime]
+    officer_id: Mapped[int | None] = mapped_column(Integer)

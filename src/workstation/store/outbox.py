@@ -56,6 +56,10 @@ class MessageKind(StrEnum):
     DOSSIER_STATUS_CHANGED = "dossier.status_changed"
     DOSSIER_DELETED = "dossier.deleted"
     DOCUMENT_ADDED = "document.added"
+    DOSSIER_SUBMITTED_ONLINE = "dossier.submitted_online"  # nộp hộ, with the citizen's proof
+    PAYMENT_RECORDED = "payment.recorded"
+    RESULT_HANDED_OVER = "result.handed_over"
+    RATING_RECORDED = "rating.recorded"
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}

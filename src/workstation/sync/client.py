@@ -106,6 +106,14 @@ class CentralClient(Protocol):
         self, record_id: str, dossier_id: str, record: dict[str, Any], key: str
     ) -> None: ...
 
+    def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
+        """What the counter did to a dossier after creating it (submitted online, paid …)."""
+        ...
+
+    def payment_confirmations(self, dossier_id: str) -> list[dict[str, Any]]:
+        """The payments the bank reported for a dossier: reference, amount, confirmed_at."""
+        ...
+
 
 class HttpCentralClient:
     """:class:`CentralClient` over HTTP (docs/central-api.yaml)."""
@@ -206,6 +214,14 @@ class HttpCentralClient:
     ) -> None:
         body = {"id": record_id, "dossier_id": dossier_id, "record": record}
         self._call("POST", "/v1/archive-records", json=body, key=key)
+
+    def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
+        body = {"kind": kind, "payload": payload}
+        self._call("POST", f"/v1/dossiers/{dossier_id}/events", json=body, key=key)
+
+    def payment_confirmations(self, dossier_id: str) -> list[dict[str, Any]]:
+        answer = self._call("GET", f"/v1/dossiers/{dossier_id}/payment-confirmations")
+        return answer.json()["confirmations"]
 
     # Files by tus 1.0 ------------------------------------------------------------
 

@@ -29,6 +29,16 @@ from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryab
 
 log = logging.getLogger(__name__)
 
+EVENT_KINDS = frozenset(
+    {
+        MessageKind.DOSSIER_SUBMITTED_ONLINE,
+        MessageKind.PAYMENT_RECORDED,
+        MessageKind.RESULT_HANDED_OVER,
+        MessageKind.RATING_RECORDED,
+    }
+)
+"""Kinds sent as events of a dossier the central system already holds."""
+
 
 @dataclass
 class SyncReport:
@@ -113,6 +123,8 @@ class Sender:
             self.client.set_status(entry.entity_id, int(payload["status"]), key)
         elif entry.kind == MessageKind.DOSSIER_DELETED:
             self.client.delete_dossier(entry.entity_id, key)
+        elif entry.kind in EVENT_KINDS:
+            self.client.add_event(entry.entity_id, entry.kind, payload, key)
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 

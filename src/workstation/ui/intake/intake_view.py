@@ -54,10 +54,12 @@ from workstation.ui.intake.checklist import ERROR_STYLE, WARNING_STYLE, Checklis
 from workstation.ui.intake.procedure_search import ProcedureSearch
 from workstation.ui.intake.receipt_step import DialogPrinter, ReceiptPrinter, write_receipt
 from workstation.ui.intake.summary import SummaryPanel, money, printed_moment
+from workstation.ui.onbehalf.onbehalf_panel import OnBehalfPanel
 
 log = logging.getLogger(__name__)
 
-CHANNELS = (Channel.COUNTER, Channel.ON_BEHALF, Channel.ONLINE, Channel.POST)
+# Online only through the citizen's own e-ID confirmation (ui/onbehalf), never picked here.
+CHANNELS = (Channel.COUNTER, Channel.ON_BEHALF, Channel.POST)
 
 
 class IntakeView(QWidget):
@@ -141,6 +143,8 @@ class IntakeView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.summary)
         right.addWidget(self.confirmation)
+        self.onbehalf = OnBehalfPanel(services, self)
+        right.addWidget(self.onbehalf)
         right.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
@@ -485,4 +489,5 @@ class IntakeView(QWidget):
             self.show_message(field, [])
         self.error_label.setVisible(False)
         self.confirmation.setVisible(False)
+        self.onbehalf.clear()
         self.search.edit.setFocus(Qt.FocusReason.OtherFocusReason)

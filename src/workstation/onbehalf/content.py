@@ -1,0 +1,57 @@
+"""What the citizen confirms when filing online on their behalf: the dossier's content.
+
+The content is what the officer and the citizen see: the dossier (its id and
+code), the procedure, the applicant, each component with its counts and the
+SHA-256 of every file, and the fee cases. Fees are left out: they follow from
+the channel, which the confirmation itself changes. The digest is the SHA-256
+of that content as canonical JSON (keys sorted, no spaces, UTF-8), so the
+same content always gives the same digest and any change gives another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from workstation.domain import Dossier
+
+
+def dossier_content(dossier: Dossier) -> dict[str, Any]:
+    """The dossier's content as the citizen confirms it."""
+    a = dossier.applicant
+    return {
+        "dossier_id": dossier.id,
+        "code": dossier.code,
+        "procedure_code": dossier.procedure_code,
+        "procedure_version": dossier.procedure_version,
+        "applicant": {
+            "type": int(a.type),
+            "name": a.name,
+            "id_number": a.id_number,
+            "address": a.address,
+            "phone": a.phone,
+            "email": a.email,
+        },
+        "components": [
+            {
+                "requirement_code": c.requirement_code,
+                "name": c.name,
+                "originals": c.originals,
+                "certified_copies": c.certified_copies,
+                "photocopies": c.photocopies,
+                "paper_pages": c.paper_pages,
+                "documents": [d.sha256 for d in c.documents],
+            }
+            for c in dossier.components
+        ],
+        "cases": sorted(dossier.cases),
+    }
+
+
+def content_digest(dossier: Dossier) -> str:
+    """SHA-256 (hex) of :func:`dossier_content` as canonical JSON."""
+    text = json.dumps(
+        dossier_content(dossier), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

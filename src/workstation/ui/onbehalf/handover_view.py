@@ -1,0 +1,198 @@
+"""Handing back the result (trả kết quả), by keyboard and barcode reader.
+
+Scan the receipt's barcode or QR code into the code field (the reader types
+it and Enter), or type the code: the dossier is found and shown (procedure,
+owner, status). Type the collector's ID number; an authorised person needs
+the scanned authorisation (its file). Enter hands over: status 10 and the
+time are recorded with their outbox messages, then the hand-over record is
+written into ``<data folder>/handovers/`` and offered for printing through
+the same printer seam as the receipt.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.domain import Dossier, clock
+from workstation.i18n import tr
+from workstation.onbehalf.handover import Delivery, Handover, dossier_reference_from_scan, hand_over
+from workstation.onbehalf.handover_record import render_handover_record
+from workstation.services import Services
+from workstation.ui.background import run_in_background
+from workstation.ui.errors import show_error, user_message
+from workstation.ui.intake.receipt_step import DialogPrinter, ReceiptPrinter
+from workstation.ui.section import Section
+
+log = logging.getLogger(__name__)
+
+
+def record_path(data_folder: Path, code: str) -> Path:
+    """Where the hand-over record of dossier ``code`` is kept."""
+    return data_folder / "handovers" / f"{re.sub(r'[^0-9A-Za-z._-]', '_', code)}.pdf"
+
+
+class HandoverView(QWidget):
+    """Find a dossier by its receipt's code, check the collector, hand over, print the record."""
+
+    found = Signal(str)  # the dossier's id
+    handed_over = Signal(str)  # the record's path
+    failed = Signal(str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.printer: ReceiptPrinter = DialogPrinter()
+        self.dossier: Dossier | None = None
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText(tr("onbehalf_ui.scan_placeholder"))
+        self.code_edit.returnPressed.connect(self.find)
+        self.dossier_label = QLabel()
+        self.dossier_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.dossier_label.setWordWrap(True)
+        self.collector_edit = QLineEdit()
+        self.collector_edit.setMaxLength(12)
+        self.collector_edit.returnPressed.connect(self.hand_over)
+        self.authorisation_edit = QLineEdit()
+        self.authorisation_edit.setPlaceholderText(tr("onbehalf_ui.authorisation_placeholder"))
+        self.authorisation_edit.returnPressed.connect(self.hand_over)
+        browse = QPushButton(tr("onbehalf_ui.choose_file"))
+        browse.clicked.connect(self._choose_authorisation)
+        row = QHBoxLayout()
+        row.addWidget(self.authorisation_edit, 1)
+        row.addWidget(browse)
+        self.delivery_box = QComboBox()
+        for delivery in Delivery:
+            self.delivery_box.addItem(tr(f"handover_record.delivery_{delivery.value}"), delivery)
+        self.hand_button = QPushButton(tr("onbehalf_ui.hand_over"))
+        self.hand_button.clicked.connect(self.hand_over)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("onbehalf_ui.receipt_code"), self.code_edit)
+        form.addRow(self.dossier_label)
+        form.addRow(tr("onbehalf_ui.collector_id"), self.collector_edit)
+        form.addRow(tr("onbehalf_ui.authorisation"), row)
+        form.addRow(tr("onbehalf_ui.delivery"), self.delivery_box)
+        form.addRow(self.hand_button)
+        form.addRow(self.message_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.dossier = None
+        for edit in (self.code_edit, self.collector_edit, self.authorisation_edit):
+            edit.clear()
+        self.dossier_label.clear()
+        self.message_label.clear()
+        self.hand_button.setEnabled(False)
+        self.code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _choose_authorisation(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("onbehalf_ui.authorisation"))
+        if path:
+            self.authorisation_edit.setText(path)
+
+    def find(self) -> None:
+        """Find the dossier the scanned or typed code names (Enter in the code field)."""
+        from workstation.dossiers import show_dossier
+
+        reference = dossier_reference_from_scan(self.code_edit.text())
+        if not reference:
+            return
+        database = self.services.database
+        run_in_background(
+            self, lambda: show_dossier(database, reference), self._found, self._failed
+        )
+
+    def _found(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        day = clock.local(dossier.received_at).date()
+        procedure = self.services.catalogue.get(dossier.procedure_code, day)
+        self.dossier_label.setText(
+            "\n".join(
+                [
+                    f"{dossier.code or ''} · {procedure.name}",
+                    f"{tr('onbehalf_ui.owner')}: {dossier.applicant.name}",
+                    f"{tr('onbehalf_ui.status')}: {tr(dossier.status.message_key)}",
+                ]
+            )
+        )
+        self.message_label.clear()
+        self.hand_button.setEnabled(True)
+        self.collector_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.found.emit(dossier.id)
+
+    def hand_over(self) -> None:
+        """Hand the result over to the collector typed in; write and print the record."""
+        if self.dossier is None:
+            return
+        services = self.services
+        dossier_id = self.dossier.id
+        collector = self.collector_edit.text()
+        path_text = self.authorisation_edit.text().strip()
+        authorisation = Path(path_text) if path_text else None
+        delivery = Delivery(self.delivery_box.currentData())
+        data = services.folders.data
+        agency = services.settings.agency_name
+
+        def op() -> Path:
+            handover: Handover = hand_over(
+                services.database,
+                services.blobs,
+                dossier_id,
+                collector,
+                authorisation=authorisation,
+                delivery=delivery,
+            )
+            path = record_path(data, handover.dossier.code or handover.dossier.id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            render_handover_record(handover, services.catalogue, agency, path)
+            return path
+
+        self.hand_button.setEnabled(False)
+        run_in_background(self, op, self._handed_over, self._failed, essential=True)
+
+    def _handed_over(self, path: Path) -> None:
+        log.info("result handed over; record written")
+        self.message_label.setText(tr("onbehalf_ui.handed_over", name=path.name))
+        self.dossier = None
+        self.printer.print_pdf(path, self)
+        self.handed_over.emit(str(path))
+
+    def _failed(self, exc: BaseException) -> None:
+        message = user_message(exc)
+        self.message_label.setText(message)
+        self.hand_button.setEnabled(self.dossier is not None)
+        if not hasattr(exc, "code"):
+            show_error(self, exc)
+        self.failed.emit(message)
+
+
+class HandoverSection(Section):
+    """Trả kết quả: handing results back at the counter."""
+
+    title_key = "section.handover"
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self.view = HandoverView(services)
+        self.view.handed_over.connect(lambda _p: self.store_changed.emit())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
