@@ -92,15 +92,18 @@ def capture_batch(
             arrived(Arrival(None, BadInput("kept PDF", code="device.pdf_kept"), page.path))
             count += 1
             continue
+        number = page.index + 1  # messages name the batch's file by its number
         try:
             found = sources_of(page.path)
         except WorkstationError as exc:
             log.warning("captured page %d unreadable: [%s]", page.index, exc.code)
+            if "file" in exc.params:
+                exc.params["file"] = number
             arrived(Arrival(None, exc, page.path))
             count += 1
             continue
         for source in found:
-            arrived(Arrival(source, None, page.path))
+            arrived(Arrival(replace(source, file=number), None, page.path))
             count += 1
     return count
 
