@@ -367,3 +367,18 @@ def test_every_page_action_has_a_shortcut(view: CaptureView) -> None:
     assert all(not action.shortcut().isEmpty() for action in actions)
     assert len({action.shortcut().toString() for action in actions}) == len(actions)
     QApplication.processEvents()
+
+
+def test_section_lists_devices_when_first_shown_and_reports_a_filed_document(
+    qtbot, services: Services, sane: Path
+) -> None:
+    from workstation.ui.capture.section import CaptureSection
+
+    section = CaptureSection(services)
+    qtbot.addWidget(section)
+    assert section.view.device_box.count() == 0
+    with qtbot.waitSignal(section.view.devices_loaded, timeout=30_000):
+        section.show()
+    assert section.view.device_box.findData("demo") >= 0
+    with qtbot.waitSignal(section.store_changed, timeout=1_000):
+        section.view.document_added.emit(object())
