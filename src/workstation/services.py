@@ -25,9 +25,22 @@ from workstation.sync.status import Login, SendOnce, SyncStatus
 from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
+    from workstation.scan.devices.base import Device, DeviceInfo
     from workstation.sign.signer import DocumentSigner
 
 log = logging.getLogger(__name__)
+
+
+def _capture_devices() -> list[DeviceInfo]:
+    from workstation.scan.devices import list_devices
+
+    return list_devices()
+
+
+def _open_capture_device(device_id: str) -> Device:
+    from workstation.scan.devices import open_device
+
+    return open_device(device_id)
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -91,6 +104,11 @@ class Services:
     scan_into: Callable[[str], list[Path]] | None = None
     """Scan straight into a dossier component (its checklist code), returning the page
     files; None when the workstation has no scanner service (the intake view hides Scan)."""
+    capture_devices: Callable[[], list[DeviceInfo]] = _capture_devices
+    """The capture devices reachable now (SANE's, the demo feeder …; may take seconds:
+    call it off the UI thread)."""
+    open_capture_device: Callable[[str], Device] = _open_capture_device
+    """Opens a capture device by the id :attr:`capture_devices` gave."""
     sender: SendOnce | None = None
     """One sending round to the central system (``workstation.sync``); None until it lands."""
     login: Login | None = None

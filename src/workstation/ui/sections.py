@@ -6,10 +6,17 @@ here and nowhere else.
 
 from __future__ import annotations
 
+from workstation.ui.capture.section import CaptureSection
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.intake.section import IntakeSection
 from workstation.ui.onbehalf.handover_view import HandoverSection
 from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.section import Section
 
-SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, HandoverSection, OutboxSection]
+SECTIONS: list[type[Section]] = [
+    IntakeSection,
+    DossiersSection,
+    CaptureSection,
+    HandoverSection,
+    OutboxSection,
+]
