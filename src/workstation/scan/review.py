@@ -27,7 +27,14 @@ from workstation.errors import BadInput, WorkstationError
 from workstation.scan.devices.base import CancelCheck, Device, ScanSettings, never
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.pdf import DocumentInfo, EncodedPage, write_pdf
-from workstation.scan.pipeline import DigitizeOptions, DigitizeReport, PageReport, process_image
+from workstation.scan.pipeline import (
+    TURNS,
+    DigitizeOptions,
+    DigitizeReport,
+    PageOverride,
+    PageReport,
+    process_image,
+)
 from workstation.scan.policy import ColourPolicy
 
 log = logging.getLogger(__name__)
@@ -117,12 +124,11 @@ def process_for_review(job: ReviewJob) -> ReviewedPage:
     started = time.perf_counter()
     image, dpi = load_page(job.source)
     turns = job.quarter_turns % 4
-    if turns:
-        image = np.ascontiguousarray(np.rot90(image, -turns))
-    options = replace(job.options, blank_threshold=0.0) if job.not_blank else job.options
-    report, encoded = process_image(image, dpi, options, job.policy, started)
-    if job.not_blank:
-        report.warnings = [w for w in report.warnings if w != "blank"]
+    # the officer's turn comes after capture's own (so orientation detection cannot undo it)
+    override = None
+    if turns or job.not_blank:
+        override = PageOverride(rotation=turns * 90, blank=False if job.not_blank else None)
+    report, encoded = process_image(image, dpi, job.options, job.policy, started, override)
     return ReviewedPage(report, encoded, thumbnail(image, report.rotation))
 
 
@@ -130,8 +136,8 @@ def thumbnail(image: np.ndarray, rotation: int = 0, height: int = THUMBNAIL_HEIG
     """A small PNG of the page, turned as the clean-up turned it (``rotation`` degrees)."""
     factor = min(1.0, height / max(1, image.shape[0]))
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    if rotation % 360 == 180:
-        small = cv2.rotate(small, cv2.ROTATE_180)
+    if rotation % 360 in TURNS:
+        small = cv2.rotate(small, TURNS[rotation % 360])
     if small.ndim == 3:
         small = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
     ok, data = cv2.imencode(".png", small)
