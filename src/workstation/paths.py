@@ -42,11 +42,23 @@ def user_folders() -> Folders:
 
 
 def resources_dir() -> Path:
-    """The read-only ``resources/`` folder: catalogue, messages, samples, fonts."""
+    """The read-only ``resources/`` folder: catalogue, messages, samples, templates.
+
+    The one place every module finds its resources, wherever the workstation
+    runs from: a PyInstaller bundle (``sys._MEIPASS/resources``), a wheel
+    install (``workstation/resources``, copied into the package when the wheel
+    is built: see ``setup.py``), or the checkout (``resources/`` beside
+    ``src/``, which an editable install uses too). ``WORKSTATION_RESOURCES``
+    points elsewhere (a province's own catalogue and messages, tests).
+    """
     frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller bundle
     if frozen:
         return Path(frozen) / "resources"
     override = os.environ.get("WORKSTATION_RESOURCES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"
+    if installed.is_dir():
+        return installed
+    return package.parents[1] / "resources"
