@@ -82,6 +82,12 @@ Name: "vi"; MessagesFile: "Vietnamese.isl"
 Source: "{#Bundle}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "{#Tesseract}\*"; DestDir: "{app}\tesseract"; Flags: ignoreversion recursesubdirs createallsubdirs
 
+[Dirs]
+; Where an administrator locks settings for every officer of the PC (settings.toml, the same
+; shape as an officer's own): readable by all, writable by administrators only (icacls in
+; [Run] removes the inherited right of users to create files there).
+Name: "{commonappdata}\MotCua\Workstation"; Flags: uninsneveruninstall
+
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Comment: "{#AppNameEn}"
 Name: "{group}\{#AppName} - kiểm tra máy (doctor)"; Filename: "{cmd}"; Parameters: "/k ""{app}\{#AppExe}"" doctor"; WorkingDir: "{app}"
@@ -109,6 +115,9 @@ Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package\shell\open\comma
 #endif
 
 [Run]
+Filename: "{sys}\icacls.exe"; \
+  Parameters: """{commonappdata}\MotCua\Workstation"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX"; \
+  Flags: runhidden waituntilterminated; StatusMsg: "Machine-wide settings folder"
 ; Check the machine once at the end (Tesseract, Vietnamese data, fonts, token driver).
 Filename: "{app}\{#AppExe}"; Parameters: "doctor"; Description: "Kiểm tra máy (doctor)"; \
   Flags: postinstall skipifsilent nowait shellexec

@@ -18,6 +18,7 @@ import platformdirs
 APP_NAME = "Workstation"
 APP_AUTHOR = "MotCua"
 HOME_ENV = "WORKSTATION_HOME"
+MACHINE_SETTINGS_ENV = "WORKSTATION_MACHINE_SETTINGS"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,26 @@ def user_folders() -> Folders:
         data=Path(dirs.user_data_dir),
         logs=Path(dirs.user_log_dir),
     )
+
+
+def machine_settings_file() -> Path:
+    """The machine-wide settings an administrator locks for every officer of this PC.
+
+    ``%ProgramData%\\MotCua\\Workstation\\settings.toml`` on Windows,
+    ``/etc/workstation/settings.toml`` elsewhere; officers cannot write there.
+    ``WORKSTATION_MACHINE_SETTINGS`` names another file only on a machine that
+    has no machine-wide file (tests, trying it out), so an officer's own
+    variable cannot escape an administrator's locks.
+    """
+    if sys.platform.startswith("win"):
+        base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
+        standard = Path(base) / APP_AUTHOR / APP_NAME / "settings.toml"
+    else:
+        standard = Path("/etc/workstation/settings.toml")
+    override = os.environ.get(MACHINE_SETTINGS_ENV)
+    if override and not standard.exists():
+        return Path(override)
+    return standard
 
 
 def resources_dir() -> Path:
