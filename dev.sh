@@ -6,13 +6,19 @@
 #                    with WORKSTATION_HOME set, open that home instead
 #   ./dev.sh test    install what is missing, then lint, check the layer contracts and run the tests
 #   ./dev.sh setup   only install (system packages, then the virtualenv in .venv)
+#   ./dev.sh bundle  install what is missing, then build the PyInstaller one-folder bundle
+#                    (dist/workstation/workstation) and its Debian package
+#                    (dist/workstation_<version>_<arch>.deb); see installer/README.md
 #   ./dev.sh lock    re-resolve pyproject.toml into requirements/constraints.txt
+#
+# WORKSTATION_VENV=/path/to/venv uses a virtualenv made elsewhere as it is (with the
+# workstation and its dev extra installed): it is never rebuilt or changed.
 #
 # Every step checks before it acts, so running it twice installs nothing twice.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-VENV=.venv
+VENV=${WORKSTATION_VENV:-.venv}
 PY=${PYTHON:-python3}
 
 # Debian packages: external parts the workstation drives, fonts with every Vietnamese glyph,
@@ -20,7 +26,7 @@ PY=${PYTHON:-python3}
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
   sane-utils sane-airscan
-  softhsm2 opensc
+  softhsm2 opensc pcscd  # pcscd: USB tokens; the .deb depends on it, and its install test too
   poppler-utils ghostscript
   fonts-noto-core fonts-liberation2 fonts-dejavu-core fontconfig
   xvfb xauth
@@ -58,6 +64,10 @@ ensure_system() {
 
 ensure_venv() {
   local stamp="$VENV/.installed" want
+  if [ -n "${WORKSTATION_VENV:-}" ]; then
+    [ -x "$VENV/bin/python" ] || { echo "WORKSTATION_VENV=$VENV has no bin/python" >&2; exit 2; }
+    return
+  fi
   want=$(cat pyproject.toml requirements/constraints.txt | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/workstation" ]; then
     return
@@ -129,6 +139,16 @@ cmd_test() {
   "$VENV/bin/python" -m pytest "$@"
 }
 
+cmd_bundle() {
+  setup
+  say "PyInstaller one-folder bundle: dist/workstation/"
+  # The checkout's own code, whatever else the virtualenv can import.
+  PYTHONPATH="$PWD/src" "$VENV/bin/python" -m PyInstaller --noconfirm --clean \
+    --distpath dist --workpath build/pyinstaller installer/workstation.spec
+  say "Debian package: dist/workstation_<version>_<arch>.deb"
+  "$VENV/bin/python" installer/linux/build_deb.py --bundle dist/workstation --out dist "$@"
+}
+
 cmd_lock() {
   local tmp
   tmp=$(mktemp -d)
@@ -149,6 +169,7 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   setup) setup ;;
+  bundle) shift; cmd_bundle "$@" ;;
   lock) cmd_lock ;;
-  *) echo "usage: ./dev.sh run|test|setup|lock [args]" >&2; exit 2 ;;
+  *) echo "usage: ./dev.sh run|test|setup|bundle|lock [args]" >&2; exit 2 ;;
 esac

@@ -4,7 +4,10 @@ Settings live in ``settings.toml`` in the user's config folder (see
 :mod:`workstation.paths`). Every field can be overridden for one process by an
 environment variable ``WORKSTATION_<FIELD>`` (``WORKSTATION_LANGUAGE=en``),
 which is how tests, kiosks and support sessions change behaviour without
-touching the file. The file carries ``version``; older files are upgraded by
+touching the file. An administrator can lock settings for every officer of a
+machine in a machine-wide file (:func:`workstation.paths.machine_settings_file`,
+same shape): each setting it names wins over the officer's file and over the
+variables. The file carries ``version``; older files are upgraded by
 :func:`_upgrade` when read, and written back in the current shape on save.
 
 Each field documents itself in its ``metadata["doc"]``; ``workstation doctor``
@@ -17,13 +20,14 @@ import dataclasses
 import logging
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workstation.errors import ConfigError
 from workstation.i18n import LANGUAGES
-from workstation.paths import Folders, resources_dir, user_folders
+from workstation.paths import Folders, machine_settings_file, resources_dir, user_folders
 
 log = logging.getLogger(__name__)
 
@@ -229,14 +233,46 @@ def _coerce(name: str, value: str) -> Any:
     return value
 
 
-def load_settings(
-    folders: Folders | None = None, environ: dict[str, str] | None = None
-) -> Settings:
-    """Read the settings file (if any), upgrade it, then apply environment overrides.
+def locked_settings(path: Path | None = None) -> dict[str, Any]:
+    """The settings an administrator locked in the machine-wide file; empty without one.
 
-    Raises :class:`ConfigError` for the first setting that cannot be used.
+    Every setting the file names is locked. Raises :class:`ConfigError`
+    (``config.machine_unreadable``, ``config.invalid_value``) for a file that
+    cannot be read or a value of the wrong type.
     """
-    settings, _ = _load(folders, environ, lenient=False)
+    path = path or machine_settings_file()
+    try:
+        if not path.is_file():
+            return {}
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(
+            f"machine-wide settings file {path} cannot be read: {exc}",
+            code="config.machine_unreadable",
+            path=str(path),
+        ) from exc
+    raw = _upgrade(raw)
+    raw.pop("version")
+    known = {f.name for f in dataclasses.fields(Settings)}
+    for unknown in sorted(set(raw) - known):
+        log.warning("ignoring unknown setting %r in the machine-wide settings", unknown)
+        raw.pop(unknown)
+    _check_types(raw)
+    return raw
+
+
+def load_settings(
+    folders: Folders | None = None,
+    environ: dict[str, str] | None = None,
+    locked: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read the settings file (if any), upgrade it, apply environment overrides, then locks.
+
+    ``locked`` defaults to :func:`locked_settings` (pass ``{}`` for the
+    officer's own values). Raises :class:`ConfigError` for the first setting
+    that cannot be used.
+    """
+    settings, _ = _load(folders, environ, lenient=False, locked=locked)
     return settings
 
 
@@ -255,15 +291,18 @@ class SettingProblem:
 
 
 def load_settings_or_defaults(
-    folders: Folders | None = None, environ: dict[str, str] | None = None
+    folders: Folders | None = None,
+    environ: dict[str, str] | None = None,
+    locked: Mapping[str, Any] | None = None,
 ) -> tuple[Settings, list[SettingProblem]]:
     """The settings with every unusable value replaced by its default, and the problems.
 
     For the window, which opens anyway and tells the officer what is wrong: a
     file that cannot be read at all counts as empty (defaults, environment
     overrides still applied); a single wrong value falls back to its default.
+    A machine-wide file that cannot be used locks nothing (logged).
     """
-    return _load(folders, environ, lenient=True)
+    return _load(folders, environ, lenient=True, locked=locked)
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -280,10 +319,27 @@ def _read_file(path: Path) -> dict[str, Any]:
     return _upgrade(raw)
 
 
+def _locks(locked: Mapping[str, Any] | None, *, lenient: bool) -> dict[str, Any]:
+    if locked is not None:
+        return dict(locked)
+    try:
+        return locked_settings()
+    except ConfigError as exc:
+        if not lenient:
+            raise
+        log.error("machine-wide settings not applied: [%s] %s", exc.code, exc.detail)
+        return {}
+
+
 def _load(
-    folders: Folders | None, environ: dict[str, str] | None, *, lenient: bool
+    folders: Folders | None,
+    environ: dict[str, str] | None,
+    *,
+    lenient: bool,
+    locked: Mapping[str, Any] | None = None,
 ) -> tuple[Settings, list[SettingProblem]]:
     environ = dict(os.environ if environ is None else environ)
+    locks = _locks(locked, lenient=lenient)
     path = settings_file(folders)
     problems: list[SettingProblem] = []
     try:
@@ -300,7 +356,7 @@ def _load(
     set_aside: set[str] = set()  # fields whose wrong value gives way to the default
     while True:
         try:
-            return _build(raw, environ, set_aside), problems
+            return _build(raw, environ, set_aside, locks), problems
         except ConfigError as exc:
             name = exc.params.get("name", "")
             if not lenient or name not in known or name in set_aside:
@@ -310,7 +366,9 @@ def _load(
             set_aside.add(name)
 
 
-def _build(raw: dict[str, Any], environ: dict[str, str], set_aside: set[str]) -> Settings:
+def _build(
+    raw: dict[str, Any], environ: dict[str, str], set_aside: set[str], locks: dict[str, Any]
+) -> Settings:
     values = {name: value for name, value in raw.items() if name not in set_aside}
     for f in dataclasses.fields(Settings):
         if f.name == "version" or f.name in set_aside:
@@ -318,6 +376,8 @@ def _build(raw: dict[str, Any], environ: dict[str, str], set_aside: set[str]) ->
         value = environ.get(ENV_PREFIX + f.name.upper())
         if value is not None:
             values[f.name] = _coerce(f.name, value)
+    # The administrator's locks win over the officer's file and variables.
+    values.update({name: value for name, value in locks.items() if name not in set_aside})
     values["version"] = SETTINGS_VERSION
     _check_types(values)
     return Settings(**values)

@@ -18,6 +18,7 @@ import platformdirs
 APP_NAME = "Workstation"
 APP_AUTHOR = "MotCua"
 HOME_ENV = "WORKSTATION_HOME"
+MACHINE_SETTINGS_ENV = "WORKSTATION_MACHINE_SETTINGS"
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,44 @@ def user_folders() -> Folders:
     )
 
 
+def machine_settings_file() -> Path:
+    """The machine-wide settings an administrator locks for every officer of this PC.
+
+    ``%ProgramData%\\MotCua\\Workstation\\settings.toml`` on Windows,
+    ``/etc/workstation/settings.toml`` elsewhere; officers cannot write there.
+    ``WORKSTATION_MACHINE_SETTINGS`` names another file only on a machine that
+    has no machine-wide file (tests, trying it out), so an officer's own
+    variable cannot escape an administrator's locks.
+    """
+    if sys.platform.startswith("win"):
+        base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
+        standard = Path(base) / APP_AUTHOR / APP_NAME / "settings.toml"
+    else:
+        standard = Path("/etc/workstation/settings.toml")
+    override = os.environ.get(MACHINE_SETTINGS_ENV)
+    if override and not standard.exists():
+        return Path(override)
+    return standard
+
+
 def resources_dir() -> Path:
-    """The read-only ``resources/`` folder: catalogue, messages, samples, fonts."""
+    """The read-only ``resources/`` folder: catalogue, messages, samples, templates.
+
+    The one place every module finds its resources, wherever the workstation
+    runs from: a PyInstaller bundle (``sys._MEIPASS/resources``), a wheel
+    install (``workstation/resources``, copied into the package when the wheel
+    is built: see ``setup.py``), or the checkout (``resources/`` beside
+    ``src/``, which an editable install uses too). ``WORKSTATION_RESOURCES``
+    points elsewhere (a province's own catalogue and messages, tests).
+    """
     frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller bundle
     if frozen:
         return Path(frozen) / "resources"
     override = os.environ.get("WORKSTATION_RESOURCES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"
+    if installed.is_dir():
+        return installed
+    return package.parents[1] / "resources"

@@ -5,17 +5,49 @@ from __future__ import annotations
 import shutil
 import tempfile
 
-from workstation.config import SettingProblem, Settings, settings_file
+from workstation.config import SettingProblem, Settings, locked_settings, settings_file
 from workstation.doctor.check import Check, Status
-from workstation.paths import Folders
+from workstation.errors import ConfigError
+from workstation.paths import Folders, machine_settings_file
+
+
+def check_machine_settings() -> Check | None:
+    """The settings an administrator locked for every officer of the machine, if any.
+
+    None on a machine without the machine-wide file. A file that cannot be used
+    fails: the window then runs with nothing locked.
+    """
+    path = machine_settings_file()
+    if not path.exists():
+        return None
+    try:
+        locked = sorted(locked_settings(path))
+    except ConfigError as exc:
+        return Check(
+            "machine-wide settings",
+            Status.FAILED,
+            f"{exc.detail}; nothing is locked until it is corrected",
+            f"correct {path} (administrators only)",
+            facts={"path": str(path), "code": exc.code},
+        )
+    names = ", ".join(locked) if locked else "none"
+    return Check(
+        "machine-wide settings",
+        Status.OK,
+        f"locked by {path}: {names}",
+        facts={"path": str(path), "locked": locked},
+    )
 
 
 def check_settings(problems: list[SettingProblem], folders: Folders) -> list[Check]:
-    """One check per setting that cannot be used (the others ran on its default)."""
+    """One check per setting that cannot be used (the others ran on its default),
+    then the machine-wide settings when the machine has them."""
+    machine = check_machine_settings()
+    extra = [machine] if machine is not None else []
     path = settings_file(folders)
     if not problems:
         state = "" if path.exists() else " (not written yet: defaults)"
-        return [Check("settings", Status.OK, f"{path}{state}", facts={"path": str(path)})]
+        return [Check("settings", Status.OK, f"{path}{state}", facts={"path": str(path)}), *extra]
     checks = []
     for problem in problems:
         if problem.variable:
@@ -33,7 +65,7 @@ def check_settings(problems: list[SettingProblem], folders: Folders) -> list[Che
                 facts={"path": str(path), "code": problem.error.code, "setting": problem.name},
             )
         )
-    return checks
+    return [*checks, *extra]
 
 
 def check_data_folder(settings: Settings, folders: Folders) -> Check:

@@ -29,34 +29,20 @@ FONT_CANDIDATES = {
     ],
 }
 
-PKCS11_CANDIDATES = (
-    [
-        os.path.join(WINDIR, "System32", name)
-        for name in (
-            "vnpt-ca_csp11.dll",
-            "viettel-ca_v6.dll",
-            "BkavCA.dll",
-            "fptca_v6.dll",
-            "CA2_csp11.dll",
-            "misaca_csp11_v2.dll",
-            "eTPKCS11.dll",
-            "eps2003csp11.dll",
-        )
-    ]
-    if WINDOWS
-    else [
-        "/usr/lib/softhsm/libsofthsm2.so",
-        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-        "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
-        "/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so",
-    ]
-)
-
 
 def find_pkcs11_module(settings: Settings) -> str | None:
+    """The module signing would load: the setting, else the first known CA module found.
+
+    One search for both (``workstation.sign.tokens.candidate_modules``: the file
+    names of ``resources/signing/modules.json`` in each system's folders), so
+    Windows and Linux are searched alike and doctor names what signing uses.
+    """
     if settings.pkcs11_module:
         return settings.pkcs11_module
-    return next((p for p in PKCS11_CANDIDATES if Path(p).exists()), None)
+    from workstation.sign.tokens import candidate_modules
+
+    found = candidate_modules()
+    return str(found[0]) if found else None
 
 
 def check_pkcs11(settings: Settings) -> Check:

@@ -11,7 +11,10 @@ The dialog edits the file's own values (``load_settings(folders, environ={})``),
 never the settings in effect: a field overridden for this run by an environment
 variable ``WORKSTATION_<NAME>`` is shown disabled with a note naming the
 variable, and saving keeps the file's value for it, so a variable set for one
-run is never written into ``settings.toml``.
+run is never written into ``settings.toml``. A field an administrator locked
+for every officer of the machine (the machine-wide settings file) is shown with
+the locked value, disabled, with a note saying so; saving keeps the officer's
+file's own value for it, which the lock goes on overriding.
 
 Some settings are not used by anything in the window yet: the Tesseract
 program and OCR languages, the signing token's PKCS#11 library and the central
@@ -52,12 +55,13 @@ from workstation.config import (
     Settings,
     field_docs,
     load_settings,
+    locked_settings,
     save_settings,
     settings_file,
 )
 from workstation.errors import ConfigError, WorkstationError
 from workstation.i18n import LANGUAGES, catalogue, current_language, tr
-from workstation.paths import Folders
+from workstation.paths import Folders, machine_settings_file
 from workstation.services import check_locations
 from workstation.ui.errors import reporter, user_message
 
@@ -149,11 +153,17 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(tr("settings.title"))
         self.editors: dict[str, QWidget] = {}
         self.override_notes: dict[str, QLabel] = {}
+        self.lock_notes: dict[str, QLabel] = {}
         self.usage_notes: dict[str, QLabel] = {}
         self.overridden = overriding_variables(environ)
+        try:
+            self.locked = locked_settings()
+        except WorkstationError as exc:  # the window runs unlocked then, and so does this
+            log.error("machine-wide settings not shown: [%s] %s", exc.code, exc.detail)
+            self.locked = {}
         load_error: WorkstationError | None = None
         try:
-            self.settings = load_settings(folders, environ={})
+            self.settings = load_settings(folders, environ={}, locked={})
         except WorkstationError as exc:
             log.warning("settings file not loaded: [%s] %s", exc.code, exc.detail)
             load_error = exc
@@ -164,7 +174,8 @@ class SettingsDialog(QDialog):
         for name, doc in field_docs().items():
             if name in HIDDEN_FIELDS:
                 continue
-            editor = self._editor(name, str(getattr(self.settings, name)))
+            value = self.locked.get(name, getattr(self.settings, name))
+            editor = self._editor(name, str(value))
             editor.setToolTip(self._doc(name, doc))
             label = QLabel(tr(f"settings.field.{name}"))
             label.setToolTip(editor.toolTip())
@@ -208,11 +219,17 @@ class SettingsDialog(QDialog):
     def _row(self, name: str, editor: QWidget) -> QWidget:
         """``editor``, over the notes that apply to the field, if any.
 
-        A field overridden by an environment variable is disabled, with a note
-        naming the variable; a field only the system check reads says so.
+        A field the administrator locked, or one overridden by an environment
+        variable, is disabled, with a note saying which; a field only the
+        system check reads says so.
         """
         notes: list[QLabel] = []
-        if name in self.overridden:
+        if name in self.locked:
+            editor.setEnabled(False)
+            note = QLabel(tr("settings.locked", path=str(machine_settings_file())))
+            self.lock_notes[name] = note
+            notes.append(note)
+        elif name in self.overridden:
             editor.setEnabled(False)
             note = QLabel(tr("settings.env_override", variable=self.overridden[name]))
             self.override_notes[name] = note
@@ -271,11 +288,12 @@ class SettingsDialog(QDialog):
     def edited_settings(self) -> Settings:
         """The file's settings as edited; raises :class:`ConfigError` for an unusable value.
 
-        A field overridden by an environment variable keeps the file's value.
+        A field overridden by an environment variable or locked by the
+        administrator keeps the file's value.
         """
         changes: dict[str, str] = {}
         for name, editor in self.editors.items():
-            if name in self.overridden:
+            if name in self.overridden or name in self.locked:
                 continue
             if isinstance(editor, QComboBox):
                 changes[name] = str(editor.currentData())
