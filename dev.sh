@@ -25,6 +25,7 @@ APT_PACKAGES=(
   fonts-noto-core fonts-liberation2 fonts-dejavu-core fontconfig
   xvfb xauth
   curl  # bench/sync.py: the reference uploader sync is measured against
+  postgresql  # the reference central server's tests also run on a temporary PostgreSQL cluster
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-shape0

@@ -26,7 +26,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import ClientDisconnect
@@ -93,18 +95,37 @@ class Central:
     def file_path(self, sha256: str) -> Path:
         return self.files / sha256[:2] / sha256[2:4] / sha256
 
+    def close(self) -> None:
+        """Close the database connections (the server stops)."""
+        self.sessions.kw["bind"].dispose()
+
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     """WAL: readers never wait for the writer; NORMAL: a crash of the server loses nothing.
 
     (A power cut may lose the last commits, which the workstation then sends again
     under the same Idempotency-Key; a province's PostgreSQL keeps its own settings.)
+    The driver's own transaction handling is switched off, so that :func:`_sqlite_begin`
+    decides how each transaction starts.
     """
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Every transaction takes SQLite's write lock at its start (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that read and then writes fails at once with "database
+    is locked" when another request wrote meanwhile (the busy timeout cannot help a
+    stale snapshot); taking the lock first makes concurrent requests wait their turn
+    instead. Transactions are short: the officer check ends its own (see ``_officer``)
+    and uploads stream outside any transaction.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def database_url(data: Path, url: str | None) -> str:
@@ -117,6 +138,7 @@ def open_central(data: Path, url: str | None = None) -> Central:
     engine = create_engine(database_url(data, url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     Base.metadata.create_all(engine)
     central = Central(sessionmaker(engine, expire_on_commit=False), data)
     central.files.mkdir(exist_ok=True)
@@ -142,7 +164,9 @@ def _officer(db: Db, authorization: Annotated[str | None, Header()] = None) -> s
     row = db.get(Token, token_digest(authorization.removeprefix("Bearer ")))
     if row is None or row.kind != "access" or row.expires_at < time.time():
         raise _problem(401, "auth.expired", "the access token is unknown or expired")
-    return row.user
+    user = row.user
+    db.rollback()  # end the read: an upload streams for long without holding a transaction
+    return user
 
 
 User = Annotated[str, Depends(_officer)]
@@ -191,25 +215,36 @@ def create_app(central: Central) -> FastAPI:
         """Apply a write once per key: a repeat returns the stored response, changing nothing."""
         stored = db.get(IdempotentResponse, key)
         if stored is None:
-            status, body = apply()
-            location = body.pop("_location", None) if isinstance(body, dict) else None
-            db.add(
-                IdempotentResponse(
-                    key=key,
-                    user=user,
-                    operation=operation,
-                    status=status,
-                    body=json.dumps(body),
-                    location=location,
-                )
-            )
             try:
+                status, body = apply()
+                location = body.pop("_location", None) if isinstance(body, dict) else None
+                db.add(
+                    IdempotentResponse(
+                        key=key,
+                        user=user,
+                        operation=operation,
+                        status=status,
+                        body=json.dumps(body),
+                        location=location,
+                    )
+                )
                 db.commit()
-            except IntegrityError:  # the same key applied meanwhile by a concurrent request
+            except HTTPException:
+                # Refused, unless a concurrent request with this key was applied meanwhile
+                # (it created the dossier this one finds): then its answer is the answer.
                 db.rollback()
                 stored = db.get(IdempotentResponse, key)
                 if stored is None:
                     raise
+            except IntegrityError:
+                # A concurrent request wrote the same key (its answer is the answer) or
+                # the same row under another key (the client's next try hears why).
+                db.rollback()
+                stored = db.get(IdempotentResponse, key)
+                if stored is None:
+                    raise _problem(
+                        409, "write.conflict", "a concurrent write got there first; try again"
+                    ) from None
             else:
                 return _json(status, body, location)
         if stored.operation != operation or stored.user != user:
@@ -460,13 +495,22 @@ def create_app(central: Central) -> FastAPI:
     @app.post("/v1/sequence-blocks", response_model=BlockOut, tags=["sequences"])
     def lease_block(body: BlockIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
-            row = db.get(SequenceBlock, (body.unit, body.day), with_for_update=True)
-            if row is None:
-                row = SequenceBlock(unit=body.unit, day=body.day, last=0)
-                db.add(row)
-            first = row.last + 1
-            row.last += body.size
-            return 200, {"unit": body.unit, "day": body.day, "first": first, "last": row.last}
+            # One atomic step per lease, whatever the database: create the day's counter
+            # if missing, then move it on and read where it stopped.
+            insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else pg_insert
+            db.execute(
+                insert(SequenceBlock)
+                .values(unit=body.unit, day=body.day, last=0)
+                .on_conflict_do_nothing()
+            )
+            last = db.execute(
+                update(SequenceBlock)
+                .where(SequenceBlock.unit == body.unit, SequenceBlock.day == body.day)
+                .values(last=SequenceBlock.last + body.size)
+                .returning(SequenceBlock.last)
+            ).scalar_one()
+            first = last - body.size + 1
+            return 200, {"unit": body.unit, "day": body.day, "first": first, "last": last}
 
         return idempotent(db, user, key, f"POST /v1/sequence-blocks {body.unit} {body.day}", apply)
 
