@@ -82,7 +82,7 @@ class IdempotentResponse(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     user: Mapped[str] = mapped_column(String(100))
-    operation: Mapped[str] = mapped_column(String(300))
+    operation: Mapped[str] = mapped_column(Text)
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(300), nullable=True)
