@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import re
 import time
@@ -18,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
@@ -38,6 +39,7 @@ from workstation_central.models import (
     IdempotentResponse,
     Officer,
     SequenceBlock,
+    StatusEvent,
     StoredFile,
     Token,
     Upload,
@@ -53,6 +55,8 @@ from workstation_central.schemas import (
     Login,
     Refresh,
     StatusIn,
+    StatusUpdate,
+    StatusUpdates,
     Tokens,
 )
 from workstation_central.security import new_token, password_matches, token_digest
@@ -220,12 +224,52 @@ def create_app(central: Central) -> FastAPI:
 
     # Catalogue ----------------------------------------------------------------
 
-    @app.get("/v1/catalogue", tags=["catalogue"], responses=errors(401))
-    def catalogue(user: User) -> Any:
-        path = central.data / "catalogue.json"
+    @app.get(
+        "/v1/catalogue",
+        tags=["catalogue"],
+        responses={
+            **errors(401, 404),
+            304: {"description": "Unchanged since the version named in If-None-Match."},
+        },
+    )
+    def catalogue(
+        user: User,
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    ) -> Response:
+        """The province's procedure catalogue (resources/catalogue/README.md format), its
+        version as the ETag; 404 while none is published."""
+        path = central.catalogue_path
         if not path.exists():
-            return {"procedures": []}
-        return json.loads(path.read_text(encoding="utf-8"))
+            raise problem(404, "catalogue.none", "no catalogue is published")
+        data = path.read_bytes()
+        etag = '"' + hashlib.sha256(data).hexdigest() + '"'
+        if if_none_match == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(data, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/status-updates",
+        response_model=StatusUpdates,
+        tags=["dossiers"],
+        responses=errors(401),
+    )
+    def status_updates(
+        user: User,
+        db: Db,
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    ) -> StatusUpdates:
+        """Dossier status changes after ``after`` (national codes 1-10), oldest first."""
+        rows = db.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.seq > after)
+            .order_by(StatusEvent.seq)
+            .limit(limit)
+        ).all()
+        return StatusUpdates(
+            updates=[StatusUpdate(seq=r.seq, id=r.dossier_id, status=r.status) for r in rows],
+            last=rows[-1].seq if rows else after,
+        )
 
     # Dossiers -----------------------------------------------------------------
 
@@ -251,6 +295,7 @@ def create_app(central: Central) -> FastAPI:
                     payload=body.model_dump_json(by_alias=True),
                 )
             )
+            db.add(StatusEvent(dossier_id=body.id, status=body.status))
             db.flush()
             for d in documents:
                 db.add(
@@ -281,7 +326,9 @@ def create_app(central: Central) -> FastAPI:
             row = db.get(DossierRecord, dossier_id)
             if row is None or row.deleted:
                 raise problem(404, "dossier.unknown", "no such dossier")
-            row.status = body.status
+            if row.status != body.status:  # a repeat of the same status is no news
+                row.status = body.status
+                db.add(StatusEvent(dossier_id=dossier_id, status=body.status))
             return 200, {"id": dossier_id, "status": body.status}
 
         return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/status", apply)

@@ -104,3 +104,16 @@ class ArchiveRecord(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)
+
+
+class StatusEvent(Base):
+    """A dossier's status as it changed, in order: what workstations read back.
+
+    ``seq`` only grows; a workstation reads the events after the last one it applied.
+    """
+
+    __tablename__ = "status_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[int] = mapped_column(Integer)

@@ -121,3 +121,16 @@ class HTTPValidationError(BaseModel):
     """A body, path or header that does not fit the document (FastAPI's own 422)."""
 
     detail: list[ValidationIssue]
+
+
+class StatusUpdate(BaseModel):
+    seq: int
+    id: str
+    status: int = Field(ge=1, le=10)
+
+
+class StatusUpdates(BaseModel):
+    """Status changes after ``after``, oldest first; ``last`` is where to read on from."""
+
+    updates: list[StatusUpdate]
+    last: int

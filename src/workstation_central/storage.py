@@ -35,6 +35,11 @@ class Central:
     def uploads(self) -> Path:
         return self.data / "uploads"
 
+    @property
+    def catalogue_path(self) -> Path:
+        """The published procedure catalogue (``workstation-central publish-catalogue``)."""
+        return self.data / "catalogue.json"
+
     def file_path(self, sha256: str) -> Path:
         return self.files / sha256[:2] / sha256[2:4] / sha256
 

@@ -37,9 +37,16 @@ class SyncReport:
     sent: int = 0
     waiting: int = 0
     needs_attention: list[dict[str, Any]] = field(default_factory=list)
+    pulled: dict[str, Any] = field(default_factory=dict)
+    """What was read back (``catalogue_updated``, ``statuses_applied``), when it was."""
 
     def as_json(self) -> dict[str, Any]:
-        return {"sent": self.sent, "waiting": self.waiting, "needs_attention": self.needs_attention}
+        answer = {
+            "sent": self.sent,
+            "waiting": self.waiting,
+            "needs_attention": self.needs_attention,
+        }
+        return {**answer, **self.pulled}
 
 
 class Sender:
@@ -109,7 +116,10 @@ class Sender:
         if entry.kind == MessageKind.DOSSIER_CREATED:
             self._send_files(payload, key)
             self.client.create_dossier(payload, key)
-        elif entry.kind == MessageKind.DOSSIER_STATUS_CHANGED:
+        elif entry.kind in (
+            MessageKind.DOSSIER_STATUS_CHANGED,
+            MessageKind.DOSSIER_STATUS_RECEIVED,  # the same status again: no news there
+        ):
             self.client.set_status(entry.entity_id, int(payload["status"]), key)
         elif entry.kind == MessageKind.DOSSIER_DELETED:
             self.client.delete_dossier(entry.entity_id, key)
