@@ -90,6 +90,7 @@ def _logout(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _sync(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.services import lease_code_blocks
     from workstation.sync.auth import signed_in_client
     from workstation.sync.client import Retryable
     from workstation.sync.pull import pull_from_central
@@ -103,11 +104,13 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
     try:
         sent += sender.send_due()  # --once: an unreachable server ends the command (exit 4)
         pulled = pull_from_central(client, services.database, services.folders)
+        pulled["codes_leased"] = lease_code_blocks(client, services.database, services.settings)
         while not args.once:
             time.sleep(5)  # until Ctrl-C; a message waiting out its delay is claimed when due
             try:
                 sent += sender.send_due()
                 pull_from_central(client, services.database, services.folders)
+                lease_code_blocks(client, services.database, services.settings)
             except Retryable as exc:  # offline for now: the outbox keeps it, try again
                 log.info("central system unavailable: %s", exc.code)
     finally:

@@ -38,7 +38,7 @@ class SyncReport:
     waiting: int = 0
     needs_attention: list[dict[str, Any]] = field(default_factory=list)
     pulled: dict[str, Any] = field(default_factory=dict)
-    """What was read back (``catalogue_updated``, ``statuses_applied``), when it was."""
+    """What came back (``catalogue_updated``, ``statuses_applied``, ``codes_leased``)."""
 
     def as_json(self) -> dict[str, Any]:
         answer = {
@@ -46,7 +46,7 @@ class SyncReport:
             "waiting": self.waiting,
             "needs_attention": self.needs_attention,
         }
-        return {**answer, **self.pulled}
+        return {**answer, "received": self.pulled} if self.pulled else answer
 
 
 class Sender:
