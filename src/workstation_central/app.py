@@ -256,7 +256,7 @@ def create_app(central: Central) -> FastAPI:
     def status_updates(
         user: User,
         db: Db,
-        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     ) -> StatusUpdates:
         """Dossier status changes after ``after`` (national codes 1-10), oldest first."""
