@@ -31,6 +31,7 @@ APT_PACKAGES=(
   fonts-noto-core fonts-liberation2 fonts-dejavu-core fontconfig
   xvfb xauth
   curl  # bench/sync.py: the reference uploader sync is measured against
+  postgresql  # the reference central server's tests also run on a temporary PostgreSQL cluster
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-shape0
@@ -101,6 +102,38 @@ with_sane_test_scanner() {
   export SANE_CONFIG_DIR="$dir:"
 }
 
+# A local reference central server for the window on the embedded defaults: its data in
+# $WORKSTATION_HOME/central, a demo officer with a password made for this run only, the
+# workstation signed in as them (when a keyring can keep the sign-in), stopped with the window.
+central_pid=""
+with_local_central() {
+  local data="$WORKSTATION_HOME/central" port="${WORKSTATION_DEMO_CENTRAL_PORT:-8765}" url
+  url="http://127.0.0.1:$port"
+  WORKSTATION_DEMO_CENTRAL_PASSWORD=$(head -c 18 /dev/urandom | base64)
+  export WORKSTATION_DEMO_CENTRAL_PASSWORD
+  "$VENV/bin/python" -m workstation_central create-officer --data "$data" --user canbo.demo \
+    --password-env WORKSTATION_DEMO_CENTRAL_PASSWORD >/dev/null
+  "$VENV/bin/python" -m workstation_central serve --data "$data" --port "$port" 2>"$data/serve.log" &
+  central_pid=$!
+  trap 'kill "$central_pid" 2>/dev/null || true' EXIT
+  local tries=0
+  until curl -s -o /dev/null "$url/v1/catalogue"; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ] || ! kill -0 "$central_pid" 2>/dev/null; then
+      say "The local central server did not start (see $data/serve.log); the window opens without it"
+      unset WORKSTATION_DEMO_CENTRAL_PASSWORD
+      return
+    fi
+    sleep 0.1
+  done
+  export WORKSTATION_CENTRAL_URL="$url"
+  say "Local central server on $url (see what arrived: $VENV/bin/python -m workstation_central inventory --data $data)"
+  "$VENV/bin/workstation" login --server "$url" --user canbo.demo \
+    --password-env WORKSTATION_DEMO_CENTRAL_PASSWORD >/dev/null \
+    || say "No keyring can keep the sign-in here: the window shows the outbox waiting, not sent"
+  unset WORKSTATION_DEMO_CENTRAL_PASSWORD
+}
+
 cmd_run() {
   setup
   local demo=""
@@ -117,6 +150,11 @@ cmd_run() {
     if [ -n "$demo" ] && [ ! -f "$WORKSTATION_HOME/data/store.sqlite3" ]; then
       say "Filling $WORKSTATION_HOME with sample dossiers"
       "$VENV/bin/workstation" demo --folder "$WORKSTATION_HOME" --keep >/dev/null
+    fi
+    if [ -n "$demo" ]; then
+      with_local_central
+      "$VENV/bin/workstation" "$@"  # not exec: the server stops when the window closes
+      return
     fi
     exec "$VENV/bin/workstation" "$@"
   fi

@@ -3,8 +3,12 @@
 Starts the reference central server (``workstation-central serve``) in a child
 process, then sends through the sender (outbox, file check, tus upload, dossier)
 and has ``curl`` PATCH the same bytes to tus uploads on the same server in the
-same run. Prints both throughputs, their ratio and this process's peak memory
-(the client's: the server runs apart). Targets: ≥ 0.8× curl, < 150 MB.
+same run. Each side gets a warm-up run that is not counted, then ``--rounds``
+measured runs in alternating order (the machine is shared, and whoever runs
+second finds the page cache and the server warm); the median of each is
+compared, and every run is printed. Prints both throughputs, their ratio and
+this process's peak memory (the client's: the server runs apart). Targets:
+≥ 0.8× curl, < 150 MB.
 
     PYTHONPATH=src python bench/sync.py [--big-mb 200] [--small 500]
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import os
 import resource
 import socket
@@ -21,7 +26,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +77,7 @@ def main() -> int:
     parser.add_argument("--big-mb", type=int, default=200)
     parser.add_argument("--small", type=int, default=500)
     parser.add_argument("--small-kb", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5, help="measured rounds (median kept)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
@@ -106,53 +113,72 @@ def main() -> int:
         client.login("bench", "bench-pass")
         sender = Sender(services.database, services.blobs, client)
 
-        # One big file, best of ``--rounds`` each (the machine is shared) -------------
+        # One big file: a warm-up of each (not counted), then ``--rounds`` measured
+        # rounds in alternating order (ours first, then curl first), the median kept.
         size = args.big_mb << 20
         big = work / "big.bin"
         _write_random(big, size)
-        ours_big = curl_big = 0.0
-        for round_ in range(args.rounds):
-            with big.open("r+b") as f:  # new content each round, so nothing is skipped as held
-                f.write(round_.to_bytes(8, "big"))
+        counter = iter(range(1_000_000))
+
+        def ours_big_once() -> float:
+            n = next(counter)
+            with big.open("r+b") as f:  # new content each time, so nothing is skipped as held
+                f.write(n.to_bytes(8, "big"))
             with big.open("rb") as f:
                 digest = services.blobs.put_file(f)
-            dossier_id = f"big{round_}"
+            dossier_id = f"big{n}"
             with services.database.transaction() as session:
                 payload = _payload(dossier_id, digest, size)
                 enqueue(session, MessageKind.DOSSIER_CREATED, dossier_id, payload)
             started = time.perf_counter()
             assert sender.send_due() == 1
-            ours_big = max(ours_big, size / (time.perf_counter() - started))
+            return size / (time.perf_counter() - started)
 
+        def curl_big_once() -> float:
+            with big.open("rb") as f:  # the same bytes ours sent last, to a new upload
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
             location = _tus_create(client, digest, size)
             started = time.perf_counter()
             _curl([_curl_patch(url + location, big, None)], token=client.access_token)
-            curl_big = max(curl_big, size / (time.perf_counter() - started))
+            return size / (time.perf_counter() - started)
 
-        # Many small dossiers ------------------------------------------------------
+        ours_big_runs, curl_big_runs = _alternate(ours_big_once, curl_big_once, args.rounds)
+
+        # Many small dossiers, the same way ------------------------------------------
         small = args.small_kb << 10
-        files = []
-        with services.database.transaction() as session:
-            for i in range(args.small):
-                path = work / f"s{i}.bin"
+        batches = iter(range(1_000_000))
+
+        def small_files(count: int) -> list[tuple[Path, str]]:
+            batch = next(batches)
+            made = []
+            for i in range(count):
+                path = work / f"s{batch}-{i}.bin"
                 path.write_bytes(os.urandom(small))
-                files.append(path)
-                with path.open("rb") as f:
-                    d = services.blobs.put_file(f)
-                enqueue(session, MessageKind.DOSSIER_CREATED, f"s{i}", _payload(f"s{i}", d, small))
-        started = time.perf_counter()
-        assert sender.send_due() == args.small
-        ours_small = args.small / (time.perf_counter() - started)
+                made.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
+            return made
 
-        import hashlib
+        def ours_small_once(count: int = args.small) -> float:
+            files = small_files(count)
+            with services.database.transaction() as session:
+                for path, d in files:
+                    with path.open("rb") as f:
+                        services.blobs.put_file(f)
+                    enqueue(session, MessageKind.DOSSIER_CREATED, path.stem,
+                            _payload(path.stem, d, small))  # fmt: skip
+            started = time.perf_counter()
+            assert sender.send_due() == count
+            return count / (time.perf_counter() - started)
 
-        configs = []
-        for path in files:
-            d = hashlib.sha256(path.read_bytes()).hexdigest()
-            configs.append(_curl_patch(url + _tus_create(client, d, small), path, None))
-        started = time.perf_counter()
-        _curl(configs, token=client.access_token)
-        curl_small = args.small / (time.perf_counter() - started)
+        def curl_small_once(count: int = args.small) -> float:
+            configs = [
+                _curl_patch(url + _tus_create(client, d, small), path, None)
+                for path, d in small_files(count)
+            ]
+            started = time.perf_counter()
+            _curl(configs, token=client.access_token)
+            return count / (time.perf_counter() - started)
+
+        ours_small_runs, curl_small_runs = _alternate(ours_small_once, curl_small_once, args.rounds)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         client.close()
         services.close()
@@ -161,13 +187,40 @@ def main() -> int:
         server.wait(timeout=10)
 
     mb = 1 << 20
-    print(f"{args.big_mb} MB file: ours {ours_big / mb:.1f} MB/s, curl {curl_big / mb:.1f} MB/s, "
+    ours_big, curl_big = median(ours_big_runs), median(curl_big_runs)
+    ours_small, curl_small = median(ours_small_runs), median(curl_small_runs)
+    print(f"{args.big_mb} MB file, median of {args.rounds} after a warm-up: "
+          f"ours {ours_big / mb:.1f} MB/s, curl {curl_big / mb:.1f} MB/s, "
           f"ratio {ours_big / curl_big:.2f} (target >= 0.8)")  # fmt: skip
-    print(f"{args.small} dossiers of {args.small_kb} KB: ours {ours_small:.0f}/s "
-          f"(check, tus create, HEAD, PATCH, dossier), curl {curl_small:.0f}/s (PATCH only), "
-          f"ratio {ours_small / curl_small:.2f}")  # fmt: skip
+    print("  runs, MB/s: ours " + " ".join(f"{r / mb:.1f}" for r in ours_big_runs)
+          + " | curl " + " ".join(f"{r / mb:.1f}" for r in curl_big_runs))  # fmt: skip
+    print(f"{args.small} dossiers of {args.small_kb} KB, median of {args.rounds}: "
+          f"ours {ours_small:.0f}/s (check, tus create, PATCH, dossier), "
+          f"curl {curl_small:.0f}/s (PATCH only), ratio {ours_small / curl_small:.2f}")  # fmt: skip
+    print("  runs, per s: ours " + " ".join(f"{r:.0f}" for r in ours_small_runs)
+          + " | curl " + " ".join(f"{r:.0f}" for r in curl_small_runs))  # fmt: skip
     print(f"peak client memory: {peak_mb:.0f} MB (target < 150 MB)")
     return 0
+
+
+def _alternate(
+    ours: Callable[[], float], curl: Callable[[], float], rounds: int
+) -> tuple[list[float], list[float]]:
+    """A warm-up of each (not counted: connections, caches, the server's first writes), then
+    ``rounds`` measured rounds, ours first in even rounds and curl first in odd ones, so
+    neither always runs on a machine the other has just warmed or loaded."""
+    ours()
+    curl()
+    ours_runs: list[float] = []
+    curl_runs: list[float] = []
+    for round_ in range(rounds):
+        if round_ % 2 == 0:
+            ours_runs.append(ours())
+            curl_runs.append(curl())
+        else:
+            curl_runs.append(curl())
+            ours_runs.append(ours())
+    return ours_runs, curl_runs
 
 
 def _tus_create(client, digest: str, size: int) -> str:

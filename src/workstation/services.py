@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workstation.config import Settings, load_settings
-from workstation.domain import Catalogue
+from workstation.domain import Catalogue, clock
 from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
 from workstation.onbehalf.identity import DemoIdentityProvider, IdentityProvider
@@ -140,10 +140,10 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
         folders=folders,
         database=database,
         blobs=blobs,
-        catalogue=load_catalogue(settings.catalogue_path()),
+        catalogue=_catalogue(settings, folders),
     )
     if settings.central_url:
-        services.sender = _sending_round(settings.central_url, database, blobs)
+        services.sender = _sending_round(settings, database, blobs, folders)
         services.login = _sign_in
         services.payment_confirmations = _payment_confirmations(settings.central_url)
     return services
@@ -164,19 +164,49 @@ def _payment_confirmations(server: str) -> Callable[[str], list[dict[str, Any]]]
     return ask
 
 
-def _sending_round(server: str, database: Database, blobs: BlobStore) -> SendOnce:
+def _catalogue(settings: Settings, folders: Folders) -> Catalogue:
+    """The catalogue set in the settings; else the central system's last one; else the
+    bundled one (also when the downloaded file cannot be read)."""
+    from workstation.sync.pull import catalogue_file
+
+    downloaded = catalogue_file(folders)
+    if not settings.catalogue and downloaded.exists():
+        try:
+            return load_catalogue(downloaded)
+        except WorkstationError as exc:
+            log.warning("downloaded catalogue unusable (%s): the bundled one is used", exc.code)
+    return load_catalogue(settings.catalogue_path())
+
+
+def lease_code_blocks(client: Any, database: Database, settings: Settings) -> int:
+    """Keep a block of today's dossier-code numbers leased from the central system."""
+    from workstation.intake.receive import CodeIssuer
+    from workstation.sync.leases import keep_code_blocks
+
+    issuer = CodeIssuer.from_settings(settings)
+    code_format, unit = issuer.sequence_for(clock.local(clock.now()).date())
+    return keep_code_blocks(client, database, code_format, unit)
+
+
+def _sending_round(
+    settings: Settings, database: Database, blobs: BlobStore, folders: Folders
+) -> SendOnce:
     """One round of :class:`workstation.sync.sender.Sender` with the kept sign-in: what
     the window's sending worker runs. Without a sign-in it raises ``sync.not_signed_in``,
     which the status bar shows, and the worker tries again later."""
 
     def send_once(token: CancelToken) -> int:
         from workstation.sync.auth import signed_in_client
+        from workstation.sync.pull import pull_from_central
         from workstation.sync.sender import Sender
 
         token.raise_if_cancelled()
-        client = signed_in_client(server)
+        client = signed_in_client(settings.central_url)
         try:
-            return Sender(database, blobs, client).send_due()
+            sent = Sender(database, blobs, client).send_due()
+            pull_from_central(client, database, folders)
+            lease_code_blocks(client, database, settings)
+            return sent
         finally:
             client.close()
 

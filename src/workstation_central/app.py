@@ -12,29 +12,28 @@ import asyncio
 import base64
 import hashlib
 import json
-import os
 import re
-import shutil
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import ClientDisconnect
 
-from workstation_central import __version__
+from workstation_central import __version__, problems
 from workstation_central.models import (
     ArchiveRecord,
-    Base,
     DossierEvent,
     DossierFile,
     DossierRecord,
@@ -42,10 +41,12 @@ from workstation_central.models import (
     Officer,
     PaymentConfirmation,
     SequenceBlock,
+    StatusEvent,
     StoredFile,
     Token,
     Upload,
 )
+from workstation_central.problems import errors, problem
 from workstation_central.schemas import (
     ArchiveIn,
     BlockIn,
@@ -58,15 +59,38 @@ from workstation_central.schemas import (
     PaymentConfirmationIn,
     Refresh,
     StatusIn,
+    StatusUpdate,
+    StatusUpdates,
     Tokens,
 )
 from workstation_central.security import new_token, password_matches, token_digest
+from workstation_central.storage import Central, finish_upload, inventory, open_central
+
+__all__ = ["Central", "create_app", "inventory", "open_central"]
 
 TUS_VERSION = "1.0.0"
 ACCESS_SECONDS = 15 * 60
 REFRESH_SECONDS = 30 * 24 * 3600
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_HASH_CHUNK = 1 << 20
+MAX_UPLOAD = 64 << 30
+"""The largest file accepted (tus ``Tus-Max-Size``): 64 GiB."""
+
+
+class _Sha256Convertor(Convertor[str]):
+    """A path segment that is a SHA-256 in hex: ``/v1/files/check`` is no file's address."""
+
+    regex = "[0-9a-f]{64}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("sha256", _Sha256Convertor())
+
+Sha256 = Annotated[str, PathParameter(pattern=_SHA256.pattern, description="SHA-256 in hex")]
 
 IdempotencyKey = Annotated[
     str,
@@ -77,55 +101,6 @@ IdempotencyKey = Annotated[
         description="Unique per change; a repeat with the same key returns the first response.",
     ),
 ]
-
-
-@dataclass
-class Central:
-    """What the handlers share: the database and the folder files are kept in."""
-
-    sessions: sessionmaker[Session]
-    data: Path
-
-    @property
-    def files(self) -> Path:
-        return self.data / "files"
-
-    @property
-    def uploads(self) -> Path:
-        return self.data / "uploads"
-
-    def file_path(self, sha256: str) -> Path:
-        return self.files / sha256[:2] / sha256[2:4] / sha256
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """WAL: readers never wait for the writer; NORMAL: a crash of the server loses nothing.
-
-    (A power cut may lose the last commits, which the workstation then sends again
-    under the same Idempotency-Key; a province's PostgreSQL keeps its own settings.)
-    """
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def database_url(data: Path, url: str | None) -> str:
-    return url or f"sqlite:///{data / 'central.db'}"
-
-
-def open_central(data: Path, url: str | None = None) -> Central:
-    """Open (creating if needed) the server's database and folders."""
-    data.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(database_url(data, url))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    central = Central(sessionmaker(engine, expire_on_commit=False), data)
-    central.files.mkdir(exist_ok=True)
-    central.uploads.mkdir(exist_ok=True)
-    return central
 
 
 # The application ----------------------------------------------------------------
@@ -142,11 +117,13 @@ Db = Annotated[Session, Depends(_session)]
 def _officer(db: Db, authorization: Annotated[str | None, Header()] = None) -> str:
     """The signed-in officer (Bearer access token), or 401."""
     if not authorization or not authorization.startswith("Bearer "):
-        raise _problem(401, "auth.required", "sign in first")
+        raise problem(401, "auth.required", "sign in first")
     row = db.get(Token, token_digest(authorization.removeprefix("Bearer ")))
     if row is None or row.kind != "access" or row.expires_at < time.time():
-        raise _problem(401, "auth.expired", "the access token is unknown or expired")
-    return row.user
+        raise problem(401, "auth.expired", "the access token is unknown or expired")
+    user = row.user
+    db.rollback()  # end the read: an upload streams for long without holding a transaction
+    return user
 
 
 User = Annotated[str, Depends(_officer)]
@@ -160,6 +137,7 @@ def create_app(central: Central) -> FastAPI:
         "central system. Every write takes an Idempotency-Key. Files: tus 1.0 core protocol.",
     )
     app.state.central = central
+    problems.install(app)
     app.state.received_bytes = 0  # every byte PATCHed in (a resumed upload's measure)
     locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -195,70 +173,121 @@ def create_app(central: Central) -> FastAPI:
         """Apply a write once per key: a repeat returns the stored response, changing nothing."""
         stored = db.get(IdempotentResponse, key)
         if stored is None:
-            status, body = apply()
-            location = body.pop("_location", None) if isinstance(body, dict) else None
-            db.add(
-                IdempotentResponse(
-                    key=key,
-                    user=user,
-                    operation=operation,
-                    status=status,
-                    body=json.dumps(body),
-                    location=location,
-                )
-            )
             try:
+                status, body = apply()
+                location = body.pop("_location", None) if isinstance(body, dict) else None
+                db.add(
+                    IdempotentResponse(
+                        key=key,
+                        user=user,
+                        operation=operation,
+                        status=status,
+                        body=json.dumps(body),
+                        location=location,
+                    )
+                )
                 db.commit()
-            except IntegrityError:  # the same key applied meanwhile by a concurrent request
+            except HTTPException:
+                # Refused, unless a concurrent request with this key was applied meanwhile
+                # (it created the dossier this one finds): then its answer is the answer.
                 db.rollback()
                 stored = db.get(IdempotentResponse, key)
                 if stored is None:
                     raise
+            except IntegrityError:
+                # A concurrent request wrote the same key (its answer is the answer) or
+                # the same row under another key (the client's next try hears why).
+                db.rollback()
+                stored = db.get(IdempotentResponse, key)
+                if stored is None:
+                    raise problem(
+                        409, "write.conflict", "a concurrent write got there first; try again"
+                    ) from None
             else:
                 return _json(status, body, location)
         if stored.operation != operation or stored.user != user:
-            raise _problem(422, "idempotency.key_reused", "the key was used for another request")
+            raise problem(422, "idempotency.key_reused", "the key was used for another request")
         return _json(stored.status, json.loads(stored.body), stored.location, replayed=True)
 
     # Officers ---------------------------------------------------------------
 
-    @app.post("/v1/auth/login", response_model=Tokens, tags=["auth"])
+    @app.post("/v1/auth/login", response_model=Tokens, tags=["auth"], responses=errors(401))
     def login(body: Login, db: Db) -> Tokens:
         row = db.get(Officer, body.user)
         if row is None or not password_matches(body.password, row.password_hash):
-            raise _problem(401, "auth.wrong_password", "wrong user name or password")
+            raise problem(401, "auth.wrong_password", "wrong user name or password")
         return issue(db, row.user)
 
-    @app.post("/v1/auth/refresh", response_model=Tokens, tags=["auth"])
+    @app.post("/v1/auth/refresh", response_model=Tokens, tags=["auth"], responses=errors(401))
     def refresh(body: Refresh, db: Db) -> Tokens:
         row = db.get(Token, token_digest(body.refresh_token))
         if row is None or row.kind != "refresh" or row.expires_at < time.time():
-            raise _problem(401, "auth.expired", "the refresh token is unknown or expired")
+            raise problem(401, "auth.expired", "the refresh token is unknown or expired")
         # The refresh token is kept, not rotated: an answer lost on the way must not sign out.
         return issue(db, row.user, refresh=body.refresh_token)
 
     # Catalogue ----------------------------------------------------------------
 
-    @app.get("/v1/catalogue", tags=["catalogue"])
-    def catalogue(user: User) -> Any:
-        path = central.data / "catalogue.json"
+    @app.get(
+        "/v1/catalogue",
+        tags=["catalogue"],
+        responses={
+            **errors(401, 404),
+            304: {"description": "Unchanged since the version named in If-None-Match."},
+        },
+    )
+    def catalogue(
+        user: User,
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    ) -> Response:
+        """The province's procedure catalogue (resources/catalogue/README.md format), its
+        version as the ETag; 404 while none is published."""
+        path = central.catalogue_path
         if not path.exists():
-            return {"procedures": []}
-        return json.loads(path.read_text(encoding="utf-8"))
+            raise problem(404, "catalogue.none", "no catalogue is published")
+        data = path.read_bytes()
+        etag = '"' + hashlib.sha256(data).hexdigest() + '"'
+        if if_none_match == etag:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(data, media_type="application/json", headers={"ETag": etag})
+
+    @app.get(
+        "/v1/status-updates",
+        response_model=StatusUpdates,
+        tags=["dossiers"],
+        responses=errors(401),
+    )
+    def status_updates(
+        user: User,
+        db: Db,
+        after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    ) -> StatusUpdates:
+        """Dossier status changes after ``after`` (national codes 1-10), oldest first."""
+        rows = db.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.seq > after)
+            .order_by(StatusEvent.seq)
+            .limit(limit)
+        ).all()
+        return StatusUpdates(
+            updates=[StatusUpdate(seq=r.seq, id=r.dossier_id, status=r.status) for r in rows],
+            last=rows[-1].seq if rows else after,
+        )
 
     # Dossiers -----------------------------------------------------------------
 
-    @app.post("/v1/dossiers", status_code=201, tags=["dossiers"])
+    @app.post("/v1/dossiers", status_code=201, tags=["dossiers"], responses=errors(401, 409))
     def create_dossier(body: DossierIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
             existing = db.get(DossierRecord, body.id)
             if existing is not None:
-                raise _problem(409, "dossier.exists", "a dossier with this id exists")
+                raise problem(409, "dossier.exists", "a dossier with this id exists")
             documents = [d for c in body.components for d in c.documents]
             wanted = {d.sha256 for d in documents}
             held = set(db.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(wanted))))
             if wanted - held:
-                raise _problem(
+                raise problem(
                     409, "files.missing", "upload the files first", missing=sorted(wanted - held)
                 )
             db.add(
@@ -270,6 +299,7 @@ def create_app(central: Central) -> FastAPI:
                     payload=body.model_dump_json(by_alias=True),
                 )
             )
+            db.add(StatusEvent(dossier_id=body.id, status=body.status))
             db.flush()
             for d in documents:
                 db.add(
@@ -285,25 +315,29 @@ def create_app(central: Central) -> FastAPI:
 
         return idempotent(db, user, key, f"POST /v1/dossiers {body.id}", apply)
 
-    @app.get("/v1/dossiers/{dossier_id}", tags=["dossiers"])
+    @app.get("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 404))
     def get_dossier(dossier_id: str, user: User, db: Db) -> Any:
         row = db.get(DossierRecord, dossier_id)
         if row is None or row.deleted:
-            raise _problem(404, "dossier.unknown", "no such dossier")
+            raise problem(404, "dossier.unknown", "no such dossier")
         return {"id": row.id, "code": row.code, "status": row.status}
 
-    @app.post("/v1/dossiers/{dossier_id}/status", tags=["dossiers"])
+    @app.post(
+        "/v1/dossiers/{dossier_id}/status", tags=["dossiers"], responses=errors(401, 404, 409)
+    )
     def set_status(dossier_id: str, body: StatusIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
             row = db.get(DossierRecord, dossier_id)
             if row is None or row.deleted:
-                raise _problem(404, "dossier.unknown", "no such dossier")
-            row.status = body.status
+                raise problem(404, "dossier.unknown", "no such dossier")
+            if row.status != body.status:  # a repeat of the same status is no news
+                row.status = body.status
+                db.add(StatusEvent(dossier_id=dossier_id, status=body.status))
             return 200, {"id": dossier_id, "status": body.status}
 
         return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/status", apply)
 
-    @app.delete("/v1/dossiers/{dossier_id}", tags=["dossiers"])
+    @app.delete("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 409))
     def delete_dossier(dossier_id: str, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
             row = db.get(DossierRecord, dossier_id)
@@ -315,14 +349,20 @@ def create_app(central: Central) -> FastAPI:
 
     # What the counter did after creating a dossier; payments the bank reported -----
 
-    @app.post("/v1/dossiers/{dossier_id}/events", status_code=201, tags=["dossiers"])
+    @app.post(
+        "/v1/dossiers/{dossier_id}/events",
+        status_code=201,
+        tags=["dossiers"],
+        responses=errors(401, 404, 409),
+    )
     def add_event(dossier_id: str, body: EventIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
             row = db.get(DossierRecord, dossier_id)
             if row is None or row.deleted:
-                raise _problem(404, "dossier.unknown", "no such dossier")
-            if body.kind == "result.handed_over":
+                raise problem(404, "dossier.unknown", "no such dossier")
+            if body.kind == "result.handed_over" and row.status != 10:
                 row.status = 10
+                db.add(StatusEvent(dossier_id=dossier_id, status=10))
             db.add(
                 DossierEvent(
                     dossier_id=dossier_id,
@@ -335,7 +375,12 @@ def create_app(central: Central) -> FastAPI:
 
         return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/events", apply)
 
-    @app.post("/v1/dossiers/{dossier_id}/payment-confirmations", status_code=201, tags=["payments"])
+    @app.post(
+        "/v1/dossiers/{dossier_id}/payment-confirmations",
+        status_code=201,
+        tags=["payments"],
+        responses=errors(401, 404, 409),
+    )
     def confirm_payment(
         dossier_id: str, body: PaymentConfirmationIn, user: User, key: IdempotencyKey, db: Db
     ) -> Any:
@@ -344,7 +389,7 @@ def create_app(central: Central) -> FastAPI:
         def apply() -> tuple[int, Any]:
             row = db.get(DossierRecord, dossier_id)
             if row is None or row.deleted:
-                raise _problem(404, "dossier.unknown", "no such dossier")
+                raise problem(404, "dossier.unknown", "no such dossier")
             at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
             db.add(
                 PaymentConfirmation(
@@ -360,7 +405,9 @@ def create_app(central: Central) -> FastAPI:
             db, user, key, f"POST /v1/dossiers/{dossier_id}/payment-confirmations", apply
         )
 
-    @app.get("/v1/dossiers/{dossier_id}/payment-confirmations", tags=["payments"])
+    @app.get(
+        "/v1/dossiers/{dossier_id}/payment-confirmations", tags=["payments"], responses=errors(401)
+    )
     def payment_confirmations(dossier_id: str, user: User, db: Db) -> Any:
         rows = db.scalars(
             select(PaymentConfirmation)
@@ -376,7 +423,7 @@ def create_app(central: Central) -> FastAPI:
 
     # Files: check first, then upload by tus -------------------------------------
 
-    @app.post("/v1/files/check", response_model=FileCheckOut, tags=["files"])
+    @app.post("/v1/files/check", response_model=FileCheckOut, tags=["files"], responses=errors(401))
     def check_files(body: FileCheck, user: User, db: Db) -> FileCheckOut:
         """Which of these files (by SHA-256) the server holds already; send only the rest."""
         wanted = sorted(set(body.sha256))
@@ -385,20 +432,20 @@ def create_app(central: Central) -> FastAPI:
             held=[s for s in wanted if s in held], missing=[s for s in wanted if s not in held]
         )
 
-    @app.head("/v1/files/{sha256}", tags=["files"])
-    def has_file(sha256: str, user: User, db: Db) -> Response:
+    @app.head("/v1/files/{sha256:sha256}", tags=["files"], responses=errors(401, 404, body=False))
+    def has_file(sha256: Sha256, user: User, db: Db) -> Response:
         row = db.get(StoredFile, sha256)
         if row is None:
             return Response(status_code=404)
         return Response(status_code=200, headers={"Content-Length": str(row.bytes)})
 
-    @app.get("/v1/files/{sha256}", tags=["files"])
-    def get_file(sha256: str, user: User, db: Db) -> Any:
+    @app.get("/v1/files/{sha256:sha256}", tags=["files"], responses=errors(401, 404))
+    def get_file(sha256: Sha256, user: User, db: Db) -> Any:
         if db.get(StoredFile, sha256) is None:
-            raise _problem(404, "file.unknown", "no such file")
+            raise problem(404, "file.unknown", "no such file")
         return FileResponse(central.file_path(sha256), media_type="application/octet-stream")
 
-    @app.options("/v1/uploads", tags=["uploads"])
+    @app.options("/v1/uploads", status_code=204, tags=["uploads"])
     def tus_options() -> Response:
         return Response(
             status_code=204,
@@ -406,15 +453,16 @@ def create_app(central: Central) -> FastAPI:
                 "Tus-Resumable": TUS_VERSION,
                 "Tus-Version": TUS_VERSION,
                 "Tus-Extension": "creation",
+                "Tus-Max-Size": str(MAX_UPLOAD),
             },
         )
 
-    @app.post("/v1/uploads", status_code=201, tags=["uploads"])
+    @app.post("/v1/uploads", status_code=201, tags=["uploads"], responses=errors(400, 401, 409))
     def create_upload(
         user: User,
         key: IdempotencyKey,
         db: Db,
-        upload_length: Annotated[int, Header(alias="Upload-Length", ge=0)],
+        upload_length: Annotated[int, Header(alias="Upload-Length", ge=0, le=MAX_UPLOAD)],
         upload_metadata: Annotated[
             str, Header(alias="Upload-Metadata", description="sha256 <base64 of the hex digest>")
         ],
@@ -439,7 +487,7 @@ def create_app(central: Central) -> FastAPI:
         response.headers["Tus-Resumable"] = TUS_VERSION
         return response
 
-    @app.head("/v1/uploads/{upload_id}", tags=["uploads"])
+    @app.head("/v1/uploads/{upload_id}", tags=["uploads"], responses=errors(401, 404, body=False))
     def upload_offset(upload_id: str, user: User, db: Db) -> Response:
         row = db.get(Upload, upload_id)
         part = central.uploads / upload_id
@@ -455,7 +503,12 @@ def create_app(central: Central) -> FastAPI:
             },
         )
 
-    @app.patch("/v1/uploads/{upload_id}", status_code=204, tags=["uploads"])
+    @app.patch(
+        "/v1/uploads/{upload_id}",
+        status_code=204,
+        tags=["uploads"],
+        responses=errors(400, 401, 404, 409, 415, 460),
+    )
     async def append_upload(
         upload_id: str,
         request: Request,
@@ -465,30 +518,30 @@ def create_app(central: Central) -> FastAPI:
     ) -> Response:
         """tus PATCH: append at ``Upload-Offset``; what arrived before a break is kept."""
         if content_type != "application/offset+octet-stream":
-            raise _problem(415, "upload.content_type", "use application/offset+octet-stream")
+            raise problem(415, "upload.content_type", "use application/offset+octet-stream")
         with central.sessions() as db:
             row = db.get(Upload, upload_id)
         part = central.uploads / upload_id
         if row is None or not part.exists():
-            raise _problem(404, "upload.unknown", "no such upload")
+            raise problem(404, "upload.unknown", "no such upload")
         async with locks[upload_id]:
             size = part.stat().st_size
             if upload_offset != size:
-                raise _problem(409, "upload.offset", "offset does not match", offset=size)
+                raise problem(409, "upload.offset", "offset does not match", offset=size)
             received = size
             with part.open("ab") as f:
                 try:
                     async for chunk in request.stream():
                         if received + len(chunk) > row.length:
                             f.write(chunk[: row.length - received])
-                            raise _problem(400, "upload.too_long", "more than Upload-Length")
+                            raise problem(400, "upload.too_long", "more than Upload-Length")
                         f.write(chunk)
                         received += len(chunk)
                         app.state.received_bytes += len(chunk)
                 except ClientDisconnect:
                     return Response(status_code=400)  # nobody listens; the bytes are kept
             if received == row.length:
-                await run_in_threadpool(_finish, central, row)
+                await run_in_threadpool(finish_upload, central, row)
         return Response(
             status_code=204,
             headers={
@@ -499,7 +552,7 @@ def create_app(central: Central) -> FastAPI:
 
     # The citizen's store of digitised documents ----------------------------------
 
-    @app.get("/v1/citizens/{id_number}/documents", tags=["citizens"])
+    @app.get("/v1/citizens/{id_number}/documents", tags=["citizens"], responses=errors(401))
     def citizen_documents(id_number: str, user: User, db: Db) -> Any:
         rows = db.execute(
             select(DossierFile, StoredFile.bytes)
@@ -522,26 +575,40 @@ def create_app(central: Central) -> FastAPI:
 
     # Dossier-code sequence blocks -------------------------------------------------
 
-    @app.post("/v1/sequence-blocks", response_model=BlockOut, tags=["sequences"])
+    @app.post(
+        "/v1/sequence-blocks",
+        response_model=BlockOut,
+        tags=["sequences"],
+        responses=errors(401, 409),
+    )
     def lease_block(body: BlockIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
-            row = db.get(SequenceBlock, (body.unit, body.day), with_for_update=True)
-            if row is None:
-                row = SequenceBlock(unit=body.unit, day=body.day, last=0)
-                db.add(row)
-            first = row.last + 1
-            row.last += body.size
-            return 200, {"unit": body.unit, "day": body.day, "first": first, "last": row.last}
+            # One atomic step per lease, whatever the database: create the day's counter
+            # if missing, then move it on and read where it stopped.
+            insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else pg_insert
+            db.execute(
+                insert(SequenceBlock)
+                .values(unit=body.unit, day=body.day, last=0)
+                .on_conflict_do_nothing()
+            )
+            last = db.execute(
+                update(SequenceBlock)
+                .where(SequenceBlock.unit == body.unit, SequenceBlock.day == body.day)
+                .values(last=SequenceBlock.last + body.size)
+                .returning(SequenceBlock.last)
+            ).scalar_one()
+            first = last - body.size + 1
+            return 200, {"unit": body.unit, "day": body.day, "first": first, "last": last}
 
         return idempotent(db, user, key, f"POST /v1/sequence-blocks {body.unit} {body.day}", apply)
 
     # Archive records ------------------------------------------------------------------
 
-    @app.post("/v1/archive-records", status_code=201, tags=["archive"])
+    @app.post("/v1/archive-records", status_code=201, tags=["archive"], responses=errors(401, 409))
     def add_archive_record(body: ArchiveIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
             if db.get(ArchiveRecord, body.id) is not None:
-                raise _problem(409, "archive.exists", "an archive record with this id exists")
+                raise problem(409, "archive.exists", "an archive record with this id exists")
             db.add(
                 ArchiveRecord(
                     id=body.id, dossier_id=body.dossier_id, payload=json.dumps(body.record)
@@ -554,32 +621,6 @@ def create_app(central: Central) -> FastAPI:
     return app
 
 
-def _finish(central: Central, row: Upload) -> None:
-    """The upload is complete: check its SHA-256, then keep it content-addressed."""
-    part = central.uploads / row.id
-    hasher = hashlib.sha256()
-    with part.open("rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            hasher.update(chunk)
-    with central.sessions() as db:
-        db.execute(Upload.__table__.delete().where(Upload.id == row.id))
-        if hasher.hexdigest() != row.sha256:
-            db.commit()
-            part.unlink()
-            raise _problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
-        target = central.file_path(row.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            part.unlink()
-        else:
-            with part.open("rb") as f:
-                os.fsync(f.fileno())
-            shutil.move(part, target)
-        if db.get(StoredFile, row.sha256) is None:
-            db.add(StoredFile(sha256=row.sha256, bytes=target.stat().st_size))
-        db.commit()
-
-
 def _metadata_sha256(metadata: str) -> str:
     for pair in metadata.split(","):
         name, _, value = pair.strip().partition(" ")
@@ -590,11 +631,7 @@ def _metadata_sha256(metadata: str) -> str:
                 break
             if _SHA256.match(sha256):
                 return sha256
-    raise _problem(400, "upload.metadata", "Upload-Metadata must carry the file's sha256")
-
-
-def _problem(status: int, code: str, detail: str, **extra: Any) -> HTTPException:
-    return HTTPException(status_code=status, detail={"code": code, "detail": detail, **extra})
+    raise problem(400, "upload.metadata", "Upload-Metadata must carry the file's sha256")
 
 
 def _json(status: int, body: Any, location: str | None, replayed: bool = False) -> Response:
@@ -602,30 +639,3 @@ def _json(status: int, body: Any, location: str | None, replayed: bool = False) 
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(body, status_code=status, headers=headers)
-
-
-def inventory(central: Central) -> dict[str, Any]:
-    """What the server holds: each dossier with its status and files."""
-    with central.sessions() as db:
-        dossiers = db.scalars(
-            select(DossierRecord).where(~DossierRecord.deleted).order_by(DossierRecord.id)
-        )
-        out = []
-        for d in dossiers:
-            files = db.execute(
-                select(DossierFile, StoredFile.bytes)
-                .join(StoredFile, StoredFile.sha256 == DossierFile.sha256)
-                .where(DossierFile.dossier_id == d.id)
-                .order_by(DossierFile.id)
-            )
-            out.append(
-                {
-                    "code": d.code or d.id,
-                    "id": d.id,
-                    "status": d.status,
-                    "files": [
-                        {"name": f.name, "sha256": f.sha256, "bytes": size} for f, size in files
-                    ],
-                }
-            )
-    return {"dossiers": out}

@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_inventory)
 
+    publish = commands.add_parser(
+        "publish-catalogue", help="publish the procedure catalogue workstations download"
+    )
+    common(publish)
+    publish.add_argument("file", type=Path, metavar="FILE", help="catalogue file (JSON)")
+    publish.set_defaults(handler=_publish_catalogue)
+
     openapi = commands.add_parser("openapi", help="print the OpenAPI document (YAML)")
     openapi.set_defaults(handler=_openapi)
     return parser
@@ -106,6 +113,27 @@ def _inventory(args: argparse.Namespace) -> int:
         for d in held["dossiers"]:
             print(f"{d['code']}  status {d['status']}  {len(d['files'])} file(s)")
         print(f"{len(held['dossiers'])} dossier(s)")
+    return 0
+
+
+def _publish_catalogue(args: argparse.Namespace) -> int:
+    """Replace the published catalogue (checked to be JSON with a procedures list)."""
+    from workstation_central.app import open_central
+
+    data = args.file.read_bytes()
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        print(f"error: {args.file} is not JSON: {exc}", file=sys.stderr)
+        return 3
+    if not isinstance(document, dict) or not isinstance(document.get("procedures"), list):
+        print(f"error: {args.file} has no 'procedures' list", file=sys.stderr)
+        return 3
+    central = open_central(args.data, args.db)
+    temporary = central.catalogue_path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(central.catalogue_path)
+    print(f"catalogue published: {len(document['procedures'])} procedure version(s)")
     return 0
 
 

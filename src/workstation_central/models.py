@@ -82,7 +82,7 @@ class IdempotentResponse(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     user: Mapped[str] = mapped_column(String(100))
-    operation: Mapped[str] = mapped_column(String(300))
+    operation: Mapped[str] = mapped_column(Text)
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -129,3 +129,16 @@ class PaymentConfirmation(Base):
     reference: Mapped[str] = mapped_column(String(100))
     amount: Mapped[int] = mapped_column()
     confirmed_at: Mapped[str] = mapped_column(String(40))
+
+
+class StatusEvent(Base):
+    """A dossier's status as it changed, in order: what workstations read back.
+
+    ``seq`` only grows; a workstation reads the events after the last one it applied.
+    """
+
+    __tablename__ = "status_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[int] = mapped_column(Integer)

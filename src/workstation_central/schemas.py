@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Login(BaseModel):
@@ -24,10 +24,10 @@ class Tokens(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    id: str
+    id: str = Field(max_length=64)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    media_type: str
-    file_name: str
+    media_type: str = Field(max_length=100)
+    file_name: str = Field(max_length=300)
     size_bytes: int = Field(ge=0)
     page_count: int | None = None
 
@@ -43,7 +43,7 @@ class ComponentIn(BaseModel):
 class ApplicantIn(BaseModel):
     type: int
     name: str
-    id_number: str | None = None
+    id_number: str | None = Field(default=None, max_length=32)
     address: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -53,7 +53,7 @@ class DossierIn(BaseModel):
     """A dossier as the workstation's ``dossier.created`` message carries it."""
 
     id: str = Field(min_length=1, max_length=64)
-    code: str | None = None
+    code: str | None = Field(default=None, max_length=64)
     procedure_code: str
     procedure_version: int | str | None = None
     status: int = Field(ge=1, le=10, description="National status code 1-10")
@@ -69,7 +69,7 @@ class StatusIn(BaseModel):
 
 
 class FileCheck(BaseModel):
-    sha256: list[str] = Field(max_length=1000)
+    sha256: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(max_length=1000)
 
 
 class FileCheckOut(BaseModel):
@@ -118,3 +118,43 @@ class PaymentConfirmationIn(BaseModel):
 
     reference: str = Field(min_length=1, max_length=100)
     amount: int = Field(ge=1)
+
+
+class ProblemDetail(BaseModel):
+    """Why a request was refused: a stable ``code`` and an English ``detail``, maybe more."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    detail: str
+
+
+class Problem(BaseModel):
+    """Every refusal the server makes itself (401, 404, 409 …)."""
+
+    detail: ProblemDetail
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class HTTPValidationError(BaseModel):
+    """A body, path or header that does not fit the document (FastAPI's own 422)."""
+
+    detail: list[ValidationIssue]
+
+
+class StatusUpdate(BaseModel):
+    seq: int
+    id: str
+    status: int = Field(ge=1, le=10)
+
+
+class StatusUpdates(BaseModel):
+    """Status changes after ``after``, oldest first; ``last`` is where to read on from."""
+
+    updates: list[StatusUpdate]
+    last: int

@@ -218,6 +218,11 @@ def test_demo_runs_end_to_end_and_says_where_its_outputs_are(tmp_path) -> None:
     for output in report["outputs"]:
         assert Path(output).is_file()
     assert Path(report["database"]).is_relative_to(folder)
+    # The outbox left for a local reference server started for the demo, and arrived.
+    assert report["central"]["url"].startswith("http://127.0.0.1:")
+    assert (report["central"]["sent"], report["central"]["arrived"]) == (3, 3)
+    assert report["central"]["waiting"] == 0
+    assert (folder / "central" / "central.db").is_file()
 
 
 def test_demo_writes_nothing_outside_its_own_folder(tmp_path, home) -> None:

@@ -7,7 +7,9 @@ dossier code, due date and fees, as at the counter), scan the demo feeder's
 sample pages into a searchable PDF/A added to a component of the first
 (:func:`digitise_into_dossier`), list them, show what
 waits in the outbox, and sign the sample PDF on the demo token
-(``workstation.sign.demo_token``, made on first use in the demo's data folder).
+(``workstation.sign.demo_token``, made on first use in the demo's data folder),
+then send the outbox to a local reference central server started for the run
+(``central/`` in the demo folder) and show that every dossier arrived.
 ``workstation dossier import resources/examples/dossiers.json`` adds the 26
 example dossiers to a demo folder the same way.
 
@@ -181,6 +183,40 @@ def digitise_into_dossier(services: Services, dossier: Dossier, outputs: Path) -
     }
 
 
+def send_to_local_central(services: Services, data: Path) -> dict[str, object]:
+    """Start a local reference central server, sign in as its demo officer, send the
+    outbox and ask the server for each dossier; the server stops afterwards.
+
+    Returns ``{"url", "sent", "arrived", "waiting"}``, or ``{"skipped": reason}`` when
+    no reference server can run here (the desktop bundle has none).
+    """
+    from workstation.store.dossiers import list_dossiers
+    from workstation.sync.client import HttpCentralClient
+    from workstation.sync.local_central import NoLocalCentral, start_local_central
+    from workstation.sync.sender import Sender, report
+
+    try:
+        central = start_local_central(data)
+    except NoLocalCentral as exc:
+        return {"skipped": exc.detail}
+    with central:
+        client = HttpCentralClient(central.url)
+        try:
+            client.login(central.user, central.password)  # kept in memory only, not the keyring
+            sent = Sender(services.database, services.blobs, client).send_due()
+            with services.database.reading() as session:
+                ids = [d.id for d in list_dossiers(session, limit=1000)]
+            arrived = sum(client.dossier_status(i) is not None for i in ids)
+        finally:
+            client.close()
+    return {
+        "url": central.url,
+        "sent": sent,
+        "arrived": arrived,
+        "waiting": report(services.database).waiting,
+    }
+
+
 def run(args: argparse.Namespace, context: Context) -> Outcome:
     # Imported here, not at the top: the store and the decoders cost start-up time
     # for every other command (see bench/startup.py).
@@ -218,6 +254,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         listing.write_text(to_json([summary_json(s) for s in listed]), encoding="utf-8")
         database_path = services.database.path
         blob_path = services.blobs.root
+        central = send_to_local_central(services, folder / "central")
     finally:
         services.close()
     signing = sign_with_demo_token(folders, folder / "outputs")
@@ -236,6 +273,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         "outbox_pending": [
             {"message_id": e.message_id, "kind": e.kind, "entity_id": e.entity_id} for e in queued
         ],
+        "central": central,
         "finished_at": datetime.now().isoformat(timespec="seconds"),
     }
     text = "\n".join(
@@ -266,6 +304,13 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
                 ]
                 if len(signing) == 2
                 else [f"  5. Signing skipped: {signing[0]}"]
+            ),
+            (
+                f"  6. Sent {central['sent']} message(s) to a local central system at "
+                f"{central['url']} (signed in as its demo officer): {central['arrived']} "
+                f"dossier(s) arrived, {central['waiting']} waiting"
+                if "url" in central
+                else f"  6. Sending skipped: {central['skipped']}"
             ),
             f"Outputs are in {folder / 'outputs'}",
             f"See them in the window: WORKSTATION_HOME={folder} workstation",

@@ -90,8 +90,10 @@ def _logout(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _sync(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.services import lease_code_blocks
     from workstation.sync.auth import signed_in_client
     from workstation.sync.client import Retryable
+    from workstation.sync.pull import pull_from_central
     from workstation.sync.sender import Sender, report
 
     server = _server(args)
@@ -101,15 +103,20 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
     sent = 0
     try:
         sent += sender.send_due()  # --once: an unreachable server ends the command (exit 4)
+        pulled = pull_from_central(client, services.database, services.folders)
+        pulled["codes_leased"] = lease_code_blocks(client, services.database, services.settings)
         while not args.once:
             time.sleep(5)  # until Ctrl-C; a message waiting out its delay is claimed when due
             try:
                 sent += sender.send_due()
+                pull_from_central(client, services.database, services.folders)
+                lease_code_blocks(client, services.database, services.settings)
             except Retryable as exc:  # offline for now: the outbox keeps it, try again
                 log.info("central system unavailable: %s", exc.code)
     finally:
         client.close()
     result = report(services.database, sent)
+    result.pulled = pulled
     text = f"{result.sent} sent, {result.waiting} waiting, "
     text += f"{len(result.needs_attention)} need the officer."
     for item in result.needs_attention:

@@ -28,7 +28,7 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from workstation.domain import (
@@ -141,6 +141,12 @@ class CodeIssuer:
             format_name=settings.dossier_code_format or None,
             formats=tuple(load_formats()),
         )
+
+    def sequence_for(self, day: date) -> tuple[CodeFormat, str]:
+        """The code format in force on ``day`` and the unit whose sequence it counts (what
+        sync leases blocks of)."""
+        code_format = format_for(list(self.formats), day, self.format_name)
+        return code_format, self.agency_classic if code_format.name == "classic" else self.agency
 
     def issue(self, session, received_at: datetime) -> str:  # type: ignore[no-untyped-def]
         """The next code for a dossier received at ``received_at``, from the store's

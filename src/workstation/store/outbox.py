@@ -60,6 +60,8 @@ class MessageKind(StrEnum):
     PAYMENT_RECORDED = "payment.recorded"
     RESULT_HANDED_OVER = "result.handed_over"
     RATING_RECORDED = "rating.recorded"
+    DOSSIER_STATUS_RECEIVED = "dossier.status_received"
+    """A status the central system set, applied here; sent back as an acknowledgement."""
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}
@@ -89,6 +91,9 @@ MUST_BE_QUEUED = {
 }
 """What the central system must hear about a dossier row, by change."""
 
+ALSO_QUEUED = {"status": MessageKind.DOSSIER_STATUS_RECEIVED}
+"""Another message that covers a change: a status the central system itself set."""
+
 _QUEUED = "workstation.outbox.queued"
 
 
@@ -116,7 +121,10 @@ def refuse_unqueued_changes(session: Session, _context: object, _instances: obje
         if not isinstance(row, DossierRow):
             continue
         kind = MUST_BE_QUEUED[change]
-        if (kind.value, row.id) not in queued:
+        also = ALSO_QUEUED.get(change)
+        if (kind.value, row.id) not in queued and (
+            also is None or (also.value, row.id) not in queued
+        ):
             raise ChangeNotQueued(
                 f"{type(row).__name__} {row.id}: {change} saved without a {kind} message: "
                 "call workstation.store.outbox.enqueue() in the same transaction"

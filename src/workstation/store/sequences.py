@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from workstation.domain import clock
@@ -139,3 +139,21 @@ def record_lease(
         )
     )
     session.flush()
+
+
+def leased_left(session: Session, code_format: CodeFormat, unit: str, day: date) -> int:
+    """How many numbers of ``unit``'s sequence for ``day`` this workstation still holds leased."""
+    left = session.scalar(
+        select(
+            func.coalesce(
+                func.sum(DossierCodeSequenceRow.last - DossierCodeSequenceRow.next_value + 1), 0
+            )
+        ).where(
+            DossierCodeSequenceRow.unit == unit,
+            DossierCodeSequenceRow.day == day,
+            DossierCodeSequenceRow.format == code_format.name,
+            DossierCodeSequenceRow.origin == LEASE,
+            DossierCodeSequenceRow.next_value <= DossierCodeSequenceRow.last,
+        )
+    )
+    return int(left or 0)

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 TUS_VERSION = "1.0.0"
 UPLOAD_CHUNK = 32 << 20
 """Bytes per tus PATCH; a break costs at most what was in flight of one of them."""
+MAX_CATALOGUE = 50 << 20
+"""The largest catalogue file taken from the central system."""
 READ_SIZE = 1 << 20
 """Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
 
@@ -80,7 +82,15 @@ class CentralClient(Protocol):
 
     def login(self, user: str, password: str) -> Tokens: ...
 
-    def catalogue(self) -> dict[str, Any]: ...
+    def download_catalogue(self, known: str | None) -> tuple[bytes, str] | None:
+        """The published catalogue file and its version, or None if it is still ``known``
+        (or none is published)."""
+        ...
+
+    def status_updates(self, after: int) -> tuple[list[tuple[str, int]], int]:
+        """Dossier status changes after the cursor ``after``: ``[(dossier id, status)]`` and
+        the cursor to read on from."""
+        ...
 
     def create_dossier(self, payload: dict[str, Any], key: str) -> None: ...
 
@@ -178,8 +188,22 @@ class HttpCentralClient:
 
     # Reading ------------------------------------------------------------------
 
-    def catalogue(self) -> dict[str, Any]:
-        return self._call("GET", "/v1/catalogue").json()
+    def download_catalogue(self, known: str | None) -> tuple[bytes, str] | None:
+        headers = {"If-None-Match": known} if known else None
+        response = self._call("GET", "/v1/catalogue", headers=headers, allow=(404,))
+        if response.status_code in (304, 404):
+            return None
+        if len(response.content) > MAX_CATALOGUE:
+            raise Refused("the catalogue is too large", reason="catalogue over 50 MB")
+        return response.content, response.headers.get("ETag", "")
+
+    def status_updates(self, after: int) -> tuple[list[tuple[str, int]], int]:
+        answer = self._call("GET", "/v1/status-updates", params={"after": after}).json()
+        try:
+            updates = [(str(u["id"]), int(u["status"])) for u in answer["updates"]]
+            return updates, int(answer["last"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Refused("the status updates are malformed", reason="malformed") from exc
 
     def dossier_status(self, dossier_id: str) -> int | None:
         response = self._call("GET", f"/v1/dossiers/{dossier_id}", allow=(404,))

@@ -47,9 +47,16 @@ class SyncReport:
     sent: int = 0
     waiting: int = 0
     needs_attention: list[dict[str, Any]] = field(default_factory=list)
+    pulled: dict[str, Any] = field(default_factory=dict)
+    """What came back (``catalogue_updated``, ``statuses_applied``, ``codes_leased``)."""
 
     def as_json(self) -> dict[str, Any]:
-        return {"sent": self.sent, "waiting": self.waiting, "needs_attention": self.needs_attention}
+        answer = {
+            "sent": self.sent,
+            "waiting": self.waiting,
+            "needs_attention": self.needs_attention,
+        }
+        return {**answer, "received": self.pulled} if self.pulled else answer
 
 
 class Sender:
@@ -119,7 +126,10 @@ class Sender:
         if entry.kind == MessageKind.DOSSIER_CREATED:
             self._send_files(payload, key)
             self.client.create_dossier(payload, key)
-        elif entry.kind == MessageKind.DOSSIER_STATUS_CHANGED:
+        elif entry.kind in (
+            MessageKind.DOSSIER_STATUS_CHANGED,
+            MessageKind.DOSSIER_STATUS_RECEIVED,  # the same status again: no news there
+        ):
             self.client.set_status(entry.entity_id, int(payload["status"]), key)
         elif entry.kind == MessageKind.DOSSIER_DELETED:
             self.client.delete_dossier(entry.entity_id, key)

@@ -1,4 +1,10 @@
-"""The reference central server on loopback, an officer to sign in as, a test keyring."""
+"""The reference central server on loopback, an officer to sign in as, a test keyring.
+
+``central`` serves from SQLite (the default); ``central_db`` is parametrised over
+SQLite and PostgreSQL (a temporary cluster, :mod:`tests.postgres`, started once
+per run when a test first asks for it), for the tests where the database
+matters: idempotency, concurrency, sequences.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import pytest
 import uvicorn
 
 from tests.fakes.fake_keyring import FakeFileKeyring
+from tests.postgres import Cluster, temporary_cluster
 from workstation_central.app import Central, create_app, open_central
 from workstation_central.models import Officer
 from workstation_central.security import hash_password
@@ -38,11 +45,17 @@ class Server:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+        self.central.close()
 
 
-def start_server(data: Path, sock: socket.socket | None = None) -> Server:
-    """Serve a reference central server from ``data`` on a free loopback port, in a thread."""
-    central = open_central(data)
+def start_server(
+    data: Path, sock: socket.socket | None = None, db_url: str | None = None
+) -> Server:
+    """Serve a reference central server from ``data`` on a free loopback port, in a thread.
+
+    ``db_url``: its database (default: SQLite in ``data``).
+    """
+    central = open_central(data, db_url)
     with central.sessions() as db:
         db.merge(Officer(user="canbo1", password_hash=hash_password(PASSWORD)))
         db.commit()
@@ -63,6 +76,32 @@ def start_server(data: Path, sock: socket.socket | None = None) -> Server:
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[Server]:
     running = start_server(tmp_path / "central")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One temporary PostgreSQL cluster for the run, removed at its end."""
+    with temporary_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central_db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The central server's database: None (SQLite in its folder) or a fresh PostgreSQL one."""
+    if request.param == "sqlite":
+        yield None
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    with cluster.new_database() as url:
+        yield url
+
+
+@pytest.fixture
+def central_db(tmp_path: Path, central_db_url: str | None) -> Iterator[Server]:
+    """The reference server on loopback, on SQLite and again on PostgreSQL."""
+    running = start_server(tmp_path / "central", db_url=central_db_url)
     yield running
     running.stop()
 

@@ -20,12 +20,26 @@ from workstation_central.models import Officer
 pytestmark = pytest.mark.integration
 
 
+def _signed_in(url: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=60)
+    tokens = client.post("/v1/auth/login", json={"user": "canbo1", "password": PASSWORD})
+    client.headers["Authorization"] = f"Bearer {tokens.json()['access_token']}"
+    return client
+
+
 @pytest.fixture
 def http(central):
-    with httpx.Client(base_url=central.url) as client:
-        tokens = client.post("/v1/auth/login", json={"user": "canbo1", "password": PASSWORD})
-        client.headers["Authorization"] = f"Bearer {tokens.json()['access_token']}"
-        yield client
+    client = _signed_in(central.url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def http_db(central_db):
+    """Signed in to the server on SQLite, then on PostgreSQL."""
+    client = _signed_in(central_db.url)
+    yield client
+    client.close()
 
 
 def test_the_document_in_docs_is_the_servers_own():
@@ -46,7 +60,8 @@ def test_every_write_in_the_document_takes_an_idempotency_key():
             assert "Idempotency-Key" in names, f"{method.upper()} {path}"
 
 
-def test_a_write_repeated_with_its_key_is_applied_once(http):
+def test_a_write_repeated_with_its_key_is_applied_once(http_db):
+    http = http_db
     block = {"unit": "000.00.01.H01", "day": "2026-12-03", "size": 50}
     first = http.post("/v1/sequence-blocks", json=block, headers={"Idempotency-Key": "k1"})
     again = http.post("/v1/sequence-blocks", json=block, headers={"Idempotency-Key": "k1"})
@@ -57,7 +72,8 @@ def test_a_write_repeated_with_its_key_is_applied_once(http):
     assert (other.json()["first"], other.json()["last"]) == (51, 100)
 
 
-def test_a_key_reused_for_another_request_is_refused(http):
+def test_a_key_reused_for_another_request_is_refused(http_db):
+    http = http_db
     block = {"unit": "U1", "day": "2026-12-03", "size": 1}
     assert http.post("/v1/sequence-blocks", json=block, headers={"Idempotency-Key": "k"}).is_success
     archive = {"id": "a1", "dossier_id": "d1", "record": {}}
@@ -146,7 +162,8 @@ def test_a_patch_at_the_wrong_offset_is_refused_with_the_servers_offset(http):
     assert http.head(f"/v1/files/{digest}").status_code == 200
 
 
-def test_a_dossier_needs_its_files_first_and_a_national_status(http):
+def test_a_dossier_needs_its_files_first_and_a_national_status(http_db):
+    http = http_db
     digest = hashlib.sha256(b"hello").hexdigest()
     early = http.post("/v1/dossiers", json=_dossier(digest), headers={"Idempotency-Key": "d1"})
     assert early.status_code == 409
