@@ -35,6 +35,7 @@ from workstation_central import __version__
 from workstation_central.models import (
     ArchiveRecord,
     Base,
+    DossierEvent,
     DossierFile,
     DossierRecord,
     IdempotentResponse,
@@ -49,6 +50,7 @@ from workstation_central.schemas import (
     BlockIn,
     BlockOut,
     DossierIn,
+    EventIn,
     FileCheck,
     FileCheckOut,
     Login,
@@ -298,6 +300,40 @@ def create_app(central: Central) -> FastAPI:
             return 200, {"id": dossier_id, "status": body.status}
 
         return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/status", apply)
+
+    @app.post("/v1/dossiers/{dossier_id}/events", status_code=201, tags=["dossiers"])
+    def add_event(dossier_id: str, body: EventIn, user: User, key: IdempotencyKey, db: Db) -> Any:
+        """A step of the dossier's life cycle at the counter; its status comes apart, by
+        ``POST /v1/dossiers/{id}/status``."""
+
+        def apply() -> tuple[int, Any]:
+            row = db.get(DossierRecord, dossier_id)
+            if row is None or row.deleted or body.dossier_id != dossier_id:
+                raise _problem(404, "dossier.unknown", "no such dossier")
+            if db.get(DossierEvent, body.event_id) is not None:
+                raise _problem(409, "event.exists", "an event with this id exists")
+            db.add(
+                DossierEvent(
+                    id=body.event_id,
+                    dossier_id=dossier_id,
+                    event=body.event,
+                    at=body.at,
+                    due_at=body.due_at,
+                    payload=body.model_dump_json(by_alias=True),
+                )
+            )
+            return 201, {"id": body.event_id, "dossier_id": dossier_id, "event": body.event}
+
+        return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/events", apply)
+
+    @app.get("/v1/dossiers/{dossier_id}/events", tags=["dossiers"])
+    def list_events(dossier_id: str, user: User, db: Db) -> Any:
+        rows = db.scalars(
+            select(DossierEvent)
+            .where(DossierEvent.dossier_id == dossier_id)
+            .order_by(DossierEvent.at, DossierEvent.id)
+        )
+        return {"events": [json.loads(r.payload) for r in rows]}
 
     @app.delete("/v1/dossiers/{dossier_id}", tags=["dossiers"])
     def delete_dossier(dossier_id: str, user: User, key: IdempotencyKey, db: Db) -> Any:

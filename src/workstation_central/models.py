@@ -44,6 +44,19 @@ class DossierRecord(Base):
     deleted: Mapped[bool] = mapped_column(default=False)
 
 
+class DossierEvent(Base):
+    """A step of a dossier's life cycle the workstation reported (supplement, refusal …)."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    at: Mapped[str] = mapped_column(String(14))
+    due_at: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    payload: Mapped[str] = mapped_column(Text)
+
+
 class DossierFile(Base):
     __tablename__ = "dossier_files"
     __table_args__ = (UniqueConstraint("dossier_id", "document_id"),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -66,6 +66,21 @@ class DossierIn(BaseModel):
 
 class StatusIn(BaseModel):
     status: int = Field(ge=1, le=10, description="National status code 1-10")
+
+
+class EventIn(BaseModel):
+    """A step of a dossier's life cycle at the counter (supplement requested or received,
+    refused, extended, stopped): the workstation's ``dossier.<event>`` messages."""
+
+    dossier_id: str = Field(min_length=1, max_length=64)
+    code: str | None = None
+    event_id: str = Field(min_length=1, max_length=64)
+    event: Literal["supplement_requested", "supplement_received", "refused", "extended", "stopped"]
+    at: str = Field(pattern=r"^\d{14}$", description="yyyyMMddHHmmss, Vietnam time")
+    status: int = Field(ge=1, le=10, description="National status code 1-10 after the step")
+    due_at: str | None = Field(default=None, pattern=r"^\d{14}$")
+    details: dict[str, Any] = {}
+    schema_: int = Field(default=1, alias="schema")
 
 
 class FileCheck(BaseModel):

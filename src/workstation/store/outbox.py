@@ -56,6 +56,12 @@ class MessageKind(StrEnum):
     DOSSIER_STATUS_CHANGED = "dossier.status_changed"
     DOSSIER_DELETED = "dossier.deleted"
     DOCUMENT_ADDED = "document.added"
+    # The counter's life cycle (workstation.lifecycle): one kind per step.
+    SUPPLEMENT_REQUESTED = "dossier.supplement_requested"
+    SUPPLEMENT_RECEIVED = "dossier.supplement_received"
+    DOSSIER_REFUSED = "dossier.refused"
+    DOSSIER_EXTENDED = "dossier.extended"
+    DOSSIER_STOPPED = "dossier.stopped"
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}

@@ -29,6 +29,17 @@ from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryab
 
 log = logging.getLogger(__name__)
 
+LIFECYCLE_KINDS = frozenset(
+    {
+        MessageKind.SUPPLEMENT_REQUESTED,
+        MessageKind.SUPPLEMENT_RECEIVED,
+        MessageKind.DOSSIER_REFUSED,
+        MessageKind.DOSSIER_EXTENDED,
+        MessageKind.DOSSIER_STOPPED,
+    }
+)
+"""The counter's life-cycle steps, each sent as an event of its dossier."""
+
 
 @dataclass
 class SyncReport:
@@ -113,6 +124,8 @@ class Sender:
             self.client.set_status(entry.entity_id, int(payload["status"]), key)
         elif entry.kind == MessageKind.DOSSIER_DELETED:
             self.client.delete_dossier(entry.entity_id, key)
+        elif entry.kind in LIFECYCLE_KINDS:
+            self.client.add_event(entry.entity_id, payload, key)
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 
