@@ -45,6 +45,10 @@ class ApplicantIn(BaseModel):
     name: str
     id_number: str | None = None
     address: str | None = None
+    current_address: str | None = Field(
+        default=None, description="Today's units suggested for the address (never replacing it)"
+    )
+    address_units: Literal["current", "mapped", "unknown"] | None = None
     phone: str | None = None
     email: str | None = None
 

@@ -42,6 +42,7 @@ from workstation.domain import (
     DossierStatus,
     clock,
 )
+from workstation.domain.admin_units import with_current_units
 from workstation.domain.calendar import WorkingCalendar, load_calendar
 from workstation.domain.catalogue import ComponentRequirement, Procedure
 from workstation.domain.codes import CodeFormat, CodeSettings, format_for, issue_code, load_formats
@@ -254,7 +255,8 @@ def prepare_dossier(
     dossier = Dossier(
         procedure_code=procedure.code,
         procedure_version=procedure.version,
-        applicant=request.applicant,
+        # The card's address stays as printed; today's units are suggested beside it.
+        applicant=with_current_units(request.applicant, day),
         received_at=received_at,
         status=DossierStatus.RECEIVED,
         channel=request.channel,
@@ -450,6 +452,8 @@ def dossier_message(dossier: Dossier) -> dict[str, object]:
             "name": a.name,
             "id_number": a.id_number,
             "address": a.address,
+            "current_address": a.current_address,
+            "address_units": a.address_units,
             "phone": a.phone,
             "email": a.email,
         },
