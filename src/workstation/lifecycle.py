@@ -314,17 +314,29 @@ def _at(at: datetime | None, dossier: Dossier) -> datetime:
 
 
 def _due_with_pauses(catalogue: Catalogue, dossier: Dossier, paused: list[Pause]) -> datetime:
+    """The appointment with the clock stopped during each pause that began before the
+    result was due (a request made when the dossier was already late stops nothing)."""
     received = clock.local(dossier.received_at)
     procedure = catalogue.get(dossier.procedure_code, received.date())
     calendar, rules = _counting()
-    return compute_due(
-        dossier.received_at,
-        procedure.time_limit,
-        calendar,
-        rules_in_force(rules, received.date()),
-        paused,
-        online=dossier.channel is Channel.ONLINE,
-    ).due
+
+    def due_with(kept: list[Pause]) -> datetime:
+        return compute_due(
+            dossier.received_at,
+            procedure.time_limit,
+            calendar,
+            rules_in_force(rules, received.date()),
+            kept,
+            online=dossier.channel is Channel.ONLINE,
+        ).due
+
+    kept: list[Pause] = []
+    due = due_with(kept)
+    for pause in sorted(paused, key=lambda p: p.start):
+        if pause.start < due:
+            kept.append(pause)
+            due = due_with(kept)
+    return due
 
 
 def form_file_name(dossier: Dossier, form: str, event_id: str) -> str:

@@ -199,3 +199,12 @@ def test_a_refused_transaction_leaves_no_event_no_message_and_no_form(
     assert lifecycle.history(services.database, dossier.id) == []
     assert _messages(services, dossier.id) == []
     assert not list((folders.data / "forms").glob("*.pdf"))
+
+
+def test_a_supplement_asked_for_when_the_dossier_was_already_late_stops_no_clock(
+    services, counter, dossier
+) -> None:
+    late = clock.local(dossier.due_at) + timedelta(days=2)
+    lifecycle.request_supplement(counter, dossier.id, [SupplementItem("Giấy tờ", "Thiếu")], at=late)
+    lifecycle.receive_supplement(counter, dossier.id, at=late + timedelta(days=1))
+    assert get_dossier_now(services, dossier.id).due_at == dossier.due_at
