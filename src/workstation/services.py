@@ -24,7 +24,9 @@ from workstation.sync.status import Login, SendOnce, SyncStatus
 from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
+    from workstation.reuse import ReuseLookup
     from workstation.sign.signer import DocumentSigner
+    from workstation.sync.client import CentralClient
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,9 @@ class Services:
     """Signs the officer in to the central system; None until the sync client lands."""
     sync_status: SyncStatus = field(default_factory=SyncStatus)
     """The link's facts (online, last success, last error), updated by the sender."""
+    reuse: ReuseLookup | None = None
+    """The citizen's store of digitised documents on the central system (looked up by ID
+    number, files fetched to reuse unscanned); None without a central system."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
@@ -120,7 +125,19 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     if settings.central_url:
         services.sender = _sending_round(settings.central_url, database, blobs)
         services.login = _sign_in
+        from workstation.reuse import ReuseLookup
+
+        services.reuse = ReuseLookup(_connect(settings.central_url), folders.data / "reused")
     return services
+
+
+def _connect(server: str) -> Callable[[], CentralClient]:
+    def connect() -> CentralClient:
+        from workstation.sync.auth import signed_in_client
+
+        return signed_in_client(server)
+
+    return connect
 
 
 def _sending_round(server: str, database: Database, blobs: BlobStore) -> SendOnce:

@@ -26,7 +26,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import ClientDisconnect
@@ -312,10 +312,16 @@ def create_app(central: Central) -> FastAPI:
                 raise _problem(404, "dossier.unknown", "no such dossier")
             if db.get(DossierEvent, body.event_id) is not None:
                 raise _problem(409, "event.exists", "an event with this id exists")
+            held = db.scalar(
+                select(func.count())
+                .select_from(DossierEvent)
+                .where(DossierEvent.dossier_id == dossier_id)
+            )
             db.add(
                 DossierEvent(
                     id=body.event_id,
                     dossier_id=dossier_id,
+                    position=(held or 0) + 1,
                     event=body.event,
                     at=body.at,
                     due_at=body.due_at,
@@ -331,7 +337,7 @@ def create_app(central: Central) -> FastAPI:
         rows = db.scalars(
             select(DossierEvent)
             .where(DossierEvent.dossier_id == dossier_id)
-            .order_by(DossierEvent.at, DossierEvent.id)
+            .order_by(DossierEvent.position)
         )
         return {"events": [json.loads(r.payload) for r in rows]}
 
@@ -472,24 +478,32 @@ def create_app(central: Central) -> FastAPI:
 
     @app.get("/v1/citizens/{id_number}/documents", tags=["citizens"])
     def citizen_documents(id_number: str, user: User, db: Db) -> Any:
+        """The citizen's store of digitised documents: every file of their dossiers, with
+        the component it was filed under, so a later procedure can reuse it unscanned."""
         rows = db.execute(
-            select(DossierFile, StoredFile.bytes)
+            select(DossierFile, StoredFile.bytes, DossierRecord.code, DossierRecord.payload)
             .join(DossierRecord, DossierRecord.id == DossierFile.dossier_id)
             .join(StoredFile, StoredFile.sha256 == DossierFile.sha256)
             .where(DossierRecord.applicant_id_number == id_number, ~DossierRecord.deleted)
+            .order_by(DossierFile.id)
         )
-        return {
-            "documents": [
+        documents = []
+        for f, size, code, payload in rows:
+            component = _component_of(payload, f.document_id)
+            documents.append(
                 {
                     "dossier_id": f.dossier_id,
+                    "dossier_code": code,
+                    "document_id": f.document_id,
+                    "component_code": component.get("requirement_code"),
+                    "component_name": component.get("name"),
                     "name": f.name,
                     "sha256": f.sha256,
                     "media_type": f.media_type,
                     "bytes": size,
                 }
-                for f, size in rows
-            ]
-        }
+            )
+        return {"documents": documents}
 
     # Dossier-code sequence blocks -------------------------------------------------
 
@@ -523,6 +537,18 @@ def create_app(central: Central) -> FastAPI:
         return idempotent(db, user, key, f"POST /v1/archive-records {body.id}", apply)
 
     return app
+
+
+def _component_of(payload: str, document_id: str) -> dict[str, Any]:
+    """The component of a stored dossier's payload that holds ``document_id`` ({} if none)."""
+    try:
+        components = json.loads(payload).get("components") or []
+    except ValueError:
+        return {}
+    for component in components:
+        if any(d.get("id") == document_id for d in component.get("documents") or []):
+            return component
+    return {}
 
 
 def _finish(central: Central, row: Upload) -> None:

@@ -51,6 +51,7 @@ class DossierEvent(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 … per dossier, as they arrived
     event: Mapped[str] = mapped_column(String(40))
     at: Mapped[str] = mapped_column(String(14))
     due_at: Mapped[str | None] = mapped_column(String(14), nullable=True)

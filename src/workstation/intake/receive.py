@@ -95,6 +95,7 @@ class ComponentReceipt:
     code: str
     files: Sequence[Path] = ()
     paper_pages: int | None = None
+    reused: bool = False  # the files came from the citizen's store, not the scanner
 
     @property
     def presented(self) -> bool:
@@ -284,12 +285,20 @@ def _component(
         originals=requirement.originals if presented else 0,
         certified_copies=requirement.certified_copies if presented else 0,
         photocopies=requirement.photocopies if presented else 0,
-        digitisation=DigitisationStatus.DIGITISED
-        if documents
-        else DigitisationStatus.NOT_DIGITISED,
+        digitisation=_digitisation(receipt, documents),
         documents=documents,
         paper_pages=receipt.paper_pages if receipt is not None else 0,
     )
+
+
+def _digitisation(
+    receipt: ComponentReceipt | None, documents: tuple[Document, ...]
+) -> DigitisationStatus:
+    if not documents:
+        return DigitisationStatus.NOT_DIGITISED
+    if receipt is not None and receipt.reused:
+        return DigitisationStatus.REUSED_FROM_COMPONENT
+    return DigitisationStatus.DIGITISED
 
 
 def _check_receipts(procedure: Procedure, receipts: Sequence[ComponentReceipt]) -> None:

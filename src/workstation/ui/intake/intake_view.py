@@ -99,7 +99,7 @@ class IntakeView(QWidget):
         self.cases_layout = QHBoxLayout(self.cases_box)
         self.cases_layout.setContentsMargins(0, 0, 0, 0)
         self.case_checks: dict[str, QCheckBox] = {}
-        self.checklist = ChecklistPanel(services.scan_into)
+        self.checklist = ChecklistPanel(services.scan_into, reuse=services.reuse)
         self.checklist.changed.connect(self._update_summary)
         self.checklist.last_enter.connect(self.receive)
         self.summary = SummaryPanel()
@@ -183,6 +183,10 @@ class IntakeView(QWidget):
         self.messages[field] = message
         if field in ("id_number", "phone", "email"):
             edit.editingFinished.connect(lambda f=field: self._check(f))
+        if field == "id_number":  # the citizen's store of digitised documents, by ID number
+            edit.editingFinished.connect(
+                lambda: self.checklist.look_up(edit.text(), self.procedure())
+            )
             edit.textEdited.connect(lambda _t, f=field: self.show_message(f, []))
 
     def _confirmation_panel(self) -> QGroupBox:
@@ -213,6 +217,7 @@ class IntakeView(QWidget):
 
     def _procedure_picked(self, procedure: Procedure | None) -> None:
         self.checklist.set_procedure(procedure)
+        self.checklist.look_up(self.id_number_edit.text(), procedure)
         for check in self.case_checks.values():
             check.deleteLater()
         self.case_checks = {}
