@@ -31,4 +31,3 @@ def test_a_store_at_0700_upgrades_keeping_dossiers_without_steps_or_units(tmp_pa
     assert (applicant.current_address, applicant.address_units) == (None, None)
     assert lifecycle.history(upgraded, "d1") == []
     upgraded.close()
-

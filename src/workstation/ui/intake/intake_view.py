@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Applicant, ApplicantType, Channel, Dossier
+from workstation.domain import Applicant, ApplicantType, Channel, Dossier, clock
+from workstation.domain.admin_units import suggest
 from workstation.domain.applicant import ADDRESS_MAX, EMAIL_MAX, ID_NUMBER_MAX, PHONE_MAX, tidy
 from workstation.domain.catalogue import Procedure
 from workstation.domain.cccd import CitizenCard, parse_payload
@@ -114,6 +115,12 @@ class IntakeView(QWidget):
         self._row("name", tr("intake_ui.name"), self.name_edit)
         self._row("id_number", tr("intake_ui.id_number"), self.id_number_edit)
         form.addRow(tr("intake_ui.address"), self.address_edit)
+        # Today's units beside the address as printed (never replacing it): minimal hook.
+        self.units_label = QLabel()
+        self.units_label.setWordWrap(True)
+        self.units_label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("", self.units_label)
+        self.address_edit.textChanged.connect(self._show_units)
         self._row("phone", tr("intake_ui.phone"), self.phone_edit)
         self._row("email", tr("intake_ui.email"), self.email_edit)
         form.addRow(tr("intake_ui.channel"), self.channel_box)
@@ -212,6 +219,18 @@ class IntakeView(QWidget):
 
     # The procedure and the card ---------------------------------------------------
 
+    def _show_units(self, address: str) -> None:
+        found = suggest(address, clock.now().date())
+        if found is None:
+            self.units_label.setText("")
+        elif found.text is None:
+            self.units_label.setText(tr("applicant.units_unknown"))
+        else:
+            key = "applicant.units_illustrative" if found.illustrative else "applicant.units"
+            self.units_label.setText(tr(key, units=found.text))
+        style = WARNING_STYLE if found is not None and found.text is None else ""
+        self.units_label.setStyleSheet(style)
+
     def procedure(self) -> Procedure | None:
         return self.search.procedure
 
@@ -251,6 +270,7 @@ class IntakeView(QWidget):
         self.name_edit.setText(card.full_name)
         self.id_number_edit.setText(card.id_number)
         self.address_edit.setText(card.address)  # exactly as printed on the card
+        self.checklist.look_up(card.id_number, self.procedure())
         self.card_label.setText(
             tr(
                 "intake_ui.card_details",
