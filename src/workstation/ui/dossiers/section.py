@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from workstation.i18n import tr
 from workstation.services import Services
@@ -57,9 +57,14 @@ class DossiersSection(Section):
         self.addAction(self.find_action)
         # The life-cycle steps of the dossier shown (supplement, refusal, extension …).
         self.lifecycle = LifecycleActions(services, self)
-        toolbar.addSeparator()
+        steps = QMenu(self)
         for action in self.lifecycle.actions.values():
-            toolbar.addAction(action)
+            steps.addAction(action)
+        self.steps_button = QToolButton()
+        self.steps_button.setText(tr("lifecycle.menu"))
+        self.steps_button.setMenu(steps)
+        self.steps_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(self.steps_button)
         self.detail.dossier_loaded.connect(self.lifecycle.set_dossier)
         self.list_view.selection_cleared.connect(lambda: self.lifecycle.set_dossier(None))
         self.lifecycle.step_finished.connect(self._step_finished)
