@@ -25,8 +25,10 @@ from workstation.sync.status import Login, SendOnce, SyncStatus
 from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
+    from workstation.reuse import ReuseLookup
     from workstation.scan.devices.base import Device, DeviceInfo
     from workstation.sign.signer import DocumentSigner
+    from workstation.sync.client import CentralClient
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,9 @@ class Services:
     identity: IdentityProvider = field(default_factory=DemoIdentityProvider)
     """Signs the citizen in with their own e-ID to confirm a dossier filed on their behalf;
     the demo provider until the central system's identity service is plugged in here."""
+    reuse: ReuseLookup | None = None
+    """The citizen's store of digitised documents on the central system (looked up by ID
+    number, files fetched to reuse unscanned); None without a central system."""
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
@@ -146,7 +151,19 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
         services.sender = _sending_round(settings, database, blobs, folders)
         services.login = _sign_in
         services.payment_confirmations = _payment_confirmations(settings.central_url)
+        from workstation.reuse import ReuseLookup
+
+        services.reuse = ReuseLookup(_connect(settings.central_url), folders.data / "reused")
     return services
+
+
+def _connect(server: str) -> Callable[[], CentralClient]:
+    def connect() -> CentralClient:
+        from workstation.sync.auth import signed_in_client
+
+        return signed_in_client(server)
+
+    return connect
 
 
 def _payment_confirmations(server: str) -> Callable[[str], list[dict[str, Any]]]:

@@ -23,6 +23,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Res
 from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,6 +49,7 @@ from workstation_central.models import (
 )
 from workstation_central.problems import errors, problem
 from workstation_central.schemas import (
+    LIFECYCLE_KINDS,
     ArchiveIn,
     BlockIn,
     BlockOut,
@@ -55,6 +57,7 @@ from workstation_central.schemas import (
     EventIn,
     FileCheck,
     FileCheckOut,
+    LifecycleEventIn,
     Login,
     PaymentConfirmationIn,
     Refresh,
@@ -360,6 +363,16 @@ def create_app(central: Central) -> FastAPI:
             row = db.get(DossierRecord, dossier_id)
             if row is None or row.deleted:
                 raise problem(404, "dossier.unknown", "no such dossier")
+            if body.kind in LIFECYCLE_KINDS:
+                try:
+                    step = LifecycleEventIn.model_validate(body.payload)
+                except ValidationError as exc:
+                    raise problem(
+                        422, "event.invalid", "the step does not fit LifecycleEventIn",
+                        errors=len(exc.errors()),
+                    ) from exc  # fmt: skip
+                if step.dossier_id != dossier_id:
+                    raise problem(404, "dossier.unknown", "the step names another dossier")
             if body.kind == "result.handed_over" and row.status != 10:
                 row.status = 10
                 db.add(StatusEvent(dossier_id=dossier_id, status=10))
@@ -374,6 +387,16 @@ def create_app(central: Central) -> FastAPI:
             return 201, {"id": dossier_id, "kind": body.kind}
 
         return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/events", apply)
+
+    @app.get("/v1/dossiers/{dossier_id}/events", tags=["dossiers"], responses=errors(401))
+    def list_events(dossier_id: str, user: User, db: Db) -> Any:
+        """The dossier's events in the order they arrived, each its payload with its kind."""
+        rows = db.scalars(
+            select(DossierEvent)
+            .where(DossierEvent.dossier_id == dossier_id)
+            .order_by(DossierEvent.id)
+        )
+        return {"events": [{**json.loads(r.payload), "kind": r.kind} for r in rows]}
 
     @app.post(
         "/v1/dossiers/{dossier_id}/payment-confirmations",
@@ -554,24 +577,32 @@ def create_app(central: Central) -> FastAPI:
 
     @app.get("/v1/citizens/{id_number}/documents", tags=["citizens"], responses=errors(401))
     def citizen_documents(id_number: str, user: User, db: Db) -> Any:
+        """The citizen's store of digitised documents: every file of their dossiers, with
+        the component it was filed under, so a later procedure can reuse it unscanned."""
         rows = db.execute(
-            select(DossierFile, StoredFile.bytes)
+            select(DossierFile, StoredFile.bytes, DossierRecord.code, DossierRecord.payload)
             .join(DossierRecord, DossierRecord.id == DossierFile.dossier_id)
             .join(StoredFile, StoredFile.sha256 == DossierFile.sha256)
             .where(DossierRecord.applicant_id_number == id_number, ~DossierRecord.deleted)
+            .order_by(DossierFile.id)
         )
-        return {
-            "documents": [
+        documents = []
+        for f, size, code, payload in rows:
+            component = _component_of(payload, f.document_id)
+            documents.append(
                 {
                     "dossier_id": f.dossier_id,
+                    "dossier_code": code,
+                    "document_id": f.document_id,
+                    "component_code": component.get("requirement_code"),
+                    "component_name": component.get("name"),
                     "name": f.name,
                     "sha256": f.sha256,
                     "media_type": f.media_type,
                     "bytes": size,
                 }
-                for f, size in rows
-            ]
-        }
+            )
+        return {"documents": documents}
 
     # Dossier-code sequence blocks -------------------------------------------------
 
@@ -619,6 +650,18 @@ def create_app(central: Central) -> FastAPI:
         return idempotent(db, user, key, f"POST /v1/archive-records {body.id}", apply)
 
     return app
+
+
+def _component_of(payload: str, document_id: str) -> dict[str, Any]:
+    """The component of a stored dossier's payload that holds ``document_id`` ({} if none)."""
+    try:
+        components = json.loads(payload).get("components") or []
+    except ValueError:
+        return {}
+    for component in components:
+        if any(d.get("id") == document_id for d in component.get("documents") or []):
+            return component
+    return {}
 
 
 def _metadata_sha256(metadata: str) -> str:

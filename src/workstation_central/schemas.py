@@ -45,6 +45,10 @@ class ApplicantIn(BaseModel):
     name: str
     id_number: str | None = Field(default=None, max_length=32)
     address: str | None = None
+    current_address: str | None = Field(
+        default=None, description="Today's units suggested for the address (never replacing it)"
+    )
+    address_units: Literal["current", "mapped", "unknown"] | None = None
     phone: str | None = None
     email: str | None = None
 
@@ -66,6 +70,22 @@ class DossierIn(BaseModel):
 
 class StatusIn(BaseModel):
     status: int = Field(ge=1, le=10, description="National status code 1-10")
+
+
+class LifecycleEventIn(BaseModel):
+    """The payload of a step of a dossier's life cycle at the counter (supplement
+    requested or received, refused, extended, stopped): the workstation's
+    ``dossier.<event>`` messages."""
+
+    dossier_id: str = Field(min_length=1, max_length=64)
+    code: str | None = None
+    event_id: str = Field(min_length=1, max_length=64)
+    event: Literal["supplement_requested", "supplement_received", "refused", "extended", "stopped"]
+    at: str = Field(pattern=r"^\d{14}$", description="yyyyMMddHHmmss, Vietnam time")
+    status: int = Field(ge=1, le=10, description="National status code 1-10 after the step")
+    due_at: str | None = Field(default=None, pattern=r"^\d{14}$")
+    details: dict[str, Any] = {}
+    schema_: int = Field(default=1, alias="schema")
 
 
 class FileCheck(BaseModel):
@@ -96,7 +116,15 @@ class ArchiveIn(BaseModel):
     record: dict[str, Any] = {}
 
 
+LIFECYCLE_KINDS = (
+    "dossier.supplement_requested",
+    "dossier.supplement_received",
+    "dossier.refused",
+    "dossier.extended",
+    "dossier.stopped",
+)
 EVENT_KINDS = (
+    *LIFECYCLE_KINDS,
     "dossier.submitted_online",
     "payment.recorded",
     "result.handed_over",
@@ -105,10 +133,20 @@ EVENT_KINDS = (
 
 
 class EventIn(BaseModel):
-    """What the counter did to a dossier after creating it (kinds as the outbox names them)."""
+    """What the counter did to a dossier after creating it (kinds as the outbox names them):
+    a life-cycle step (its payload a :class:`LifecycleEventIn`), filing online on the
+    citizen's behalf, a payment, the hand-over of the result, a rating."""
 
     kind: Literal[
-        "dossier.submitted_online", "payment.recorded", "result.handed_over", "rating.recorded"
+        "dossier.supplement_requested",
+        "dossier.supplement_received",
+        "dossier.refused",
+        "dossier.extended",
+        "dossier.stopped",
+        "dossier.submitted_online",
+        "payment.recorded",
+        "result.handed_over",
+        "rating.recorded",
     ]
     payload: dict[str, Any] = {}
 

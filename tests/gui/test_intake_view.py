@@ -279,3 +279,19 @@ def test_ctrl_n_in_the_window_clears_the_intake_view_and_opens_no_dialog(
     qtbot.keyClick(view.search.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert view.name_edit.text() == ""
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_card_read_shows_todays_units_beside_the_address_kept_as_printed(
+    qtbot, services: Services, type_text
+) -> None:
+    view = open_view(qtbot, services)
+    view.card_edit.setFocus()
+    keyboard = Keyboard(qtbot, type_text)
+    with qtbot.waitSignal(view.card_read):
+        keyboard.type(CARD)
+        keyboard.press(Qt.Key.Key_Return)
+    assert view.address_edit.text() == "Cẩm Bào, Cẩm Yên, Thạch Thất, Hà Nội"
+    assert "Xã Tây Phương, Thành phố Hà Nội" in view.units_label.text()
+    assert "minh họa" in view.units_label.text()  # the commune table is illustrative
+    view.address_edit.setText("Xóm 3, Yên Thành, Ý Yên, Nam Định")
+    assert "giữ nguyên địa chỉ như ghi" in view.units_label.text()

@@ -205,7 +205,7 @@ def test_forms_embed_a_subset_of_their_font(services, capsys, tmp_path) -> None:
                 "2026-11-05T14:00",
             ],
             [
-                "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+                "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
                 "Ngày 27/10/2026",
                 "Cần xác minh thêm thông tin với cơ quan khác",
                 "Thời gian trả kết quả: 14 giờ 00 phút, ngày 05/11/2026",

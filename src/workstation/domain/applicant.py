@@ -99,6 +99,10 @@ class Applicant:
     address: str | None = None
     phone: str | None = None
     email: str | None = None
+    # The current two-level unit suggested beside the card's address, never replacing
+    # it, and how it was found (``domain.admin_units.UnitStatus``: current, mapped, unknown).
+    current_address: str | None = None
+    address_units: str | None = None
 
     def __post_init__(self) -> None:
         name = tidy(self.name)

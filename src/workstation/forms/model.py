@@ -8,7 +8,7 @@ form   class                   Vietnamese title
 01     :class:`Receipt`        Giấy tiếp nhận hồ sơ và hẹn trả kết quả
 02     :class:`SupplementRequest`  Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
 03     :class:`Refusal`        Phiếu từ chối tiếp nhận giải quyết hồ sơ
-04     :class:`Apology`        Phiếu xin lỗi và hẹn lại ngày trả kết quả
+04     :class:`Apology`        Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết
 05     :class:`StopNotice`     Thông báo dừng giải quyết hồ sơ
 06     :class:`ControlSlip`    Phiếu kiểm soát quá trình giải quyết hồ sơ
 07     :class:`Register`       Sổ theo dõi hồ sơ
@@ -140,7 +140,8 @@ class Refusal:
 
 @dataclass(frozen=True)
 class Apology:
-    """Form 04: apology for a late result, its reason and the new appointment."""
+    """Form 04: apology and request to extend the handling time (văn bản xin lỗi và đề nghị
+    gia hạn thời gian giải quyết): its reason and the new appointment."""
 
     agency: Agency
     code: str

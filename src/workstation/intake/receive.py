@@ -42,6 +42,7 @@ from workstation.domain import (
     DossierStatus,
     clock,
 )
+from workstation.domain.admin_units import with_current_units
 from workstation.domain.calendar import WorkingCalendar, load_calendar
 from workstation.domain.catalogue import ComponentRequirement, Procedure
 from workstation.domain.codes import CodeFormat, CodeSettings, format_for, issue_code, load_formats
@@ -94,6 +95,7 @@ class ComponentReceipt:
     code: str
     files: Sequence[Path] = ()
     paper_pages: int | None = None
+    reused: bool = False  # the files came from the citizen's store, not the scanner
 
     @property
     def presented(self) -> bool:
@@ -260,7 +262,8 @@ def prepare_dossier(
     dossier = Dossier(
         procedure_code=procedure.code,
         procedure_version=procedure.version,
-        applicant=request.applicant,
+        # The card's address stays as printed; today's units are suggested beside it.
+        applicant=with_current_units(request.applicant, day),
         received_at=received_at,
         status=DossierStatus.RECEIVED,
         channel=request.channel,
@@ -289,12 +292,20 @@ def _component(
         originals=requirement.originals if presented else 0,
         certified_copies=requirement.certified_copies if presented else 0,
         photocopies=requirement.photocopies if presented else 0,
-        digitisation=DigitisationStatus.DIGITISED
-        if documents
-        else DigitisationStatus.NOT_DIGITISED,
+        digitisation=_digitisation(receipt, documents),
         documents=documents,
         paper_pages=receipt.paper_pages if receipt is not None else 0,
     )
+
+
+def _digitisation(
+    receipt: ComponentReceipt | None, documents: tuple[Document, ...]
+) -> DigitisationStatus:
+    if not documents:
+        return DigitisationStatus.NOT_DIGITISED
+    if receipt is not None and receipt.reused:
+        return DigitisationStatus.REUSED_FROM_COMPONENT
+    return DigitisationStatus.DIGITISED
 
 
 def _check_receipts(procedure: Procedure, receipts: Sequence[ComponentReceipt]) -> None:
@@ -457,6 +468,8 @@ def dossier_message(dossier: Dossier) -> dict[str, object]:
             "name": a.name,
             "id_number": a.id_number,
             "address": a.address,
+            "current_address": a.current_address,
+            "address_units": a.address_units,
             "phone": a.phone,
             "email": a.email,
         },

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, or_, select, tuple_, update
+from sqlalchemy import delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from workstation.domain import (
@@ -42,6 +42,7 @@ from workstation.store.models import (
     ComponentRow,
     CounterRow,
     DocumentRow,
+    DossierEventRow,
     DossierRow,
     PageRow,
 )
@@ -112,6 +113,8 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
             address=applicant.address,
             phone=applicant.phone,
             email=applicant.email,
+            current_address=applicant.current_address,
+            address_units=applicant.address_units,
         ),
     )
     for position, component in enumerate(dossier.components):
@@ -155,6 +158,7 @@ def delete_dossier(session: Session, dossier_id: str) -> None:
     """
     row = _dossier_row(session, dossier_id)
     applicant = row.applicant
+    session.execute(delete(DossierEventRow).where(DossierEventRow.dossier_id == dossier_id))
     session.delete(row)
     if applicant is not None:
         session.delete(applicant)
@@ -366,6 +370,8 @@ def _dossier(row: DossierRow) -> Dossier:
             address=a.address,
             phone=a.phone,
             email=a.email,
+            current_address=a.current_address,
+            address_units=a.address_units,
         ),
         components=tuple(
             Component(

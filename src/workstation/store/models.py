@@ -53,6 +53,10 @@ class ApplicantRow(Base):
     address: Mapped[str | None] = mapped_column(PersonalText)
     phone: Mapped[str | None] = mapped_column(PersonalText)
     email: Mapped[str | None] = mapped_column(PersonalText)
+    # The current two-level unit suggested for the card's address (never replacing it),
+    # and how it was found: current, mapped or unknown (domain.admin_units).
+    current_address: Mapped[str | None] = mapped_column(PersonalText)
+    address_units: Mapped[str | None] = mapped_column(String(20))
 
 
 class DossierRow(Base):
@@ -166,6 +170,29 @@ class ResultRow(Base):
     issued_at: Mapped[datetime | None]
     signer: Mapped[str] = mapped_column(Text, default="")
     document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+
+
+class DossierEventRow(Base):
+    """One step of a dossier's life cycle at the counter (see ``workstation.lifecycle``).
+
+    ``details`` is JSON (reasons, items to supplement): personal data, sealed.
+    ``form_file`` is the printed form's file name under the data folder's ``forms/``.
+    """
+
+    __tablename__ = "dossier_events"
+    __table_args__ = (Index("ix_dossier_events_dossier", "dossier_id", "at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+    status_before: Mapped[int | None] = mapped_column(Integer)
+    status_after: Mapped[int | None] = mapped_column(Integer)
+    due_before: Mapped[datetime | None]
+    due_after: Mapped[datetime | None]
+    details: Mapped[str] = mapped_column(PersonalText)
+    form: Mapped[str | None] = mapped_column(String(20))
+    form_file: Mapped[str | None] = mapped_column(Text)
 
 
 class CounterRow(Base):

@@ -62,6 +62,12 @@ class MessageKind(StrEnum):
     RATING_RECORDED = "rating.recorded"
     DOSSIER_STATUS_RECEIVED = "dossier.status_received"
     """A status the central system set, applied here; sent back as an acknowledgement."""
+    # The counter's life cycle (workstation.lifecycle): one kind per step.
+    SUPPLEMENT_REQUESTED = "dossier.supplement_requested"
+    SUPPLEMENT_RECEIVED = "dossier.supplement_received"
+    DOSSIER_REFUSED = "dossier.refused"
+    DOSSIER_EXTENDED = "dossier.extended"
+    DOSSIER_STOPPED = "dossier.stopped"
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}

@@ -110,6 +110,10 @@ class CentralClient(Protocol):
 
     def citizen_documents(self, id_number: str) -> list[dict[str, Any]]: ...
 
+    def download_file(self, sha256: str, target: BinaryIO, limit: int) -> int:
+        """Stream a stored file into ``target``; return its length."""
+        ...
+
     def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]: ...
 
     def add_archive_record(
@@ -211,6 +215,31 @@ class HttpCentralClient:
 
     def citizen_documents(self, id_number: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/v1/citizens/{id_number}/documents").json()["documents"]
+
+    def download_file(self, sha256: str, target: BinaryIO, limit: int) -> int:
+        """Stream the file ``sha256`` into ``target``; refuse one longer than ``limit`` bytes."""
+        if self.access_token is None:
+            self._refresh()
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        written = 0
+        try:
+            with self._http.stream("GET", f"/v1/files/{sha256}", headers=headers) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    self._check(response)
+                for piece in response.iter_bytes(1 << 20):
+                    written += len(piece)
+                    if written > limit:
+                        raise Refused(
+                            f"file {sha256} is longer than {limit} bytes", reason="too large"
+                        )
+                    target.write(piece)
+        except httpx.TransportError as exc:
+            raise Unreachable(
+                f"the central system at {self.base_url} cannot be reached ({type(exc).__name__})",
+                server=self.base_url,
+            ) from exc
+        return written
 
     def missing_files(self, sha256s: list[str]) -> list[str]:
         if not sha256s:

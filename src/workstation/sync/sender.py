@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 
 EVENT_KINDS = frozenset(
     {
+        # the counter's life cycle (workstation.lifecycle)
+        MessageKind.SUPPLEMENT_REQUESTED,
+        MessageKind.SUPPLEMENT_RECEIVED,
+        MessageKind.DOSSIER_REFUSED,
+        MessageKind.DOSSIER_EXTENDED,
+        MessageKind.DOSSIER_STOPPED,
+        # on the citizen's behalf and the end of the dossier at the counter
         MessageKind.DOSSIER_SUBMITTED_ONLINE,
         MessageKind.PAYMENT_RECORDED,
         MessageKind.RESULT_HANDED_OVER,

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Catalogue, Document, Dossier, short_number
+from workstation.domain import Catalogue, Document, Dossier, DossierStatus, short_number
+from workstation.domain.admin_units import unit_text
 from workstation.domain.clock import local
+from workstation.domain.events import DossierEvent, pauses
 from workstation.dossiers import show_dossier
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
+from workstation.lifecycle import history
 from workstation.store import BlobStore, Database
 from workstation.ui.background import run_in_background
 from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT
@@ -37,12 +40,19 @@ from workstation.ui.errors import show_error, user_message
 from workstation.ui.texts import tr_count
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+_LABELS = {
+    "address": "applicant.address_on_card",
+    "current_address": "applicant.current_address",
+    "due_at": "lifecycle.detail.due_at",
+    "history": "lifecycle.detail.history",
+}
 
 
 class DossierDetail(QWidget):
     """Everything about one dossier. ``dossier_shown(id)`` once its first page is on screen."""
 
     dossier_shown = Signal(str)
+    dossier_loaded = Signal(object)  # the Dossier now on screen (its life-cycle actions follow)
 
     def __init__(
         self,
@@ -69,14 +79,18 @@ class DossierDetail(QWidget):
             "code",
             "applicant",
             "id_number",
+            "address",
+            "current_address",
             "status",
             "received_at",
+            "due_at",
             "channel",
+            "history",
         ):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(tr(f"dossier.detail.{name}"), value)
+            form.addRow(tr(_LABELS.get(name, f"dossier.detail.{name}")), value)
             self.fields[name] = value
 
         self.components = QTreeWidget()
@@ -116,8 +130,8 @@ class DossierDetail(QWidget):
             self.pages.setCurrentWidget(self.placeholder)
         database = self.database
 
-        def load() -> Dossier:
-            return show_dossier(database, dossier_id)
+        def load() -> tuple[Dossier, list[DossierEvent]]:
+            return show_dossier(database, dossier_id), history(database, dossier_id)
 
         run_in_background(self, load, self._loaded, lambda exc: self._load_failed(dossier_id, exc))
 
@@ -130,11 +144,14 @@ class DossierDetail(QWidget):
         self.placeholder.setText(tr("dossier.detail.empty"))
         self.pages.setCurrentWidget(self.placeholder)
 
-    def _loaded(self, dossier: Dossier) -> None:
+    def _loaded(self, loaded: tuple[Dossier, list[DossierEvent]]) -> None:
+        dossier, events = loaded
         if dossier.id != self._wanted:
             return
         self.dossier = dossier
         self._fill(dossier)
+        self._fill_history(dossier, events)
+        self.dossier_loaded.emit(dossier)
         self.pages.setCurrentIndex(1)
         self._announce = dossier.id
         first = self._first_document_item()
@@ -170,6 +187,10 @@ class DossierDetail(QWidget):
         self.fields["status"].setText(tr(dossier.status.message_key))
         self.fields["received_at"].setText(local(dossier.received_at).strftime(TIME_FORMAT))
         self.fields["channel"].setText(tr(f"channel.{dossier.channel.value}"))
+        self.fields["address"].setText(applicant.address or "—")
+        self.fields["current_address"].setText(unit_text(applicant))
+        due = dossier.due_at
+        self.fields["due_at"].setText(local(due).strftime(TIME_FORMAT) if due else "—")
 
         self.components.blockSignals(True)
         self.components.clear()
@@ -194,6 +215,17 @@ class DossierDetail(QWidget):
         self.components.expandAll()
         self.components.resizeColumnToContents(0)
         self.components.blockSignals(False)
+
+    def _fill_history(self, dossier: Dossier, events: list[DossierEvent]) -> None:
+        lines = [
+            f"{local(e.at).strftime(TIME_FORMAT)} {tr(f'lifecycle.event.{e.kind.value}')}"
+            for e in events
+        ]
+        _, waiting_since = pauses(events)
+        if waiting_since is not None and dossier.status is DossierStatus.SUPPLEMENT_REQUESTED:
+            since = local(waiting_since).strftime(TIME_FORMAT)
+            lines.append(tr("lifecycle.detail.paused", since=since))
+        self.fields["history"].setText("\n".join(lines) or "—")
 
     def _procedure_text(self, dossier: Dossier) -> str:
         try:

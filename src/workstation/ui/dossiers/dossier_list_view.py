@@ -131,6 +131,12 @@ class DossierListView(QWidget):
         self._search_timer.stop()
         self.model.set_search(None)
 
+    def reload_selecting(self, dossier_id: str) -> None:
+        """After a dossier changed (a life-cycle step): reload, keeping the search, and
+        select it again so its detail shows what changed."""
+        self._select_when_loaded = dossier_id
+        self.model.reload()
+
     def focus_search(self) -> None:
         """Put the cursor in the search box, its text selected so typing replaces it."""
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)

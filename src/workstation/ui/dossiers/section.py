@@ -1,17 +1,19 @@
 """The "Hồ sơ" (dossiers) page of the main window: the list beside the detail panel.
 
 A toolbar above the list opens the dialog for receiving a new dossier
-(Ctrl+N) and reloads the list (F5); Ctrl+F puts the cursor in the search box,
-where it also is whenever the page is shown. When a dossier has been received
-the list reloads and selects it, and the section emits ``store_changed`` so the
-window recounts the outbox.
+(Ctrl+N), reloads the list (F5) and holds the life-cycle steps of the dossier
+shown (:mod:`workstation.ui.lifecycle`: supplement, refusal, extension, stop,
+control slip, register, each with its Ctrl+Shift shortcut); Ctrl+F puts the
+cursor in the search box, where it also is whenever the page is shown. When a
+dossier has been received (or a step changed it) the list reloads and selects
+it, and the section emits ``store_changed`` so the window recounts the outbox.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from workstation.i18n import tr
 from workstation.services import Services
@@ -20,6 +22,7 @@ from workstation.ui.dossiers.dossier_detail import DossierDetail
 from workstation.ui.dossiers.dossier_list_model import DossierListModel
 from workstation.ui.dossiers.dossier_list_view import DossierListView
 from workstation.ui.dossiers.new_dossier_dialog import NewDossierDialog
+from workstation.ui.lifecycle.actions import LifecycleActions
 from workstation.ui.section import Section
 
 
@@ -52,6 +55,19 @@ class DossiersSection(Section):
         set_shortcuts(self.find_action, QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.list_view.focus_search)
         self.addAction(self.find_action)
+        # The life-cycle steps of the dossier shown (supplement, refusal, extension …).
+        self.lifecycle = LifecycleActions(services, self)
+        steps = QMenu(self)
+        for action in self.lifecycle.actions.values():
+            steps.addAction(action)
+        self.steps_button = QToolButton()
+        self.steps_button.setText(tr("lifecycle.menu"))
+        self.steps_button.setMenu(steps)
+        self.steps_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(self.steps_button)
+        self.detail.dossier_loaded.connect(self.lifecycle.set_dossier)
+        self.list_view.selection_cleared.connect(lambda: self.lifecycle.set_dossier(None))
+        self.lifecycle.step_finished.connect(self._step_finished)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list_view)
@@ -77,6 +93,11 @@ class DossiersSection(Section):
     def _dossier_received(self, dossier_id: str) -> None:
         self.list_view.show_new_dossier(dossier_id)
         self.store_changed.emit()
+
+    def _step_finished(self, dossier_id: str) -> None:
+        if dossier_id:
+            self.list_view.reload_selecting(dossier_id)
+            self.store_changed.emit()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

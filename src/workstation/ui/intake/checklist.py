@@ -7,6 +7,9 @@ row asks to receive: ``last_enter``), and gives the files: "Add files…" (the
 file dialog; :meth:`ChecklistPanel.add_files` is what it calls) or, when the
 workstation has a scanner service, "Scan" (F9 on the focused row) which scans
 straight into that row in one action; Ctrl+O opens the file dialog for the focused row.
+Given the applicant's ID number (:meth:`ChecklistPanel.look_up`), the rows the
+citizen's store of digitised documents can fill say so, and Ctrl+R attaches
+that document without scanning (received as reused).
 
 The image count of a row's files is read on the ``io`` executor; when it
 differs from the paper pages typed, the row shows a warning (never a refusal:
@@ -17,6 +20,7 @@ counted nor given files is refused at its row by :meth:`check_presented`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -36,6 +40,7 @@ from workstation.domain.catalogue import ComponentRequirement, Procedure
 from workstation.errors import BadInput
 from workstation.i18n import tr
 from workstation.intake.receive import MAX_PAPER_PAGES, ComponentReceipt
+from workstation.reuse import ReusableDocument, ReuseLookup
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import user_message
 
@@ -44,6 +49,8 @@ log = logging.getLogger(__name__)
 WARNING_STYLE = "color: #7a5c00; background: #fff4c2; padding: 2px 4px;"
 ERROR_STYLE = "color: #b00020;"
 ScanInto = Callable[[str], list[Path]]
+REUSE_ID = re.compile(r"\d{9}|\d{12}")
+"""An ID number the citizen's store can be asked about (old 9-digit or 12-digit CCCD)."""
 
 
 def image_count(paths: Sequence[Path]) -> int:
@@ -64,6 +71,8 @@ class ComponentRow:
     def __init__(self, requirement: ComponentRequirement) -> None:
         self.requirement = requirement
         self.files: list[Path] = []
+        self.reused = False  # its files came from the citizen's store of digitised documents
+        self.reusable: list[ReusableDocument] = []  # what that store offers for it
         self.images: int | None = None  # counted on the io executor; None while unknown
         self.check = 0  # which image count is the latest
         self.pages_edit = QLineEdit()
@@ -89,7 +98,9 @@ class ComponentRow:
         return int(text) if text else None
 
     def receipt(self) -> ComponentReceipt:
-        return ComponentReceipt(self.code, tuple(self.files), self.paper_pages())
+        return ComponentReceipt(
+            self.code, tuple(self.files), self.paper_pages(), reused=self.reused
+        )
 
     def show_message(self, text: str, style: str) -> None:
         self.message.setText(text)
@@ -103,10 +114,23 @@ class ChecklistPanel(QWidget):
     changed = Signal()
     last_enter = Signal()  # Enter in the last row's page count
     row_checked = Signal(str)  # a row's image count is known and its warning shown or cleared
+    reuse_looked_up = Signal()  # the citizen's store answered (or could not be asked)
+    reused = Signal(str)  # a document of the store was attached to the component (its code)
 
-    def __init__(self, scan_into: ScanInto | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        scan_into: ScanInto | None = None,
+        parent: QWidget | None = None,
+        reuse: ReuseLookup | None = None,
+    ) -> None:
         super().__init__(parent)
         self.scan_into = scan_into
+        self.reuse = reuse
+        self._looked_up: tuple[str, str] | None = None
+        self.reuse_label = QLabel()
+        self.reuse_label.setWordWrap(True)
+        self.reuse_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.reuse_label.setVisible(False)
         self.rows: list[ComponentRow] = []
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -118,6 +142,9 @@ class ChecklistPanel(QWidget):
         add = QShortcut(QKeySequence("Ctrl+O"), self)
         add.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         add.activated.connect(self._add_to_focused)
+        take = QShortcut(QKeySequence("Ctrl+R"), self)
+        take.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        take.activated.connect(self._reuse_focused)
 
     # Building ----------------------------------------------------------------
 
@@ -126,9 +153,11 @@ class ChecklistPanel(QWidget):
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget is not self.empty_label:
+            if widget is not None and widget not in (self.empty_label, self.reuse_label):
                 widget.deleteLater()
         self.rows = []
+        self._looked_up = None
+        self.reuse_label.setVisible(False)
         self.empty_label.setVisible(procedure is None)
         if procedure is None:
             self.grid.addWidget(self.empty_label, 0, 0)
@@ -140,6 +169,7 @@ class ChecklistPanel(QWidget):
             self.grid.addWidget(header, 0, column)
         for requirement in procedure.components:
             self._add_row(requirement)
+        self.grid.addWidget(self.reuse_label, 1 + 2 * len(self.rows), 0, 1, 7)
         previous: QWidget | None = None
         for row in self.rows:  # Tab: a row's count, its buttons, then the next row
             for widget in (row.pages_edit, row.add_button, row.scan_button):
@@ -226,6 +256,77 @@ class ChecklistPanel(QWidget):
         row = self._focused_row()
         if row is not None:
             self.choose_files(row.code)
+
+    # The citizen's store of digitised documents (minimal hook; see workstation.reuse) ----
+
+    def look_up(self, id_number: str, procedure: Procedure | None) -> None:
+        """Ask the citizen's store what it holds for this checklist (once per ID number and
+        procedure); each row it can fill says so, and Ctrl+R there attaches it unscanned."""
+        id_number = id_number.strip()
+        if procedure is None or not REUSE_ID.fullmatch(id_number):
+            return
+        if self._looked_up == (id_number, procedure.code):
+            return
+        self._looked_up = (id_number, procedure.code)
+        if self.reuse is None:
+            self._reuse_status(tr("reuse.no_central"), WARNING_STYLE)
+            self.reuse_looked_up.emit()
+            return
+        reuse = self.reuse
+        run_in_background(
+            self,
+            lambda: reuse.find(id_number, procedure),
+            self._show_reusable,
+            self._reuse_failed,
+            executor="io",
+        )
+
+    def _show_reusable(self, matches: dict[str, list[ReusableDocument]]) -> None:
+        for row in self.rows:
+            row.reusable = list(matches.get(row.code, ()))
+            if row.reusable and not row.files:
+                first = row.reusable[0]
+                text = tr("reuse.available", name=first.file_name, dossier=first.dossier_code)
+                row.show_message(text, WARNING_STYLE)
+        if not matches:
+            self._reuse_status(tr("reuse.none"), "")
+        self.reuse_looked_up.emit()
+
+    def _reuse_failed(self, exc: BaseException) -> None:
+        self._looked_up = None  # try again with the next change
+        self._reuse_status(user_message(exc), ERROR_STYLE)
+        self.reuse_looked_up.emit()
+
+    def _reuse_status(self, text: str, style: str) -> None:
+        self.reuse_label.setText(text)
+        self.reuse_label.setStyleSheet(style)
+        self.reuse_label.setVisible(bool(text))
+
+    def reuse_on(self, code: str) -> None:
+        """Attach the store's document offered for component ``code`` (fetched on ``io``)."""
+        row = self.row(code)
+        if self.reuse is None or not row.reusable:
+            return
+        reuse, document = self.reuse, row.reusable[0]
+
+        def attached(path: Path) -> None:
+            row.reused = True
+            self.add_files(code, [path])
+            row.show_message(tr("reuse.attached", name=document.file_name), "")
+            self.reused.emit(code)
+
+        run_in_background(
+            self,
+            lambda: reuse.fetch(document),
+            attached,
+            lambda exc: row.show_message(user_message(exc), ERROR_STYLE),
+            executor="io",
+        )
+
+    def _reuse_focused(self) -> None:
+        row = self._focused_row()
+        if row is not None:
+            self.reuse_on(row.code)
 
     def _show_files(self, row: ComponentRow) -> None:
         names = [p.name for p in row.files]

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Applicant, ApplicantType, Channel, Dossier
+from workstation.domain import Applicant, ApplicantType, Channel, Dossier, clock
+from workstation.domain.admin_units import suggest
 from workstation.domain.applicant import ADDRESS_MAX, EMAIL_MAX, ID_NUMBER_MAX, PHONE_MAX, tidy
 from workstation.domain.catalogue import Procedure
 from workstation.domain.cccd import CitizenCard, parse_payload
@@ -101,7 +102,7 @@ class IntakeView(QWidget):
         self.cases_layout = QHBoxLayout(self.cases_box)
         self.cases_layout.setContentsMargins(0, 0, 0, 0)
         self.case_checks: dict[str, QCheckBox] = {}
-        self.checklist = ChecklistPanel(services.scan_into)
+        self.checklist = ChecklistPanel(services.scan_into, reuse=services.reuse)
         self.checklist.changed.connect(self._update_summary)
         self.checklist.last_enter.connect(self.receive)
         self.summary = SummaryPanel()
@@ -116,6 +117,12 @@ class IntakeView(QWidget):
         self._row("name", tr("intake_ui.name"), self.name_edit)
         self._row("id_number", tr("intake_ui.id_number"), self.id_number_edit)
         form.addRow(tr("intake_ui.address"), self.address_edit)
+        # Today's units beside the address as printed (never replacing it): minimal hook.
+        self.units_label = QLabel()
+        self.units_label.setWordWrap(True)
+        self.units_label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("", self.units_label)
+        self.address_edit.textChanged.connect(self._show_units)
         self._row("phone", tr("intake_ui.phone"), self.phone_edit)
         self._row("email", tr("intake_ui.email"), self.email_edit)
         form.addRow(tr("intake_ui.channel"), self.channel_box)
@@ -187,6 +194,10 @@ class IntakeView(QWidget):
         self.messages[field] = message
         if field in ("id_number", "phone", "email"):
             edit.editingFinished.connect(lambda f=field: self._check(f))
+        if field == "id_number":  # the citizen's store of digitised documents, by ID number
+            edit.editingFinished.connect(
+                lambda: self.checklist.look_up(edit.text(), self.procedure())
+            )
             edit.textEdited.connect(lambda _t, f=field: self.show_message(f, []))
 
     def _confirmation_panel(self) -> QGroupBox:
@@ -212,11 +223,24 @@ class IntakeView(QWidget):
 
     # The procedure and the card ---------------------------------------------------
 
+    def _show_units(self, address: str) -> None:
+        found = suggest(address, clock.now().date())
+        if found is None:
+            self.units_label.setText("")
+        elif found.text is None:
+            self.units_label.setText(tr("applicant.units_unknown"))
+        else:
+            key = "applicant.units_illustrative" if found.illustrative else "applicant.units"
+            self.units_label.setText(tr(key, units=found.text))
+        style = WARNING_STYLE if found is not None and found.text is None else ""
+        self.units_label.setStyleSheet(style)
+
     def procedure(self) -> Procedure | None:
         return self.search.procedure
 
     def _procedure_picked(self, procedure: Procedure | None) -> None:
         self.checklist.set_procedure(procedure)
+        self.checklist.look_up(self.id_number_edit.text(), procedure)
         for check in self.case_checks.values():
             check.deleteLater()
         self.case_checks = {}
@@ -250,6 +274,7 @@ class IntakeView(QWidget):
         self.name_edit.setText(card.full_name)
         self.id_number_edit.setText(card.id_number)
         self.address_edit.setText(card.address)  # exactly as printed on the card
+        self.checklist.look_up(card.id_number, self.procedure())
         self.card_label.setText(
             tr(
                 "intake_ui.card_details",

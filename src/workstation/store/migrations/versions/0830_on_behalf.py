@@ -7,7 +7,7 @@ content), ``payments`` (recorded at the counter or confirmed centrally),
 ``handovers`` (the result handed back) and ``ratings`` (the citizen's rating).
 
 Revision ID: 0830
-Revises: 0700
+Revises: 0820
 Create Date: 2026-12-03
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0830"
-down_revision = "0700"
+down_revision = "0820"
 branch_labels = None
 depends_on = None
 
