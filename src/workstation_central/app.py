@@ -53,6 +53,7 @@ from workstation_central.schemas import (
     FileCheckOut,
     Login,
     Refresh,
+    SignedDocumentIn,
     StatusIn,
     Tokens,
 )
@@ -287,6 +288,34 @@ def create_app(central: Central) -> FastAPI:
         if row is None or row.deleted:
             raise _problem(404, "dossier.unknown", "no such dossier")
         return {"id": row.id, "code": row.code, "status": row.status}
+
+    @app.post("/v1/dossiers/{dossier_id}/signed-documents", status_code=201, tags=["dossiers"])
+    def add_signed_document(
+        dossier_id: str, body: SignedDocumentIn, user: User, key: IdempotencyKey, db: Db
+    ) -> Any:
+        """A signed PDF joins the dossier's files (the document it was signed from stays)."""
+
+        def apply() -> tuple[int, Any]:
+            row = db.get(DossierRecord, dossier_id)
+            if row is None or row.deleted or body.dossier_id != dossier_id:
+                raise _problem(404, "dossier.unknown", "no such dossier")
+            if db.get(StoredFile, body.document.sha256) is None:
+                raise _problem(
+                    409, "files.missing", "upload the file first", missing=[body.document.sha256]
+                )
+            db.add(
+                DossierFile(
+                    dossier_id=dossier_id,
+                    document_id=body.document.id,
+                    name=body.document.file_name,
+                    sha256=body.document.sha256,
+                    media_type=body.document.media_type,
+                )
+            )
+            return 201, {"id": body.document.id, "role": body.signature.role}
+
+        operation = f"POST /v1/dossiers/{dossier_id}/signed-documents {body.document.id}"
+        return idempotent(db, user, key, operation, apply)
 
     @app.post("/v1/dossiers/{dossier_id}/status", tags=["dossiers"])
     def set_status(dossier_id: str, body: StatusIn, user: User, key: IdempotencyKey, db: Db) -> Any:

@@ -56,6 +56,7 @@ class MessageKind(StrEnum):
     DOSSIER_STATUS_CHANGED = "dossier.status_changed"
     DOSSIER_DELETED = "dossier.deleted"
     DOCUMENT_ADDED = "document.added"
+    DOCUMENT_SIGNED = "document.signed"
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}

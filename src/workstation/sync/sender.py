@@ -113,6 +113,9 @@ class Sender:
             self.client.set_status(entry.entity_id, int(payload["status"]), key)
         elif entry.kind == MessageKind.DOSSIER_DELETED:
             self.client.delete_dossier(entry.entity_id, key)
+        elif entry.kind == MessageKind.DOCUMENT_SIGNED:
+            self._send_files({"components": [{"documents": [payload["document"]]}]}, key)
+            self.client.add_signed_document(entry.entity_id, payload, key)
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 
