@@ -96,6 +96,12 @@ class Services:
     """Signs the officer in to the central system; None until the sync client lands."""
     sync_status: SyncStatus = field(default_factory=SyncStatus)
     """The link's facts (online, last success, last error), updated by the sender."""
+    signer_factory: Callable[..., DocumentSigner] | None = None
+    """Opens the signer of PDFs (:func:`open_signer`'s arguments); None: :func:`open_signer`."""
+
+    def open_signer(self, **arguments: Any) -> DocumentSigner:
+        """The signer of PDFs, through :attr:`signer_factory` when one is set."""
+        return (self.signer_factory or open_signer)(**arguments)
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""

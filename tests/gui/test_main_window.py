@@ -63,6 +63,7 @@ def test_only_real_sections_are_listed(window):
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == [
         "Tiếp nhận",
         "Hồ sơ",
+        "Ký số",
         "Hộp thư đi",
     ]
     assert isinstance(window.stack.currentWidget(), IntakeSection)  # the counter's first page

@@ -109,3 +109,30 @@ def anchored_box(
             name=name,
         )
     return anchor.page, box_at_anchor(anchor, width, height, place=place)
+
+
+def page_geometry(data: bytes, *, name: str = "") -> list[tuple[float, float]]:
+    """Each page's size in points (width, height), for drawing the box on a preview."""
+    import pypdfium2 as pdfium
+
+    from workstation.pages import _pdfium_lock
+
+    with _pdfium_lock:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise BadInput(
+                "the PDF is damaged and cannot be signed", code="sign.pdf_unreadable", name=name
+            ) from exc
+        try:
+            sizes = []
+            for index in range(len(document)):
+                page = document[index]
+                try:
+                    width, height = page.get_size()
+                finally:
+                    page.close()
+                sizes.append((float(width), float(height)))
+            return sizes
+        finally:
+            document.close()

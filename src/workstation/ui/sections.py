@@ -10,5 +10,6 @@ from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.intake.section import IntakeSection
 from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.section import Section
+from workstation.ui.signing.section import SigningSection
 
-SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, OutboxSection]
+SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, SigningSection, OutboxSection]
