@@ -23,6 +23,7 @@ PIN = "246810"
 # that exist when the module is first loaded in the process.
 REVOCATION_TOKEN = "Thử thu hồi"
 EVERY_PIN_TOKEN = "Thử PIN mỗi lần"
+CERTOMANCER_TOKEN = "Thử Certomancer"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def _make(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     folder = tmp_path_factory.mktemp("softhsm")
     softhsm.configure(folder)
     softhsm.init_token(TOKEN_LABEL, PIN)
-    for label in (REVOCATION_TOKEN, EVERY_PIN_TOKEN):
+    for label in (REVOCATION_TOKEN, EVERY_PIN_TOKEN, CERTOMANCER_TOKEN):
         softhsm.init_token(label, PIN)
     authority = softhsm.new_authority()
     now = dt.datetime.now(dt.UTC)
