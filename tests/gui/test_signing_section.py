@@ -207,3 +207,57 @@ def test_box_dragged_on_the_page_preview_is_given_in_pdf_points(qtbot, tmp_path)
     assert preview.page() == 0
     assert abs(x1 - 210 * scale) < 1 and abs(x2 - 390 * scale) < 1
     assert abs(y2 - (842 - 300 * scale)) < 1 and abs(y1 - (842 - 380 * scale)) < 1
+
+
+def test_document_sent_back_with_a_comment_leaves_the_queue(
+    qtbot, services, receive, tmp_path, token, type_text
+) -> None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    queue_documents(services, receive, tmp_path, 2)
+    section = open_section(qtbot, services, token, type_text)
+    queue = section.queue
+    queue.table.setFocus()
+    queue.table.selectRow(0)
+    dialog = queue.ask_send_back()
+    assert isinstance(dialog, QInputDialog)
+    edit = dialog.findChild(QLineEdit)
+    type_text(edit, "Bản quét bị mờ, đề nghị quét lại")
+    with qtbot.waitSignal(queue.queue_loaded, timeout=20_000):
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert queue.message == "Đã trả lại tài liệu kèm lý do."
+    assert len(queue.entries) == 1 and len(signing_queue(services.database)) == 1
+
+
+def test_locked_token_is_not_asked_for_its_pin(
+    qtbot, services, receive, tmp_path, token, type_text
+) -> None:
+    queue_documents(services, receive, tmp_path, 1)
+    section = open_section(qtbot, services, token, type_text)
+    queue = section.queue
+    chosen = queue.tokens.token()
+    # What the token's module reports once its PIN is locked (SoftHSM2 never locks).
+    queue.tokens.tokens[queue.tokens.token_box.currentIndex()] = dataclasses.replace(
+        chosen, pin_state="locked"
+    )
+    queue.table.setFocus()
+    qtbot.keyClick(queue.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert queue.pin_dialog is None
+    assert "đã bị khóa" in queue.message
+    assert [e.state for e in queue.entries] == ["waiting"]
+
+
+def test_token_pulled_out_or_plugged_in_lists_the_tokens_again(
+    qtbot, services, token, type_text
+) -> None:
+    section = open_section(qtbot, services, token, type_text)
+    picker = section.queue.tokens
+    assert picker._timer.isActive()  # polling while shown
+    with qtbot.waitSignal(picker.loaded, timeout=20_000):
+        picker.polled(set())  # what a poll sees once every token is pulled out
+    assert token.label in [t.label for t in picker.tokens]  # SoftHSM2's are all still there
+    shown = picker.pin_state_label.text()
+    picker.polled({(t.label, t.serial) for t in picker.tokens})  # nothing changed
+    assert picker.pin_state_label.text() == shown  # not listed again (it would say "looking")
+    section.hide()
+    assert not picker._timer.isActive()

@@ -284,3 +284,25 @@ def signatures_of(session: Session, dossier_id: str) -> list[StoredSignature]:
         )
         for r in session.scalars(query)
     ]
+
+
+def forget_dossier(session: Session, dossier_id: str) -> None:
+    """Stage the removal of the dossier's signing rows, results and result documents (a
+    dossier being deleted); its components' documents go with the components."""
+    for row in session.scalars(
+        select(SigningRequestRow).where(SigningRequestRow.dossier_id == dossier_id)
+    ):
+        session.delete(row)
+    signed = list(
+        session.scalars(select(SignatureRow).where(SignatureRow.dossier_id == dossier_id))
+    )
+    results = list(session.scalars(select(ResultRow).where(ResultRow.dossier_id == dossier_id)))
+    document_ids = {r.document_id for r in results if r.document_id is not None}
+    document_ids |= {s.document_id for s in signed} | {s.source_document_id for s in signed}
+    for row in [*signed, *results]:
+        session.delete(row)
+    session.flush()
+    for document_id in document_ids:
+        document = session.get(DocumentRow, document_id)
+        if document is not None and document.component_id is None:
+            session.delete(document)

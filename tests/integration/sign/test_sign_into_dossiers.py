@@ -3,6 +3,7 @@ record and its ``document.signed`` message in one transaction, on a real SoftHSM
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,8 @@ def test_certified_copy_is_a_new_document_of_its_component_and_is_queued(
     stored_pdf.write_bytes(services.blobs.read(signed.sha256))
     report = verify_pdf(stored_pdf, [token.ca_file])
     assert [r.intact and r.trusted for r in report] == [True]
+    pdfsig = subprocess.run(["pdfsig", str(stored_pdf)], capture_output=True, text=True)
+    assert "Signature is Valid" in pdfsig.stdout  # an independent validator agrees
     assert_store_consistent(services)
 
 
@@ -205,3 +208,29 @@ def test_sign_command_with_a_dossier_and_input_files_is_a_usage_error(tmp_path) 
     with pytest.raises(SystemExit) as caught:
         main(["sign", str(tmp_path / "a.pdf"), "--dossier", "1", "--document", "x"])
     assert caught.value.code == 2
+
+
+def test_dossier_with_a_signed_result_can_still_be_deleted(
+    services, sample_page, tmp_path, token
+) -> None:
+    from workstation.store.dossiers import delete_dossier
+    from workstation.store.outbox import MessageKind, enqueue
+
+    dossier = receive(services, sample_page)
+    draft, request = add_result_for_signature(
+        services.database, services.blobs, dossier.id, one_page_pdf(tmp_path / "kq.pdf")
+    )
+    with open_signer(key=_key(token), pin=token.pin) as signer:
+        sign_into_dossiers(
+            services.database,
+            services.blobs,
+            signer,
+            [SignItem(dossier.id, draft.id, "result", request)],
+            Appearance(),
+        )
+    with services.database.transaction() as session:
+        delete_dossier(session, dossier.id)
+        enqueue(session, MessageKind.DOSSIER_DELETED, dossier.id, {"id": dossier.id})
+    with services.database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(ResultRow)) == 0
+        assert signatures_of(session, dossier.id) == []

@@ -3,15 +3,18 @@
 The tokens are listed off the UI thread (``io``): the PKCS#11 module comes
 from the settings, else from the known module names of the CAs. The token's
 PIN state (count low, final try, locked, or unknown where the module does not
-say) is shown before the officer is asked for the PIN. F5 lists again (a
-token plugged in or pulled out).
+say) is shown before the officer is asked for the PIN. While the picker is
+shown, the module's slots are polled every :data:`POLL_MS` (most modules of
+the Vietnamese CAs have no slot events), and a token plugged in or pulled out
+lists the tokens again.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from workstation.i18n import tr
@@ -28,6 +31,19 @@ def list_tokens_of(configured: str) -> tuple[Path, list[TokenInfo]]:
     point_at_demo_token()
     module = find_module(configured)
     return module, list_tokens(module)
+
+
+POLL_MS = 2_000
+
+
+def tokens_present(module: Path) -> set[tuple[str, str]]:
+    """``(label, serial)`` of the tokens in the module's slots now (``io``)."""
+    from workstation.sign.tokens import load_module
+    from workstation.sign.watch import TokenWatch
+
+    watch = TokenWatch(load_module(module))
+    watch.poll()
+    return watch.present
 
 
 def pin_state_text(state: str) -> str:
@@ -65,6 +81,37 @@ class TokenPicker(QWidget):
         form.addRow(tr("signing.token"), row)
         form.addRow(tr("signing.certificate"), self.certificate_box)
         form.addRow(tr("signing.pin_state"), self.pin_state_label)
+        self._polling = False
+        self._timer = QTimer(self)
+        self._timer.setObjectName("token-poll")
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def poll(self) -> None:
+        """Look whether a token was plugged in or pulled out (one poll at a time)."""
+        if self.module is None or self._polling:
+            return
+        self._polling = True
+        module = self.module
+
+        def failed(_exc: BaseException) -> None:
+            self._polling = False
+
+        run_in_background(self, lambda: tokens_present(module), self.polled, failed, "io")
+
+    def polled(self, present: set[tuple[str, str]]) -> None:
+        """The tokens present now: list again when they are not those listed."""
+        self._polling = False
+        if present != {(t.label, t.serial) for t in self.tokens}:
+            self.reload()
 
     def reload(self) -> None:
         """List the tokens again, off the UI thread."""
