@@ -234,3 +234,23 @@ def test_dossier_with_a_signed_result_can_still_be_deleted(
     with services.database.reading() as session:
         assert session.scalar(select(func.count()).select_from(ResultRow)) == 0
         assert signatures_of(session, dossier.id) == []
+
+
+def test_signing_queue_command_adds_a_result_lists_it_and_sends_it_back(
+    services, sample_page, tmp_path, capsys
+) -> None:
+    import json
+
+    from workstation.cli import main
+
+    dossier = receive(services, sample_page)
+    kq = one_page_pdf(tmp_path / "kq.pdf")
+    assert main(["signing-queue", "add-result", f"#{dossier.number}", str(kq), "--json"]) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert main(["signing-queue", "list", "--json"]) == 0
+    [item] = json.loads(capsys.readouterr().out)["items"]
+    assert item["request_id"] == added["request_id"] and item["role"] == "result"
+    argv = ["signing-queue", "send-back", item["request_id"], "--comment", "Sai số văn bản"]
+    assert main([*argv, "--json"]) == 0
+    capsys.readouterr()
+    assert signing_queue(services.database) == []
