@@ -76,10 +76,13 @@ def open_section(qtbot, services: Services, token: SoftHsmToken, type_text) -> S
     return section
 
 
-def sign_with_pin(qtbot, section: SigningSection, type_text, pin: str) -> PinDialog:
+def sign_with_pin(
+    qtbot, section: SigningSection, type_text, pin: str, *, select_all: bool = True
+) -> PinDialog:
     queue = section.queue
     queue.table.setFocus()
-    qtbot.keyClick(queue.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    if select_all:
+        qtbot.keyClick(queue.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(queue.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     dialog = queue.pin_dialog
     assert dialog is not None and dialog.isVisible(), queue.message
@@ -261,3 +264,55 @@ def test_token_pulled_out_or_plugged_in_lists_the_tokens_again(
     assert picker.pin_state_label.text() == shown  # not listed again (it would say "looking")
     section.hide()
     assert not picker._timer.isActive()
+
+
+def test_agency_seal_goes_on_the_signed_result_by_incremental_update(
+    qtbot, services, receive, tmp_path, token, type_text
+) -> None:
+    from tests.integration.sign.test_appearance import seal_png
+    from workstation.intake.signed import SignItem, add_result_for_signature, sign_into_dossiers
+    from workstation.sign.pades import Appearance, KeyChoice
+    from workstation.sign.verify import verify_pdf
+
+    dossier = receive("Công dân có kết quả")
+    draft, request = add_result_for_signature(
+        services.database, services.blobs, dossier.id, _pdf(tmp_path / "kq.pdf")
+    )
+    key = KeyChoice(token.module, token.label, None, "signer")
+    with open_signer(key=key, pin=token.pin) as signer:
+        signed = sign_into_dossiers(
+            services.database,
+            services.blobs,
+            signer,
+            [SignItem(dossier.id, draft.id, "result", request)],
+            Appearance("signer", title="CHỦ TỊCH", name="Nguyễn Văn Ký"),
+        ).stored[0][1]
+    request_signature(services.database, dossier.id, signed.id, "seal")
+    section = open_section(qtbot, services, token, type_text)
+    queue = section.queue
+    queue.table.setFocus()
+    queue.table.selectRow(0)
+    assert queue.look_box.currentData() == "agency"  # the role's look
+    type_text(queue.seal_edit, str(seal_png(tmp_path / "seal.png")))
+    with qtbot.waitSignal(queue.queue_loaded, timeout=20_000):
+        sign_with_pin(qtbot, section, type_text, token.pin, select_all=False)
+    assert "Đã ký và lưu 1" in queue.message, queue.message
+    with services.database.reading() as session:
+        from workstation.store.signatures import signatures_of
+
+        sealed = [s for s in signatures_of(session, dossier.id) if s.role == "seal"]
+    assert len(sealed) == 1 and sealed[0].source_document_id == signed.id
+    sealed_doc = services.blobs.read(
+        next(m for m in _signed_messages(services) if m["signature"]["role"] == "seal")["document"][
+            "sha256"
+        ]
+    )
+    assert sealed_doc.startswith(services.blobs.read(signed.sha256))  # incremental update
+    (tmp_path / "sealed.pdf").write_bytes(sealed_doc)
+    reports = verify_pdf(tmp_path / "sealed.pdf", [token.ca_file])
+    assert [r.intact and r.trusted for r in reports] == [True, True]
+
+
+def _signed_messages(services: Services) -> list[dict]:
+    with services.database.reading() as session:
+        return [m.payload for m in pending(session) if m.kind == "document.signed"]

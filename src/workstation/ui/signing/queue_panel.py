@@ -55,7 +55,9 @@ from workstation.ui.signing.pin_dialog import PinDialog
 from workstation.ui.signing.token_picker import TokenPicker, pin_state_text
 
 REMOVED_CODES = frozenset({"sign.token_failed", "sign.token_not_found"})
-LOOKS = ("none", "signer", "copy")
+LOOKS = ("none", "signer", "copy", "agency")
+LOOK_OF_ROLE = {"result": "signer", "certified_copy": "copy", "seal": "agency"}
+"""The look a document's role calls for (Decree 30/2020), chosen when it is selected."""
 _keys = itertools.count(1)
 
 
@@ -133,11 +135,13 @@ class QueuePanel(QWidget):
         self.tokens.changed.connect(self._update_actions)
         self.look_box = QComboBox()
         for kind in LOOKS:
-            self.look_box.addItem(tr(f"signing.look.{kind}"), kind)
+            self.look_box.addItem(tr(f"signing.look.kind.{kind}"), kind)
         self.title_edit = QLineEdit()
         self.name_edit = QLineEdit()
         self.copy_form_edit = QLineEdit("SAO Y")
         self.agency_edit = QLineEdit(services.settings.agency_name)
+        self.seal_edit = QLineEdit()
+        self.seal_edit.setPlaceholderText(tr("signing.look.seal.placeholder"))
         self.anchor_edit = QLineEdit()
         self.anchor_edit.setPlaceholderText(tr("signing.anchor.placeholder"))
         look_form = QFormLayout()
@@ -146,6 +150,7 @@ class QueuePanel(QWidget):
         look_form.addRow(tr("signing.look.name"), self.name_edit)
         look_form.addRow(tr("signing.look.copy_form"), self.copy_form_edit)
         look_form.addRow(tr("signing.look.agency"), self.agency_edit)
+        look_form.addRow(tr("signing.look.seal"), self.seal_edit)
         look_form.addRow(tr("signing.anchor"), self.anchor_edit)
 
         self.preview = BoxPreview()
@@ -250,6 +255,8 @@ class QueuePanel(QWidget):
         entry = next((e for e in self.entries if keys and e.key == keys[0]), None)
         if entry is None:
             return
+        if entry.role in LOOK_OF_ROLE:
+            self.look_box.setCurrentIndex(self.look_box.findData(LOOK_OF_ROLE[entry.role]))
         blobs, sha256, path = self.services.blobs, entry.sha256, entry.path
 
         def read() -> bytes:
@@ -280,12 +287,14 @@ class QueuePanel(QWidget):
 
     def appearance(self) -> Appearance:
         """The look chosen in the form (BadInput when a needed text is missing)."""
+        seal = self.seal_edit.text().strip()
         return Appearance(
             self.look_box.currentData(),
             copy_form=self.copy_form_edit.text().strip(),
             agency=self.agency_edit.text().strip(),
             title=self.title_edit.text().strip(),
             name=self.name_edit.text().strip(),
+            seal=Path(seal) if seal else None,
         )
 
     def sign(self) -> None:
