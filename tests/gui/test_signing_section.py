@@ -110,6 +110,11 @@ def test_two_queued_documents_signed_with_one_pin_are_stored_in_their_dossiers_a
     assert sorted(m.entity_id for m in signed) == sorted(d.id for d, _ in queued)
     assert signing_queue(services.database) == []
     assert section.queue.entries == []
+    # The batch ran on its token slot's own serial executor.
+    from workstation.ui import background
+
+    serial = section.queue.tokens.token().serial
+    assert background.EXECUTORS[f"token:{serial}"] == 1
 
 
 def test_wrong_pin_shows_the_pin_state_and_is_not_retried(
