@@ -134,6 +134,10 @@ class QueuePanel(QWidget):
         self.tokens = TokenPicker(services.settings.pkcs11_module)
         self.tokens.changed.connect(self._update_actions)
         self.look_box = QComboBox()
+        self.look_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.look_box.setMinimumContentsLength(14)
         for kind in LOOKS:
             self.look_box.addItem(tr(f"signing.look.kind.{kind}"), kind)
         self.title_edit = QLineEdit()

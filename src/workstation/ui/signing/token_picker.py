@@ -68,6 +68,11 @@ class TokenPicker(QWidget):
         self.certificate_box = QComboBox()
         self.certificate_box.setAccessibleName(tr("signing.certificate"))
         self.certificate_box.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        for box in (self.token_box, self.certificate_box):  # long Vietnamese names
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         self.pin_state_label = QLabel()
         self.pin_state_label.setWordWrap(True)
         self.reload_button = QPushButton(tr("signing.tokens.reload"))
