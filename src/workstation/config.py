@@ -82,6 +82,17 @@ class Settings:
         default="",
         metadata=_doc("PKCS#11 library of the signing token; empty: look in the usual places."),
     )
+    trust_roots: str = field(
+        default="",
+        metadata=_doc(
+            "Trusted root certificates for checking signatures (the national root CA, the "
+            "Government CA): PEM files separated by the system's path separator."
+        ),
+    )
+    tsa_url: str = field(
+        default="",
+        metadata=_doc("Time-stamp authority (RFC 3161) for PAdES B-T; empty: no time-stamp."),
+    )
     log_level: str = field(default="INFO", metadata=_doc("DEBUG, INFO, WARNING or ERROR."))
     agency_code: str = field(
         default="H99.001.01",
@@ -132,6 +143,10 @@ class Settings:
         default="",
         metadata=_doc("The collection account's holder, shown beside the payment code."),
     )
+
+    def trust_root_files(self) -> list[Path]:
+        """The trusted root certificate files named by ``trust_roots``."""
+        return [Path(p) for p in self.trust_roots.split(os.pathsep) if p.strip()]
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:

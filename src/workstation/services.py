@@ -126,6 +126,12 @@ class Services:
     reuse: ReuseLookup | None = None
     """The citizen's store of digitised documents on the central system (looked up by ID
     number, files fetched to reuse unscanned); None without a central system."""
+    signer_factory: Callable[..., DocumentSigner] | None = None
+    """Opens the signer of PDFs (:func:`open_signer`'s arguments); None: :func:`open_signer`."""
+
+    def open_signer(self, **arguments: Any) -> DocumentSigner:
+        """The signer of PDFs, through :attr:`signer_factory` when one is set."""
+        return (self.signer_factory or open_signer)(**arguments)
 
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""

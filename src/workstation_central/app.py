@@ -61,6 +61,7 @@ from workstation_central.schemas import (
     Login,
     PaymentConfirmationIn,
     Refresh,
+    SignedDocumentIn,
     StatusIn,
     StatusUpdate,
     StatusUpdates,
@@ -324,6 +325,39 @@ def create_app(central: Central) -> FastAPI:
         if row is None or row.deleted:
             raise problem(404, "dossier.unknown", "no such dossier")
         return {"id": row.id, "code": row.code, "status": row.status}
+
+    @app.post(
+        "/v1/dossiers/{dossier_id}/signed-documents",
+        status_code=201,
+        tags=["dossiers"],
+        responses=errors(401, 404, 409),
+    )
+    def add_signed_document(
+        dossier_id: str, body: SignedDocumentIn, user: User, key: IdempotencyKey, db: Db
+    ) -> Any:
+        """A signed PDF joins the dossier's files (the document it was signed from stays)."""
+
+        def apply() -> tuple[int, Any]:
+            row = db.get(DossierRecord, dossier_id)
+            if row is None or row.deleted or body.dossier_id != dossier_id:
+                raise problem(404, "dossier.unknown", "no such dossier")
+            if db.get(StoredFile, body.document.sha256) is None:
+                raise problem(
+                    409, "files.missing", "upload the file first", missing=[body.document.sha256]
+                )
+            db.add(
+                DossierFile(
+                    dossier_id=dossier_id,
+                    document_id=body.document.id,
+                    name=body.document.file_name,
+                    sha256=body.document.sha256,
+                    media_type=body.document.media_type,
+                )
+            )
+            return 201, {"id": body.document.id, "role": body.signature.role}
+
+        operation = f"POST /v1/dossiers/{dossier_id}/signed-documents {body.document.id}"
+        return idempotent(db, user, key, operation, apply)
 
     @app.post(
         "/v1/dossiers/{dossier_id}/status", tags=["dossiers"], responses=errors(401, 404, 409)

@@ -68,6 +68,26 @@ class DossierIn(BaseModel):
     schema_: int = Field(default=1, alias="schema")
 
 
+class SignatureIn(BaseModel):
+    role: str = Field(pattern=r"^(result|certified_copy|seal)$")
+    signer: str = Field(min_length=1, max_length=500)
+    certificate_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signing_time: str = Field(min_length=1, max_length=40)
+    field_name: str | None = None
+
+
+class SignedDocumentIn(BaseModel):
+    """A signed PDF of a dossier, as the workstation's ``document.signed`` message carries it."""
+
+    dossier_id: str = Field(min_length=1, max_length=64)
+    dossier_code: str | None = None
+    component_id: str | None = None
+    source_document_id: str = Field(min_length=1, max_length=64)
+    document: DocumentIn
+    signature: SignatureIn
+    schema_: int = Field(default=1, alias="schema")
+
+
 class StatusIn(BaseModel):
     status: int = Field(ge=1, le=10, description="National status code 1-10")
 

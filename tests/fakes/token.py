@@ -59,3 +59,42 @@ class FakeSlotsModule:
     def get_slots(self, token_present: bool = False) -> list[Any]:
         slots = self.real.get_slots(token_present=token_present)
         return [s for s in slots if s.get_token().label not in self.pulled_out]
+
+
+class FakePulledOutSigner:
+    """A real signer (a logged-in SoftHSM2 ``TokenSigner``) whose token is pulled out after
+    ``signatures`` signatures: every later signature fails as the module reports a token
+    gone from its port (``sign.token_failed``). SoftHSM2 cannot be unplugged."""
+
+    def __init__(self, real: Any, signatures: int) -> None:
+        self.real = real
+        self.left = signatures
+
+    @property
+    def certificate_subject(self) -> str:
+        return self.real.certificate_subject
+
+    def __enter__(self) -> FakePulledOutSigner:
+        self.real.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.real.__exit__(*exc)
+
+    def sign(self, source: Any, output: Any, look: Any = None) -> Any:
+        from workstation.errors import ExternalPartError
+
+        if self.left <= 0:
+            raise ExternalPartError("the token was removed", code="sign.token_failed")
+        self.left -= 1
+        return (
+            self.real.sign(source, output, look)
+            if look is not None
+            else self.real.sign(source, output)
+        )
+
+    def sign_batch(self, jobs: Any, look: Any = None, **kwargs: Any) -> Any:
+        from workstation.sign.pades import PdfSigningSession
+
+        # The real batch logic, with this object's sign(): stops at the failure.
+        return PdfSigningSession.sign_batch(self, jobs, look, **kwargs)  # type: ignore[arg-type]

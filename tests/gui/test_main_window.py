@@ -64,6 +64,7 @@ def test_only_real_sections_are_listed(window):
         "Tiếp nhận",
         "Hồ sơ",
         "Số hóa",
+        "Ký số",
         "Trả kết quả",
         "Hộp thư đi",
     ]

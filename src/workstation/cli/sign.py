@@ -26,9 +26,31 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "sign", parents=[parent], help="sign PDFs (PAdES) on a signing token"
     )
-    parser.add_argument("inputs", type=Path, nargs="+", metavar="INPUT.pdf")
+    parser.add_argument("inputs", type=Path, nargs="*", metavar="INPUT.pdf")
     parser.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="OUTDIR", help="folder for signed files"
+        "-o", "--output", type=Path, metavar="OUTDIR", help="folder for signed files"
+    )
+    dossier = parser.add_argument_group(
+        "signing a dossier's documents (the signed file is stored as a new document)"
+    )
+    dossier.add_argument("--dossier", metavar="ID", help="short number, code or id")
+    dossier.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="DOCUMENT_ID",
+        help="a stored PDF of the dossier to sign (repeatable)",
+    )
+    dossier.add_argument(
+        "--role",
+        choices=("result", "certified_copy", "seal"),
+        default="result",
+        help="what the signature stands for (default: result)",
+    )
+    parser.add_argument(
+        "--anchor",
+        metavar="TEXT",
+        help="signer: put the signature under this text of the page (the title or the name)",
     )
     parser.add_argument("--module", metavar="PATH", help="PKCS#11 module of the token")
     parser.add_argument("--token", metavar="LABEL", help="token label (may be Vietnamese)")
@@ -72,7 +94,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         metavar="SECONDS",
         help="how long to wait for the signer to confirm on the phone",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, sign_parser=parser)
 
 
 def _pin(args: argparse.Namespace) -> str:
@@ -103,6 +125,11 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         image=args.signature_image,
         seal=args.seal,
     )
+    if args.dossier:
+        if args.inputs or args.output or not args.document:
+            args.sign_parser.error("--dossier takes --document IDs, no input files and no -o")
+    elif not args.inputs or args.output is None:
+        args.sign_parser.error("give INPUT.pdf... and -o OUTDIR, or --dossier with --document")
     jobs = [(source, args.output / source.name) for source in args.inputs]
     revocation = RevocationCheck(args.trust) if args.trust else None
     if args.remote:
@@ -119,6 +146,10 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     else:
         key = KeyChoice(module_path(args), args.token, args.token_serial, args.key)
         signer = open_signer(key=key, pin=_pin(args), tsa_url=args.tsa, revocation=revocation)
+    if args.dossier:
+        return _sign_dossier(args, context, signer, look)
+    if args.anchor:
+        look = _anchored(look, args.anchor)
     with signer:
         result = signer.sign_batch(jobs, look)
     lines = [f"signed {len(result.signed)} of {len(jobs)} file(s) into {args.output}"]
@@ -132,6 +163,67 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         ],
         "refused": [{"input": str(source), "code": code} for source, code in result.refused],
         "remaining": [str(p) for p in result.remaining],
+        "stopped_by": result.stopped_by.code if result.stopped_by else None,
+    }
+    if result.stopped_by is not None:
+        code = result.stopped_by.exit_code
+    elif result.refused:
+        code = ExitCode.BAD_INPUT
+    else:
+        code = ExitCode.OK
+    return Outcome(data, "\n".join(lines), code)
+
+
+def _anchored(look, anchor: str):  # type: ignore[no-untyped-def]
+    """The appearance placed at ``anchor`` on each file (signer appearance only)."""
+    from workstation.sign.appearance import load_rules
+
+    if look.kind != "signer":
+        raise BadInput("--anchor places the signer's signature", code="sign.anchor_needs_signer")
+    spec = load_rules()["signer"]
+    return lambda path: _placed(look, anchor, path, spec)
+
+
+def _placed(look, anchor: str, path: Path, spec: dict):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from workstation.sign.anchor import anchored_box
+
+    page, box = anchored_box(
+        path.read_bytes(), anchor, spec["width"], spec["height"], name=path.name
+    )
+    return replace(look, page=page, box=box)
+
+
+def _sign_dossier(args: argparse.Namespace, context: Context, signer, look) -> Outcome:  # type: ignore[no-untyped-def]
+    from workstation.intake.signed import SignItem, sign_into_dossiers
+    from workstation.store.dossiers import find_dossier
+
+    services = context.services()
+    with services.database.reading() as session:
+        dossier = find_dossier(session, args.dossier)
+    items = [SignItem(dossier.id, document, args.role) for document in args.document]
+    place = _anchored(look, args.anchor) if args.anchor else None
+    with signer:
+        result = sign_into_dossiers(
+            services.database,
+            services.blobs,
+            signer,
+            items,
+            (lambda item, path: place(path)) if place else look,
+        )
+    lines = [f"signed and stored {len(result.stored)} of {len(items)} document(s)"]
+    lines += [f"refused {item.document_id}: {code}" for item, code in result.refused]
+    if result.stopped_by is not None:
+        lines.append(f"stopped: {result.stopped_by.detail}; not signed: {len(result.remaining)}")
+    data = {
+        "dossier_id": dossier.id,
+        "stored": [
+            {"source": item.document_id, "document": doc.id, "sha256": doc.sha256}
+            for item, doc in result.stored
+        ],
+        "refused": [{"document": item.document_id, "code": code} for item, code in result.refused],
+        "remaining": [item.document_id for item in result.remaining],
         "stopped_by": result.stopped_by.code if result.stopped_by else None,
     }
     if result.stopped_by is not None:

@@ -48,6 +48,15 @@ def captures_of(capture_report: Any) -> list[PageCapture]:
     return captures
 
 
+def store_file(blobs: BlobStore, path: Path) -> Document:
+    """Check the file at ``path`` (every page decoded) and stream it into the blob store.
+
+    The first half of attaching: nothing is in the database yet, so a refusal
+    leaves no trace but an unreferenced blob the clean-up clears.
+    """
+    return _store(blobs, inspect_files([path])[0])
+
+
 def attach_document(
     database: Database,
     blobs: BlobStore,
@@ -63,8 +72,7 @@ def attach_document(
     """
     with database.reading() as session:
         dossier = find_dossier(session, dossier_reference)
-    inspected = inspect_files([path])
-    document = _store(blobs, inspected[0])
+    document = store_file(blobs, path)
     captures = captures_of(capture_report)
     with database.transaction() as session:
         component_id = add_document(session, dossier.id, component_code, document, captures)

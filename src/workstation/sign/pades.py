@@ -61,8 +61,18 @@ class Appearance:
     name: str = ""
     image: Path | None = None  # the signer's signature image
     seal: Path | None = None  # the agency's seal image
+    # Where the signer's box goes (page from 0, PDF points from the bottom left), chosen
+    # by dragging it on a page preview or by an anchor text; None: the profile's place.
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.box is not None:
+            x1, y1, x2, y2 = self.box
+            if not (x2 - x1 >= 20 and y2 - y1 >= 20 and min(self.box) >= 0):
+                raise BadInput(
+                    "the signature box is too small or off the page", code="sign.box_invalid"
+                )
         if self.kind not in APPEARANCES:
             raise BadInput(
                 f"unknown appearance {self.kind!r}", code="sign.appearance_unknown", kind=self.kind
@@ -309,9 +319,17 @@ class PdfSigningSession:
             return looks.copy_placement(size, look.copy_form, look.agency, moment, rules)
         if look.kind == "signer":
             pages = int(writer.root["/Pages"]["/Count"])
-            size = _page_size(writer, pages - 1)
-            placement = looks.signer_placement(size, look.title, look.name, look.image, rules)
-            return looks.Placement("signer", pages - 1, placement.box, placement.style)
+            page = pages - 1 if look.page is None else look.page
+            if not 0 <= page < pages:
+                raise BadInput(
+                    "the signature box is on a page the file does not have",
+                    code="sign.box_invalid",
+                )
+            size = _page_size(writer, page)
+            placement = looks.signer_placement(
+                size, look.title, look.name, look.image, rules, box=look.box
+            )
+            return looks.Placement("signer", page, placement.box, placement.style)
         rect, page = _signer_widget(writer)
         assert look.seal is not None
         return looks.agency_placement(rect, page, look.seal, rules)
@@ -415,12 +433,15 @@ class PdfSigningSession:
     def sign_batch(
         self,
         jobs: Sequence[tuple[Path, Path]],
-        look: Appearance = Appearance(),
+        look: Appearance | Callable[[Path], Appearance] = Appearance(),
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> BatchResult:
         """Sign ``(input, output)`` pairs in order with this one login.
+
+        ``look`` is one appearance, or a function of each input (placing the
+        box by an anchor text on that file).
 
         A bad input file is refused and the batch goes on; a token failure
         stops the batch, leaving the finished files valid and the rest in
@@ -435,7 +456,8 @@ class PdfSigningSession:
                 log.info("signing batch cancelled after %d of %d", index, total)
                 break
             try:
-                result.signed.append(self.sign(source, output, look))
+                appearance = look(source) if callable(look) else look
+                result.signed.append(self.sign(source, output, appearance))
             except Cancelled:  # the officer stopped waiting (a phone confirmation)
                 result.cancelled = True
                 result.remaining = [s for s, _ in jobs[index:]]

@@ -33,7 +33,7 @@ class DocumentSigner(Protocol):
     def sign_batch(
         self,
         jobs: Sequence[tuple[Path, Path]],
-        look: Appearance = ...,
+        look: Appearance | Callable[[Path], Appearance] = ...,
         *,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,

@@ -290,3 +290,44 @@ def _revocation(
     if status.revoked:
         return "revoked"
     return "good" if status.trusted else "unknown"
+
+
+@dataclass(frozen=True)
+class LastSignature:
+    """The newest signature of a PDF as it describes itself (not a verdict)."""
+
+    field_name: str
+    signer: str
+    certificate_sha256: str
+    signing_time: dt.datetime | None
+
+
+def last_signature(path: Path) -> LastSignature:
+    """Who signed ``path`` last, with which certificate (SHA-256 of its DER) and when.
+
+    What a dossier records of a file it has just signed; BadInput when the
+    file has no signature or cannot be read.
+    """
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        with path.open("rb") as f:
+            reader = PdfFileReader(f, strict=False)
+            signatures = list(reader.embedded_signatures)
+            if not signatures:
+                raise BadInput(
+                    "the file has no signature", code="sign.verify_unreadable", name=path.name
+                )
+            sig = signatures[-1]
+            cert = sig.signer_cert
+            return LastSignature(
+                field_name=sig.field_name,
+                signer=cert.subject.human_friendly,
+                certificate_sha256=cert.sha256.hex(),
+                signing_time=sig.self_reported_timestamp,
+            )
+    except (OSError, PdfError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput(
+            "the PDF cannot be read", code="sign.verify_unreadable", name=path.name
+        ) from exc

@@ -156,9 +156,12 @@ def delete_dossier(session: Session, dossier_id: str) -> None:
     Queue :attr:`~workstation.store.outbox.MessageKind.DOSSIER_DELETED` in the same
     transaction. Its blobs stay until the blob clean-up finds them unreferenced.
     """
+    from workstation.store.signatures import forget_dossier  # it builds on this module
+
     row = _dossier_row(session, dossier_id)
     applicant = row.applicant
     session.execute(delete(DossierEventRow).where(DossierEventRow.dossier_id == dossier_id))
+    forget_dossier(session, dossier_id)
     session.delete(row)
     if applicant is not None:
         session.delete(applicant)

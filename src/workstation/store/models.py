@@ -195,6 +195,40 @@ class DossierEventRow(Base):
     form_file: Mapped[str | None] = mapped_column(Text)
 
 
+class SignatureRow(Base):
+    """A signed PDF stored in a dossier: which document it was signed from, in which role, by
+    whom (the signer's name is personal data) with which certificate, and when."""
+
+    __tablename__ = "signatures"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    source_document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    role: Mapped[str] = mapped_column(String(20))  # result, certified_copy, seal
+    signer: Mapped[str] = mapped_column(PersonalText)
+    certificate_sha256: Mapped[str] = mapped_column(String(64))
+    field_name: Mapped[str] = mapped_column(String(60))
+    signed_at: Mapped[datetime]
+
+
+class SigningRequestRow(Base):
+    """A stored document waiting for an officer's signature (the signing queue)."""
+
+    __tablename__ = "signing_requests"
+    __table_args__ = (Index("ix_signing_requests_state", "state"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"))
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))  # waiting, signed, returned
+    comment: Mapped[str] = mapped_column(PersonalText, default="")
+    requested_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    signed_document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+
+
 class CounterRow(Base):
     """A number that only grows (``dossier_number``: the last short number given)."""
 

@@ -68,6 +68,7 @@ class MessageKind(StrEnum):
     DOSSIER_REFUSED = "dossier.refused"
     DOSSIER_EXTENDED = "dossier.extended"
     DOSSIER_STOPPED = "dossier.stopped"
+    DOCUMENT_SIGNED = "document.signed"
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}

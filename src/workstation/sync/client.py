@@ -98,6 +98,8 @@ class CentralClient(Protocol):
 
     def delete_dossier(self, dossier_id: str, key: str) -> None: ...
 
+    def add_signed_document(self, dossier_id: str, payload: dict[str, Any], key: str) -> None: ...
+
     def dossier_status(self, dossier_id: str) -> int | None: ...
 
     def missing_files(self, sha256s: list[str]) -> list[str]:
@@ -256,6 +258,9 @@ class HttpCentralClient:
 
     def delete_dossier(self, dossier_id: str, key: str) -> None:
         self._call("DELETE", f"/v1/dossiers/{dossier_id}", key=key)
+
+    def add_signed_document(self, dossier_id: str, payload: dict[str, Any], key: str) -> None:
+        self._call("POST", f"/v1/dossiers/{dossier_id}/signed-documents", json=payload, key=key)
 
     def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]:
         body = {"unit": unit, "day": day, "size": size}

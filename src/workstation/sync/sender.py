@@ -142,6 +142,9 @@ class Sender:
             self.client.delete_dossier(entry.entity_id, key)
         elif entry.kind in EVENT_KINDS:
             self.client.add_event(entry.entity_id, entry.kind, payload, key)
+        elif entry.kind == MessageKind.DOCUMENT_SIGNED:
+            self._send_files({"components": [{"documents": [payload["document"]]}]}, key)
+            self.client.add_signed_document(entry.entity_id, payload, key)
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 

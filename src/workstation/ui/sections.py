@@ -12,11 +12,13 @@ from workstation.ui.intake.section import IntakeSection
 from workstation.ui.onbehalf.handover_view import HandoverSection
 from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.section import Section
+from workstation.ui.signing.section import SigningSection
 
 SECTIONS: list[type[Section]] = [
     IntakeSection,
     DossiersSection,
     CaptureSection,
+    SigningSection,
     HandoverSection,
     OutboxSection,
 ]

@@ -11,7 +11,7 @@ for the card's address (``current_address``) and how it was found
 added: no table is rebuilt.
 
 Revision ID: 0820
-Revises: 0700
+Revises: 0800
 Create Date: 2026-12-03
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0820"
-down_revision = "0700"
+down_revision = "0800"
 branch_labels = None
 depends_on = None
 
