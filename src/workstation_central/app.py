@@ -477,9 +477,14 @@ def create_app(central: Central) -> FastAPI:
         def apply() -> tuple[int, Any]:
             if db.get(ArchiveRecord, body.id) is not None:
                 raise _problem(409, "archive.exists", "an archive record with this id exists")
+            if body.sha256 is not None and db.get(StoredFile, body.sha256) is None:
+                raise _problem(409, "archive.file_missing", "upload the record's file first")
             db.add(
                 ArchiveRecord(
-                    id=body.id, dossier_id=body.dossier_id, payload=json.dumps(body.record)
+                    id=body.id,
+                    dossier_id=body.dossier_id,
+                    sha256=body.sha256,
+                    payload=json.dumps(body.record, ensure_ascii=False),
                 )
             )
             return 201, {"id": body.id}
@@ -540,7 +545,8 @@ def _json(status: int, body: Any, location: str | None, replayed: bool = False) 
 
 
 def inventory(central: Central) -> dict[str, Any]:
-    """What the server holds: each dossier with its status and files."""
+    """What the server holds: each dossier with its status and files, and the archive
+    records."""
     with central.sessions() as db:
         dossiers = db.scalars(
             select(DossierRecord).where(~DossierRecord.deleted).order_by(DossierRecord.id)
@@ -563,4 +569,8 @@ def inventory(central: Central) -> dict[str, Any]:
                     ],
                 }
             )
-    return {"dossiers": out}
+        records = [
+            {"id": r.id, "dossier_id": r.dossier_id, "sha256": r.sha256, **json.loads(r.payload)}
+            for r in db.scalars(select(ArchiveRecord).order_by(ArchiveRecord.id))
+        ]
+    return {"dossiers": out, "archive_records": records}
