@@ -64,6 +64,7 @@ def test_only_real_sections_are_listed(window):
         "Tiếp nhận",
         "Hồ sơ",
         "Hộp thư đi",
+        "Lưu trữ",
     ]
     assert isinstance(window.stack.currentWidget(), IntakeSection)  # the counter's first page
     assert window.focusWidget() is window.section(IntakeSection).view.search.edit

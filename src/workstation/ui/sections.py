@@ -6,9 +6,10 @@ here and nowhere else.
 
 from __future__ import annotations
 
+from workstation.ui.archive.section import ArchiveSection
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.intake.section import IntakeSection
 from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.section import Section
 
-SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, OutboxSection]
+SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, OutboxSection, ArchiveSection]
