@@ -65,6 +65,7 @@ def test_only_real_sections_are_listed(window):
         "Hồ sơ",
         "Hộp thư đi",
         "Lưu trữ",
+        "Mẫu phôi",
     ]
     assert isinstance(window.stack.currentWidget(), IntakeSection)  # the counter's first page
     assert window.focusWidget() is window.section(IntakeSection).view.search.edit

@@ -10,6 +10,9 @@ two fields of one name or an unknown type is refused with a clear error.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +148,64 @@ def load_template(name: str, root: Path | None = None) -> Template:
         fields=tuple(fields),
         reference=reference,
     )
+
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+"""A template's name is its folder's: lower-case letters, digits and hyphens."""
+
+
+def user_templates_root(data: Path) -> Path:
+    """Where templates drawn in the window are kept: ``result-forms`` in the user's data."""
+    return data / "result-forms"
+
+
+def save_template(
+    root: Path,
+    name: str,
+    title: str,
+    reference: np.ndarray,
+    dpi: int,
+    fields: list[Field],
+) -> Template:
+    """Write a template drawn by the officer as data (``root/NAME/template.json`` and its
+    reference image ``blank.png``), check it by loading it back, and return it.
+
+    Refused (:class:`BadInput`) before anything is written: a name that is not
+    a folder name, no fields, and, from the same checks as loading, a zone
+    outside the image, two fields of one name, an unknown type. An existing
+    template of that name is replaced whole, never half.
+    """
+    if not NAME_PATTERN.match(name):
+        raise _bad(f"template name {name!r} is not a folder name", "bad_name", name=name)
+    document = {
+        "name": name,
+        "title": title or name,
+        "reference_image": "blank.png",
+        "dpi": int(dpi),
+        "fields": [
+            {"name": f.name, "label": f.label or f.name, "box": list(f.box), "type": f.type}
+            | ({"dossier": f.dossier} if f.dossier else {})
+            for f in fields
+        ],
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        folder = staging / name
+        folder.mkdir()
+        if not cv2.imwrite(str(folder / "blank.png"), reference):
+            raise _bad("the reference image cannot be written", "reference_unreadable", name=name)
+        (folder / "template.json").write_text(
+            json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        load_template(name, staging)  # the same checks as any template
+        target = root / name
+        if target.exists():
+            target.rename(staging / f"{name}.old")
+        folder.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return load_template(name, root)
 
 
 def read_image(path: Path) -> np.ndarray:

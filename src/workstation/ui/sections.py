@@ -10,6 +10,13 @@ from workstation.ui.archive.section import ArchiveSection
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.intake.section import IntakeSection
 from workstation.ui.outbox.section import OutboxSection
+from workstation.ui.resultforms.section import ResultFormsSection
 from workstation.ui.section import Section
 
-SECTIONS: list[type[Section]] = [IntakeSection, DossiersSection, OutboxSection, ArchiveSection]
+SECTIONS: list[type[Section]] = [
+    IntakeSection,
+    DossiersSection,
+    OutboxSection,
+    ArchiveSection,
+    ResultFormsSection,
+]
