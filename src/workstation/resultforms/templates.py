@@ -3,8 +3,10 @@
 A template is data in ``resources/result-forms/NAME/``: ``template.json`` names
 the reference image (a blank form scanned at ``dpi``) and lists the fields,
 each ``{"name", "label", "box": [x, y, width, height], "type"}`` with the box
-in reference-image pixels. Loading checks it whole: a zone outside the image,
-two fields of one name or an unknown type is refused with a clear error.
+in reference-image pixels, and optionally ``"pattern"``, the regular expression
+its values follow (a serial's format), which the reader checks its reading
+against. Loading checks it whole: a zone outside the image, two fields of one
+name or an unknown type is refused with a clear error.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class Field:
     type: str
     dossier: str = ""
     """What of the dossier this value must equal, if anything (see :data:`DOSSIER_FACTS`)."""
+    pattern: str = ""
+    """A regular expression every value of the field matches (a serial's format, an ID
+    number's twelve digits), if known: a reading that does not is read again another way."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,10 @@ def load_template(name: str, root: Path | None = None) -> Template:
             kind = str(raw["type"])
             label = str(raw.get("label", field_name))
             fact = str(raw.get("dossier", ""))
-        except (KeyError, ValueError, TypeError) as exc:
+            pattern = str(raw.get("pattern", ""))
+            if pattern:
+                re.compile(pattern)
+        except (KeyError, ValueError, TypeError, re.error) as exc:
             raise _bad(
                 f"template {name!r}: a field is malformed: {exc}", "template_unreadable", name=name
             ) from exc
@@ -137,7 +145,7 @@ def load_template(name: str, root: Path | None = None) -> Template:
                 field=field_name,
             )
         seen.add(field_name)
-        fields.append(Field(field_name, label, (x, y, w, h), kind, fact))
+        fields.append(Field(field_name, label, (x, y, w, h), kind, fact, pattern))
     if not fields:
         raise _bad(f"template {name!r} has no fields", "template_unreadable", name=name)
     return Template(
@@ -185,6 +193,7 @@ def save_template(
         "fields": [
             {"name": f.name, "label": f.label or f.name, "box": list(f.box), "type": f.type}
             | ({"dossier": f.dossier} if f.dossier else {})
+            | ({"pattern": f.pattern} if f.pattern else {})
             for f in fields
         ],
     }
