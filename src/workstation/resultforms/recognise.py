@@ -338,8 +338,16 @@ def _attempts(item: Field, binary: np.ndarray) -> list[tuple[np.ndarray, int]]:
     """The ways to read a zone, best first: (image, page segmentation mode)."""
     if item.type not in ("digits", "serial"):
         return [(binary, 7)]
-    # Then the zone as cut, as a line, as a raw line, and (a lone digit) as one character.
-    return [(normalised(binary), 7), (binary, 7), (binary, 13), (binary, 10)]
+    # Then at other heights (the line model's slips differ from one scale to the next), the
+    # zone as cut as a line and as a raw line, and (a lone digit) as one character.
+    return [
+        (normalised(binary), 7),
+        (normalised(binary, LINE_HEIGHT_PX - 4), 7),
+        (normalised(binary, LINE_HEIGHT_PX + 8), 7),
+        (binary, 7),
+        (binary, 13),
+        (binary, 10),
+    ]
 
 
 def _fits(item: Field, value: str) -> bool:
