@@ -674,9 +674,14 @@ def create_app(central: Central) -> FastAPI:
         def apply() -> tuple[int, Any]:
             if db.get(ArchiveRecord, body.id) is not None:
                 raise problem(409, "archive.exists", "an archive record with this id exists")
+            if body.sha256 is not None and db.get(StoredFile, body.sha256) is None:
+                raise problem(409, "archive.file_missing", "upload the record's file first")
             db.add(
                 ArchiveRecord(
-                    id=body.id, dossier_id=body.dossier_id, payload=json.dumps(body.record)
+                    id=body.id,
+                    dossier_id=body.dossier_id,
+                    sha256=body.sha256,
+                    payload=json.dumps(body.record, ensure_ascii=False),
                 )
             )
             return 201, {"id": body.id}

@@ -101,8 +101,12 @@ class SequenceBlock(Base):
 class ArchiveRecord(Base):
     __tablename__ = "archive_records"
 
+    """An archive record (of a dossier, or of a digitised archive batch: no dossier) and
+    the SHA-256 of its PDF/A, a stored file."""
+
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    dossier_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     payload: Mapped[str] = mapped_column(Text)
 
 

@@ -131,8 +131,12 @@ class BlockOut(BaseModel):
 
 
 class ArchiveIn(BaseModel):
+    """An archive record: of a dossier (``dossier_id``) or of a digitised archive batch
+    (none); ``sha256`` names its PDF/A, uploaded first (``/v1/uploads``)."""
+
     id: str = Field(min_length=1, max_length=64)
-    dossier_id: str = Field(min_length=1, max_length=64)
+    dossier_id: str | None = Field(default=None, min_length=1, max_length=64)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     record: dict[str, Any] = {}
 
 

@@ -5,6 +5,7 @@ and its folder of content-addressed files.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -14,7 +15,14 @@ from typing import Any
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workstation_central.models import Base, DossierFile, DossierRecord, StoredFile, Upload
+from workstation_central.models import (
+    ArchiveRecord,
+    Base,
+    DossierFile,
+    DossierRecord,
+    StoredFile,
+    Upload,
+)
 from workstation_central.problems import problem
 
 _HASH_CHUNK = 1 << 20
@@ -121,7 +129,8 @@ def finish_upload(central: Central, row: Upload) -> None:
 
 
 def inventory(central: Central) -> dict[str, Any]:
-    """What the server holds: each dossier with its status and files."""
+    """What the server holds: each dossier with its status and files, and the archive
+    records."""
     with central.sessions() as db:
         dossiers = db.scalars(
             select(DossierRecord).where(~DossierRecord.deleted).order_by(DossierRecord.id)
@@ -144,4 +153,8 @@ def inventory(central: Central) -> dict[str, Any]:
                     ],
                 }
             )
-    return {"dossiers": out}
+        records = [
+            {"id": r.id, "dossier_id": r.dossier_id, "sha256": r.sha256, **json.loads(r.payload)}
+            for r in db.scalars(select(ArchiveRecord).order_by(ArchiveRecord.id))
+        ]
+    return {"dossiers": out, "archive_records": records}

@@ -66,6 +66,8 @@ def test_only_real_sections_are_listed(window):
         "Số hóa",
         "Ký số",
         "Trả kết quả",
+        "Lưu trữ",
+        "Mẫu phôi",
         "Hộp thư đi",
     ]
     assert isinstance(window.stack.currentWidget(), IntakeSection)  # the counter's first page

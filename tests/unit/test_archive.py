@@ -179,3 +179,55 @@ def test_every_split_warning_has_a_message_in_both_languages() -> None:
     for language in ("vi", "en"):
         for code in WARNING_CODES:
             assert f"archive.warning.{code}" in i18n.catalogue(language)
+
+
+def test_review_carries_repeating_fields_over_and_names_every_problem(tmp_path) -> None:
+    import json
+
+    from workstation.archive.review import BatchReview
+
+    records = [
+        {
+            "first_page": 2,
+            "last_page": 3,
+            "file": "record-001.pdf",
+            "pages": 2,
+            "warnings": [],
+            "metadata": {
+                "fonds": "H01",
+                "catalogue": 3,
+                "box": 12,
+                "file_number": "1",
+                "title": "Hồ sơ một",
+                "retention": "Vĩnh viễn",
+                "access": "public",
+                "language": "vi",
+            },
+        },
+        {
+            "first_page": 5,
+            "last_page": 9,
+            "file": "record-002.pdf",
+            "pages": 5,
+            "warnings": ["page_count_mismatch:expected 4, found 5"],
+            "metadata": {"file_number": "2", "title": ""},
+        },
+    ]
+    (tmp_path / "batch.json").write_text(
+        json.dumps({"records": records, "separators": [1, 4], "warnings": []}), encoding="utf-8"
+    )
+    review = BatchReview(tmp_path)
+    second = review.values(2)
+    assert (second["fonds"], second["box"], second["access"]) == ("H01", "12", "public")
+    assert second["title"] == ""  # a title is never carried over
+    assert review.problems(2) == [
+        "page_count_mismatch:expected 4, found 5",
+        "field_invalid:title:missing",
+    ]
+    assert review.set_value(2, "box", "mười") == "not_a_number"
+    assert review.set_value(2, "box", "13") is None
+    assert review.set_value(2, "title", "Hồ sơ hai") is None
+    assert review.problems(2) == ["page_count_mismatch:expected 4, found 5"]
+    assert review.corrections()[2]["box"] == "13"
+    review.set_value(1, "retention", "10")
+    assert review.values(1)["retention"] == "10"

@@ -259,3 +259,16 @@ def from_qr(text: str) -> RecordMetadata | None:
 
 
 RECORD_KEYS = tuple(f.name for f in fields(RecordMetadata) if f.name != "items")
+
+
+def check_field(key: str, text: str) -> str | None:
+    """Why ``text`` is not a valid value of record field ``key`` (``missing``,
+    ``not_a_number``, ``not_a_date``...), or None when it is: for checking as the clerk types."""
+    for spec in field_specs()["record"]:
+        if spec["key"] == key:
+            try:
+                _value(spec, text, "file")
+            except BadInput as exc:
+                return str(exc.params.get("reason"))
+            return None
+    return "unknown_field"

@@ -39,6 +39,19 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     export.add_argument("batch", type=Path, metavar="BATCH")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
     export.set_defaults(handler=run_export)
+    store = commands.add_parser(
+        "store",
+        parents=[parent],
+        help="store a split batch's records in the local store and queue them (resumable)",
+    )
+    store.add_argument("batch", type=Path, metavar="BATCH")
+    store.set_defaults(handler=run_store)
+    find = commands.add_parser("find", parents=[parent], help="find stored archive records")
+    find.add_argument("text", nargs="?", default="", help="words of the title, codes, keywords")
+    find.add_argument("--fonds")
+    find.add_argument("--box", type=int)
+    find.add_argument("--year", type=int)
+    find.set_defaults(handler=run_find)
 
 
 def run_separators(args: argparse.Namespace, context: Context) -> Outcome:
@@ -129,3 +142,34 @@ def run_export(args: argparse.Namespace, context: Context) -> Outcome:
 
     result = export_bag(args.batch, args.output)
     return Outcome(result, f"bag with {result['records']} records, valid: {args.output}")
+
+
+def run_store(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.archive.records import store_batch
+
+    services = context.services()
+    report = store_batch(services.database, services.blobs, args.batch)
+    lines = [
+        f"{len(report.stored)} records stored, {len(report.already_stored)} stored before, "
+        f"{len(report.refused)} refused"
+    ]
+    lines += [f"record {position}: {why}" for position, why in report.refused.items()]
+    return Outcome(report.as_json(), "\n".join(lines))
+
+
+def run_find(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.store.archive import find_records
+
+    with context.services().database.reading() as session:
+        found = find_records(session, args.text, fonds=args.fonds, box=args.box, year=args.year)
+    records = [
+        {"id": r.id, "position": r.position, "pages": r.pages, "sha256": r.sha256, **r.metadata}
+        for r in found
+    ]
+    lines = [
+        f"{r['fonds']}.{r.get('catalogue') or ''}.{r['file_number']}  box {r.get('box') or '-'}  "
+        f"{r['pages']} p.  {r['title'][:60]}"
+        for r in records
+    ]
+    lines.append(f"{len(records)} records")
+    return Outcome({"records": records}, "\n".join(lines))

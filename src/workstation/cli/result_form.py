@@ -21,6 +21,22 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     extract.add_argument("--template", required=True, metavar="NAME")
     extract.add_argument("image", type=Path, metavar="IMAGE")
     extract.set_defaults(handler=run_extract)
+    filing = actions.add_parser(
+        "file",
+        parents=[parent],
+        help="read a scan and store it as a dossier's electronic result (queued for the centre)",
+    )
+    filing.add_argument("--template", required=True, metavar="NAME")
+    filing.add_argument("--dossier", required=True, metavar="NUMBER|CODE|ID")
+    filing.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="the officer's value for a field (replaces what was read); repeatable",
+    )
+    filing.add_argument("image", type=Path, metavar="IMAGE")
+    filing.set_defaults(handler=run_file)
     listing = actions.add_parser("templates", parents=[parent], help="list the form templates")
     listing.set_defaults(handler=run_templates)
 
@@ -37,6 +53,33 @@ def run_extract(args: argparse.Namespace, context: Context) -> Outcome:
         value = result.fields[item.name]
         lines.append(f"  {item.name}: {value.value} ({value.confidence:.0f})")
     return Outcome(data, "\n".join(lines), warnings=list(result.warnings))
+
+
+def run_file(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.errors import BadInput
+    from workstation.resultforms.filing import file_result_form
+    from workstation.resultforms.recognise import recognise_form
+    from workstation.resultforms.templates import load_template, read_image
+
+    template = load_template(args.template)
+    recognition = recognise_form(template, read_image(args.image))
+    values = {name: field.value for name, field in recognition.fields.items()}
+    names = {f.name for f in template.fields}
+    for pair in args.value:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in names:
+            raise BadInput(
+                f"--value {name!r} is not a field of the template",
+                code="resultforms.unknown_field",
+                field=name,
+            )
+        values[name] = value
+    services = context.services()
+    result = file_result_form(
+        services.database, services.blobs, args.dossier, template, recognition, values
+    )
+    data = {"result": result.id, "dossier_id": result.dossier_id, "fields": values}
+    return Outcome(data, f"result {result.id} stored", warnings=list(recognition.warnings))
 
 
 def run_templates(args: argparse.Namespace, context: Context) -> Outcome:

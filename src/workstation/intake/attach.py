@@ -7,19 +7,25 @@ on each: resolution, colour, skew, blank flag, OCR confidence) to the
 component *and* queues the ``document.added`` message for the central
 system. If the database refuses, nothing is added and nothing queued; the
 stored blob is unreferenced and the blob clean-up clears it.
+
+:func:`attach_result` takes the same path for the dossier's electronic result
+(a RESULT document, e.g. a digitised pre-printed result form).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from workstation.domain import Document
+from workstation.domain.dossier import DocumentKind, Result
 from workstation.intake.files import inspect_files
 from workstation.intake.receive import _store, document_message
 from workstation.store import BlobStore, Database
-from workstation.store.documents import PageCapture, add_document
+from workstation.store.documents import PageCapture, add_document, add_result
 from workstation.store.dossiers import find_dossier
 from workstation.store.outbox import MessageKind, enqueue
 
@@ -98,3 +104,52 @@ def attach_document(
         "added document %s to dossier %s: %d page(s)", document.id, dossier.id, document.page_count
     )
     return document
+
+
+def attach_result(
+    database: Database,
+    blobs: BlobStore,
+    dossier_reference: str,
+    path: Path,
+    *,
+    number_symbol: str = "",
+    signer: str = "",
+    details: dict[str, Any] | None = None,
+) -> Result:
+    """Store the file at ``path`` as the dossier's electronic result (a RESULT document);
+    queue it.
+
+    The same path as :func:`attach_document`: the file checked and streamed
+    into the blob store first, then one transaction adds the result and queues
+    its ``document.added`` message (``details``, e.g. a result form's fields and
+    flags, travel in it as ``result``).
+    """
+    with database.reading() as session:
+        dossier = find_dossier(session, dossier_reference)
+    inspected = inspect_files([path])
+    document = replace(_store(blobs, inspected[0]), kind=DocumentKind.RESULT)
+    result = Result(
+        dossier_id=dossier.id,
+        number_symbol=number_symbol,
+        issued_at=datetime.now(UTC),
+        signer=signer,
+        document=document,
+    )
+    with database.transaction() as session:
+        add_result(session, result)
+        message = {
+            "dossier_id": dossier.id,
+            "dossier_code": dossier.code,
+            "component_id": None,
+            "document": {**document_message(document), "kind": str(DocumentKind.RESULT)},
+            "result": {
+                "id": result.id,
+                "number_symbol": number_symbol,
+                "signed": bool(signer),
+                **(details or {}),
+            },
+            "pages": [],
+        }
+        enqueue(session, MessageKind.DOCUMENT_ADDED, dossier.id, message)
+    log.info("added result %s to dossier %s", result.id, dossier.id)
+    return result

@@ -14,7 +14,10 @@ OCR: each zone is cut from the scan warped onto the reference, the form's own
 printed ink (dotted lines, box edges; the reference image dilated a little) is
 wiped, and Tesseract reads it as one line (psm 7) with the settings its type
 needs: digits only, letters and digits for serials, digits and separators for
-dates (then parsed), Vietnamese with diacritics for text. Zones run two at a
+dates (then parsed), Vietnamese with diacritics for text. Digits and serials
+are read with their ink scaled to a fixed height, and read again other ways
+when the reading is empty or breaks the field's declared format (see
+:func:`read_zone`). Zones run two at a
 time (each Tesseract is its own process).
 """
 
@@ -311,30 +314,77 @@ def parse_date(raw: str) -> str | None:
         return None
 
 
+LINE_HEIGHT_PX = 32
+"""Digits and serials are read with their ink scaled to this height: at the 40-odd pixels
+a 300-dpi scan gives, Tesseract's line model dropped a lone digit and inserted strokes
+between touching capitals (``22MT…`` read ``22M1T…``); at 32 px it did neither
+(bench/zone_ocr.py)."""
+
+
+def normalised(binary: np.ndarray, height: int = LINE_HEIGHT_PX) -> np.ndarray:
+    """The zone cut to its ink, scaled so the ink is ``height`` pixels tall, with a margin."""
+    rows, columns = np.where(binary < 128)
+    if rows.size == 0:
+        return binary
+    ink = binary[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
+    factor = height / ink.shape[0]
+    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    scaled = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=method)
+    scaled = np.where(scaled < 128, 0, 255).astype(np.uint8)
+    return cv2.copyMakeBorder(scaled, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+
+
+def _attempts(item: Field, binary: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """The ways to read a zone, best first: (image, page segmentation mode)."""
+    if item.type not in ("digits", "serial"):
+        return [(binary, 7)]
+    # Then at other heights (the line model's slips differ from one scale to the next), the
+    # zone as cut as a line and as a raw line, and (a lone digit) as one character.
+    return [
+        (normalised(binary), 7),
+        (normalised(binary, LINE_HEIGHT_PX - 4), 7),
+        (normalised(binary, LINE_HEIGHT_PX + 8), 7),
+        (binary, 7),
+        (binary, 13),
+        (binary, 10),
+    ]
+
+
+def _fits(item: Field, value: str) -> bool:
+    if not value:
+        return False
+    return not item.pattern or re.fullmatch(item.pattern, value) is not None
+
+
 def read_zone(template: Template, aligned: np.ndarray, item: Field) -> tuple[FieldValue, list[str]]:
-    """OCR one field with its type's settings; the value and any warnings about it."""
+    """OCR one field with its type's settings; the value and any warnings about it.
+
+    Digits and serials are read first at a normalised height (:func:`normalised`);
+    a reading that is empty or does not follow the field's ``pattern`` is read
+    again the other ways of :func:`_attempts`, and the first that fits is kept.
+    If none fits, the first reading is kept with a ``field_format`` warning: the
+    officer checks it.
+    """
     language, config = OCR_SETTINGS[item.type]
     binary = zone_image(template, aligned, item)
     if (binary < 128).mean() < 0.002:
         return FieldValue("", 0.0), [f"field_empty:{item.name}"]
-    result = ocr.recognise(
-        binary,
-        template.dpi,
-        language,
-        ZONE_TIMEOUT_S,
-        binarised=True,
-        psm=7,
-        config=config,
-    )
-    if not result.words and item.type in ("digits", "serial"):
-        # a lone digit is often missed when read as a line: try it as one character
+    readings: list[tuple[str, ocr.OcrResult]] = []
+    for image, psm in _attempts(item, binary):
         result = ocr.recognise(
-            binary, template.dpi, language, ZONE_TIMEOUT_S, binarised=True, psm=10, config=config
+            image, template.dpi, language, ZONE_TIMEOUT_S, binarised=True, psm=psm, config=config
         )
+        raw = unicodedata.normalize("NFC", " ".join(w.text for w in result.words))
+        readings.append((raw, result))
+        if item.type not in ("digits", "serial") or _fits(item, raw.replace(" ", "")):
+            break
+    raw, result = readings[-1]
     warnings = [f"{w}:{item.name}" for w in result.warnings]
-    words = [w.text for w in result.words]
+    if item.type in ("digits", "serial") and not _fits(item, raw.replace(" ", "")):
+        raw, result = next(((r, res) for r, res in readings if r), readings[0])
+        if raw and item.pattern:
+            warnings.append(f"field_format:{item.name}")
     confidence = float(result.confidence or 0.0)
-    raw = unicodedata.normalize("NFC", " ".join(words))
     value = raw
     if item.type in ("digits", "serial"):
         value = raw.replace(" ", "")

@@ -140,6 +140,17 @@ def _serial_label_x(label_width: int) -> int:
     return min(1500, 1620 - label_width)
 
 
+PATTERNS = {
+    "serial": r"^\d{2}[A-Z]{2}\d{6}$",
+    "book": r"^\d{2}[A-Z]{2}\d{6}$",
+    "registration_number": r"^\d{2}[A-Z]{2}\d{6}$",
+    "owner_id_number": r"^\d{12}$",
+    "copy_count": r"^[1-9]\d?$",
+}
+"""The value formats the synthetic templates declare: the serials :func:`sample_value` prints
+(illustrative), the twelve digits of a personal identification number, a count of copies."""
+
+
 def layout(design: FormDesign) -> list[dict[str, object]]:
     """The template's fields for ``design``: label, type and value box in page pixels."""
     label_font = _font(SERIF, 50)
@@ -168,6 +179,9 @@ def layout(design: FormDesign) -> list[dict[str, object]]:
         if line.dossier:
             entry["dossier"] = line.dossier
         fields.append(entry)
+    for entry in fields:
+        if entry["name"] in PATTERNS:
+            entry["pattern"] = PATTERNS[str(entry["name"])]
     return fields
 
 

@@ -3,13 +3,18 @@
 A template is data in ``resources/result-forms/NAME/``: ``template.json`` names
 the reference image (a blank form scanned at ``dpi``) and lists the fields,
 each ``{"name", "label", "box": [x, y, width, height], "type"}`` with the box
-in reference-image pixels. Loading checks it whole: a zone outside the image,
-two fields of one name or an unknown type is refused with a clear error.
+in reference-image pixels, and optionally ``"pattern"``, the regular expression
+its values follow (a serial's format), which the reader checks its reading
+against. Loading checks it whole: a zone outside the image, two fields of one
+name or an unknown type is refused with a clear error.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +38,9 @@ class Field:
     type: str
     dossier: str = ""
     """What of the dossier this value must equal, if anything (see :data:`DOSSIER_FACTS`)."""
+    pattern: str = ""
+    """A regular expression every value of the field matches (a serial's format, an ID
+    number's twelve digits), if known: a reading that does not is read again another way."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,10 @@ def load_template(name: str, root: Path | None = None) -> Template:
             kind = str(raw["type"])
             label = str(raw.get("label", field_name))
             fact = str(raw.get("dossier", ""))
-        except (KeyError, ValueError, TypeError) as exc:
+            pattern = str(raw.get("pattern", ""))
+            if pattern:
+                re.compile(pattern)
+        except (KeyError, ValueError, TypeError, re.error) as exc:
             raise _bad(
                 f"template {name!r}: a field is malformed: {exc}", "template_unreadable", name=name
             ) from exc
@@ -134,7 +145,7 @@ def load_template(name: str, root: Path | None = None) -> Template:
                 field=field_name,
             )
         seen.add(field_name)
-        fields.append(Field(field_name, label, (x, y, w, h), kind, fact))
+        fields.append(Field(field_name, label, (x, y, w, h), kind, fact, pattern))
     if not fields:
         raise _bad(f"template {name!r} has no fields", "template_unreadable", name=name)
     return Template(
@@ -145,6 +156,65 @@ def load_template(name: str, root: Path | None = None) -> Template:
         fields=tuple(fields),
         reference=reference,
     )
+
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+"""A template's name is its folder's: lower-case letters, digits and hyphens."""
+
+
+def user_templates_root(data: Path) -> Path:
+    """Where templates drawn in the window are kept: ``result-forms`` in the user's data."""
+    return data / "result-forms"
+
+
+def save_template(
+    root: Path,
+    name: str,
+    title: str,
+    reference: np.ndarray,
+    dpi: int,
+    fields: list[Field],
+) -> Template:
+    """Write a template drawn by the officer as data (``root/NAME/template.json`` and its
+    reference image ``blank.png``), check it by loading it back, and return it.
+
+    Refused (:class:`BadInput`) before anything is written: a name that is not
+    a folder name, no fields, and, from the same checks as loading, a zone
+    outside the image, two fields of one name, an unknown type. An existing
+    template of that name is replaced whole, never half.
+    """
+    if not NAME_PATTERN.match(name):
+        raise _bad(f"template name {name!r} is not a folder name", "bad_name", name=name)
+    document = {
+        "name": name,
+        "title": title or name,
+        "reference_image": "blank.png",
+        "dpi": int(dpi),
+        "fields": [
+            {"name": f.name, "label": f.label or f.name, "box": list(f.box), "type": f.type}
+            | ({"dossier": f.dossier} if f.dossier else {})
+            | ({"pattern": f.pattern} if f.pattern else {})
+            for f in fields
+        ],
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        folder = staging / name
+        folder.mkdir()
+        if not cv2.imwrite(str(folder / "blank.png"), reference):
+            raise _bad("the reference image cannot be written", "reference_unreadable", name=name)
+        (folder / "template.json").write_text(
+            json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        load_template(name, staging)  # the same checks as any template
+        target = root / name
+        if target.exists():
+            target.rename(staging / f"{name}.old")
+        folder.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return load_template(name, root)
 
 
 def read_image(path: Path) -> np.ndarray:

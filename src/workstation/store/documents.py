@@ -1,4 +1,5 @@
-"""Adding a document to a component of a saved dossier, with what capture measured per page."""
+"""Adding a document to a component of a saved dossier, with what capture measured per page,
+and a result (kết quả) with its document."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workstation.domain import DigitisationStatus, Document
+from workstation.domain.dossier import Result
 from workstation.errors import NotFound
 from workstation.store.dossiers import _document_row
-from workstation.store.models import ComponentRow, PageCaptureRow
+from workstation.store.models import ComponentRow, DocumentRow, PageCaptureRow, ResultRow
 from workstation.store.timestamps import to_stored
 
 
@@ -93,3 +95,36 @@ def page_captures(session: Session, document_id: str) -> list[PageCaptureRow]:
         .order_by(PageRow.number)
     )
     return list(session.scalars(query))
+
+
+def add_result(session: Session, result: Result) -> str:
+    """Stage ``result`` and its document (a ``result`` document of no component); return its
+    id. The caller queues the outbox message in the same transaction."""
+    if result.document is None:
+        raise ValueError("a stored result needs its document")
+    now = to_stored(datetime.now(UTC))
+    row = _document_row(result.document, 0, now)
+    session.add(row)
+    session.flush()  # the result refers to the document row: it goes first
+    session.add(
+        ResultRow(
+            id=result.id,
+            dossier_id=result.dossier_id,
+            number_symbol=result.number_symbol,
+            issued_at=to_stored(result.issued_at) if result.issued_at else None,
+            signer=result.signer,
+            document_id=result.document.id,
+        )
+    )
+    return result.id
+
+
+def results_of(session: Session, dossier_id: str) -> list[tuple[ResultRow, DocumentRow | None]]:
+    """The dossier's results with their documents, oldest first."""
+    query = (
+        select(ResultRow, DocumentRow)
+        .outerjoin(DocumentRow, DocumentRow.id == ResultRow.document_id)
+        .where(ResultRow.dossier_id == dossier_id)
+        .order_by(DocumentRow.created_at)
+    )
+    return [(r, d) for r, d in session.execute(query)]

@@ -349,3 +349,37 @@ class RatingRow(Base):
     reason: Mapped[str | None] = mapped_column(PersonalText)  # free text may name people
     rated_at: Mapped[datetime]
     officer_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ArchiveRecordRow(Base):
+    """A record (hồ sơ lưu trữ) of a split archive batch, stored with its PDF/A.
+
+    ``(batch, position)`` is unique, so storing a batch again after an
+    interruption adds only the records not yet stored. The PDF/A is a
+    document row without a component (kind ``archive``), so the blob clean-up
+    keeps its file. ``search`` holds the folded (lower-case, diacritics and đ
+    removed) title, codes and keywords for search; ``record`` the whole
+    metadata as JSON (titles may name people: personal data).
+    """
+
+    __tablename__ = "archive_records"
+    __table_args__ = (
+        UniqueConstraint("batch", "position"),
+        Index("ix_archive_records_place", "fonds", "catalogue", "box", "file_number"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    fonds: Mapped[str] = mapped_column(String(100), default="")
+    catalogue: Mapped[int | None] = mapped_column(Integer)
+    box: Mapped[int | None] = mapped_column(Integer)
+    file_number: Mapped[str] = mapped_column(String(100), default="")
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    pages: Mapped[int] = mapped_column(Integer)
+    search: Mapped[str] = mapped_column(Text, default="")
+    record: Mapped[str] = mapped_column(PersonalText)
+    warnings: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]

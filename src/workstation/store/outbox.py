@@ -69,6 +69,7 @@ class MessageKind(StrEnum):
     DOSSIER_EXTENDED = "dossier.extended"
     DOSSIER_STOPPED = "dossier.stopped"
     DOCUMENT_SIGNED = "document.signed"
+    ARCHIVE_RECORD = "archive.record"  # a record of a digitised archive batch, with its PDF/A
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}
@@ -224,14 +225,16 @@ def unsent_file_digests(session: Session) -> set[str]:
     The blob clean-up keeps these, so a file stays on the workstation until the
     central system has confirmed it, even when its dossier was deleted meanwhile.
     """
+    carrying = (MessageKind.DOSSIER_CREATED.value, MessageKind.ARCHIVE_RECORD.value)
     rows = session.scalars(
-        select(OutboxRow.payload).where(
-            OutboxRow.state != SENT, OutboxRow.kind == MessageKind.DOSSIER_CREATED.value
-        )
+        select(OutboxRow.payload).where(OutboxRow.state != SENT, OutboxRow.kind.in_(carrying))
     )
     digests: set[str] = set()
     for payload in rows:
-        for component in json.loads(payload).get("components", []):
+        body = json.loads(payload)
+        if "sha256" in body.get("document", {}):
+            digests.add(body["document"]["sha256"])
+        for component in body.get("components", []):
             digests.update(d["sha256"] for d in component.get("documents", []) if "sha256" in d)
     return digests
 

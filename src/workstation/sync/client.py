@@ -119,7 +119,12 @@ class CentralClient(Protocol):
     def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]: ...
 
     def add_archive_record(
-        self, record_id: str, dossier_id: str, record: dict[str, Any], key: str
+        self,
+        record_id: str,
+        dossier_id: str | None,
+        record: dict[str, Any],
+        key: str,
+        sha256: str | None = None,
     ) -> None: ...
 
     def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
@@ -268,9 +273,14 @@ class HttpCentralClient:
         return int(answer["first"]), int(answer["last"])
 
     def add_archive_record(
-        self, record_id: str, dossier_id: str, record: dict[str, Any], key: str
+        self,
+        record_id: str,
+        dossier_id: str | None,
+        record: dict[str, Any],
+        key: str,
+        sha256: str | None = None,
     ) -> None:
-        body = {"id": record_id, "dossier_id": dossier_id, "record": record}
+        body = {"id": record_id, "dossier_id": dossier_id, "record": record, "sha256": sha256}
         self._call("POST", "/v1/archive-records", json=body, key=key)
 
     def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
@@ -408,7 +418,7 @@ class HttpCentralClient:
         raise Refused(f"the central system refused: {reason}", reason=reason)
 
 
-_WAIT_HELPS = {"files.missing", "upload.offset", "upload.checksum"}
+_WAIT_HELPS = {"files.missing", "archive.file_missing", "upload.offset", "upload.checksum"}
 """4xx answers another attempt can get past (files still arriving, a transfer damaged)."""
 
 

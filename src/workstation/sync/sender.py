@@ -145,6 +145,14 @@ class Sender:
         elif entry.kind == MessageKind.DOCUMENT_SIGNED:
             self._send_files({"components": [{"documents": [payload["document"]]}]}, key)
             self.client.add_signed_document(entry.entity_id, payload, key)
+        elif entry.kind == MessageKind.ARCHIVE_RECORD:
+            document = payload["document"]
+            self._upload({document["sha256"]: int(document["size_bytes"])})
+            record = {k: payload[k] for k in ("batch", "position", "record", "warnings")}
+            record["pages"] = document["page_count"]
+            self.client.add_archive_record(
+                entry.entity_id, None, record, key, sha256=document["sha256"]
+            )
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 
@@ -154,6 +162,10 @@ class Sender:
         for component in payload.get("components", []):
             for document in component.get("documents", []):
                 sizes[document["sha256"]] = int(document["size_bytes"])
+        self._upload(sizes)
+
+    def _upload(self, sizes: dict[str, int]) -> None:
+        """Upload, of the files named by SHA-256 with their sizes, those the server lacks."""
         for digest in self.client.missing_files(sorted(sizes)):
             self.client.upload_file(
                 digest, sizes[digest], lambda d=digest: self.blobs.open(d), f"upload:{digest}"

@@ -6,11 +6,13 @@ here and nowhere else.
 
 from __future__ import annotations
 
+from workstation.ui.archive.section import ArchiveSection
 from workstation.ui.capture.section import CaptureSection
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.intake.section import IntakeSection
 from workstation.ui.onbehalf.handover_view import HandoverSection
 from workstation.ui.outbox.section import OutboxSection
+from workstation.ui.resultforms.section import ResultFormsSection
 from workstation.ui.section import Section
 from workstation.ui.signing.section import SigningSection
 
@@ -20,5 +22,7 @@ SECTIONS: list[type[Section]] = [
     CaptureSection,
     SigningSection,
     HandoverSection,
+    ArchiveSection,
+    ResultFormsSection,
     OutboxSection,
 ]

@@ -1,0 +1,300 @@
+"""The "Lưu trữ" (archive batches) page: the records clerk's review of a split batch.
+
+The clerk opens the folder a split left (Ctrl+O). The left-hand list shows
+each record with its pages in the scanned stack and its problems (a separator
+missed or unreadable, a page count that differs from the sheet's, pages before
+the first sheet, a field missing or invalid), in red; the batch's own warnings
+(no separator at all, an unreadable sheet) are shown above. Nothing is fixed by
+guessing: the clerk looks and decides.
+
+The right-hand form holds the selected record's metadata (Circular
+02/2019/TT-BNV). It starts with what the record's sheet said, its empty
+repeating fields carried over from the record before, and checks every field
+as it is typed. Ctrl+PgDown / Ctrl+PgUp go to the next / previous record;
+Enter in the last field goes on to the next record too. Ctrl+S stores the
+records in the local store (:func:`~workstation.archive.records.store_batch`,
+off the UI thread), which queues them for the central system; a record whose
+metadata is still incomplete is not stored and the report says why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.archive.review import BatchReview, record_keys
+from workstation.i18n import tr
+from workstation.services import Services
+from workstation.ui.actions import set_shortcuts
+from workstation.ui.background import run_in_background
+from workstation.ui.section import Section
+
+INVALID_STYLE = "QLineEdit { border: 2px solid #c0392b; }"
+PROBLEM_COLOUR = QColor("#c0392b")
+
+
+def problem_text(problem: str) -> str:
+    """The clerk's text for one problem code from :meth:`BatchReview.problems`."""
+    code, _, detail = problem.partition(":")
+    if code == "field_invalid":
+        key, _, reason = detail.partition(":")
+        return tr(
+            "archive_ui.problem.field_invalid",
+            field=tr(f"archive_ui.field.{key}"),
+            reason=tr(f"archive_ui.reason.{reason}"),
+        )
+    return tr(f"archive_ui.problem.{code}", detail=detail)
+
+
+class ArchiveSection(Section):
+    """A split batch's records, their problems and their metadata, stored in one action."""
+
+    title_key = "section.archive"
+    batch_opened = Signal(int)
+    """The batch was read: how many records it has."""
+    batch_stored = Signal(object)
+    """The store's answer (:class:`~workstation.archive.records.StoreReport`)."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self.review: BatchReview | None = None
+        self.position = 0
+        self._showing = False
+
+        toolbar = QToolBar()
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.open_action = QAction(tr("archive_ui.open"), self)
+        set_shortcuts(self.open_action, "Ctrl+O")
+        self.open_action.triggered.connect(self.choose_batch)
+        toolbar.addAction(self.open_action)
+        self.store_action = QAction(tr("archive_ui.store"), self)
+        set_shortcuts(self.store_action, "Ctrl+S")
+        self.store_action.triggered.connect(self.store)
+        toolbar.addAction(self.store_action)
+        self.next_action = QAction(tr("archive_ui.next"), self)
+        set_shortcuts(self.next_action, "Ctrl+PgDown")
+        self.next_action.triggered.connect(lambda: self.go(self.position + 1))
+        toolbar.addAction(self.next_action)
+        self.previous_action = QAction(tr("archive_ui.previous"), self)
+        set_shortcuts(self.previous_action, "Ctrl+PgUp")
+        self.previous_action.triggered.connect(lambda: self.go(self.position - 1))
+        toolbar.addAction(self.previous_action)
+
+        self.batch_label = QLabel(tr("archive_ui.no_batch"))
+        self.batch_label.setWordWrap(True)
+
+        self.table = QTableWidget(0, 3)
+        columns = ("pages", "title", "problems")
+        self.table.setHorizontalHeaderLabels([tr(f"archive_ui.column.{c}") for c in columns])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.currentCellChanged.connect(lambda row, *_: self.go(row + 1))
+
+        form_box = QWidget()
+        form = QFormLayout(form_box)
+        self.editors: dict[str, QLineEdit] = {}
+        keys = record_keys()
+        for number, spec in enumerate(keys):
+            editor = QLineEdit()
+            editor.setObjectName(f"archive-field-{spec['key']}")
+            label = tr(f"archive_ui.field.{spec['key']}") + (" *" if spec.get("required") else "")
+            editor.textEdited.connect(lambda text, key=spec["key"]: self._edited(key, text))
+            if number == len(keys) - 1:
+                editor.returnPressed.connect(lambda: self.go(self.position + 1))
+            else:
+                editor.returnPressed.connect(self.focusNextChild)
+            form.addRow(label, editor)
+            self.editors[spec["key"]] = editor
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #c0392b")
+        form.addRow(self.problems_label)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(form_box)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(toolbar)
+        layout.addWidget(self.batch_label)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.result_label)
+        self._enable()
+
+    # Opening a batch ---------------------------------------------------------
+
+    def choose_batch(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("archive_ui.open"))
+        if folder:
+            self.open_batch(Path(folder))
+
+    def open_batch(self, folder: Path) -> None:
+        """Read the split batch in ``folder`` (off the UI thread) and show its first record."""
+        run_in_background(self, lambda: BatchReview(folder), self._opened, executor="io")
+
+    def _opened(self, review: BatchReview) -> None:
+        self.review = review
+        self.position = 0
+        notes = [tr_warning(w) for w in review.batch_warnings]
+        self.batch_label.setText(
+            "\n".join(
+                [
+                    tr(
+                        "archive_ui.batch",
+                        records=len(review),
+                        separators=len(review.separators),
+                    ),
+                    *notes,
+                ]
+            )
+        )
+        self.result_label.clear()
+        self.table.setRowCount(len(review))
+        for position in range(1, len(review) + 1):
+            self._fill_row(position)
+        self._enable()
+        if len(review):
+            self.go(1)
+        self.batch_opened.emit(len(review))
+
+    def _fill_row(self, position: int) -> None:
+        assert self.review is not None
+        first, last, count = self.review.pages(position)
+        problems = self.review.problems(position)
+        cells = [
+            tr("archive_ui.pages", first=first, last=last, count=count),
+            self.review.values(position)["title"],
+            "; ".join(problem_text(p) for p in problems),
+        ]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if problems:
+                item.setForeground(PROBLEM_COLOUR)
+            self.table.setItem(position - 1, column, item)
+
+    # Moving and editing ------------------------------------------------------
+
+    def go(self, position: int) -> None:
+        """Show record ``position`` (from 1) in the form, its first field focused."""
+        if self.review is None or not 1 <= position <= len(self.review):
+            return
+        if position == self.position:
+            return
+        self.position = position
+        self._showing = True
+        values = self.review.values(position)
+        for key, editor in self.editors.items():
+            editor.setText(values[key])
+        self._showing = False
+        self.table.blockSignals(True)
+        self.table.selectRow(position - 1)
+        self.table.setCurrentCell(position - 1, 0)
+        self.table.blockSignals(False)
+        self._show_problems()
+        first_empty = next((e for k, e in self.editors.items() if not values[k]), None)
+        (first_empty or self.editors["title"]).setFocus()
+
+    def _edited(self, key: str, text: str) -> None:
+        if self._showing or self.review is None or not self.position:
+            return
+        self.review.set_value(self.position, key, text)
+        self._fill_row(self.position)
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        assert self.review is not None
+        problems = self.review.problems(self.position)
+        invalid = {p.split(":")[1] for p in problems if p.startswith("field_invalid:")}
+        for key, editor in self.editors.items():
+            editor.setStyleSheet(INVALID_STYLE if key in invalid else "")
+            editor.setProperty("invalid", key in invalid)
+        self.problems_label.setText("\n".join(problem_text(p) for p in problems))
+
+    def invalid_fields(self) -> list[str]:
+        """The fields of the shown record marked invalid."""
+        return [k for k, e in self.editors.items() if e.property("invalid")]
+
+    # Storing -------------------------------------------------------------------
+
+    def store(self) -> None:
+        """Store the batch's records with the clerk's metadata (off the UI thread)."""
+        if self.review is None:
+            return
+        from workstation.archive.records import store_batch
+
+        review = self.review
+        corrections = review.corrections()
+        services = self.services
+        self.store_action.setEnabled(False)
+        self.result_label.setText(tr("archive_ui.storing"))
+
+        def op() -> Any:
+            return store_batch(
+                services.database, services.blobs, review.folder, corrections=corrections
+            )
+
+        run_in_background(self, op, self._stored, self._store_failed)
+
+    def _stored(self, report: Any) -> None:
+        self._enable()
+        lines = [
+            tr(
+                "archive_ui.stored",
+                stored=len(report.stored),
+                before=len(report.already_stored),
+                refused=len(report.refused),
+            )
+        ]
+        lines += [
+            tr("archive_ui.refused", position=position, problem=problem_text(problem))
+            for position, problem in report.refused.items()
+        ]
+        self.result_label.setText("\n".join(lines))
+        if report.stored:
+            self.store_changed.emit()
+        self.batch_stored.emit(report)
+
+    def _store_failed(self, exc: BaseException) -> None:
+        from workstation.ui.errors import show_error
+
+        self._enable()
+        self.result_label.clear()
+        show_error(self, exc)
+
+    def _enable(self) -> None:
+        opened = self.review is not None and len(self.review) > 0
+        for action in (self.store_action, self.next_action, self.previous_action):
+            action.setEnabled(opened)
+        for editor in self.editors.values():
+            editor.setEnabled(opened)
+
+
+def tr_warning(warning: str) -> str:
+    """The clerk's text for a batch-level warning of the split."""
+    code = warning.split(":")[0]
+    return tr(f"archive.warning.{code}")
