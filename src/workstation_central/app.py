@@ -50,9 +50,11 @@ from workstation_central.models import (
 from workstation_central.problems import errors, problem
 from workstation_central.schemas import (
     LIFECYCLE_KINDS,
+    AddedDocumentIn,
     ArchiveIn,
     BlockIn,
     BlockOut,
+    DocumentIn,
     DossierIn,
     EventIn,
     FileCheck,
@@ -326,6 +328,45 @@ def create_app(central: Central) -> FastAPI:
             raise problem(404, "dossier.unknown", "no such dossier")
         return {"id": row.id, "code": row.code, "status": row.status}
 
+    def add_file(db: Session, dossier_id: str, named: str, document: DocumentIn) -> DossierRecord:
+        """One more stored file of a held dossier (404 unknown, 409 file not uploaded)."""
+        row = db.get(DossierRecord, dossier_id)
+        if row is None or row.deleted or named != dossier_id:
+            raise problem(404, "dossier.unknown", "no such dossier")
+        if db.get(StoredFile, document.sha256) is None:
+            raise problem(409, "files.missing", "upload the file first", missing=[document.sha256])
+        db.add(
+            DossierFile(
+                dossier_id=dossier_id,
+                document_id=document.id,
+                name=document.file_name,
+                sha256=document.sha256,
+                media_type=document.media_type,
+            )
+        )
+        return row
+
+    @app.post(
+        "/v1/dossiers/{dossier_id}/documents",
+        status_code=201,
+        tags=["dossiers"],
+        responses=errors(401, 404, 409),
+    )
+    def add_document(
+        dossier_id: str, body: AddedDocumentIn, user: User, key: IdempotencyKey, db: Db
+    ) -> Any:
+        """A document added after the dossier was created joins its files: filed under its
+        component (so the citizen's store names the component) or as the result."""
+
+        def apply() -> tuple[int, Any]:
+            row = add_file(db, dossier_id, body.dossier_id, body.document)
+            if body.component_id is not None:
+                row.payload = _with_document(row.payload, body.component_id, body.document)
+            return 201, {"id": body.document.id}
+
+        operation = f"POST /v1/dossiers/{dossier_id}/documents {body.document.id}"
+        return idempotent(db, user, key, operation, apply)
+
     @app.post(
         "/v1/dossiers/{dossier_id}/signed-documents",
         status_code=201,
@@ -338,22 +379,7 @@ def create_app(central: Central) -> FastAPI:
         """A signed PDF joins the dossier's files (the document it was signed from stays)."""
 
         def apply() -> tuple[int, Any]:
-            row = db.get(DossierRecord, dossier_id)
-            if row is None or row.deleted or body.dossier_id != dossier_id:
-                raise problem(404, "dossier.unknown", "no such dossier")
-            if db.get(StoredFile, body.document.sha256) is None:
-                raise problem(
-                    409, "files.missing", "upload the file first", missing=[body.document.sha256]
-                )
-            db.add(
-                DossierFile(
-                    dossier_id=dossier_id,
-                    document_id=body.document.id,
-                    name=body.document.file_name,
-                    sha256=body.document.sha256,
-                    media_type=body.document.media_type,
-                )
-            )
+            add_file(db, dossier_id, body.dossier_id, body.document)
             return 201, {"id": body.document.id, "role": body.signature.role}
 
         operation = f"POST /v1/dossiers/{dossier_id}/signed-documents {body.document.id}"
@@ -701,6 +727,20 @@ def _component_of(payload: str, document_id: str) -> dict[str, Any]:
         if any(d.get("id") == document_id for d in component.get("documents") or []):
             return component
     return {}
+
+
+def _with_document(payload: str, component_id: str, document: DocumentIn) -> str:
+    """A stored dossier's payload with ``document`` added to its component ``component_id``
+    (unchanged if it has no such component)."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return payload
+    for component in body.get("components") or []:
+        if component.get("id") == component_id:
+            component.setdefault("documents", []).append(document.model_dump())
+            return json.dumps(body, ensure_ascii=False)
+    return payload
 
 
 def _metadata_sha256(metadata: str) -> str:

@@ -88,6 +88,20 @@ class SignedDocumentIn(BaseModel):
     schema_: int = Field(default=1, alias="schema")
 
 
+class AddedDocumentIn(BaseModel):
+    """A document added to a dossier after it was created, as the workstation's
+    ``document.added`` message carries it: to a component (``component_id``), or as the
+    dossier's result (``result``: its number, signer and a filed result form's fields)."""
+
+    dossier_id: str = Field(min_length=1, max_length=64)
+    dossier_code: str | None = None
+    component_id: str | None = Field(default=None, max_length=64)
+    document: DocumentIn
+    result: dict[str, Any] | None = None
+    pages: list[dict[str, Any]] = []
+    schema_: int = Field(default=1, alias="schema")
+
+
 class StatusIn(BaseModel):
     status: int = Field(ge=1, le=10, description="National status code 1-10")
 

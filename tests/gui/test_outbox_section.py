@@ -7,10 +7,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from workstation import i18n
 from workstation.outbox import State, list_outbox
-from workstation.store.outbox import mark_needs_attention, mark_sent
+from workstation.store.outbox import MessageKind, mark_needs_attention, mark_sent
 from workstation.ui.dossiers.section import DossiersSection
 from workstation.ui.main_window import MainWindow
-from workstation.ui.outbox.outbox_model import Column
+from workstation.ui.outbox.outbox_model import Column, kind_text
 from workstation.ui.outbox.section import OutboxSection
 
 pytestmark = pytest.mark.gui
@@ -70,6 +70,13 @@ def test_each_message_shows_its_dossier_kind_state_attempts_and_reason(
     assert cells(outbox, 1)[Column.STATE] == "Đã gửi"
     assert cells(outbox, 2)[:3] == ["#000003", "Tiếp nhận hồ sơ", "Chờ gửi"]
     assert outbox.counts_label.text() == "Chờ gửi: 1 · Đang gửi: 0 · Cần xử lý: 1 · Đã gửi: 1"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_kind_of_message_has_a_name_in_the_outbox(language) -> None:
+    names = i18n.catalogue(language)
+    assert [k.value for k in MessageKind if f"outbox.kind.{k.value}" not in names] == []
+    assert kind_text(MessageKind.DOCUMENT_ADDED) != "outbox.kind.document.added"
 
 
 def test_headers_and_states_speak_english_when_asked(qtbot, services, three_messages):

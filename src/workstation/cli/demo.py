@@ -187,7 +187,8 @@ def send_to_local_central(services: Services, data: Path) -> dict[str, object]:
     """Start a local reference central server, sign in as its demo officer, send the
     outbox and ask the server for each dossier; the server stops afterwards.
 
-    Returns ``{"url", "sent", "arrived", "waiting"}``, or ``{"skipped": reason}`` when
+    Returns ``{"url", "sent", "arrived", "waiting", "needs_attention"}`` (the last two
+    counts), or ``{"skipped": reason}`` when
     no reference server can run here (the desktop bundle has none).
     """
     from workstation.store.dossiers import list_dossiers
@@ -209,11 +210,13 @@ def send_to_local_central(services: Services, data: Path) -> dict[str, object]:
             arrived = sum(client.dossier_status(i) is not None for i in ids)
         finally:
             client.close()
+    left = report(services.database)
     return {
         "url": central.url,
         "sent": sent,
         "arrived": arrived,
-        "waiting": report(services.database).waiting,
+        "waiting": left.waiting,
+        "needs_attention": len(left.needs_attention),
     }
 
 

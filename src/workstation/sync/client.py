@@ -100,6 +100,11 @@ class CentralClient(Protocol):
 
     def add_signed_document(self, dossier_id: str, payload: dict[str, Any], key: str) -> None: ...
 
+    def add_document(self, dossier_id: str, payload: dict[str, Any], key: str) -> None:
+        """A document added to a held dossier (its file uploaded first): a component's or
+        the result (the ``document.added`` payload)."""
+        ...
+
     def dossier_status(self, dossier_id: str) -> int | None: ...
 
     def missing_files(self, sha256s: list[str]) -> list[str]:
@@ -266,6 +271,9 @@ class HttpCentralClient:
 
     def add_signed_document(self, dossier_id: str, payload: dict[str, Any], key: str) -> None:
         self._call("POST", f"/v1/dossiers/{dossier_id}/signed-documents", json=payload, key=key)
+
+    def add_document(self, dossier_id: str, payload: dict[str, Any], key: str) -> None:
+        self._call("POST", f"/v1/dossiers/{dossier_id}/documents", json=payload, key=key)
 
     def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]:
         body = {"unit": unit, "day": day, "size": size}

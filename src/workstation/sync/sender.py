@@ -142,8 +142,11 @@ class Sender:
             self.client.delete_dossier(entry.entity_id, key)
         elif entry.kind in EVENT_KINDS:
             self.client.add_event(entry.entity_id, entry.kind, payload, key)
+        elif entry.kind == MessageKind.DOCUMENT_ADDED:
+            self._send_document(payload)
+            self.client.add_document(entry.entity_id, payload, key)
         elif entry.kind == MessageKind.DOCUMENT_SIGNED:
-            self._send_files({"components": [{"documents": [payload["document"]]}]}, key)
+            self._send_document(payload)
             self.client.add_signed_document(entry.entity_id, payload, key)
         elif entry.kind == MessageKind.ARCHIVE_RECORD:
             document = payload["document"]
@@ -163,6 +166,11 @@ class Sender:
             for document in component.get("documents", []):
                 sizes[document["sha256"]] = int(document["size_bytes"])
         self._upload(sizes)
+
+    def _send_document(self, payload: dict[str, Any]) -> None:
+        """Upload the one file of a ``document.*`` message, unless the server holds it."""
+        document = payload["document"]
+        self._upload({document["sha256"]: int(document["size_bytes"])})
 
     def _upload(self, sizes: dict[str, int]) -> None:
         """Upload, of the files named by SHA-256 with their sizes, those the server lacks."""
