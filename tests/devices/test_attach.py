@@ -53,3 +53,24 @@ def test_unknown_component_adds_nothing_and_queues_nothing(services, sample_page
     with services.database.transaction() as session:
         assert len(get_dossier(session, dossier.id).components[0].documents) == 1
         assert [m.kind for m in pending(session)] == ["dossier.created"]
+
+
+def test_a_dossier_with_a_captured_document_can_be_deleted_with_its_measurements(
+    services, sample_page: Path
+) -> None:
+    from workstation.store.dossiers import delete_dossier
+    from workstation.store.models import PageCaptureRow
+    from workstation.store.outbox import MessageKind, enqueue
+
+    dossier = receive(services, sample_page)
+    document = attach_document(
+        services.database, services.blobs, str(dossier.number), "1", sample_page, REPORT
+    )
+    with services.database.transaction() as session:
+        assert page_captures(session, document.id)
+        delete_dossier(session, dossier.id)
+        enqueue(session, MessageKind.DOSSIER_DELETED, dossier.id, {"id": dossier.id})
+    with services.database.reading() as session:
+        with pytest.raises(NotFound):
+            get_dossier(session, dossier.id)
+        assert session.query(PageCaptureRow).count() == 0

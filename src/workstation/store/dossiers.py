@@ -44,7 +44,10 @@ from workstation.store.models import (
     DocumentRow,
     DossierEventRow,
     DossierRow,
+    PageCaptureRow,
     PageRow,
+    ResultRow,
+    SignatureRow,
 )
 from workstation.store.timestamps import from_stored, to_stored
 
@@ -161,10 +164,28 @@ def delete_dossier(session: Session, dossier_id: str) -> None:
     row = _dossier_row(session, dossier_id)
     applicant = row.applicant
     session.execute(delete(DossierEventRow).where(DossierEventRow.dossier_id == dossier_id))
+    _forget_page_captures(session, dossier_id)
     forget_dossier(session, dossier_id)
     session.delete(row)
     if applicant is not None:
         session.delete(applicant)
+
+
+def _forget_page_captures(session: Session, dossier_id: str) -> None:
+    """Stage the removal of what capture measured on the pages of the dossier's documents
+    (its components', its result's and its signed ones): they would hold the pages back."""
+    documents = (
+        select(DocumentRow.id)
+        .join(ComponentRow, ComponentRow.id == DocumentRow.component_id)
+        .where(ComponentRow.dossier_id == dossier_id)
+        .union(
+            select(ResultRow.document_id).where(ResultRow.dossier_id == dossier_id),
+            select(SignatureRow.document_id).where(SignatureRow.dossier_id == dossier_id),
+            select(SignatureRow.source_document_id).where(SignatureRow.dossier_id == dossier_id),
+        )
+    )
+    pages = select(PageRow.id).where(PageRow.document_id.in_(documents))
+    session.execute(delete(PageCaptureRow).where(PageCaptureRow.page_id.in_(pages)))
 
 
 def _dossier_row(session: Session, dossier_id: str) -> DossierRow:
