@@ -105,7 +105,8 @@ class Services:
     """The procedure catalogue (procedures, their components and fees, by effective date)."""
     scan_into: Callable[[str], list[Path]] | None = None
     """Scan straight into a dossier component (its checklist code), returning the page
-    files; None when the workstation has no scanner service (the intake view hides Scan)."""
+    files (:class:`workstation.scan.into.ScanIntoComponent`, set by :func:`open_services`);
+    None hides the intake view's Scan button."""
     capture_devices: Callable[[], list[DeviceInfo]] = _capture_devices
     """The capture devices reachable now (SANE's, the demo feeder …; may take seconds:
     call it off the UI thread)."""
@@ -152,6 +153,11 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
         database=database,
         blobs=blobs,
         catalogue=_catalogue(settings, folders),
+    )
+    from workstation.scan.into import ScanIntoComponent
+
+    services.scan_into = ScanIntoComponent(
+        folders.data, services.capture_devices, services.open_capture_device
     )
     if settings.central_url:
         services.sender = _sending_round(settings, database, blobs, folders)

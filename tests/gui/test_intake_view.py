@@ -207,10 +207,19 @@ def test_the_fee_follows_the_channel_and_the_applicants_case(qtbot, services: Se
     assert view.summary.due_label.text() == printed_moment(view.summary.due)
 
 
+def test_scan_is_offered_with_the_workstations_own_scanner_service(
+    qtbot, services: Services
+) -> None:
+    assert services.scan_into is not None  # open_services with default settings sets it
+    view = open_view(qtbot, services)
+    pick(qtbot, view, PERMIT)
+    assert view.checklist.row("DN").scan_button.isVisible()
+
+
 def test_scan_is_hidden_without_a_scanner_and_scans_into_its_row_with_one(
     qtbot, services: Services, sample_page: Path, tmp_path: Path
 ) -> None:
-    view = open_view(qtbot, services)
+    view = open_view(qtbot, dataclasses.replace(services, scan_into=None))
     pick(qtbot, view, PERMIT)
     assert view.checklist.row("DN").scan_button.isHidden()
     view.close()
