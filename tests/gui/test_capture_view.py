@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.gui.capture_helpers import SANE_TEST, sane_test_scanner, write_profiles
 from tests.integration.test_receive_dossier import receive
+from tests.page_samples import page_file
 from workstation.i18n import translate
 from workstation.scan.devices.base import DeviceInfo
 from workstation.services import Services
@@ -364,9 +365,37 @@ def test_saved_as_a_standalone_pdfa_in_the_strips_order(
     assert b"pdfaid" in reader.xmp_metadata.stream.get_data()
 
 
+def test_imported_image_and_pdf_pages_join_the_batch_and_are_processed_like_scans(
+    qtbot, view: CaptureView, tmp_path: Path
+) -> None:
+    scan_and_process(qtbot, view, "demo", "demo")
+    scanned = view.strip.page_ids()
+    image = tmp_path / "trang.png"
+    image.write_bytes(page_file("png"))
+    scans = tmp_path / "ban-quet.pdf"
+    scans.write_bytes(page_file("pdf"))  # two bare page images, no text layer
+    view.profile_box.setCurrentIndex(view.profile_box.findData("flatbed"))
+    with qtbot.waitSignal(view.batch_finished, timeout=BATCH_TIMEOUT_MS) as ended:
+        view.import_files([image, scans])
+    assert ended.args == ["files"]
+    qtbot.waitUntil(lambda: all_processed(view), timeout=BATCH_TIMEOUT_MS)
+    ids = view.strip.page_ids()
+    assert len(ids) == len(scanned) + 3 and ids[: len(scanned)] == scanned
+    imported = [view.pages[i] for i in ids[len(scanned) :]]
+    assert all(p.state is PageState.READY and p.device_id == "files" for p in imported)
+    assert all(not view.strip.item(row).icon().isNull() for row in range(len(ids)))
+    assert [p.source.kind for p in imported] == ["image", "pdf", "pdf"]
+    assert view.message.text() == ""
+    out = tmp_path / "gop.pdf"
+    with qtbot.waitSignal(view.saved, timeout=BATCH_TIMEOUT_MS):
+        view.save_pdf(out)
+    assert len(pypdf.PdfReader(out).pages) == len(ids)
+
+
 def test_every_page_action_has_a_shortcut(view: CaptureView) -> None:
     actions = [
-        view.scan_action, view.cancel_action, view.earlier_action, view.later_action,
+        view.scan_action, view.import_action, view.cancel_action, view.earlier_action,
+        view.later_action,
         view.rotate_left_action, view.rotate_right_action, view.delete_action,
         view.rescan_action, view.next_blank_action, view.keep_action,
         view.interleave_action, view.save_dossier_action, view.save_pdf_action,

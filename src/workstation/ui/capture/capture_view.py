@@ -18,7 +18,9 @@ The officer can reorder (drag, or Ctrl+Left/Right), turn (R, L), delete
 selected page's place), review the pages flagged blank (F3 goes to the next
 one, B keeps it as a real page; a blank page is never dropped unless the
 officer deletes it), and put a manual duplex batch (fronts, then backs last
-sheet first) in reading order. Cancel (Esc) stops the scanners between pages;
+sheet first) in reading order. Import files… (Ctrl+O) adds the pages of
+image and PDF files to the batch through the ``files`` device, processed
+like scanned pages. Cancel (Esc) stops the scanners between pages;
 every page already captured stays, on disk and in the strip. Device and
 page failures are told in the message line, in the officer's language.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import logging
 import queue
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -50,7 +53,9 @@ from PySide6.QtWidgets import (
 
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import current_language, tr
-from workstation.scan.devices.base import DeviceInfo
+from workstation.scan.devices.base import Device, DeviceInfo
+from workstation.scan.devices.files import DEVICE_ID as FILES_DEVICE
+from workstation.scan.devices.files import FileImport
 from workstation.scan.devices.profiles import Profile, load_profiles
 from workstation.scan.duplex import interleave_batch
 from workstation.scan.pdf import DocumentInfo
@@ -69,7 +74,7 @@ from workstation.ui.errors import user_message
 log = logging.getLogger(__name__)
 
 HIDDEN_BACKENDS = ("files",)
-"""Devices the capture view does not offer (file import has its own way in)."""
+"""Devices the capture view does not offer (file import has its own way in: Import files…)."""
 
 
 class CaptureView(QWidget):
@@ -103,6 +108,7 @@ class CaptureView(QWidget):
         self.cancel_button = QPushButton(tr("capture_ui.cancel"))
         self.cancel_button.setEnabled(False)
         self.reload_button = QPushButton(tr("capture_ui.reload_devices"))
+        self.import_button = QPushButton(tr("capture_ui.import_files"))
 
         self.strip = PageStrip()
         self.strip.reordered.connect(self._renumber)
@@ -131,6 +137,7 @@ class CaptureView(QWidget):
         self.scan_button.clicked.connect(lambda: self.scan())
         self.cancel_button.clicked.connect(self.cancel)
         self.reload_button.clicked.connect(self.load_devices)
+        self.import_button.clicked.connect(self.choose_files)
         self.save_dossier_button.clicked.connect(self.save_to_dossier)
         self.save_pdf_button.clicked.connect(self.choose_pdf)
         self._update()
@@ -147,6 +154,7 @@ class CaptureView(QWidget):
 
     def _build_actions(self) -> None:
         self.scan_action = self._action("capture_ui.scan", lambda: self.scan(), "Ctrl+Return")
+        self.import_action = self._action("capture_ui.import_files", self.choose_files, "Ctrl+O")
         self.cancel_action = self._action("capture_ui.cancel", self.cancel, "Escape")
         self.earlier_action = self._action(
             "capture_ui.move_earlier", lambda: self.strip.move_selected(-1), "Ctrl+Left"
@@ -187,6 +195,7 @@ class CaptureView(QWidget):
         choose.addWidget(self.profile_box, 2)
         choose.addWidget(self.scan_button)
         choose.addWidget(self.cancel_button)
+        choose.addWidget(self.import_button)
 
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -273,8 +282,42 @@ class CaptureView(QWidget):
     def scan(self, *, max_pages: int | None = None, replace_id: int | None = None) -> None:
         """Start a batch on the chosen device with the chosen profile."""
         device_id = self.device_box.currentData()
+        if device_id is None:
+            self.show_message(tr("capture_ui.choose_device"))
+            return
+        self._start(device_id, self.services.open_capture_device, max_pages, replace_id)
+
+    def choose_files(self) -> None:
+        """Ask which image or PDF files to add to the batch, then add them."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, tr("capture_ui.import_files"), str(Path.home()), tr("capture_ui.import_filter")
+        )
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Add the pages of image and PDF files to the batch, processed like scanned pages.
+
+        The files go through the ``files`` device (checked, copied into a batch
+        folder, their pages offered one by one) on its own serial executor,
+        with the chosen profile's clean-up, colour policy and OCR. A PDF that
+        already has a text layer or a signature is kept whole by that device
+        and cannot be merged with pages: it is told as a failed page.
+        """
+        if not paths:
+            return
+        chosen = list(paths)
+        self._start(FILES_DEVICE, lambda _device_id: FileImport(chosen), None, None)
+
+    def _start(
+        self,
+        device_id: str,
+        opener: Callable[[str], Device],
+        max_pages: int | None,
+        replace_id: int | None,
+    ) -> None:
         profile = self.profiles.get(self.profile_box.currentData())
-        if device_id is None or profile is None:
+        if profile is None:
             self.show_message(tr("capture_ui.choose_device"))
             return
         try:
@@ -299,7 +342,6 @@ class CaptureView(QWidget):
         self.show_message("")
         name = executor_for(device_id)
         register_executor(name)
-        opener = self.services.open_capture_device
         op = partial(scan_batch, opener, device_id, settings, folder, run.arrivals)
         run.task = run_in_background(
             self,
