@@ -17,7 +17,9 @@ The officer can reorder (drag, or Ctrl+Left/Right), turn (R, L), delete
 (Delete), rescan a page in place (Ctrl+Shift+R: the new page takes the
 selected page's place), review the pages flagged blank (F3 goes to the next
 one, B keeps it as a real page; a blank page is never dropped unless the
-officer deletes it), and put a manual duplex batch (fronts, then backs last
+officer deletes it), choose a page's colour over the profile's (C: colour,
+grey, black-and-white, back to the profile; a seal, signature or photo keeps
+its page in colour whatever the choice), and put a manual duplex batch (fronts, then backs last
 sheet first) in reading order. Import files… (Ctrl+O) adds the pages of
 image and PDF files to the batch through the ``files`` device, processed
 like scanned pages. Cancel (Esc) stops the scanners between pages;
@@ -65,7 +67,7 @@ from workstation.scan.review import Arrival, ReviewedPage, process_for_review
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import register_executor, run_in_background
-from workstation.ui.capture.page_strip import PageStrip, describe
+from workstation.ui.capture.page_strip import PageStrip, colour_name, describe
 from workstation.ui.capture.pages import CapturedPage, PageState
 from workstation.ui.capture.runs import ScanRun, attach, executor_for, remove_folders, scan_batch
 from workstation.ui.capture.saving import save_pdf, write_for_dossier
@@ -174,6 +176,9 @@ class CaptureView(QWidget):
         self.rescan_action = self._action("capture_ui.rescan", self.rescan_selected, "Ctrl+Shift+R")
         self.next_blank_action = self._action("capture_ui.next_blank", self.next_blank, "F3")
         self.keep_action = self._action("capture_ui.not_blank", self.keep_selected, "B")
+        self.colour_action = self._action(
+            "capture_ui.colour_cycle", self.cycle_colour_selected, "C"
+        )
         self.interleave_action = self._action(
             "capture_ui.interleave", self.interleave, "Ctrl+Shift+D"
         )
@@ -202,7 +207,8 @@ class CaptureView(QWidget):
         for action in (
             self.earlier_action, self.later_action, self.rotate_left_action,
             self.rotate_right_action, self.delete_action, self.rescan_action,
-            self.next_blank_action, self.keep_action, self.interleave_action,
+            self.next_blank_action, self.keep_action, self.colour_action,
+            self.interleave_action,
         ):  # fmt: skip
             toolbar.addAction(action)
 
@@ -476,6 +482,22 @@ class CaptureView(QWidget):
                 self._process(page)
         self._renumber()
         self._update()
+
+    def cycle_colour_selected(self) -> None:
+        """Give the selected pages the next colour choice (profile, colour, grey,
+        black-and-white) and process them again; a page with a seal, signature or photo
+        stays in colour whatever the choice."""
+        ids = [i for i in self.strip.selected_ids() if self.pages[i].source is not None]
+        if not ids:
+            return
+        choice = self.pages[ids[0]].next_colour()
+        for page_id in ids:
+            page = self.pages[page_id]
+            page.colour = choice
+            self._process(page)
+        self.status.setText(tr("capture_ui.status.colour", choice=colour_name(choice)))
+        self._renumber()
+        self._show_selected()
 
     def next_blank(self) -> None:
         """Select the next page flagged blank (after the current one, wrapping)."""
