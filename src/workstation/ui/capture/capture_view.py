@@ -333,6 +333,7 @@ class CaptureView(QWidget):
             return
         options = DigitizeOptions(
             language=self.services.settings.ocr_languages,
+            tesseract=self.services.settings.tesseract,
             jobs=1,
             colour=profile.colour,
             purpose=profile.purpose,
