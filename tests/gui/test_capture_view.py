@@ -18,6 +18,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.devices.test_files_demo_profiles import _text_pdf
 from tests.gui.capture_helpers import SANE_TEST, sane_test_scanner, write_profiles
 from tests.integration.test_receive_dossier import receive
 from tests.page_samples import page_file
@@ -392,6 +393,25 @@ def test_imported_image_and_pdf_pages_join_the_batch_and_are_processed_like_scan
     with qtbot.waitSignal(view.saved, timeout=BATCH_TIMEOUT_MS):
         view.save_pdf(out)
     assert len(pypdf.PdfReader(out).pages) == len(ids)
+
+
+def test_an_imported_pdf_with_a_text_layer_is_told_and_not_merged_with_the_pages(
+    qtbot, view: CaptureView, tmp_path: Path
+) -> None:
+    signed_or_typed = tmp_path / "van-ban.pdf"
+    _text_pdf(signed_or_typed)
+    image = tmp_path / "trang.png"
+    image.write_bytes(page_file("png"))
+    view.profile_box.setCurrentIndex(view.profile_box.findData("flatbed"))
+    with qtbot.waitSignal(view.batch_finished, timeout=BATCH_TIMEOUT_MS):
+        view.import_files([signed_or_typed, image])
+    qtbot.waitUntil(lambda: all_processed(view), timeout=BATCH_TIMEOUT_MS)
+    kept, page = (view.pages[i] for i in view.strip.page_ids())
+    assert kept.state is PageState.FAILED
+    assert kept.error == translate("error.device.pdf_kept", "vi")
+    assert page.state is PageState.READY
+    view.save_pdf(tmp_path / "out.pdf")
+    assert view.message.text() == translate("capture_ui.save.failed_pages", "vi")
 
 
 def test_c_cycles_a_pages_colour_and_a_seal_keeps_its_page_in_colour(
