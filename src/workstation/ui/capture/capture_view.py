@@ -60,7 +60,6 @@ from workstation.scan.devices.files import DEVICE_ID as FILES_DEVICE
 from workstation.scan.devices.files import FileImport
 from workstation.scan.devices.profiles import Profile, load_profiles
 from workstation.scan.duplex import interleave_batch
-from workstation.scan.pdf import DocumentInfo
 from workstation.scan.pipeline import DigitizeOptions
 from workstation.scan.policy import policy_for
 from workstation.scan.review import Arrival, ReviewedPage, process_for_review
@@ -69,8 +68,8 @@ from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import register_executor, run_in_background
 from workstation.ui.capture.page_strip import PageStrip, colour_name, describe
 from workstation.ui.capture.pages import CapturedPage, PageState
-from workstation.ui.capture.runs import ScanRun, attach, executor_for, remove_folders, scan_batch
-from workstation.ui.capture.saving import save_pdf, write_for_dossier
+from workstation.ui.capture.runs import ScanRun, executor_for, scan_batch
+from workstation.ui.capture.save_actions import SaveActions
 from workstation.ui.errors import user_message
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ HIDDEN_BACKENDS = ("files",)
 """Devices the capture view does not offer (file import has its own way in: Import files…)."""
 
 
-class CaptureView(QWidget):
+class CaptureView(SaveActions, QWidget):
     """Scan, review and save captured pages (the Số hóa section's content)."""
 
     devices_loaded = Signal(int)
@@ -529,102 +528,6 @@ class CaptureView(QWidget):
             self.show_message(user_message(exc))
             return
         self.strip.reorder(order)
-
-    # Saving ------------------------------------------------------------------
-
-    def ready_pages(self) -> list[ReviewedPage] | None:
-        """The pages in order if every one is processed; else None, with the reason shown."""
-        if self.runs:
-            self.show_message(tr("capture_ui.save.scanning"))
-            return None
-        pages = [self.pages[page_id] for page_id in self.strip.page_ids()]
-        if not pages:
-            self.show_message(tr("capture_ui.save.empty"))
-            return None
-        if any(p.state is PageState.FAILED for p in pages):
-            self.show_message(tr("capture_ui.save.failed_pages"))
-            return None
-        if any(p.state is PageState.PROCESSING for p in pages):
-            self.show_message(tr("capture_ui.save.processing"))
-            return None
-        return [p.result for p in pages if p.result is not None]
-
-    def save_to_dossier(self) -> None:
-        """Add the pages, as one PDF/A, to the component typed of the dossier typed."""
-        dossier = self.dossier_edit.text().strip()
-        component = self.component_edit.text().strip()
-        if not dossier or not component:
-            self.show_message(tr("capture_ui.save.dossier_missing"))
-            return
-        pages = self.ready_pages()
-        if pages is None:
-            return
-        info = DocumentInfo(title=tr("capture_ui.document_title"), dossier_code=dossier,
-                            component=component)  # fmt: skip
-        services = self.services
-        folder = services.folders.data / "capture"
-        self._saving(True)
-        run_in_background(
-            self,
-            partial(write_for_dossier, pages, folder, info),
-            self._added,
-            self._save_failed,
-            "io",
-            then=[("db", partial(attach, services, dossier, component))],
-            essential=True,
-        )
-
-    def choose_pdf(self) -> None:
-        """Ask where to write the standalone PDF/A, then write it."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("capture_ui.save_pdf"), str(Path.home()), "PDF (*.pdf)"
-        )
-        if path:
-            self.save_pdf(Path(path))
-
-    def save_pdf(self, out: Path) -> None:
-        """Write the pages as one standalone PDF/A at ``out``."""
-        pages = self.ready_pages()
-        if pages is None:
-            return
-        if out.suffix.lower() != ".pdf":
-            out = out.with_suffix(".pdf")
-        info = DocumentInfo(title=out.stem)
-        self._saving(True)
-        run_in_background(
-            self,
-            partial(save_pdf, pages, out, info),
-            lambda _report, out=out: self._saved(out),
-            self._save_failed,
-            "io",
-            essential=True,
-        )
-
-    def _saving(self, busy: bool) -> None:
-        self.save_dossier_button.setEnabled(not busy)
-        self.save_pdf_button.setEnabled(not busy)
-        self.save_dossier_action.setEnabled(not busy)
-        self.save_pdf_action.setEnabled(not busy)
-
-    def _saved(self, outcome: object) -> None:
-        self._saving(False)
-        self.strip.clear()
-        self.pages.clear()
-        folders, self.folders = self.folders, []
-        run_in_background(self, partial(remove_folders, folders), lambda _r: None, None, "io")
-        self.show_message("")
-        self.status.setText(tr("capture_ui.status.saved"))
-        self._show_selected()
-        self._update()
-        self.saved.emit(outcome)
-
-    def _added(self, document: object) -> None:
-        self._saved(document)
-        self.document_added.emit(document)
-
-    def _save_failed(self, error: BaseException) -> None:
-        self._saving(False)
-        self.show_message(user_message(error))
 
     # State shown -----------------------------------------------------------------
 
