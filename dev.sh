@@ -98,7 +98,12 @@ with_sane_test_scanner() {
   mkdir -p "$dir"
   { grep -v '^[[:space:]]*#\?[[:space:]]*test[[:space:]]*$' /etc/sane.d/dll.conf 2>/dev/null; echo test; } \
     > "$dir/dll.conf"
-  if [ -f /etc/sane.d/test.conf ]; then cp /etc/sane.d/test.conf "$dir/test.conf"; fi
+  # Its defaults scan solid black at 50 dpi, which clean-up rightly flags too dark and
+  # too coarse: draw a grid at 200 dpi (the digitisation rules' minimum) instead.
+  if [ -f /etc/sane.d/test.conf ]; then
+    sed -e 's/^test-picture .*/test-picture "Grid"/' -e 's/^resolution .*/resolution 200.0/' \
+      /etc/sane.d/test.conf > "$dir/test.conf"
+  fi
   export SANE_CONFIG_DIR="$dir:"
 }
 

@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.devices.test_files_demo_profiles import _text_pdf
 from tests.gui.capture_helpers import SANE_TEST, sane_test_scanner, write_profiles
 from tests.integration.test_receive_dossier import receive
+from tests.page_samples import page_file
 from workstation.i18n import translate
 from workstation.scan.devices.base import DeviceInfo
+from workstation.scan.specimens import add_seal, text_page
 from workstation.services import Services
 from workstation.store.documents import page_captures
 from workstation.store.outbox import pending
@@ -364,11 +368,95 @@ def test_saved_as_a_standalone_pdfa_in_the_strips_order(
     assert b"pdfaid" in reader.xmp_metadata.stream.get_data()
 
 
+def test_imported_image_and_pdf_pages_join_the_batch_and_are_processed_like_scans(
+    qtbot, view: CaptureView, tmp_path: Path
+) -> None:
+    scan_and_process(qtbot, view, "demo", "demo")
+    scanned = view.strip.page_ids()
+    image = tmp_path / "trang.png"
+    image.write_bytes(page_file("png"))
+    scans = tmp_path / "ban-quet.pdf"
+    scans.write_bytes(page_file("pdf"))  # two bare page images, no text layer
+    view.profile_box.setCurrentIndex(view.profile_box.findData("flatbed"))
+    with qtbot.waitSignal(view.batch_finished, timeout=BATCH_TIMEOUT_MS) as ended:
+        view.import_files([image, scans])
+    assert ended.args == ["files"]
+    qtbot.waitUntil(lambda: all_processed(view), timeout=BATCH_TIMEOUT_MS)
+    ids = view.strip.page_ids()
+    assert len(ids) == len(scanned) + 3 and ids[: len(scanned)] == scanned
+    imported = [view.pages[i] for i in ids[len(scanned) :]]
+    assert all(p.state is PageState.READY and p.device_id == "files" for p in imported)
+    assert all(not view.strip.item(row).icon().isNull() for row in range(len(ids)))
+    assert [p.source.kind for p in imported] == ["image", "pdf", "pdf"]
+    assert view.message.text() == ""
+    out = tmp_path / "gop.pdf"
+    with qtbot.waitSignal(view.saved, timeout=BATCH_TIMEOUT_MS):
+        view.save_pdf(out)
+    assert len(pypdf.PdfReader(out).pages) == len(ids)
+
+
+def test_an_imported_pdf_with_a_text_layer_is_told_and_not_merged_with_the_pages(
+    qtbot, view: CaptureView, tmp_path: Path
+) -> None:
+    signed_or_typed = tmp_path / "van-ban.pdf"
+    _text_pdf(signed_or_typed)
+    image = tmp_path / "trang.png"
+    image.write_bytes(page_file("png"))
+    view.profile_box.setCurrentIndex(view.profile_box.findData("flatbed"))
+    with qtbot.waitSignal(view.batch_finished, timeout=BATCH_TIMEOUT_MS):
+        view.import_files([signed_or_typed, image])
+    qtbot.waitUntil(lambda: all_processed(view), timeout=BATCH_TIMEOUT_MS)
+    kept, page = (view.pages[i] for i in view.strip.page_ids())
+    assert kept.state is PageState.FAILED
+    assert kept.error == translate("error.device.pdf_kept", "vi")
+    assert page.state is PageState.READY
+    view.save_pdf(tmp_path / "out.pdf")
+    assert view.message.text() == translate("capture_ui.save.failed_pages", "vi")
+
+
+def test_c_cycles_a_pages_colour_and_a_seal_keeps_its_page_in_colour(
+    qtbot, view: CaptureView, tmp_path: Path
+) -> None:
+    plain = text_page(1, dpi=200, lines=12)
+    sealed = add_seal(text_page(2, dpi=200, lines=12))
+    files = []
+    for name, page in (("plain.png", plain), ("sealed.png", sealed)):
+        Image.fromarray(page.image).save(tmp_path / name, dpi=(200, 200))
+        files.append(tmp_path / name)
+    view.profile_box.setCurrentIndex(view.profile_box.findData("flatbed"))
+    with qtbot.waitSignal(view.batch_finished, timeout=BATCH_TIMEOUT_MS):
+        view.import_files(files)
+    qtbot.waitUntil(lambda: all_processed(view), timeout=BATCH_TIMEOUT_MS)
+    first, second = (view.pages[i] for i in view.strip.page_ids())
+
+    def press_c_on(row: int) -> None:
+        view.strip.setCurrentRow(row)
+        with qtbot.waitSignal(view.page_processed, timeout=BATCH_TIMEOUT_MS):
+            key(qtbot, view, Qt.Key.Key_C)
+
+    press_c_on(0)
+    assert first.colour == "color" and first.result.report.colour == "colour"  # type: ignore[union-attr]
+    press_c_on(0)
+    assert first.colour == "gray" and first.result.report.colour == "gray"  # type: ignore[union-attr]
+    assert translate("capture_ui.details.colour_choice", "vi", choice="xám") in view.details.text()
+    press_c_on(0)
+    assert first.colour == "auto" and first.result.report.colour == "bw"  # type: ignore[union-attr]
+
+    for _ in range(3):
+        press_c_on(1)
+    assert second.colour == "auto"
+    assert second.result is not None and second.result.report.colour == "colour"
+    assert translate("capture_ui.details.colour_kept", "vi") in view.details.text()
+    press_c_on(1)
+    assert second.colour is None
+
+
 def test_every_page_action_has_a_shortcut(view: CaptureView) -> None:
     actions = [
-        view.scan_action, view.cancel_action, view.earlier_action, view.later_action,
+        view.scan_action, view.import_action, view.cancel_action, view.earlier_action,
+        view.later_action,
         view.rotate_left_action, view.rotate_right_action, view.delete_action,
-        view.rescan_action, view.next_blank_action, view.keep_action,
+        view.rescan_action, view.next_blank_action, view.keep_action, view.colour_action,
         view.interleave_action, view.save_dossier_action, view.save_pdf_action,
     ]  # fmt: skip
     assert all(not action.shortcut().isEmpty() for action in actions)

@@ -15,6 +15,7 @@ from workstation.scan.pdf import DocumentInfo
 from workstation.scan.pipeline import DigitizeOptions
 from workstation.scan.policy import policy_for
 from workstation.scan.review import ReviewJob, assemble, process_for_review, sources_of
+from workstation.scan.specimens import Specimen, add_seal, text_page
 
 OPTIONS = DigitizeOptions(ocr=False)
 
@@ -49,6 +50,28 @@ def test_blank_page_is_flagged_and_kept_when_the_officer_says_it_is_not_blank(
     kept = process_for_review(job(white, not_blank=True))
     assert flagged.report.blank and "blank" in flagged.report.warnings
     assert not kept.report.blank and "blank" not in kept.report.warnings
+
+
+def page_file(tmp_path: Path, name: str, page: Specimen) -> Path:
+    path = tmp_path / name
+    Image.fromarray(page.image).save(path, dpi=(page.dpi, page.dpi))
+    return path
+
+
+def test_the_officers_colour_choice_sets_the_stored_mode_of_a_plain_page(tmp_path: Path) -> None:
+    plain = page_file(tmp_path, "plain.png", text_page(1, dpi=200, lines=12))
+    modes = {
+        choice: process_for_review(job(plain, colour=choice)).report.colour
+        for choice in (None, "color", "gray", "auto")
+    }
+    assert modes == {None: "colour", "color": "colour", "gray": "gray", "auto": "bw"}
+
+
+def test_a_page_with_a_seal_stays_in_colour_whatever_the_officer_chose(tmp_path: Path) -> None:
+    sealed = page_file(tmp_path, "sealed.png", add_seal(text_page(2, dpi=200, lines=12)))
+    for choice in ("gray", "auto"):
+        report = process_for_review(job(sealed, colour=choice)).report
+        assert report.colour == "colour" and "seal" in report.colour_content
 
 
 def test_assembled_pages_follow_the_order_given_and_are_renumbered(tmp_path: Path) -> None:

@@ -83,13 +83,15 @@ def _expand(inputs: list[Path]) -> list[Path]:
 
 def run_split(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.archive.batch import Progress, split
+    from workstation.config import load_settings
     from workstation.scan.pipeline import DigitizeOptions
 
+    settings = load_settings()
     if args.lang is None:
-        from workstation.config import load_settings
-
-        args.lang = load_settings().ocr_languages
-    options = DigitizeOptions(language=args.lang, jobs=args.jobs, ocr=not args.no_ocr)
+        args.lang = settings.ocr_languages
+    options = DigitizeOptions(
+        language=args.lang, jobs=args.jobs, ocr=not args.no_ocr, tesseract=settings.tesseract
+    )
 
     def show(progress: Progress) -> None:
         if args.json:

@@ -160,6 +160,7 @@ def digitise_into_dossier(services: Services, dossier: Dossier, outputs: Path) -
     arriving = (page.path for page in feeder.scan(chosen.settings(), batch))
     options = DigitizeOptions(
         language=services.settings.ocr_languages,
+        tesseract=services.settings.tesseract,
         colour=chosen.colour,
         purpose=chosen.purpose,
         deskew=chosen.deskew,

@@ -67,16 +67,16 @@ def _jobs(text: str) -> int:
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.config import load_settings
     from workstation.scan.ocr import languages
     from workstation.scan.pdf import DocumentInfo
     from workstation.scan.pipeline import DigitizeOptions, digitize
 
+    settings = load_settings()
     if args.lang is None:
-        from workstation.config import load_settings
-
-        args.lang = load_settings().ocr_languages
+        args.lang = settings.ocr_languages
     if not args.no_ocr:
-        known = set(languages())
+        known = set(languages(settings.tesseract))
         missing = [code for code in args.lang.split("+") if code not in known]
         if missing:
             raise BadInput(
@@ -91,6 +91,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         colour=args.colour,
         purpose=args.purpose,
         ocr=not args.no_ocr,
+        tesseract=settings.tesseract,
     )
     info = DocumentInfo(
         title=args.title or args.output.stem,

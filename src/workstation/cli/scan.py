@@ -82,9 +82,11 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         output.mkdir(parents=True, exist_ok=True)
         output = output / f"scan-{uuid.uuid4().hex[:8]}.pdf"
     batch = data / "capture" / uuid.uuid4().hex
-    language = args.lang or load_settings().ocr_languages
+    configured = load_settings()
+    language = args.lang or configured.ocr_languages
     options = DigitizeOptions(
         language=language,
+        tesseract=configured.tesseract,
         jobs=args.jobs,
         colour=args.colour or chosen.colour,
         purpose=chosen.purpose,

@@ -1,8 +1,10 @@
 """Vietnamese OCR with Tesseract: words with their boxes and confidences, for the text layer.
 
-Tesseract runs as its own program (the ``tesseract`` command), one page per
-call, each with ``OMP_THREAD_LIMIT=1`` (its OpenMP threads fighting over two
-cores made it 5-6 times slower) and a time limit: a badly degraded page can
+Tesseract runs as its own program (the ``tesseract`` setting: a name on
+``PATH`` or a path; the workers get it with each page, as they run in other
+processes and do not read the settings), one page per call, each with
+``OMP_THREAD_LIMIT=1`` (its OpenMP threads fighting over two cores made it
+5-6 times slower) and a time limit: a badly degraded page can
 take a minute and give nothing, so every page is binarised first (which brings
 such pages back) and a page over its limit is given up with a warning, never
 waited on. Many pages run in :func:`workstation.workers.process_pool`, through
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "vie"
 PAGE_TIMEOUT_S = 60.0
 """A clean A4 page takes 1–2 s on one core; a page past a minute is given up."""
+TESSERACT = "tesseract"
+"""The program run when the ``tesseract`` setting names none (looked up on ``PATH``)."""
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,9 +75,13 @@ class OcrResult:
         return "\n".join(" ".join(words) for words in lines.values())
 
 
-def tesseract_program() -> str:
-    """The path of the ``tesseract`` program, or an error naming the fix."""
-    found = shutil.which("tesseract")
+def tesseract_program(program: str = TESSERACT) -> str:
+    """The path of the Tesseract ``program`` to run, or an error naming the fix.
+
+    ``program`` is the ``tesseract`` setting: a name looked up on ``PATH``
+    or a path to the program (``C:\\Program Files\\Tesseract-OCR\\tesseract.exe``).
+    """
+    found = shutil.which(program or TESSERACT)
     if not found:
         raise ExternalPartError(
             "tesseract is not installed (Debian: apt install tesseract-ocr tesseract-ocr-vie)",
@@ -99,11 +107,13 @@ def recognise(
     *,
     psm: int = 3,
     config: dict[str, str] | None = None,
+    program: str = TESSERACT,
 ) -> OcrResult:
     """Recognise one page (RGB, grey or already binarised) scanned at ``dpi``.
 
     ``psm`` is Tesseract's page segmentation mode (7: one text line) and
-    ``config`` its ``-c name=value`` variables (a character whitelist, say).
+    ``config`` its ``-c name=value`` variables (a character whitelist, say);
+    ``program`` is the Tesseract to run (the ``tesseract`` setting).
     """
     started = time.perf_counter()
     binary = image if binarised else binarise(image)
@@ -112,7 +122,7 @@ def recognise(
         if not cv2.imwrite(str(source), binary, [cv2.IMWRITE_PXM_BINARY, 1]):
             raise ExternalPartError("cannot write the page for OCR", code="capture.ocr_failed")
         command = [
-            tesseract_program(),
+            tesseract_program(program),
             str(source),
             "stdout",
             "-l",
@@ -158,7 +168,9 @@ OSD_DPI = 200
 upright 200-dpi page of ten lines upside down."""
 
 
-def detect_orientation(image: np.ndarray, dpi: int, timeout_s: float = PAGE_TIMEOUT_S) -> int:
+def detect_orientation(
+    image: np.ndarray, dpi: int, timeout_s: float = PAGE_TIMEOUT_S, program: str = TESSERACT
+) -> int:
     """Degrees (0, 90, 180, 270) to turn the page clockwise to stand upright, by Tesseract's
     orientation and script detection (``--psm 0``, Debian's ``tesseract-ocr-osd``).
 
@@ -176,7 +188,7 @@ def detect_orientation(image: np.ndarray, dpi: int, timeout_s: float = PAGE_TIME
         if not cv2.imwrite(str(source), half):
             return 0
         command = [
-            tesseract_program(), str(source), "stdout",
+            tesseract_program(program), str(source), "stdout",
             "--dpi", str(max(1, round(dpi * scale))), "--psm", "0",
         ]  # fmt: skip
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -234,10 +246,10 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def languages() -> list[str]:
-    """The languages the installed Tesseract knows."""
+def languages(program: str = TESSERACT) -> list[str]:
+    """The languages the Tesseract ``program`` (the ``tesseract`` setting) knows."""
     done = subprocess.run(
-        [tesseract_program(), "--list-langs"], capture_output=True, text=True, check=False
+        [tesseract_program(program), "--list-langs"], capture_output=True, text=True, check=False
     )
     return [line.strip() for line in done.stdout.splitlines()[1:] if line.strip()]
 

@@ -32,6 +32,7 @@ from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import (
     DEFAULT_LANGUAGE,
     PAGE_TIMEOUT_S,
+    TESSERACT,
     binarise,
     detect_orientation,
     map_pages,
@@ -61,6 +62,8 @@ class DigitizeOptions:
     """Ink fraction under which a page is flagged blank (a capture profile may set it)."""
     orientation: bool = True
     """Ask Tesseract's orientation detection where clean-up's cheap check was unsure (with OCR)."""
+    tesseract: str = TESSERACT
+    """The Tesseract program to run (the ``tesseract`` setting: a name on ``PATH`` or a path)."""
     overrides: tuple[tuple[int, PageOverride], ...] = ()
     """The officer's decisions by page index (from 0 in the document), see :class:`PageOverride`."""
 
@@ -192,7 +195,14 @@ def process_image(
     confidence = None
     text = ""
     if options.ocr and not cleaned.blank:
-        result = recognise(binary, dpi, options.language, options.page_timeout_s, binarised=True)
+        result = recognise(
+            binary,
+            dpi,
+            options.language,
+            options.page_timeout_s,
+            binarised=True,
+            program=options.tesseract,
+        )
         words, confidence, text = result.words, result.confidence, result.text
         warnings.extend(result.warnings)
         ms["ocr"] = result.ms
@@ -224,7 +234,7 @@ TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CO
 
 def _turn_upright(cleaned: CleanedPage, dpi: int, options: DigitizeOptions) -> CleanedPage:
     """Turn a page the cheap check was unsure of as Tesseract's orientation detection says."""
-    turn = detect_orientation(cleaned.image, dpi, options.page_timeout_s)
+    turn = detect_orientation(cleaned.image, dpi, options.page_timeout_s, options.tesseract)
     if not turn:
         return cleaned
     again = clean_page(

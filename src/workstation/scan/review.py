@@ -3,8 +3,8 @@
 The capture view shows each page as soon as it is processed and lets the
 officer turn, delete, rescan, reorder and un-flag pages before anything is
 stored. :func:`process_for_review` takes one captured page (a
-:class:`ReviewJob`: the page, the officer's quarter turns and blank
-override, the digitising options) through the same clean-up, OCR and
+:class:`ReviewJob`: the page, the officer's quarter turns, blank and colour
+overrides, the digitising options) through the same clean-up, OCR and
 encoding as ``workstation digitize`` (:func:`workstation.scan.pipeline.process_image`)
 and adds a small thumbnail; it runs in a worker process, so a job and its
 result are plain picklable values. :func:`assemble` writes the reviewed pages,
@@ -54,6 +54,10 @@ class ReviewJob:
     """Clockwise quarter turns the officer gave the page (0–3)."""
     not_blank: bool = False
     """The officer looked at a page flagged blank and kept it as a real page."""
+    colour: str | None = None
+    """The officer's colour choice for this page (``color``, ``gray`` or ``auto``, as
+    ``--colour``); None follows the profile. A seal, signature or photo found on the
+    page still keeps it in colour."""
 
 
 @dataclass
@@ -126,8 +130,12 @@ def process_for_review(job: ReviewJob) -> ReviewedPage:
     turns = job.quarter_turns % 4
     # the officer's turn comes after capture's own (so orientation detection cannot undo it)
     override = None
-    if turns or job.not_blank:
-        override = PageOverride(rotation=turns * 90, blank=False if job.not_blank else None)
+    if turns or job.not_blank or job.colour:
+        override = PageOverride(
+            rotation=turns * 90,
+            colour=job.colour or None,
+            blank=False if job.not_blank else None,
+        )
     report, encoded = process_image(image, dpi, job.options, job.policy, started, override)
     return ReviewedPage(report, encoded, thumbnail(image, report.rotation))
 

@@ -17,8 +17,12 @@ The officer can reorder (drag, or Ctrl+Left/Right), turn (R, L), delete
 (Delete), rescan a page in place (Ctrl+Shift+R: the new page takes the
 selected page's place), review the pages flagged blank (F3 goes to the next
 one, B keeps it as a real page; a blank page is never dropped unless the
-officer deletes it), and put a manual duplex batch (fronts, then backs last
-sheet first) in reading order. Cancel (Esc) stops the scanners between pages;
+officer deletes it), choose a page's colour over the profile's (C: colour,
+grey, black-and-white, back to the profile; a seal, signature or photo keeps
+its page in colour whatever the choice), and put a manual duplex batch (fronts, then backs last
+sheet first) in reading order. Import files… (Ctrl+O) adds the pages of
+image and PDF files to the batch through the ``files`` device, processed
+like scanned pages. Cancel (Esc) stops the scanners between pages;
 every page already captured stays, on disk and in the strip. Device and
 page failures are told in the message line, in the officer's language.
 """
@@ -28,6 +32,7 @@ from __future__ import annotations
 import logging
 import queue
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -50,29 +55,30 @@ from PySide6.QtWidgets import (
 
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import current_language, tr
-from workstation.scan.devices.base import DeviceInfo
+from workstation.scan.devices.base import Device, DeviceInfo
+from workstation.scan.devices.files import DEVICE_ID as FILES_DEVICE
+from workstation.scan.devices.files import FileImport
 from workstation.scan.devices.profiles import Profile, load_profiles
 from workstation.scan.duplex import interleave_batch
-from workstation.scan.pdf import DocumentInfo
 from workstation.scan.pipeline import DigitizeOptions
 from workstation.scan.policy import policy_for
 from workstation.scan.review import Arrival, ReviewedPage, process_for_review
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import register_executor, run_in_background
-from workstation.ui.capture.page_strip import PageStrip, describe
+from workstation.ui.capture.page_strip import PageStrip, colour_name, describe
 from workstation.ui.capture.pages import CapturedPage, PageState
-from workstation.ui.capture.runs import ScanRun, attach, executor_for, remove_folders, scan_batch
-from workstation.ui.capture.saving import save_pdf, write_for_dossier
+from workstation.ui.capture.runs import ScanRun, executor_for, scan_batch
+from workstation.ui.capture.save_actions import SaveActions
 from workstation.ui.errors import user_message
 
 log = logging.getLogger(__name__)
 
 HIDDEN_BACKENDS = ("files",)
-"""Devices the capture view does not offer (file import has its own way in)."""
+"""Devices the capture view does not offer (file import has its own way in: Import files…)."""
 
 
-class CaptureView(QWidget):
+class CaptureView(SaveActions, QWidget):
     """Scan, review and save captured pages (the Số hóa section's content)."""
 
     devices_loaded = Signal(int)
@@ -103,6 +109,7 @@ class CaptureView(QWidget):
         self.cancel_button = QPushButton(tr("capture_ui.cancel"))
         self.cancel_button.setEnabled(False)
         self.reload_button = QPushButton(tr("capture_ui.reload_devices"))
+        self.import_button = QPushButton(tr("capture_ui.import_files"))
 
         self.strip = PageStrip()
         self.strip.reordered.connect(self._renumber)
@@ -131,6 +138,7 @@ class CaptureView(QWidget):
         self.scan_button.clicked.connect(lambda: self.scan())
         self.cancel_button.clicked.connect(self.cancel)
         self.reload_button.clicked.connect(self.load_devices)
+        self.import_button.clicked.connect(self.choose_files)
         self.save_dossier_button.clicked.connect(self.save_to_dossier)
         self.save_pdf_button.clicked.connect(self.choose_pdf)
         self._update()
@@ -147,6 +155,7 @@ class CaptureView(QWidget):
 
     def _build_actions(self) -> None:
         self.scan_action = self._action("capture_ui.scan", lambda: self.scan(), "Ctrl+Return")
+        self.import_action = self._action("capture_ui.import_files", self.choose_files, "Ctrl+O")
         self.cancel_action = self._action("capture_ui.cancel", self.cancel, "Escape")
         self.earlier_action = self._action(
             "capture_ui.move_earlier", lambda: self.strip.move_selected(-1), "Ctrl+Left"
@@ -166,6 +175,9 @@ class CaptureView(QWidget):
         self.rescan_action = self._action("capture_ui.rescan", self.rescan_selected, "Ctrl+Shift+R")
         self.next_blank_action = self._action("capture_ui.next_blank", self.next_blank, "F3")
         self.keep_action = self._action("capture_ui.not_blank", self.keep_selected, "B")
+        self.colour_action = self._action(
+            "capture_ui.colour_cycle", self.cycle_colour_selected, "C"
+        )
         self.interleave_action = self._action(
             "capture_ui.interleave", self.interleave, "Ctrl+Shift+D"
         )
@@ -187,13 +199,15 @@ class CaptureView(QWidget):
         choose.addWidget(self.profile_box, 2)
         choose.addWidget(self.scan_button)
         choose.addWidget(self.cancel_button)
+        choose.addWidget(self.import_button)
 
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (
             self.earlier_action, self.later_action, self.rotate_left_action,
             self.rotate_right_action, self.delete_action, self.rescan_action,
-            self.next_blank_action, self.keep_action, self.interleave_action,
+            self.next_blank_action, self.keep_action, self.colour_action,
+            self.interleave_action,
         ):  # fmt: skip
             toolbar.addAction(action)
 
@@ -273,8 +287,42 @@ class CaptureView(QWidget):
     def scan(self, *, max_pages: int | None = None, replace_id: int | None = None) -> None:
         """Start a batch on the chosen device with the chosen profile."""
         device_id = self.device_box.currentData()
+        if device_id is None:
+            self.show_message(tr("capture_ui.choose_device"))
+            return
+        self._start(device_id, self.services.open_capture_device, max_pages, replace_id)
+
+    def choose_files(self) -> None:
+        """Ask which image or PDF files to add to the batch, then add them."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, tr("capture_ui.import_files"), str(Path.home()), tr("capture_ui.import_filter")
+        )
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Add the pages of image and PDF files to the batch, processed like scanned pages.
+
+        The files go through the ``files`` device (checked, copied into a batch
+        folder, their pages offered one by one) on its own serial executor,
+        with the chosen profile's clean-up, colour policy and OCR. A PDF that
+        already has a text layer or a signature is kept whole by that device
+        and cannot be merged with pages: it is told as a failed page.
+        """
+        if not paths:
+            return
+        chosen = list(paths)
+        self._start(FILES_DEVICE, lambda _device_id: FileImport(chosen), None, None)
+
+    def _start(
+        self,
+        device_id: str,
+        opener: Callable[[str], Device],
+        max_pages: int | None,
+        replace_id: int | None,
+    ) -> None:
         profile = self.profiles.get(self.profile_box.currentData())
-        if device_id is None or profile is None:
+        if profile is None:
             self.show_message(tr("capture_ui.choose_device"))
             return
         try:
@@ -284,6 +332,7 @@ class CaptureView(QWidget):
             return
         options = DigitizeOptions(
             language=self.services.settings.ocr_languages,
+            tesseract=self.services.settings.tesseract,
             jobs=1,
             colour=profile.colour,
             purpose=profile.purpose,
@@ -299,7 +348,6 @@ class CaptureView(QWidget):
         self.show_message("")
         name = executor_for(device_id)
         register_executor(name)
-        opener = self.services.open_capture_device
         op = partial(scan_batch, opener, device_id, settings, folder, run.arrivals)
         run.task = run_in_background(
             self,
@@ -435,6 +483,22 @@ class CaptureView(QWidget):
         self._renumber()
         self._update()
 
+    def cycle_colour_selected(self) -> None:
+        """Give the selected pages the next colour choice (profile, colour, grey,
+        black-and-white) and process them again; a page with a seal, signature or photo
+        stays in colour whatever the choice."""
+        ids = [i for i in self.strip.selected_ids() if self.pages[i].source is not None]
+        if not ids:
+            return
+        choice = self.pages[ids[0]].next_colour()
+        for page_id in ids:
+            page = self.pages[page_id]
+            page.colour = choice
+            self._process(page)
+        self.status.setText(tr("capture_ui.status.colour", choice=colour_name(choice)))
+        self._renumber()
+        self._show_selected()
+
     def next_blank(self) -> None:
         """Select the next page flagged blank (after the current one, wrapping)."""
         ids = self.strip.page_ids()
@@ -464,102 +528,6 @@ class CaptureView(QWidget):
             self.show_message(user_message(exc))
             return
         self.strip.reorder(order)
-
-    # Saving ------------------------------------------------------------------
-
-    def ready_pages(self) -> list[ReviewedPage] | None:
-        """The pages in order if every one is processed; else None, with the reason shown."""
-        if self.runs:
-            self.show_message(tr("capture_ui.save.scanning"))
-            return None
-        pages = [self.pages[page_id] for page_id in self.strip.page_ids()]
-        if not pages:
-            self.show_message(tr("capture_ui.save.empty"))
-            return None
-        if any(p.state is PageState.FAILED for p in pages):
-            self.show_message(tr("capture_ui.save.failed_pages"))
-            return None
-        if any(p.state is PageState.PROCESSING for p in pages):
-            self.show_message(tr("capture_ui.save.processing"))
-            return None
-        return [p.result for p in pages if p.result is not None]
-
-    def save_to_dossier(self) -> None:
-        """Add the pages, as one PDF/A, to the component typed of the dossier typed."""
-        dossier = self.dossier_edit.text().strip()
-        component = self.component_edit.text().strip()
-        if not dossier or not component:
-            self.show_message(tr("capture_ui.save.dossier_missing"))
-            return
-        pages = self.ready_pages()
-        if pages is None:
-            return
-        info = DocumentInfo(title=tr("capture_ui.document_title"), dossier_code=dossier,
-                            component=component)  # fmt: skip
-        services = self.services
-        folder = services.folders.data / "capture"
-        self._saving(True)
-        run_in_background(
-            self,
-            partial(write_for_dossier, pages, folder, info),
-            self._added,
-            self._save_failed,
-            "io",
-            then=[("db", partial(attach, services, dossier, component))],
-            essential=True,
-        )
-
-    def choose_pdf(self) -> None:
-        """Ask where to write the standalone PDF/A, then write it."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("capture_ui.save_pdf"), str(Path.home()), "PDF (*.pdf)"
-        )
-        if path:
-            self.save_pdf(Path(path))
-
-    def save_pdf(self, out: Path) -> None:
-        """Write the pages as one standalone PDF/A at ``out``."""
-        pages = self.ready_pages()
-        if pages is None:
-            return
-        if out.suffix.lower() != ".pdf":
-            out = out.with_suffix(".pdf")
-        info = DocumentInfo(title=out.stem)
-        self._saving(True)
-        run_in_background(
-            self,
-            partial(save_pdf, pages, out, info),
-            lambda _report, out=out: self._saved(out),
-            self._save_failed,
-            "io",
-            essential=True,
-        )
-
-    def _saving(self, busy: bool) -> None:
-        self.save_dossier_button.setEnabled(not busy)
-        self.save_pdf_button.setEnabled(not busy)
-        self.save_dossier_action.setEnabled(not busy)
-        self.save_pdf_action.setEnabled(not busy)
-
-    def _saved(self, outcome: object) -> None:
-        self._saving(False)
-        self.strip.clear()
-        self.pages.clear()
-        folders, self.folders = self.folders, []
-        run_in_background(self, partial(remove_folders, folders), lambda _r: None, None, "io")
-        self.show_message("")
-        self.status.setText(tr("capture_ui.status.saved"))
-        self._show_selected()
-        self._update()
-        self.saved.emit(outcome)
-
-    def _added(self, document: object) -> None:
-        self._saved(document)
-        self.document_added.emit(document)
-
-    def _save_failed(self, error: BaseException) -> None:
-        self._saving(False)
-        self.show_message(user_message(error))
 
     # State shown -----------------------------------------------------------------
 

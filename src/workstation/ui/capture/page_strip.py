@@ -196,10 +196,22 @@ def describe(page: CapturedPage, number: int) -> str:
                 confidence=confidence,
             )
         )
+        if page.colour is not None:
+            lines.append(tr("capture_ui.details.colour_choice", choice=colour_name(page.colour)))
+            if page.colour != "color" and report.colour == "colour" and report.colour_content:
+                lines.append(tr("capture_ui.details.colour_kept"))
     if page.error:
         lines.append(page.error)
     lines += [tr(f"capture.warning.{code}") for code in page.warnings]
     return "\n".join(lines)
+
+
+CHOICE_NAMES = {None: "profile", "color": "colour", "gray": "gray", "auto": "bw"}
+
+
+def colour_name(choice: str | None) -> str:
+    """The officer's colour choice for a page (``None``: the profile's), in their language."""
+    return tr(f"capture_ui.colour.{CHOICE_NAMES[choice]}")
 
 
 def _placeholder() -> QIcon:

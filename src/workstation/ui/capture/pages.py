@@ -3,7 +3,7 @@
 A :class:`CapturedPage` is one page in the strip, from its arrival (its
 :class:`~workstation.scan.inputs.PageSource`) through processing (its
 :class:`~workstation.scan.review.ReviewedPage`, or the message of a failure)
-and the officer's decisions (quarter turns, "not blank"). Each time the page
+and the officer's decisions (quarter turns, "not blank", colour). Each time the page
 is sent to be processed again its ``generation`` grows, so a result that
 arrives for an older version (the officer turned it twice quickly) is dropped.
 No Qt here: the view keeps these and draws them.
@@ -21,6 +21,11 @@ from workstation.scan.policy import ColourPolicy
 from workstation.scan.review import ReviewedPage, ReviewJob
 
 _ids = itertools.count(1)
+
+COLOUR_CHOICES: tuple[str | None, ...] = (None, "color", "gray", "auto")
+"""The officer's colour choices for one page, in the order C cycles through them: the
+profile's, colour, grey, black-and-white (``auto``: a seal, signature or photo found on the
+page keeps it in colour whatever the choice)."""
 
 
 class PageState(StrEnum):
@@ -40,6 +45,8 @@ class CapturedPage:
     id: int = 0
     quarter_turns: int = 0
     not_blank: bool = False
+    colour: str | None = None
+    """The officer's colour choice for this page (:data:`COLOUR_CHOICES`); None: the profile's."""
     generation: int = 0
     state: PageState = PageState.PROCESSING
     result: ReviewedPage | None = None
@@ -52,7 +59,14 @@ class CapturedPage:
 
     def job(self) -> ReviewJob:
         """What to send to the worker for this page as it now stands."""
-        return ReviewJob(self.source, self.options, self.policy, self.quarter_turns, self.not_blank)
+        return ReviewJob(
+            self.source, self.options, self.policy, self.quarter_turns, self.not_blank, self.colour
+        )
+
+    def next_colour(self) -> str | None:
+        """The colour choice after this page's in the officer's cycle (profile, colour, grey,
+        black-and-white, back to the profile)."""
+        return COLOUR_CHOICES[(COLOUR_CHOICES.index(self.colour) + 1) % len(COLOUR_CHOICES)]
 
     @property
     def flagged_blank(self) -> bool:
