@@ -357,7 +357,6 @@ class QueuePanel(QWidget):
         placement = Placement(
             self.anchor_edit.text().strip(), self.preview.page(), self.preview.box()
         )
-        self._remember_placement(entries, placement)
         dialog: PinDialog | RemoteDialog
         if service is not None:
             dialog = RemoteDialog(service.name, len(entries), self)
@@ -445,6 +444,7 @@ class QueuePanel(QWidget):
     def _start(self, batch: Batch, entries: list[Entry], executor: str) -> None:
         self.pin_dialog = None
         self.batch = batch
+        self._remember_placement(entries, batch.placement)
         for entry in entries:
             entry.state, entry.note = "signing", ""
         self._show_entries()
