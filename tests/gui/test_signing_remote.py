@@ -46,9 +46,13 @@ def csc(token: SoftHsmToken) -> Iterator[FakeCscService]:
         not_before=now - dt.timedelta(days=1),
         not_after=now + dt.timedelta(days=30),
     )
+    chain = [cert, token.authority.certificate]
     service = FakeCscService(
         ACCESS,
-        {"mysign-1": FakeCredential(key, [cert, token.authority.certificate], pin=CREDENTIAL_PIN)},
+        {
+            "mysign-1": FakeCredential(key, chain, pin=CREDENTIAL_PIN),
+            "never-confirmed": FakeCredential(key, chain, polls_before_confirm=10_000),
+        },
     )
     with fake_csc_server(service):
         yield service
@@ -124,3 +128,29 @@ def test_wrong_remote_pin_is_refused_and_not_retried(
     assert csc.calls.count("credentials/authorize") - before == 1  # asked once, never again
     assert [e.state for e in section.queue.entries] == ["waiting"]
     assert len(signing_queue(services.database)) == 1
+
+
+def test_cancel_stops_waiting_for_the_phone_and_the_documents_stay_queued(
+    qtbot, services, receive, tmp_path, csc, type_text
+) -> None:
+    queue_documents(services, receive, tmp_path, 2)
+    section = open_remote_section(qtbot, services, csc, type_text)
+    queue = section.queue
+    queue.source.credential_edit.setText("never-confirmed")
+    before = len(csc.calls)
+    queue.table.setFocus()
+    qtbot.keyClick(queue.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(queue.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = queue.pin_dialog
+    assert isinstance(dialog, RemoteDialog)
+    type_text(dialog.token_edit, ACCESS)
+    qtbot.keyClick(dialog.token_edit, Qt.Key.Key_Return)
+    assert "điện thoại" in queue.message
+    # The service has been asked and the phone does not answer: the officer cancels.
+    qtbot.waitUntil(lambda: "credentials/authorize" in csc.calls[before:], timeout=20_000)
+    with qtbot.waitSignal(queue.batch_finished, timeout=SIGN_TIMEOUT_MS):
+        queue.cancel_action.trigger()
+    assert queue.message.startswith("Đã dừng ký. Đã ký 0 tài liệu"), queue.message
+    assert [e.state for e in queue.entries] == ["waiting", "waiting"]
+    assert len(signing_queue(services.database)) == 2
+    assert "signatures/signHash" not in csc.calls[before:]
