@@ -143,6 +143,7 @@ class BoxPreview(QWidget):
         )
         self.canvas.rect_px = rect.intersected(image.rect())
         self.canvas.update()
+        self.offered = None  # offered once; the officer may drag another
 
     def clear(self) -> None:
         self._request += 1

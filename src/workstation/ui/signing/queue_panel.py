@@ -392,6 +392,7 @@ class QueuePanel(QWidget):
         """Offer the placement last used for ``role``: its anchor and its box."""
         saved = self.profile.placements.get(role)
         if saved is None:
+            self.preview.offer_box(None, None)
             return
         self.anchor_edit.setText(saved.anchor)
         self.preview.offer_box(saved.page, saved.box)
