@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +34,7 @@ from workstation.dossiers import show_dossier
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.lifecycle import history
+from workstation.sign.records import SigningRecord, signing_record
 from workstation.store import BlobStore, Database
 from workstation.ui.background import run_in_background
 from workstation.ui.dossiers.dossier_list_model import TIME_FORMAT
@@ -99,6 +102,10 @@ class DossierDetail(QWidget):
         )
         self.components.setRootIsDecorated(True)
         self.components.currentItemChanged.connect(self._document_chosen)
+        self.results = _table(("document", "kind"), "dossier.detail.results")
+        self.signatures = _table(
+            ("signer", "role", "time", "fingerprint"), "dossier.detail.signatures"
+        )
         self.preview = PagePreview(blobs)
         self.preview.page_shown.connect(self._page_shown)
 
@@ -107,6 +114,10 @@ class DossierDetail(QWidget):
         info_layout.setContentsMargins(0, 0, 0, 0)
         info_layout.addLayout(form)
         info_layout.addWidget(self.components, 1)
+        info_layout.addWidget(QLabel(tr("dossier.detail.results")))
+        info_layout.addWidget(self.results)
+        info_layout.addWidget(QLabel(tr("dossier.detail.signatures")))
+        info_layout.addWidget(self.signatures)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(info)
         splitter.addWidget(self.preview)
@@ -130,8 +141,12 @@ class DossierDetail(QWidget):
             self.pages.setCurrentWidget(self.placeholder)
         database = self.database
 
-        def load() -> tuple[Dossier, list[DossierEvent]]:
-            return show_dossier(database, dossier_id), history(database, dossier_id)
+        def load() -> tuple[Dossier, list[DossierEvent], SigningRecord]:
+            return (
+                show_dossier(database, dossier_id),
+                history(database, dossier_id),
+                signing_record(database, dossier_id),
+            )
 
         run_in_background(self, load, self._loaded, lambda exc: self._load_failed(dossier_id, exc))
 
@@ -144,13 +159,14 @@ class DossierDetail(QWidget):
         self.placeholder.setText(tr("dossier.detail.empty"))
         self.pages.setCurrentWidget(self.placeholder)
 
-    def _loaded(self, loaded: tuple[Dossier, list[DossierEvent]]) -> None:
-        dossier, events = loaded
+    def _loaded(self, loaded: tuple[Dossier, list[DossierEvent], SigningRecord]) -> None:
+        dossier, events, record = loaded
         if dossier.id != self._wanted:
             return
         self.dossier = dossier
         self._fill(dossier)
         self._fill_history(dossier, events)
+        self._fill_signing(record)
         self.dossier_loaded.emit(dossier)
         self.pages.setCurrentIndex(1)
         self._announce = dossier.id
@@ -227,6 +243,38 @@ class DossierDetail(QWidget):
             lines.append(tr("lifecycle.detail.paused", since=since))
         self.fields["history"].setText("\n".join(lines) or "—")
 
+    def _fill_signing(self, record: SigningRecord) -> None:
+        """The result documents and signature records (read-only)."""
+        _fill_rows(
+            self.results,
+            [
+                [
+                    d.file_name,
+                    tr(
+                        "dossier.detail.results.signed"
+                        if d.signed
+                        else "dossier.detail.results.unsigned"
+                    )
+                    + (" · " + tr("dossier.detail.results.current") if d.current else ""),
+                ]
+                for d in record.results
+            ],
+            "dossier.detail.results.none",
+        )
+        _fill_rows(
+            self.signatures,
+            [
+                [
+                    s.signer,
+                    tr(f"signing.role.{s.role}"),
+                    local(s.signed_at).strftime(TIME_FORMAT),
+                    s.certificate_sha256,
+                ]
+                for s in record.signatures
+            ],
+            "dossier.detail.signatures.none",
+        )
+
     def _procedure_text(self, dossier: Dossier) -> str:
         try:
             procedure = self.catalogue.get(
@@ -252,3 +300,28 @@ class DossierDetail(QWidget):
         if self._announce is not None and self.dossier is not None:
             dossier_id, self._announce = self._announce, None
             self.dossier_shown.emit(dossier_id)
+
+
+def _table(columns: tuple[str, ...], prefix: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels([tr(f"{prefix}.column.{c}") for c in columns])
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setMaximumHeight(120)
+    return table
+
+
+def _fill_rows(table: QTableWidget, rows: list[list[str]], empty_key: str) -> None:
+    """Put ``rows`` in ``table``; with none, one line saying so."""
+    table.clearContents()
+    if not rows:
+        table.setRowCount(1)
+        table.setItem(0, 0, QTableWidgetItem(tr(empty_key)))
+        return
+    table.setRowCount(len(rows))
+    for row, texts in enumerate(rows):
+        for column, text in enumerate(texts):
+            table.setItem(row, column, QTableWidgetItem(text))
+    table.resizeColumnsToContents()

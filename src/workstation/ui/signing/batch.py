@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from workstation.errors import BadInput, Cancelled, WorkstationError
 from workstation.intake.signed import SignItem, sign_into_dossiers
 from workstation.services import Services
 from workstation.sign.pades import Appearance, KeyChoice
+from workstation.sign.remote import RemoteChoice
 from workstation.tasks import Question, TaskContext
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,11 @@ log = logging.getLogger(__name__)
 def executor_for(serial: str, label: str) -> str:
     """The executor of one token slot: the token's serial (its label when it has none)."""
     return f"token:{serial or label}"
+
+
+def executor_for_remote(remote: RemoteChoice) -> str:
+    """The executor of one remote credential: one batch at a time waits on its phone."""
+    return f"remote:{remote.credential_id}"
 
 
 @dataclass(frozen=True)
@@ -57,13 +64,16 @@ class BatchOutcome:
 class Batch:
     """Everything one batch needs; built on the UI thread, run on the token's executor."""
 
-    key: KeyChoice
+    key: KeyChoice | None
     look: Appearance
     placement: Placement
     dossier_items: list[tuple[str, SignItem]]  # (entry key, item)
     files: list[tuple[str, Path]]  # (entry key, file added by hand)
     pin: str | None = field(default=None, repr=False)  # never in a log or a report
     tsa_url: str = ""  # PAdES B-T when set (settings.tsa_url)
+    remote: RemoteChoice | None = field(default=None, repr=False)  # holds the access token
+    # Set by the window's Cancel: stops a remote signer waiting for the phone.
+    stop: threading.Event = field(default_factory=threading.Event)
 
     def appearance_for(self, path: Path) -> Appearance:
         """The look for one file: the box at the anchor text, or the dragged box."""
@@ -100,7 +110,7 @@ def sign_batch(services: Services, batch: Batch, context: TaskContext) -> BatchO
     done = 0
 
     def cancelled() -> bool:
-        return context.token.cancelled
+        return context.token.cancelled or batch.stop.is_set()
 
     def step(offset: int) -> Callable[[int, int], None]:
         def progress(count: int, _total: int) -> None:
@@ -111,13 +121,21 @@ def sign_batch(services: Services, batch: Batch, context: TaskContext) -> BatchO
         return progress
 
     context.progress("signing.progress", 0, total)
-    signer: Any = services.open_signer(
-        key=batch.key,
-        pin=pin,
-        tsa_url=batch.tsa_url or None,
-        # A key that demands the PIN for every signature: asked each time, never kept.
-        pin_each_time=lambda: context.ask(Question("signing.pin_each", secret=True)),
-    )
+    signer: Any
+    if batch.remote is not None:
+        # Each signature is confirmed on the signer's phone; Cancel stops the wait.
+        signer = services.open_signer(
+            remote=batch.remote, pin=pin or None, tsa_url=batch.tsa_url or None, cancel=batch.stop
+        )
+        batch.remote = None  # the access token is not kept past the opening
+    else:
+        signer = services.open_signer(
+            key=batch.key,
+            pin=pin,
+            tsa_url=batch.tsa_url or None,
+            # A key that demands the PIN for every signature: asked each time, never kept.
+            pin_each_time=lambda: context.ask(Question("signing.pin_each", secret=True)),
+        )
     del pin
     with signer:  # the one login; a wrong PIN raises here, before any file
         if batch.dossier_items:

@@ -96,6 +96,8 @@ class BoxPreview(QWidget):
         self.data = b""
         self.sizes: list[tuple[float, float]] = []
         self._request = 0
+        # A box from the officer's profile, drawn when its page is shown (page from 0, points).
+        self.offered: tuple[int, tuple[float, float, float, float]] | None = None
         self.page_box = QSpinBox()
         self.page_box.setMinimum(1)
         self.page_box.setPrefix(tr("signing.preview.page") + " ")
@@ -119,9 +121,29 @@ class BoxPreview(QWidget):
     def show_pdf(self, data: bytes) -> None:
         self.data = data
         self.page_box.blockSignals(True)
-        self.page_box.setValue(1)
+        self.page_box.setValue(self.offered[0] + 1 if self.offered else 1)
         self.page_box.blockSignals(False)
         self._render()
+
+    def offer_box(self, page: int | None, box: tuple[float, float, float, float] | None) -> None:
+        """Draw ``box`` (PDF points) on ``page`` (from 0) when that page is shown next;
+        None: no box offered."""
+        self.offered = (page or 0, box) if box is not None else None
+
+    def _draw_offered(self, number: int) -> None:
+        if self.offered is None or self.offered[0] != number - 1 or not self.sizes:
+            return
+        image = self.canvas.image
+        width_pt, height_pt = self.sizes[number - 1]
+        x1, y1, x2, y2 = self.offered[1]
+        scale = image.width() / width_pt
+        rect = QRect(
+            QPoint(round(x1 * scale), round((height_pt - y2) * scale)),
+            QPoint(round(x2 * scale) - 1, round((height_pt - y1) * scale) - 1),
+        )
+        self.canvas.rect_px = rect.intersected(image.rect())
+        self.canvas.update()
+        self.offered = None  # offered once; the officer may drag another
 
     def clear(self) -> None:
         self._request += 1
@@ -142,6 +164,7 @@ class BoxPreview(QWidget):
             image, self.sizes = result
             self.page_box.setMaximum(max(1, len(self.sizes)))
             self.canvas.set_image(image)
+            self._draw_offered(number)
             self.hint.setText(tr("signing.preview.hint"))
             self.box_changed.emit()
             self.page_shown.emit(number)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,14 +47,30 @@ from workstation.i18n import tr
 from workstation.intake.signed import SignItem, WaitingDocument, send_back, signing_queue
 from workstation.services import Services
 from workstation.sign.pades import Appearance, KeyChoice
+from workstation.sign.profile import (
+    RemoteService,
+    SavedPlacement,
+    load_profile,
+    remember_placement,
+)
+from workstation.sign.remote import RemoteChoice
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import BackgroundTask, register_executor, run_in_background
 from workstation.ui.errors import user_message
-from workstation.ui.signing.batch import Batch, BatchOutcome, Placement, executor_for, sign_batch
+from workstation.ui.signing.batch import (
+    Batch,
+    BatchOutcome,
+    Placement,
+    executor_for,
+    executor_for_remote,
+    sign_batch,
+)
 from workstation.ui.signing.box_preview import BoxPreview
 from workstation.ui.signing.pin_dialog import PinDialog
+from workstation.ui.signing.remote_picker import RemoteDialog, SourcePicker
 from workstation.ui.signing.token_picker import TokenPicker, pin_state_text
 
+log = logging.getLogger(__name__)
 REMOVED_CODES = frozenset({"sign.token_failed", "sign.token_not_found"})
 LOOKS = ("none", "signer", "copy", "agency")
 LOOK_OF_ROLE = {"result": "signer", "certified_copy": "copy", "seal": "agency"}
@@ -92,7 +109,9 @@ class QueuePanel(QWidget):
         self.services = services
         self.entries: list[Entry] = []
         self.task: BackgroundTask | None = None
-        self.pin_dialog: PinDialog | None = None
+        self.pin_dialog: PinDialog | RemoteDialog | None = None
+        self.batch: Batch | None = None
+        self.profile = load_profile(services.folders.config)
         self.message = ""
 
         self.table = QTableWidget(0, 4)
@@ -133,6 +152,8 @@ class QueuePanel(QWidget):
 
         self.tokens = TokenPicker(services.settings.pkcs11_module)
         self.tokens.changed.connect(self._update_actions)
+        self.source = SourcePicker(self.profile.remote_services)
+        self.source.changed.connect(self._source_changed)
         self.look_box = QComboBox()
         self.look_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -169,6 +190,7 @@ class QueuePanel(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.source)
         left_layout.addWidget(self.tokens)
         left_layout.addLayout(look_form)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -261,12 +283,17 @@ class QueuePanel(QWidget):
             return
         if entry.role in LOOK_OF_ROLE:
             self.look_box.setCurrentIndex(self.look_box.findData(LOOK_OF_ROLE[entry.role]))
+        self._offer_placement(entry.role)
         blobs, sha256, path = self.services.blobs, entry.sha256, entry.path
 
         def read() -> bytes:
             return path.read_bytes() if path is not None else blobs.read(sha256)
 
         run_in_background(self, read, self.preview.show_pdf, self._say_error, "io")
+
+    def _source_changed(self) -> None:
+        self.tokens.setVisible(self.source.remote() is None)
+        self._update_actions()
 
     def _update_actions(self) -> None:
         busy = self.task is not None
@@ -302,18 +329,24 @@ class QueuePanel(QWidget):
         )
 
     def sign(self) -> None:
-        """Check the choices, then ask the PIN once for the batch (window-modal, not blocking)."""
+        """Check the choices, then ask the PIN (or, for a remote service, the access
+        token and PIN/OTP) once for the batch (window-modal, not blocking)."""
         if self.task is not None:
             return
         entries = self.waiting_entries()
-        token, certificate = self.tokens.token(), self.tokens.certificate()
         if not entries:
             self._say(tr("signing.nothing_waiting"))
             return
-        if token is None or certificate is None or self.tokens.module is None:
+        service = self.source.remote()
+        token, certificate = self.tokens.token(), self.tokens.certificate()
+        if service is not None:
+            if not self.source.credential_id():
+                self._say(tr("signing.remote.no_credential"))
+                return
+        elif token is None or certificate is None or self.tokens.module is None:
             self._say(tr("signing.choose_token"))
             return
-        if token.pin_state == "locked":
+        elif token.pin_state == "locked":
             self._say(tr("signing.pin_locked"))
             return
         try:
@@ -324,15 +357,61 @@ class QueuePanel(QWidget):
         placement = Placement(
             self.anchor_edit.text().strip(), self.preview.page(), self.preview.box()
         )
-        key = KeyChoice(self.tokens.module, token.label, token.serial or None, certificate.label)
-        dialog = PinDialog(token.label, token.pin_state, len(entries), self)
+        dialog: PinDialog | RemoteDialog
+        if service is not None:
+            dialog = RemoteDialog(service.name, len(entries), self)
+            given = functools.partial(
+                self._remote_given, dialog, service, self.source.credential_id()
+            )
+        else:
+            assert token is not None and certificate is not None and self.tokens.module
+            key = KeyChoice(
+                self.tokens.module, token.label, token.serial or None, certificate.label
+            )
+            dialog = PinDialog(token.label, token.pin_state, len(entries), self)
+            given = functools.partial(self._pin_given, dialog, key)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(
-            functools.partial(self._pin_given, dialog, key, look, placement, entries)
-        )
+        dialog.accepted.connect(functools.partial(given, look, placement, entries))
         dialog.rejected.connect(lambda: self._say(tr("signing.not_started")))
         self.pin_dialog = dialog
         dialog.open()
+
+    def _remember_placement(self, entries: list[Entry], placement: Placement) -> None:
+        """Keep the anchor or dragged box in the officer's profile for the roles signed."""
+        saved = SavedPlacement(placement.anchor, placement.page, placement.box)
+        if not saved.anchor and saved.box is None:
+            return
+        for role in sorted({e.role for e in entries}):
+            self.profile.placements[role] = saved
+            try:
+                remember_placement(self.services.folders.config, role, saved)
+            except OSError as exc:  # the batch goes on; only the memory is lost
+                log.warning("signing profile not written: %s", exc.__class__.__name__)
+
+    def _offer_placement(self, role: str) -> None:
+        """Offer the placement last used for ``role``: its anchor and its box."""
+        saved = self.profile.placements.get(role)
+        if saved is None:
+            self.preview.offer_box(None, None)
+            return
+        self.anchor_edit.setText(saved.anchor)
+        self.preview.offer_box(saved.page, saved.box)
+
+    def _remote_given(
+        self,
+        dialog: RemoteDialog,
+        service: RemoteService,
+        credential_id: str,
+        look: Appearance,
+        placement: Placement,
+        entries: list[Entry],
+    ) -> None:
+        access_token, pin = dialog.take_secrets()
+        remote = RemoteChoice(service.url, credential_id, access_token)
+        batch = self._batch(None, look, placement, entries, pin)
+        batch.remote = remote
+        self._start(batch, entries, executor_for_remote(remote))
+        self._say(tr("signing.remote.confirm_on_phone", count=len(entries)))
 
     def _pin_given(
         self,
@@ -342,20 +421,34 @@ class QueuePanel(QWidget):
         placement: Placement,
         entries: list[Entry],
     ) -> None:
-        batch = Batch(
+        batch = self._batch(key, look, placement, entries, dialog.take_pin())
+        self._start(batch, entries, executor_for(key.token_serial or "", key.token_label or ""))
+
+    def _batch(
+        self,
+        key: KeyChoice | None,
+        look: Appearance,
+        placement: Placement,
+        entries: list[Entry],
+        pin: str,
+    ) -> Batch:
+        return Batch(
             key,
             look,
             placement,
             [(e.key, e.item) for e in entries if e.item is not None],
             [(e.key, e.path) for e in entries if e.path is not None],
-            pin=dialog.take_pin(),
+            pin=pin,
             tsa_url=self.services.settings.tsa_url,
         )
+
+    def _start(self, batch: Batch, entries: list[Entry], executor: str) -> None:
         self.pin_dialog = None
+        self.batch = batch
+        self._remember_placement(entries, batch.placement)
         for entry in entries:
             entry.state, entry.note = "signing", ""
         self._show_entries()
-        executor = executor_for(key.token_serial or "", key.token_label or "")
         register_executor(executor)
         self.progress.setRange(0, len(entries))
         self.progress.setValue(0)
@@ -397,10 +490,13 @@ class QueuePanel(QWidget):
         """Stop the batch after the document being signed."""
         if self.task is not None:
             self.task.cancel()
+            if self.batch is not None:
+                self.batch.stop.set()  # a remote signer stops waiting for the phone
             self._say(tr("signing.cancelling"))
 
     def _finish(self) -> None:
         self.task = None
+        self.batch = None
         self.progress.hide()
         for entry in self.entries:
             if entry.state == "signing":
@@ -444,7 +540,9 @@ class QueuePanel(QWidget):
 
     def _batch_failed(self, exc: BaseException) -> None:
         code = getattr(exc, "code", "")
-        if code == "sign.pin_wrong":
+        if self.source.remote() is not None:  # no token state to read again
+            self._say(user_message(exc))
+        elif code == "sign.pin_wrong":
             # Never retried: the officer reads the token's PIN state and decides.
             self.tokens.loaded.connect(self._show_pin_state_after_failure)
             self.tokens.reload()
