@@ -1,0 +1,89 @@
+"""The result-form review: a scanned form read off the UI thread with its template found, each
+value shown beside the dossier's with mismatches flagged, corrected by keyboard and filed as the
+dossier's result; a scan that matches no template refused with its reason, nothing filed."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from tests.store_helpers import received_dossier
+from workstation.resultforms import synthetic
+from workstation.resultforms.templates import load_template, user_templates_root
+from workstation.store.documents import results_of
+from workstation.store.outbox import MessageKind, pending
+from workstation.ui.resultforms.review import ResultFormReview
+
+
+def scanned_form(folder: Path, owner: str) -> Path:
+    """A filled household-business certificate, scanned slightly skewed and shifted."""
+    template = load_template("household-business")
+    rng = random.Random(5)
+    values = {f.name: synthetic.sample_value(f.type, f.name, rng) for f in template.fields}
+    values["owner_name"] = owner
+    fields = [{"name": f.name, "box": list(f.box)} for f in template.fields]
+    page = synthetic.fill(Image.fromarray(template.reference), fields, values)
+    scan = synthetic.distort(page, rng, angle=1.5, shift=(20, -15), scale=0.97)
+    path = folder / "scan.png"
+    cv2.imwrite(str(path), scan)
+    return path
+
+
+@pytest.fixture
+def review(qtbot, services) -> ResultFormReview:
+    widget = ResultFormReview(services, user_templates_root(services.folders.data))
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    return widget
+
+
+def test_a_mismatched_name_is_flagged_corrected_by_keyboard_and_filed_as_the_result(
+    review: ResultFormReview, qtbot, services, tmp_path: Path, type_text
+) -> None:
+    dossier = received_dossier(services.database, name="Trần Minh Đức")
+    type_text(review.dossier_edit, str(dossier.number))
+    with qtbot.waitSignal(review.read, timeout=120_000):
+        review.open_scan(scanned_form(tmp_path, owner="Nguyễn Văn An"))
+    assert review.template is not None and review.template.name == "household-business"
+    assert review.template_box.currentData() == "household-business"
+    owner = next(r for r in review.rows if r.field == "owner_name")
+    assert owner.matches is False and owner.dossier_value == "Trần Minh Đức"
+    editor = review.findChild(type(review.dossier_edit), "value-owner_name")
+    assert editor.hasFocus()  # the first flagged value, selected for retyping
+    row = [r.field for r in review.rows].index("owner_name")
+    assert review.table.item(row, 3).text() == "Khác với hồ sơ"
+    type_text(editor, "Trần Minh Đức")
+    with qtbot.waitSignal(review.filed, timeout=60_000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with services.database.reading() as session:
+        [(result, document)] = results_of(session, dossier.id)
+        [message] = [m for m in pending(session) if m.kind == MessageKind.DOCUMENT_ADDED]
+    assert document.kind == "result" and result.signer == ""
+    assert message.payload["result"]["fields"]["owner_name"] == "Trần Minh Đức"
+    assert message.payload["result"]["template"] == "household-business"
+    assert review.status.text() == "Đã lưu phôi làm kết quả của hồ sơ."
+
+
+def test_a_scan_that_matches_no_template_is_refused_and_nothing_is_filed(
+    review: ResultFormReview, qtbot, services, tmp_path: Path, type_text
+) -> None:
+    dossier = received_dossier(services.database)
+    type_text(review.dossier_edit, str(dossier.number))
+    blank = tmp_path / "blank.png"
+    page = np.full((1754, 1240), 255, np.uint8)
+    cv2.putText(page, "NOT A FORM", (200, 800), cv2.FONT_HERSHEY_SIMPLEX, 4, 0, 8)
+    cv2.imwrite(str(blank), page)
+    with qtbot.waitSignal(review.failed, timeout=120_000) as failure:
+        review.open_scan(blank)
+    assert failure.args[0].code == "resultforms.no_template_matches"
+    assert review.status.text().startswith("Ảnh quét không khớp với mẫu phôi nào")
+    assert not review.file_action.isEnabled()
+    with services.database.reading() as session:
+        assert results_of(session, dossier.id) == []
