@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from tests.softhsm_token import SoftHsmToken, shared_token
 from tests.store_helpers import received_dossier
 from workstation.resultforms import synthetic
 from workstation.resultforms.templates import load_template, user_templates_root
@@ -69,6 +70,50 @@ def test_a_mismatched_name_is_flagged_corrected_by_keyboard_and_filed_as_the_res
     assert message.payload["result"]["fields"]["owner_name"] == "Trần Minh Đức"
     assert message.payload["result"]["template"] == "household-business"
     assert review.status.text() == "Đã lưu phôi làm kết quả của hồ sơ."
+
+
+@pytest.fixture(scope="module")
+def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
+    return shared_token(tmp_path_factory)
+
+
+def test_a_form_filed_with_sign_ticked_asks_the_pin_once_and_stores_a_signed_result(
+    qtbot, services, tmp_path: Path, type_text, token: SoftHsmToken
+) -> None:
+    import dataclasses
+
+    from workstation.sign.verify import verify_pdf
+
+    settings = dataclasses.replace(services.settings, pkcs11_module=str(token.module))
+    services = dataclasses.replace(services, settings=settings)
+    review = ResultFormReview(services, user_templates_root(services.folders.data))
+    qtbot.addWidget(review)
+    review.show()
+    dossier = received_dossier(services.database, name="Trần Minh Đức")
+    type_text(review.dossier_edit, str(dossier.number))
+    with qtbot.waitSignal(review.tokens.loaded, timeout=20_000):
+        qtbot.keyClick(review.sign_box, Qt.Key.Key_Space)
+    tokens = review.tokens
+    tokens.token_box.setCurrentIndex(
+        next(i for i, t in enumerate(tokens.tokens) if t.label == token.label)
+    )
+    tokens.certificate_box.setCurrentIndex(tokens.certificate_box.findData("signer"))
+    with qtbot.waitSignal(review.read, timeout=120_000):
+        review.open_scan(scanned_form(tmp_path, owner="Trần Minh Đức"))
+    qtbot.keyClick(review.editors[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = review.pin_dialog
+    assert dialog is not None and dialog.isVisible()
+    type_text(dialog.pin_edit, token.pin)
+    with qtbot.waitSignal(review.filed, timeout=60_000):
+        qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+    with services.database.reading() as session:
+        [(result, document)] = results_of(session, dossier.id)
+    assert result.signer  # the certificate's subject
+    signed = tmp_path / "result.pdf"
+    signed.write_bytes(services.blobs.read(document.sha256))
+    [report] = verify_pdf(signed, (token.ca_file,))
+    assert report.intact
+    assert review.status.text() == "Đã lưu phôi làm kết quả của hồ sơ (đã ký số)."
 
 
 def test_a_scan_that_matches_no_template_is_refused_and_nothing_is_filed(

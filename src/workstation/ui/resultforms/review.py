@@ -10,7 +10,8 @@ red with its reason. The value cells are line edits in field order, so the
 officer corrects them by keyboard (Tab from one to the next). Ctrl+Enter
 files the confirmed values as the dossier's RESULT
 (:func:`~workstation.resultforms.filing.file_result_form`), signed by the
-agency when "Ký số" is ticked and the services give a signer.
+agency when "Ký số" is ticked: the token and certificate are chosen as in the
+signing section and its PIN asked once.
 """
 
 from __future__ import annotations
@@ -43,9 +44,12 @@ from workstation.resultforms.reading import available, read_scan
 from workstation.resultforms.recognise import Recognition
 from workstation.resultforms.templates import Template
 from workstation.services import Services
+from workstation.sign.pades import KeyChoice
 from workstation.store.dossiers import find_dossier
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
+from workstation.ui.signing.pin_dialog import PinDialog
+from workstation.ui.signing.token_picker import TokenPicker
 
 PROBLEM_COLOUR = QColor("#c0392b")
 FLAGGED_STYLE = "QLineEdit { border: 2px solid #c0392b; }"
@@ -109,11 +113,15 @@ class ResultFormReview(QWidget):
         for name, _root in available(user_root):
             self.template_box.addItem(name, name)
         self.sign_box = QCheckBox(tr("archive_ui2.review.sign"), self)
-        self.sign_box.setEnabled(services.signer_factory is not None)
+        self.tokens = TokenPicker(services.settings.pkcs11_module, self)
+        self.tokens.setVisible(False)
+        self.sign_box.toggled.connect(self._sign_toggled)
+        self.pin_dialog: PinDialog | None = None
         form = QFormLayout()
         form.addRow(tr("archive_ui2.review.dossier"), self.dossier_edit)
         form.addRow(tr("archive_ui2.review.template"), self.template_box)
         form.addRow("", self.sign_box)
+        form.addRow(self.tokens)
 
         self.status = QLabel(tr("archive_ui2.review.none"), self)
         self.status.setWordWrap(True)
@@ -129,6 +137,11 @@ class ResultFormReview(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+
+    def _sign_toggled(self, on: bool) -> None:
+        self.tokens.setVisible(on)
+        if on:
+            self.tokens.reload()
 
     def _choose_scan(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -213,11 +226,26 @@ class ResultFormReview(QWidget):
         return {row.field: e.text().strip() for row, e in zip(self.rows, self.editors, strict=True)}
 
     def file(self) -> None:
-        """File the confirmed values and scan as the dossier's result (signed if ticked)."""
+        """File the confirmed values and scan as the dossier's result; signed when ticked,
+        after the token's PIN is asked (window-modal, not blocking)."""
         if self.template is None or self.recognition is None or self.dossier is None:
             return
+        if not self.sign_box.isChecked():
+            self._file_with(None, "")
+            return
+        token, certificate = self.tokens.token(), self.tokens.certificate()
+        if token is None or certificate is None or self.tokens.module is None:
+            self.status.setText(tr("signing.choose_token"))
+            return
+        key = KeyChoice(self.tokens.module, token.label, token.serial or None, certificate.label)
+        dialog = PinDialog(token.label, token.pin_state, 1, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._file_with(key, dialog.take_pin()))
+        self.pin_dialog = dialog
+        dialog.open()
+
+    def _file_with(self, key: KeyChoice | None, pin: str) -> None:
         self.file_action.setEnabled(False)
-        sign = self.sign_box.isEnabled() and self.sign_box.isChecked()
         run_in_background(
             self,
             partial(
@@ -227,7 +255,8 @@ class ResultFormReview(QWidget):
                 self.template,
                 self.recognition,
                 self.values(),
-                sign,
+                key,
+                pin,
             ),
             self._filed,
             self._failed,
@@ -252,12 +281,13 @@ def _file(
     template: Template,
     recognition: Recognition,
     values: dict[str, str],
-    sign: bool,
+    key: KeyChoice | None,
+    pin: str,
 ) -> Any:
     arguments = (services.database, services.blobs, dossier, template, recognition, values)
-    if not sign:
+    if key is None:
         return file_result_form(*arguments)
-    with services.open_signer() as signer:
+    with services.open_signer(key=key, pin=pin) as signer:
         return file_result_form(
             *arguments, signer=signer, signed_by=getattr(signer, "certificate_subject", "")
         )
