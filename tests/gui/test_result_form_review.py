@@ -132,3 +132,31 @@ def test_a_scan_that_matches_no_template_is_refused_and_nothing_is_filed(
     assert not review.file_action.isEnabled()
     with services.database.reading() as session:
         assert results_of(session, dossier.id) == []
+
+
+def test_a_value_that_breaks_its_format_is_flagged_with_the_reason_even_when_it_matches() -> None:
+    from workstation.resultforms.compare import Comparison
+    from workstation.ui.resultforms.review import check_text, field_problems
+
+    warnings = ["field_format:serial", "field_empty:owner_name", "form_cut_off"]
+    assert field_problems("serial", warnings) == ["field_format"]
+    assert field_problems("registered_on", warnings) == []
+    row = Comparison("serial", "Số", "12AB34", 80.0, "12AB34", True)
+    assert check_text(row, ["field_format"]) == "Sai định dạng"
+    assert check_text(row, []) == "Khớp"
+    other = Comparison("owner_name", "Họ tên", "", 0.0, "Lê Văn Tám", False)
+    assert check_text(other, ["field_empty"]) == "Khác với hồ sơ; Không đọc được giá trị"
+
+
+def test_a_dossier_that_does_not_exist_is_said_so_and_nothing_can_be_filed(
+    review: ResultFormReview, qtbot, services, tmp_path: Path, type_text
+) -> None:
+    type_text(review.dossier_edit, "999")
+    with qtbot.waitSignal(review.failed, timeout=120_000) as failure:
+        review.open_scan(scanned_form(tmp_path, owner="Lê Văn Tám"))
+    assert failure.args[0].code == "dossier.not_found"
+    assert review.status.text() == failure.args[0].user_message()
+    assert not review.file_action.isEnabled()
+    qtbot.keyClick(review, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with services.database.reading() as session:
+        assert pending(session) == []

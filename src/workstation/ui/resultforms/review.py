@@ -154,6 +154,10 @@ class ResultFormReview(QWidget):
         """Read ``image`` in the process pool, then look up the dossier and compare."""
         name = self.template_box.currentData() or None
         self.file_action.setEnabled(False)
+        # Nothing of an earlier scan or dossier may be filed with this one.
+        self.template = self.recognition = self.dossier = None
+        self.rows, self.editors = [], []
+        self.table.setRowCount(0)
         self.status.setText(tr("archive_ui2.review.reading"))
         run_in_background(
             self,
