@@ -75,3 +75,18 @@ def test_esc_stops_a_split_keeping_its_pages_and_the_next_run_resumes(
         section.tools.start_split(tmp_path / "in", out)
     assert [(r["first_page"], r["last_page"]) for r in section.review.records] == stack.expected
     assert json.loads((out / BATCH_FILE).read_text(encoding="utf-8"))["resumed_pages"] > 0
+
+
+def test_a_scanned_pdf_is_split_from_the_window_like_a_folder_of_pages(
+    section: ArchiveSection, qtbot, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    stack = specimens.write_stack(tmp_path / "in", [1, 2], lines=3)
+    images = [Image.open(path).convert("RGB") for path in stack.files]
+    scanned = tmp_path / "batch.pdf"
+    images[0].save(scanned, "PDF", resolution=100.0, save_all=True, append_images=images[1:])
+    with qtbot.waitSignal(section.batch_opened, timeout=120_000) as opened:
+        section.tools.start_split(scanned, tmp_path / "out")
+    assert opened.args == [2]
+    assert [(r["first_page"], r["last_page"]) for r in section.review.records] == stack.expected

@@ -134,6 +134,9 @@ class BatchTools(QWidget):
         self.split_action = QAction(tr("archive_ui2.split"), self)
         set_shortcuts(self.split_action, "Ctrl+T")
         self.split_action.triggered.connect(self.choose_split)
+        self.split_pdf_action = QAction(tr("archive_ui2.split.pdf"), self)
+        set_shortcuts(self.split_pdf_action, "Ctrl+Shift+T")
+        self.split_pdf_action.triggered.connect(self.choose_split_pdf)
         self.cancel_action = QAction(tr("archive_ui2.split.cancel"), self)
         set_shortcuts(self.cancel_action, "Esc")
         self.cancel_action.triggered.connect(self.cancel)
@@ -154,7 +157,7 @@ class BatchTools(QWidget):
 
     def actions_for(self) -> list[QAction]:
         """The actions the section puts in its toolbar."""
-        return [self.sheets_action, self.split_action, self.cancel_action]
+        return [self.sheets_action, self.split_action, self.split_pdf_action, self.cancel_action]
 
     # Separator sheets -----------------------------------------------------------
 
@@ -196,6 +199,16 @@ class BatchTools(QWidget):
         if out:
             self.start_split(Path(source), Path(out))
 
+    def choose_split_pdf(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(
+            self, tr("archive_ui2.split.pdf"), "", "PDF (*.pdf)"
+        )
+        if not source:
+            return
+        out = QFileDialog.getExistingDirectory(self, tr("archive_ui2.split.output"))
+        if out:
+            self.start_split(Path(source), Path(out))
+
     def start_split(self, source: Path, out: Path) -> None:
         """Split the batch at ``source`` (a folder of pages or a PDF) into ``out``."""
         if self.task is not None:
@@ -207,6 +220,7 @@ class BatchTools(QWidget):
         self.cancel_button.setVisible(True)
         self.cancel_action.setEnabled(True)
         self.split_action.setEnabled(False)
+        self.split_pdf_action.setEnabled(False)
         self.label.setText(tr("archive_ui2.split.starting"))
         self.task = run_in_background(
             self,
@@ -237,6 +251,7 @@ class BatchTools(QWidget):
         self.cancel_button.setVisible(False)
         self.cancel_action.setEnabled(False)
         self.split_action.setEnabled(True)
+        self.split_pdf_action.setEnabled(True)
 
     def _split_done(self, out: Path) -> None:
         self._finish()
