@@ -43,7 +43,9 @@ from workstation.archive.review import BatchReview, record_keys
 from workstation.i18n import tr
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
+from workstation.ui.archive.runs import BatchTools
 from workstation.ui.background import run_in_background
+from workstation.ui.intake.receipt_step import DialogPrinter
 from workstation.ui.section import Section
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #c0392b; }"
@@ -97,6 +99,11 @@ class ArchiveSection(Section):
         self.previous_action.triggered.connect(lambda: self.go(self.position - 1))
         toolbar.addAction(self.previous_action)
 
+        self.tools = BatchTools(services, self, printer=DialogPrinter())
+        self.tools.split_done.connect(self.open_batch)
+        toolbar.addSeparator()
+        toolbar.addActions(self.tools.actions_for())
+
         self.batch_label = QLabel(tr("archive_ui.no_batch"))
         self.batch_label.setWordWrap(True)
 
@@ -141,6 +148,7 @@ class ArchiveSection(Section):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 4)
         layout.addWidget(toolbar)
+        layout.addWidget(self.tools)
         layout.addWidget(self.batch_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.result_label)
