@@ -203,3 +203,15 @@ def test_an_unknown_collection_method_departs_from_the_schema(capsys, tmp_path) 
     code, report, _ = run(capsys, str(path))
     assert code == 3
     assert report["error"]["code"] == "import.invalid"
+
+
+def test_dossier_show_names_the_owner_and_how_the_result_is_collected(capsys) -> None:
+    _, report, _ = run(capsys, str(EXAMPLE))
+    by_key = {d["import_key"]: d["code"] for d in report["dossiers"]}
+    assert main(["dossier", "show", by_key["example-023"], "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["owner"] == {"name": "Công ty TNHH Thương mại Gia Viễn", "type": 2}
+    assert shown["collection"] == "post"
+    assert main(["dossier", "show", by_key["example-001"]]) == 0
+    out = capsys.readouterr().out
+    assert "owner      the applicant" in out and "collection counter" in out
