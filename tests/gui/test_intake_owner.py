@@ -12,6 +12,7 @@ from tests.gui.test_intake_view import PERMIT, Keyboard, open_view, pick
 from workstation.domain import CollectionMethod
 from workstation.services import Services
 from workstation.store.dossiers import get_dossier
+from workstation.ui.dossiers.dossier_detail import DossierDetail
 
 
 def fill_applicant_and_components(view, keyboard: Keyboard, qtbot, sample_page, pdf_file) -> None:
@@ -69,6 +70,13 @@ def test_an_owner_and_postal_collection_typed_by_keyboard_reach_the_store_and_th
     )
     assert "Chủ hồ sơ: Phạm Văn Đông" in receipt
     assert "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích" in receipt
+
+    detail = DossierDetail(services.database, services.blobs, services.catalogue)
+    qtbot.addWidget(detail)
+    with qtbot.waitSignal(detail.dossier_loaded, timeout=30_000):
+        detail.show_dossier(stored.id)
+    assert detail.fields["owner"].text() == "Phạm Văn Đông (Công dân)"
+    assert detail.fields["collection"].text() == "Qua dịch vụ bưu chính công ích"
 
     keyboard.press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # next citizen
     assert not view.owner_panel.check.isChecked() and view.owner_panel.name_edit.text() == ""
