@@ -215,3 +215,15 @@ def test_dossier_show_names_the_owner_and_how_the_result_is_collected(capsys) ->
     assert main(["dossier", "show", by_key["example-001"]]) == 0
     out = capsys.readouterr().out
     assert "owner      the applicant" in out and "collection counter" in out
+
+
+def test_an_owners_id_number_off_the_national_scheme_is_a_warning_at_the_owner(
+    capsys, tmp_path
+) -> None:
+    odd = example(1) | {"import_key": "odd-owner"}
+    odd["owner"] = {"type": 1, "name": "Phạm Văn Đông", "id_number": "999190004321"}
+    code, report, _ = run(capsys, str(write_import(tmp_path, odd)))
+    assert code == 0
+    (entry,) = report["dossiers"]
+    assert entry["result"] == "created"
+    assert "owner.id_number" in {w["field"] for w in entry["warnings"]}
