@@ -53,6 +53,17 @@ class ApplicantIn(BaseModel):
     email: str | None = None
 
 
+class OwnerIn(BaseModel):
+    """The dossier's owner (chủ hồ sơ) when someone else files for them."""
+
+    type: int
+    name: str
+    id_number: str | None = Field(default=None, max_length=32)
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
 class DossierIn(BaseModel):
     """A dossier as the workstation's ``dossier.created`` message carries it."""
 
@@ -64,6 +75,12 @@ class DossierIn(BaseModel):
     channel: str | None = None
     received_at: str | None = None
     applicant: ApplicantIn
+    owner: OwnerIn | None = Field(
+        default=None, description="The owner when not the person filing; absent: the applicant"
+    )
+    collection: Literal["counter", "post", "online"] | None = Field(
+        default=None, description="How the result will be collected; absent: at the counter"
+    )
     components: list[ComponentIn] = []
     schema_: int = Field(default=1, alias="schema")
 

@@ -28,6 +28,8 @@ def test_selecting_a_dossier_in_the_list_shows_its_page_image(qtbot, receive, se
     assert detail.fields["applicant"].text() == "Nguyễn Thị Hồng Nhung (Công dân)"
     assert detail.fields["status"].text() == "Đã tiếp nhận"
     assert detail.fields["channel"].text() == "Trực tiếp"
+    assert detail.fields["owner"].text() == "Là người nộp hồ sơ"
+    assert detail.fields["collection"].text() == "Trực tiếp tại Bộ phận Một cửa"
     component = detail.components.topLevelItem(0)
     assert component.text(0) == "Tờ khai đăng ký khai sinh"
     assert component.text(1) == "Đã số hóa"

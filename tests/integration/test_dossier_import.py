@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import select
 
 from workstation.cli import main
 from workstation.domain.applicant import ApplicantType
@@ -15,6 +16,7 @@ from workstation.intake.imports import schema_path
 from workstation.paths import resources_dir
 from workstation.services import open_services
 from workstation.store.dossiers import count_dossiers, find_dossier
+from workstation.store.models import OutboxRow
 from workstation.store.outbox import count_pending
 
 pytestmark = pytest.mark.integration
@@ -151,3 +153,77 @@ def test_a_file_that_is_not_json_is_unreadable(capsys, tmp_path) -> None:
     path.write_bytes(b"\x00not json")
     code, report, _ = run(capsys, str(path))
     assert code == 3 and report["error"]["code"] == "import.unreadable"
+
+
+def test_an_imported_owner_and_collection_method_reach_the_store_and_the_message(
+    capsys, settings, folders
+) -> None:
+    _, report, _ = run(capsys, str(EXAMPLE))
+    by_key = {d["import_key"]: d["code"] for d in report["dossiers"]}
+    services = open_services(settings, folders)
+    try:
+        with services.database.reading() as session:
+            authorised = find_dossier(session, by_key["example-002"])
+            own = find_dossier(session, by_key["example-001"])
+            posted = find_dossier(session, by_key["example-020"])
+            payloads = {
+                json.loads(p)["id"]: json.loads(p)
+                for p in session.scalars(
+                    select(OutboxRow.payload).where(OutboxRow.kind == "dossier.created")
+                )
+            }
+    finally:
+        services.close()
+    assert authorised.applicant.name == "Trần Thị Bình"
+    assert authorised.owner is not None and authorised.owner.name == "Phạm Văn Đông"
+    assert own.owner is None and own.dossier_owner == own.applicant
+    assert (own.collection, posted.collection) == ("counter", "post")
+    message = payloads[authorised.id]
+    assert message["owner"]["name"] == "Phạm Văn Đông"
+    assert message["owner"]["id_number"] == "037090006543"
+    assert message["collection"] == "counter"
+    assert payloads[own.id]["owner"] is None
+
+
+def test_an_owner_with_a_control_character_in_the_id_number_refuses_that_dossier(
+    capsys, tmp_path, settings, folders
+) -> None:
+    bad = example(1) | {"import_key": "bad-owner"}
+    bad["owner"] = {"type": 1, "name": "Phạm Văn Đông", "id_number": "0370\u200b90006543"}
+    path = write_import(tmp_path, bad, example(0))
+    code, report, _ = run(capsys, str(path))
+    assert code == 3
+    results = {d["import_key"]: d for d in report["dossiers"]}
+    assert results["bad-owner"]["error"]["code"] == "applicant.id_number_invalid"
+    assert counts(settings, folders) == (1, 1)
+
+
+def test_an_unknown_collection_method_departs_from_the_schema(capsys, tmp_path) -> None:
+    path = write_import(tmp_path, example(0) | {"collection": "pigeon"})
+    code, report, _ = run(capsys, str(path))
+    assert code == 3
+    assert report["error"]["code"] == "import.invalid"
+
+
+def test_dossier_show_names_the_owner_and_how_the_result_is_collected(capsys) -> None:
+    _, report, _ = run(capsys, str(EXAMPLE))
+    by_key = {d["import_key"]: d["code"] for d in report["dossiers"]}
+    assert main(["dossier", "show", by_key["example-023"], "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["owner"] == {"name": "Công ty TNHH Thương mại Gia Viễn", "type": 2}
+    assert shown["collection"] == "post"
+    assert main(["dossier", "show", by_key["example-001"]]) == 0
+    out = capsys.readouterr().out
+    assert "owner      the applicant" in out and "collection counter" in out
+
+
+def test_an_owners_id_number_off_the_national_scheme_is_a_warning_at_the_owner(
+    capsys, tmp_path
+) -> None:
+    odd = example(1) | {"import_key": "odd-owner"}
+    odd["owner"] = {"type": 1, "name": "Phạm Văn Đông", "id_number": "999190004321"}
+    code, report, _ = run(capsys, str(write_import(tmp_path, odd)))
+    assert code == 0
+    (entry,) = report["dossiers"]
+    assert entry["result"] == "created"
+    assert "owner.id_number" in {w["field"] for w in entry["warnings"]}

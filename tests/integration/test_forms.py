@@ -17,7 +17,7 @@ import zxingcpp
 from PIL import Image
 
 from workstation.cli import main
-from workstation.domain import Applicant, Dossier
+from workstation.domain import Applicant, CollectionMethod, Dossier
 from workstation.domain.dossier import Component
 from workstation.store.dossiers import add_dossier
 from workstation.store.outbox import MessageKind, enqueue
@@ -128,6 +128,31 @@ def test_receipt_prints_every_field_of_the_dossier(services, capsys, tmp_path) -
         "Lê Văn Lương",
     ):
         assert expected in text, expected
+
+
+def test_receipt_names_the_owner_apart_from_the_person_filing_and_where_to_collect(
+    services, capsys, tmp_path
+) -> None:
+    owner = Applicant(name="Trần Văn Bình", address="Thôn Đông, xã Tây Phương, Hà Nội")
+    _store(services, owner=owner, collection=CollectionMethod.POST)
+    out = tmp_path / "receipt.pdf"
+    assert _form(capsys, "receipt", CODE, "-o", str(out))[0] == 0
+    text = _text(out)
+    assert "Ông/Bà/Tổ chức: Nguyễn Thị Ánh Tuyết" in text
+    assert "Chủ hồ sơ: Trần Văn Bình" in text
+    assert "Địa chỉ chủ hồ sơ: Thôn Đông, xã Tây Phương, Hà Nội" in text
+    assert "Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích" in text
+
+
+def test_receipt_of_a_dossier_collected_at_the_counter_names_the_counter(
+    services, capsys, tmp_path
+) -> None:
+    _store(services)
+    out = tmp_path / "receipt.pdf"
+    assert _form(capsys, "receipt", CODE, "-o", str(out))[0] == 0
+    text = _text(out)
+    assert "Đăng ký nhận kết quả tại: Trực tiếp tại Bộ phận Một cửa" in text
+    assert "Chủ hồ sơ: Nguyễn Thị Ánh Tuyết" in text
 
 
 def test_receipt_prints_the_due_date_and_the_fees_assessed_at_receipt(

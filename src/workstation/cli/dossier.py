@@ -187,6 +187,8 @@ def _show(args: argparse.Namespace, context: Context) -> Outcome:
         f"  number     {short_number(dossier)}",
         f"  procedure  {dossier.procedure_code} (version {dossier.procedure_version})",
         f"  applicant  {dossier.applicant.name} (type {int(dossier.applicant.type)})",
+        f"  owner      {_owner_line(dossier)}",
+        f"  collection {dossier.collection}",
         f"  status     {dossier.status.name}",
         f"  channel    {dossier.channel}",
         f"  received   {clock.local(dossier.received_at).isoformat(timespec='seconds')}",
@@ -258,6 +260,14 @@ def reference(d: Dossier) -> str:
     return d.code or short_number(d)
 
 
+def _owner_line(dossier: Dossier) -> str:
+    """The owner when not the person filing, else a note that the applicant owns it."""
+    owner = dossier.owner
+    if owner is None:
+        return "the applicant"
+    return f"{owner.name} (type {int(owner.type)})"
+
+
 def _moment(moment: object) -> str:
     return "-" if moment is None else clock.local(moment).isoformat(timespec="minutes")  # type: ignore[arg-type]
 
@@ -297,6 +307,8 @@ def dossier_json(d: Dossier) -> dict[str, object]:
         "fee_paid": d.fee_paid,
         "import_key": d.import_key,
         "applicant": {"name": d.applicant.name, "type": int(d.applicant.type)},
+        "owner": None if d.owner is None else {"name": d.owner.name, "type": int(d.owner.type)},
+        "collection": str(d.collection),
         "page_count": d.page_count,
         "components": [
             {

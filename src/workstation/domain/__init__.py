@@ -3,7 +3,8 @@
 Vietnamese terms and the English names used in code:
 - thủ tục hành chính: :class:`Procedure`
 - hồ sơ: :class:`Dossier`; mã hồ sơ: ``Dossier.code``
-- người nộp / chủ hồ sơ: :class:`Applicant`
+- người nộp / chủ hồ sơ: :class:`Applicant` (``Dossier.applicant`` / ``Dossier.owner``)
+- hình thức nhận kết quả: :class:`CollectionMethod`
 - thành phần hồ sơ: :class:`Component`
 - trang: :class:`Page`; tệp / giấy tờ: :class:`Document`
 - kết quả giải quyết: :class:`Result`
@@ -14,6 +15,7 @@ from workstation.domain.applicant import Applicant, ApplicantType
 from workstation.domain.catalogue import Catalogue, ComponentRequirement, Procedure, TimeLimit
 from workstation.domain.dossier import (
     Channel,
+    CollectionMethod,
     Component,
     DigitisationStatus,
     Document,
@@ -33,6 +35,7 @@ __all__ = [
     "ApplicantType",
     "Catalogue",
     "Channel",
+    "CollectionMethod",
     "Component",
     "ComponentRequirement",
     "DigitisationStatus",

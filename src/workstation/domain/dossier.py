@@ -21,6 +21,18 @@ class Channel(StrEnum):
     POST = "post"  # qua bưu chính
 
 
+class CollectionMethod(StrEnum):
+    """How the applicant will collect the result (hình thức nhận kết quả)."""
+
+    COUNTER = "counter"  # nhận trực tiếp tại Bộ phận Một cửa
+    POST = "post"  # qua dịch vụ bưu chính công ích
+    ONLINE = "online"  # trực tuyến (bản điện tử)
+
+    @property
+    def message_key(self) -> str:
+        return f"collection.{self.value}"
+
+
 class DigitisationStatus(IntEnum):
     """Digitisation status of a component (vendor practice, as exchanged with the portal)."""
 
@@ -111,6 +123,11 @@ class Dossier:
     received; ``id`` identifies it locally and on the central system from the
     moment it is created, online or not. ``number`` is its short number on this
     workstation, given by the store when it is saved (see :func:`short_number`).
+
+    ``applicant`` is the person filing (người nộp); ``owner`` the dossier's owner
+    (chủ hồ sơ) when someone else files for them (a relative, an authorised
+    person), else None: :attr:`dossier_owner` is then the applicant. An owner
+    equal to the applicant is kept as None, so the two never drift apart.
     """
 
     procedure_code: str
@@ -130,6 +147,18 @@ class Dossier:
     fee_paid: bool = False
     import_key: str | None = None  # the key of the import that created it, if any
     cases: tuple[str, ...] = ()  # the applicant's fee cases (poor_household …), as received
+    owner: Applicant | None = None  # chủ hồ sơ, when not the person filing
+    collection: CollectionMethod = CollectionMethod.COUNTER  # hình thức nhận kết quả
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "collection", CollectionMethod(self.collection))
+        if self.owner == self.applicant:
+            object.__setattr__(self, "owner", None)
+
+    @property
+    def dossier_owner(self) -> Applicant:
+        """The dossier's owner (chủ hồ sơ): the person filing unless someone else was named."""
+        return self.owner if self.owner is not None else self.applicant
 
     @property
     def page_count(self) -> int:

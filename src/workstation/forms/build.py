@@ -1,10 +1,11 @@
 """Filling the forms from a stored dossier and the procedure catalogue.
 
-Only what the dossier holds today goes in: the applicant (who is also the
-dossier owner until owners are stored apart), the procedure's name and time
-limit, the components and their counts, the time of receipt, the due date and
-the fees assessed at receipt. How the fee is paid and where the result is
-collected are not stored yet: they print as dotted blanks to be filled by
+Only what the dossier holds today goes in: the applicant (the person
+filing), the dossier's owner (the applicant unless someone else was named),
+the procedure's name and time limit, the components and their counts, the
+time of receipt, the due date, the fees assessed at receipt and where the
+result will be collected, worded as the form texts in force word it. How the
+fee is paid is not stored yet: it prints as a dotted blank to be filled by
 hand. Times are printed in Vietnam's time zone. Forms that must
 carry the dossier code (01, 04, 05, 06) are refused for a dossier that has
 none yet; a supplement request (02) or a refusal (03) may be given before one
@@ -18,7 +19,7 @@ from datetime import date, datetime
 
 from workstation import i18n
 from workstation.config import Settings
-from workstation.domain import clock
+from workstation.domain import Applicant, clock
 from workstation.domain.catalogue import Catalogue, Procedure
 from workstation.domain.dossier import Dossier, DossierSummary, short_number
 from workstation.errors import BadInput, NotFound
@@ -38,6 +39,7 @@ from workstation.forms.model import (
     SupplementItem,
     SupplementRequest,
 )
+from workstation.forms.texts import texts_for
 
 FORM_LANGUAGE = "vi"
 """Forms are official papers: always in Vietnamese, whatever the interface language."""
@@ -59,9 +61,14 @@ def _procedure(catalogue: Catalogue, dossier: Dossier) -> Procedure:
     return catalogue.get(dossier.procedure_code, clock.local(dossier.received_at).date())
 
 
-def _person(dossier: Dossier) -> Person:
-    a = dossier.applicant
+def _person(a: Applicant) -> Person:
     return Person(a.name, a.address, a.phone, a.email, a.id_number)
+
+
+def _collection(dossier: Dossier) -> str:
+    """Where the result will be collected, in the words of the receipt in force that day."""
+    wording = texts_for("receipt", clock.local(dossier.received_at).date())["collection"]
+    return str(wording[str(dossier.collection)])
 
 
 def _code(dossier: Dossier) -> str:
@@ -90,8 +97,8 @@ def receipt(
         agency=agency,
         code=_code(dossier),
         issued_on=received.date(),
-        applicant=_person(dossier),
-        owner=_person(dossier),
+        applicant=_person(dossier.applicant),
+        owner=_person(dossier.dossier_owner),
         procedure_name=procedure.name,
         components=tuple(
             ComponentLine(c.name, c.originals, c.certified_copies, c.photocopies)
@@ -103,6 +110,7 @@ def receipt(
         fee=dossier.fee,
         charge=dossier.charge,
         fee_method=_payment(dossier),
+        collect_at=_collection(dossier),
         officer_name=officer_name,
     )
 
@@ -133,7 +141,7 @@ def supplement_request(
         agency=agency,
         code=dossier.code,
         issued_on=_today(on),
-        applicant=_person(dossier),
+        applicant=_person(dossier.applicant),
         procedure_name=_procedure(catalogue, dossier).name,
         items=tuple(items),
         received_at=clock.local(dossier.received_at),
@@ -157,7 +165,7 @@ def refusal(
         agency=agency,
         code=dossier.code,
         issued_on=_today(on),
-        applicant=_person(dossier),
+        applicant=_person(dossier.applicant),
         procedure_name=_procedure(catalogue, dossier).name,
         reasons=reasons,
         received_at=clock.local(dossier.received_at),
@@ -185,7 +193,7 @@ def apology(
         agency=agency,
         code=_code(dossier),
         issued_on=_today(on),
-        applicant=_person(dossier),
+        applicant=_person(dossier.applicant),
         procedure_name=_procedure(catalogue, dossier).name,
         received_at=clock.local(dossier.received_at),
         reason=reason.strip(),
@@ -208,7 +216,7 @@ def stop_notice(
         agency=agency,
         code=_code(dossier),
         issued_on=_today(on),
-        applicant=_person(dossier),
+        applicant=_person(dossier.applicant),
         procedure_name=_procedure(catalogue, dossier).name,
         received_at=clock.local(dossier.received_at),
         reason=(reason or "").strip() or None,
@@ -226,7 +234,7 @@ def control_slip(
         agency=agency,
         code=_code(dossier),
         issued_on=received.date(),
-        applicant=_person(dossier),
+        applicant=_person(dossier.applicant),
         procedure_name=_procedure(catalogue, dossier).name,
         received_at=received,
         due_at=_due(dossier),

@@ -17,13 +17,20 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from workstation.domain import Applicant, ApplicantType, Catalogue, Channel, Dossier
+from workstation.domain import (
+    Applicant,
+    ApplicantType,
+    Catalogue,
+    Channel,
+    CollectionMethod,
+    Dossier,
+)
 from workstation.domain.clock import VIETNAM
 from workstation.domain.contact import applicant_warnings
 from workstation.domain.field_warning import FieldWarning
@@ -127,10 +134,8 @@ def _received_at(text: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)
 
 
-def request_from_entry(entry: dict[str, Any], folder: Path) -> ChecklistRequest:
-    """The counter request one dossier of the file describes (files relative to ``folder``)."""
-    a = entry["applicant"]
-    applicant = Applicant(
+def _applicant(a: dict[str, Any]) -> Applicant:
+    return Applicant(
         name=a["name"],
         type=ApplicantType(a["type"]),
         id_number=a.get("id_number"),
@@ -138,6 +143,12 @@ def request_from_entry(entry: dict[str, Any], folder: Path) -> ChecklistRequest:
         phone=a.get("phone"),
         email=a.get("email"),
     )
+
+
+def request_from_entry(entry: dict[str, Any], folder: Path) -> ChecklistRequest:
+    """The counter request one dossier of the file describes (files relative to ``folder``)."""
+    applicant = _applicant(entry["applicant"])
+    owner = _applicant(entry["owner"]) if "owner" in entry else None
     components = []
     for c in entry["components"]:
         files = []
@@ -159,6 +170,8 @@ def request_from_entry(entry: dict[str, Any], folder: Path) -> ChecklistRequest:
         received_at=_received_at(entry.get("received_at")),
         cases=tuple(entry.get("cases", ())),
         import_key=entry["import_key"],
+        owner=owner,
+        collection=CollectionMethod(entry.get("collection", CollectionMethod.COUNTER)),
     )
 
 
@@ -211,4 +224,8 @@ def _import_one(
             return ImportOutcome(key, ImportResult.ALREADY_PRESENT)
         return ImportOutcome(key, ImportResult.REFUSED, error=exc)
     warnings = [*applicant_warnings(request.applicant), *page_warnings(dossier)]
+    if request.owner is not None:
+        warnings += [
+            replace(w, field=f"owner.{w.field}") for w in applicant_warnings(request.owner)
+        ]
     return ImportOutcome(key, ImportResult.CREATED, dossier=dossier, warnings=warnings)

@@ -35,6 +35,7 @@ from workstation.domain import (
     Applicant,
     Catalogue,
     Channel,
+    CollectionMethod,
     Component,
     DigitisationStatus,
     Document,
@@ -119,6 +120,8 @@ class ChecklistRequest:
     officer_id: int | None = None
     cases: Sequence[str] = ()
     import_key: str | None = None
+    owner: Applicant | None = None  # chủ hồ sơ, when not the person filing
+    collection: CollectionMethod = CollectionMethod.COUNTER
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,8 @@ def prepare_dossier(
         charge=fees.charge,
         import_key=getattr(request, "import_key", None),
         cases=cases,
+        owner=getattr(request, "owner", None),
+        collection=getattr(request, "collection", CollectionMethod.COUNTER),
     )
     progress("progress.saving_dossier", total, total)
     return dossier
@@ -449,6 +454,19 @@ def document_message(document: Document) -> dict[str, object]:
     }
 
 
+def _owner_message(owner: Applicant | None) -> dict[str, object] | None:
+    if owner is None:
+        return None
+    return {
+        "type": int(owner.type),
+        "name": owner.name,
+        "id_number": owner.id_number,
+        "address": owner.address,
+        "phone": owner.phone,
+        "email": owner.email,
+    }
+
+
 def dossier_message(dossier: Dossier) -> dict[str, object]:
     """The ``dossier.created`` payload for the central system."""
     a = dossier.applicant
@@ -473,6 +491,9 @@ def dossier_message(dossier: Dossier) -> dict[str, object]:
             "phone": a.phone,
             "email": a.email,
         },
+        # The owner (chủ hồ sơ) when not the person filing; None: the applicant owns it.
+        "owner": _owner_message(dossier.owner),
+        "collection": str(dossier.collection),
         "components": [
             {
                 "id": c.id,

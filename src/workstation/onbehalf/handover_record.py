@@ -54,7 +54,7 @@ def render_handover_record(
     rows = [
         (t("code"), dossier.code or ""),
         (t("procedure"), procedure.name),
-        (t("owner"), dossier.applicant.name),
+        (t("owner"), dossier.dossier_owner.name),
         (t("collector"), t(f"collector_{handover.collector}")),
         (t("collector_id"), handover.collector_id_number),
         (t("delivery"), t(f"delivery_{handover.delivery}")),

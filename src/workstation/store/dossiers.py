@@ -25,6 +25,7 @@ from workstation.domain import (
     Applicant,
     ApplicantType,
     Channel,
+    CollectionMethod,
     Component,
     DigitisationStatus,
     Document,
@@ -107,6 +108,8 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
         fee_paid=dossier.fee_paid,
         import_key=dossier.import_key,
         fee_cases=",".join(dossier.cases),
+        collection=str(dossier.collection),
+        **_owner_columns(dossier.owner),
         applicant=ApplicantRow(
             id=new_id(),
             type=int(applicant.type),
@@ -137,6 +140,33 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
         row.components.append(component_row)
     session.add(row)
     return replace(dossier, number=number)
+
+
+def _owner_columns(owner: Applicant | None) -> dict[str, object]:
+    """The dossier row's owner columns: all None when the person filing owns the dossier."""
+    if owner is None:
+        return {}
+    return {
+        "owner_type": int(owner.type),
+        "owner_name": owner.name,
+        "owner_id_number": owner.id_number,
+        "owner_address": owner.address,
+        "owner_phone": owner.phone,
+        "owner_email": owner.email,
+    }
+
+
+def _owner(row: DossierRow) -> Applicant | None:
+    if row.owner_name is None:
+        return None
+    return Applicant(
+        name=row.owner_name,
+        type=ApplicantType(row.owner_type or ApplicantType.CITIZEN),
+        id_number=row.owner_id_number,
+        address=row.owner_address,
+        phone=row.owner_phone,
+        email=row.owner_email,
+    )
 
 
 def set_dossier_status(session: Session, dossier_id: str, status: DossierStatus) -> bool:
@@ -387,6 +417,8 @@ def _dossier(row: DossierRow) -> Dossier:
         fee_paid=bool(row.fee_paid),
         import_key=row.import_key,
         cases=tuple(c for c in (row.fee_cases or "").split(",") if c),
+        owner=_owner(row),
+        collection=CollectionMethod(row.collection or CollectionMethod.COUNTER),
         applicant=Applicant(
             name=a.name,
             type=ApplicantType(a.type),

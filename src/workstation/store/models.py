@@ -89,6 +89,16 @@ class DossierRow(Base):
     import_key: Mapped[str | None] = mapped_column(String(100))
     # The applicant's fee cases, comma-separated, so fees can be assessed again (online).
     fee_cases: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The dossier's owner (chủ hồ sơ) when someone else files for them; all None when
+    # the person filing is the owner. Personal data, sealed like the applicant's.
+    owner_type: Mapped[int | None] = mapped_column(Integer)
+    owner_name: Mapped[str | None] = mapped_column(PersonalText)
+    owner_id_number: Mapped[str | None] = mapped_column(PersonalText)
+    owner_address: Mapped[str | None] = mapped_column(PersonalText)
+    owner_phone: Mapped[str | None] = mapped_column(PersonalText)
+    owner_email: Mapped[str | None] = mapped_column(PersonalText)
+    # How the result will be collected (domain.dossier.CollectionMethod).
+    collection: Mapped[str] = mapped_column(String(20), default="counter", server_default="counter")
 
     applicant: Mapped[ApplicantRow] = relationship(lazy="joined")
     components: Mapped[list[ComponentRow]] = relationship(

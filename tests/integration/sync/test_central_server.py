@@ -185,6 +185,22 @@ def test_a_dossier_needs_its_files_first_and_a_national_status(http_db):
     assert http.get("/v1/citizens/001000000000/documents").json()["documents"] == []
 
 
+def test_a_dossier_may_name_its_owner_and_how_the_result_is_collected(http):
+    digest = hashlib.sha256(b"owner").hexdigest()
+    assert _upload(http, b"owner").status_code == 204
+    owner = {"type": 1, "name": "Phạm Văn Đông", "id_number": "037090006543"}
+    pigeon = _dossier(digest) | {"collection": "pigeon"}
+    refused = http.post("/v1/dossiers", json=pigeon, headers={"Idempotency-Key": "o1"})
+    assert refused.status_code == 422
+    body = _dossier(digest) | {"owner": owner, "collection": "post"}
+    made = http.post("/v1/dossiers", json=body, headers={"Idempotency-Key": "o2"})
+    assert made.status_code == 201
+    plain = _dossier(digest, 2) | {"owner": None}  # the applicant owns it
+    assert (
+        http.post("/v1/dossiers", json=plain, headers={"Idempotency-Key": "o3"}).status_code == 201
+    )
+
+
 def test_without_a_token_nothing_is_answered(central):
     assert httpx.get(f"{central.url}/v1/catalogue").status_code == 401
     wrong = httpx.post(f"{central.url}/v1/auth/login", json={"user": "canbo1", "password": "x"})

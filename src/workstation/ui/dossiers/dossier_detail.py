@@ -48,6 +48,8 @@ _LABELS = {
     "current_address": "applicant.current_address",
     "due_at": "lifecycle.detail.due_at",
     "history": "lifecycle.detail.history",
+    "owner": "intake_owner.group",
+    "collection": "intake_owner.collection",
 }
 
 
@@ -84,10 +86,12 @@ class DossierDetail(QWidget):
             "id_number",
             "address",
             "current_address",
+            "owner",
             "status",
             "received_at",
             "due_at",
             "channel",
+            "collection",
             "history",
         ):
             value = QLabel()
@@ -205,6 +209,15 @@ class DossierDetail(QWidget):
         self.fields["channel"].setText(tr(f"channel.{dossier.channel.value}"))
         self.fields["address"].setText(applicant.address or "—")
         self.fields["current_address"].setText(unit_text(applicant))
+        owner = dossier.owner
+        self.fields["owner"].setText(
+            tr("intake_owner.same_as_applicant")
+            if owner is None
+            else tr(
+                "dossier.detail.applicant_value", name=owner.name, type=tr(owner.type.message_key)
+            )
+        )
+        self.fields["collection"].setText(tr(f"intake_owner.{dossier.collection.message_key}"))
         due = dossier.due_at
         self.fields["due_at"].setText(local(due).strftime(TIME_FORMAT) if due else "—")
 

@@ -5,7 +5,10 @@ the chip ID card with the handheld reader into the card field (its Enter fills
 name, ID number and address exactly as printed, date of birth and sex beside
 them, with the card's warnings); Enter moves on from field to field; type each
 component's paper pages (Enter: next row), add its files or scan into it
-(F9); Enter on the last row, or Ctrl+Enter anywhere, receives. The summary
+(F9); Enter on the last row, or Ctrl+Enter anywhere, receives. Tab from the
+e-mail reaches "người nộp không phải chủ hồ sơ" (Space reveals the owner's
+fields: :mod:`~workstation.ui.intake.owner_panel`) and then how the result
+will be collected (counter, post, online). The summary
 beside the form shows the fee, charge and appointment as they stand.
 
 Receiving prepares the dossier on the ``io`` executor and saves it on ``db``
@@ -19,6 +22,7 @@ citizen" (Ctrl+N) clears everything for the next one.
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -36,7 +40,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.domain import Applicant, ApplicantType, Channel, Dossier, clock
+from workstation.domain import (
+    Applicant,
+    ApplicantType,
+    Channel,
+    CollectionMethod,
+    Dossier,
+    clock,
+)
 from workstation.domain.admin_units import suggest
 from workstation.domain.applicant import ADDRESS_MAX, EMAIL_MAX, ID_NUMBER_MAX, PHONE_MAX, tidy
 from workstation.domain.catalogue import Procedure
@@ -52,6 +63,7 @@ from workstation.tasks import TaskContext
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import error_code, show_error, user_message
 from workstation.ui.intake.checklist import ERROR_STYLE, WARNING_STYLE, ChecklistPanel
+from workstation.ui.intake.owner_panel import OwnerPanel
 from workstation.ui.intake.procedure_search import ProcedureSearch
 from workstation.ui.intake.receipt_step import DialogPrinter, ReceiptPrinter, write_receipt
 from workstation.ui.intake.summary import SummaryPanel, money, printed_moment
@@ -94,6 +106,10 @@ class IntakeView(QWidget):
         self.address_edit = self._edit(ADDRESS_MAX)
         self.phone_edit = self._edit(PHONE_MAX)
         self.email_edit = self._edit(EMAIL_MAX)
+        self.owner_panel = OwnerPanel()
+        self.collection_box = QComboBox()
+        for method in CollectionMethod:
+            self.collection_box.addItem(tr(f"intake_owner.{method.message_key}"), method)
         self.channel_box = QComboBox()
         for channel in CHANNELS:
             self.channel_box.addItem(tr(f"intake_ui.channel.{channel.value}"), channel)
@@ -125,6 +141,8 @@ class IntakeView(QWidget):
         self.address_edit.textChanged.connect(self._show_units)
         self._row("phone", tr("intake_ui.phone"), self.phone_edit)
         self._row("email", tr("intake_ui.email"), self.email_edit)
+        form.addRow("", self.owner_panel)
+        form.addRow(tr("intake_owner.collection"), self.collection_box)
         form.addRow(tr("intake_ui.channel"), self.channel_box)
         form.addRow(tr("intake_ui.cases"), self.cases_box)
         checklist_box = QGroupBox(tr("intake_ui.checklist"))
@@ -170,6 +188,14 @@ class IntakeView(QWidget):
         for edit, following in zip(chain, [*chain[1:], self.email_edit], strict=True):
             edit.returnPressed.connect(lambda f=following: f.setFocus())
         self.email_edit.returnPressed.connect(self._to_checklist)
+        # Tab from the e-mail: the owner checkbox (Space reveals the owner's fields), the
+        # owner's fields while shown, how the result is collected, then the channel.
+        owner = self.owner_panel
+        order = [self.email_edit, owner.check, owner.type_box, owner.name_edit]
+        order += [owner.id_number_edit, owner.address_edit, self.collection_box, self.channel_box]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+        owner.finished.connect(lambda: self.collection_box.setFocus(Qt.FocusReason.TabFocusReason))
         for edit in (self.name_edit, self.id_number_edit, self.address_edit):
             edit.textEdited.connect(lambda _t: self._update_summary())
         self.applicant_type_box.currentIndexChanged.connect(lambda _i: self._check("id_number"))
@@ -350,7 +376,12 @@ class IntakeView(QWidget):
             components=self.checklist.receipts(),
             channel=self.channel(),
             cases=tuple(self.cases()),
+            owner=self.owner_panel.owner(),
+            collection=self.collection(),
         )
+
+    def collection(self) -> CollectionMethod:
+        return CollectionMethod(self.collection_box.currentData())
 
     def receive(self) -> None:
         """Prepare (``io``), save (``db``, essential), then write and print the receipt."""
@@ -436,7 +467,9 @@ class IntakeView(QWidget):
         message = user_message(exc)
         code = error_code(exc)
         row = self._row_of(exc)
-        if row is not None:
+        if self.owner_panel.refuse(exc):
+            pass  # shown under the owner's fields, the cursor on the one it is about
+        elif row is not None:
             self.checklist.refuse_at(row, message)
         else:
             self.error_label.setText(message)
@@ -476,11 +509,13 @@ class IntakeView(QWidget):
             self.address_edit,
             self.phone_edit,
             self.email_edit,
+            self.collection_box,
             self.channel_box,
             self.cases_box,
             self.receive_button,
         ):
             widget.setEnabled(not busy)
+        self.owner_panel.set_enabled(not busy)
         self.checklist.set_enabled(not busy)
         self.progress_label.setVisible(busy)
         if busy:
@@ -500,6 +535,8 @@ class IntakeView(QWidget):
         self._procedure_picked(None)
         self.applicant_type_box.setCurrentIndex(0)
         self.channel_box.setCurrentIndex(0)
+        self.collection_box.setCurrentIndex(0)
+        self.owner_panel.clear()
         for edit in (
             self.card_edit,
             self.name_edit,

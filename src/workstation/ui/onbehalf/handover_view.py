@@ -129,7 +129,7 @@ class HandoverView(QWidget):
             "\n".join(
                 [
                     f"{dossier.code or ''} · {procedure.name}",
-                    f"{tr('onbehalf_ui.owner')}: {dossier.applicant.name}",
+                    f"{tr('onbehalf_ui.owner')}: {dossier.dossier_owner.name}",
                     f"{tr('onbehalf_ui.status')}: {tr(dossier.status.message_key)}",
                 ]
             )
