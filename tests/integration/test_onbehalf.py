@@ -226,7 +226,7 @@ def test_a_rating_is_kept_once_and_queued_with_the_code(services, sample_page) -
         "satisfied",
         "not_satisfied",
     ]
-    record_rating(services.database, dossier.id, "not_satisfied", "Chờ lâu", officer_id=None)
+    record_rating(services.database, dossier.id, "not_satisfied", "Chờ lâu")
     with services.database.reading() as session:
         message = pending(session)[-1]
     assert message.kind == "rating.recorded" and message.payload["code"] == dossier.code

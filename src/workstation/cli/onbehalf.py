@@ -86,7 +86,9 @@ def _submit(args: argparse.Namespace, context: Context) -> Outcome:
 
     proof = read_proof(args.proof) if args.proof is not None else None
     services = context.services()
-    dossier = submit_online(services.database, services.catalogue, args.reference, proof)
+    dossier = submit_online(
+        services.database, services.catalogue, args.reference, proof, services.officer()
+    )
     data = {
         "id": dossier.id,
         "code": dossier.code,
@@ -150,8 +152,13 @@ def _state_json(state) -> dict:  # type: ignore[no-untyped-def, type-arg]
 def _record(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.onbehalf.payment import record_payment
 
+    services = context.services()
     state = record_payment(
-        context.services().database, args.reference, args.method, args.payment_reference
+        services.database,
+        args.reference,
+        args.method,
+        args.payment_reference,
+        officer=services.officer(),
     )
     return Outcome(_state_json(state), f"paid {state.paid} d by {args.method}; {state.due} d due")
 
@@ -169,6 +176,7 @@ def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
         authorisation=args.authorisation,
         delivery=args.delivery,
         email=args.email,
+        officer=services.officer(),
     )
     if args.record is not None:
         render_handover_record(

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from workstation.domain import Dossier, DossierStatus
 from workstation.domain.dossier import new_id
 from workstation.errors import BadInput
+from workstation.onbehalf.officer import Officer, officer_payload
 from workstation.store import BlobStore, Database
 from workstation.store.dossiers import find_dossier, set_dossier_status
 from workstation.store.models import HandoverRow
@@ -92,7 +93,7 @@ def hand_over(
     authorisation: Path | None = None,
     delivery: Delivery | str = Delivery.COUNTER,
     email: str | None = None,
-    officer_id: int | None = None,
+    officer: Officer | None = None,
 ) -> Handover:
     """Hand the result of dossier ``reference`` to the person with ID ``collector_id``.
 
@@ -149,7 +150,7 @@ def hand_over(
                 authorisation_sha256=authorisation_sha256,
                 email=email,
                 handed_at=to_stored(now),
-                officer_id=officer_id,
+                officer_id=None,  # the local officers table is not filled yet
             )
         )
         enqueue(
@@ -166,7 +167,7 @@ def hand_over(
                 "collector_id_number": collector_id,
                 "authorisation_sha256": authorisation_sha256,
                 "email": email,
-                "officer_id": officer_id,
+                "officer": officer_payload(officer),
             },
         )
     log.info("result of dossier %s handed over (%s, %s)", dossier.id, delivery, collector)

@@ -160,6 +160,7 @@ class HandoverView(QWidget):
                 collector,
                 authorisation=authorisation,
                 delivery=delivery,
+                officer=services.officer(),
             )
             path = record_path(data, handover.dossier.code or handover.dossier.id)
             path.parent.mkdir(parents=True, exist_ok=True)
