@@ -164,6 +164,7 @@ def _record(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.onbehalf.delivery import mailer_for
     from workstation.onbehalf.handover import dossier_reference_from_scan, hand_over
     from workstation.onbehalf.handover_record import render_handover_record
 
@@ -177,6 +178,8 @@ def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
         delivery=args.delivery,
         email=args.email,
         officer=services.officer(),
+        mailer=mailer_for(services.settings, args.delivery),
+        agency_name=services.settings.agency_name,
     )
     if args.record is not None:
         render_handover_record(
@@ -190,6 +193,7 @@ def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
         "collector": str(handover.collector),
         "delivery": str(handover.delivery),
         "record": str(args.record) if args.record else None,
+        "document_sha256": handover.document.sha256 if handover.document else None,
     }
     who = "owner" if handover.collector == "owner" else "authorised person"
     return Outcome(data, f"result of {handover.dossier.code} handed over to the {who}")

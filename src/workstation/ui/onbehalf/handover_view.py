@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from workstation.domain import Dossier, clock
 from workstation.i18n import tr
+from workstation.onbehalf.delivery import mailer_for
 from workstation.onbehalf.handover import Delivery, Handover, dossier_reference_from_scan, hand_over
 from workstation.onbehalf.handover_record import render_handover_record
 from workstation.services import Services
@@ -161,6 +162,8 @@ class HandoverView(QWidget):
                 authorisation=authorisation,
                 delivery=delivery,
                 officer=services.officer(),
+                mailer=mailer_for(services.settings, delivery),
+                agency_name=agency,
             )
             path = record_path(data, handover.dossier.code or handover.dossier.id)
             path.parent.mkdir(parents=True, exist_ok=True)
