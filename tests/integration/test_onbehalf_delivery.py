@@ -183,3 +183,26 @@ def test_e_mail_without_an_smtp_server_set_is_refused_before_anything_happens(
     with pytest.raises(ConfigError):
         hand_over(services.database, services.blobs, dossier.id, OWNER_ID, delivery="email")
     assert _status(services, dossier) is DossierStatus.PROCESSED
+
+
+def test_the_hand_over_command_e_mails_the_result_or_exits_4_with_nothing_recorded(
+    services, sample_page, smtp, monkeypatch, capsys
+) -> None:
+    from workstation.cli import main
+
+    inbox, port = smtp
+    dossier = received(services, sample_page)
+    processed(services, dossier)
+    with_signed_result(services, dossier)
+    argv = ["result", "hand-over", dossier.code, "--collector-id", OWNER_ID, "--delivery", "email"]
+    monkeypatch.setenv("WORKSTATION_SMTP_SENDER", "motcua@demo.gov.vn")
+    monkeypatch.setenv("WORKSTATION_SMTP_SERVER", f"127.0.0.1:{_free_port()}")
+    capsys.readouterr()
+    assert main(argv) == 4
+    err = capsys.readouterr().err
+    assert "did not take the message" in err and err.count("\n") == 1
+    assert _status(services, dossier) is DossierStatus.PROCESSED and not inbox.envelopes
+    monkeypatch.setenv("WORKSTATION_SMTP_SERVER", f"127.0.0.1:{port}")
+    assert main(argv) == 0
+    assert len(inbox.envelopes) == 1
+    assert _status(services, dossier) is DossierStatus.RESULT_RETURNED
