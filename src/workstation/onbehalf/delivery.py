@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -78,7 +79,8 @@ def require_signed_result(session, dossier_id: str) -> ElectronicResult:  # type
 
 @dataclass(frozen=True)
 class SmtpMailer:
-    """Sends messages through one SMTP server (plain SMTP, STARTTLS when it offers it)."""
+    """Sends messages through one SMTP server (plain SMTP; STARTTLS, its certificate checked,
+    when the server offers it)."""
 
     host: str
     port: int
@@ -111,7 +113,7 @@ class SmtpMailer:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 smtp.ehlo()
                 if smtp.has_extn("starttls"):
-                    smtp.starttls()
+                    smtp.starttls(context=ssl.create_default_context())
                     smtp.ehlo()
                 refused = smtp.send_message(message)
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
