@@ -206,3 +206,19 @@ def test_the_hand_over_command_e_mails_the_result_or_exits_4_with_nothing_record
     assert main(argv) == 0
     assert len(inbox.envelopes) == 1
     assert _status(services, dossier) is DossierStatus.RESULT_RETURNED
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [("mail.demo.gov.vn", ("mail.demo.gov.vn", 25)), ("10.0.0.5:2525", ("10.0.0.5", 2525))],
+)
+def test_the_smtp_server_setting_is_host_and_port_25_unless_given(server, expected) -> None:
+    mailer = SmtpMailer.from_settings(Settings(smtp_server=server, smtp_sender="a@b.vn"))
+    assert (mailer.host, mailer.port) == expected
+
+
+@pytest.mark.parametrize("server", [":25", "mail:0", "mail:smtp", "mail:70000"])
+def test_a_malformed_smtp_server_setting_is_refused(server) -> None:
+    with pytest.raises(ConfigError) as caught:
+        SmtpMailer.from_settings(Settings(smtp_server=server, smtp_sender="a@b.vn"))
+    assert caught.value.code == "config.invalid_value"
