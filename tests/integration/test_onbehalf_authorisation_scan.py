@@ -30,6 +30,7 @@ def test_a_scanned_authorisation_lets_the_authorised_person_collect(
         ScanSettings(dpi=150),
     )
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "scan").exists()  # the raw scans are not left behind
     handover = hand_over(services.database, services.blobs, dossier.id, OTHER_ID, authorisation=pdf)
     assert handover.collector == "authorised"
     assert services.blobs.read(handover.authorisation_sha256) == pdf.read_bytes()

@@ -11,6 +11,7 @@ root provides (``Services.open_capture_device``).
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,24 @@ def scan_authorisation(
     ``handover.nothing_scanned`` when the device gave no page.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _scan(
+            open_device, device_id, folder, out, language, dossier_code, settings, cancelled
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the raw scans: the PDF/A is what is kept
+
+
+def _scan(
+    open_device: Callable[[str], Any],
+    device_id: str,
+    folder: Path,
+    out: Path,
+    language: str,
+    dossier_code: str,
+    settings: ScanSettings | None,
+    cancelled: CancelCheck,
+) -> Path:
     arrivals: list[Arrival] = []
     device = open_device(device_id)
     try:
