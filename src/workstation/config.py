@@ -143,6 +143,17 @@ class Settings:
         default="",
         metadata=_doc("The collection account's holder, shown beside the payment code."),
     )
+    smtp_server: str = field(
+        default="",
+        metadata=_doc(
+            "SMTP server (host:port, port 25 if left out) that sends a signed electronic "
+            "result to the citizen by e-mail; empty: results are not handed over by e-mail."
+        ),
+    )
+    smtp_sender: str = field(
+        default="",
+        metadata=_doc("The agency's From address of e-mailed results (with smtp_server)."),
+    )
 
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""

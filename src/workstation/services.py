@@ -19,6 +19,7 @@ from workstation.domain import Catalogue, clock
 from workstation.domain.catalogue import load_catalogue
 from workstation.errors import ConfigError, WorkstationError
 from workstation.onbehalf.identity import DemoIdentityProvider, IdentityProvider
+from workstation.onbehalf.officer import Officer, OfficerSource, os_officer
 from workstation.paths import Folders, user_folders
 from workstation.store import BlobStore, Database, open_database
 from workstation.sync.status import Login, SendOnce, SyncStatus
@@ -127,6 +128,10 @@ class Services:
     reuse: ReuseLookup | None = None
     """The citizen's store of digitised documents on the central system (looked up by ID
     number, files fetched to reuse unscanned); None without a central system."""
+    officer: Callable[[], Officer] = os_officer
+    """The officer at the counter, as the outbox messages name them: the user signed in
+    to the central system, else the operating system's user (named as such). May read
+    the keyring: call it off the UI thread."""
     signer_factory: Callable[..., DocumentSigner] | None = None
     """Opens the signer of PDFs (:func:`open_signer`'s arguments); None: :func:`open_signer`."""
 
@@ -163,6 +168,7 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
         services.sender = _sending_round(settings, database, blobs, folders)
         services.login = _sign_in
         services.payment_confirmations = _payment_confirmations(settings.central_url)
+        services.officer = signed_in_officer(settings.central_url)
         from workstation.reuse import ReuseLookup
 
         services.reuse = ReuseLookup(_connect(settings.central_url), folders.data / "reused")
@@ -176,6 +182,22 @@ def _connect(server: str) -> Callable[[], CentralClient]:
         return signed_in_client(server)
 
     return connect
+
+
+def signed_in_officer(server: str) -> Callable[[], Officer]:
+    """The user signed in to ``server`` (the kept sign-in), else the OS user."""
+
+    def officer() -> Officer:
+        from workstation.sync.auth import load_sign_in
+
+        try:
+            user, _refresh = load_sign_in(server)
+        except WorkstationError as exc:  # not signed in, or no keyring to ask
+            log.info("no sign-in to name the officer by (%s): the OS user is named", exc.code)
+            return os_officer()
+        return Officer(user, OfficerSource.CENTRAL_SIGN_IN)
+
+    return officer
 
 
 def _payment_confirmations(server: str) -> Callable[[str], list[dict[str, Any]]]:

@@ -261,3 +261,38 @@ def test_an_online_dossier_changed_after_confirming_asks_to_confirm_again(
         press(qtbot, Qt.Key.Key_F6)
     assert panel.mode_label.text().startswith("Hồ sơ trực tuyến: công dân đã xác nhận")
     assert not panel.confirm_button.isEnabled()
+
+
+def test_an_authorisation_scanned_on_the_counters_scanner_lets_the_authorised_person_collect(
+    qtbot, services: Services, sample_page: Path, type_text, tmp_path, monkeypatch
+) -> None:
+    from tests.gui.capture_helpers import SANE_TEST, sane_test_scanner
+
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(sane_test_scanner(tmp_path / "sane")))
+    dossier = received(services, sample_page)
+    processed(services, dossier)
+    handover = HandoverView(services)
+    handover.printer = FakePrinter()
+    qtbot.addWidget(handover)
+    handover.show()
+    qtbot.waitExposed(handover)
+    handover.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is handover.code_edit)
+    with qtbot.waitSignal(handover.found, timeout=20_000):
+        type_text(handover.code_edit, dossier.code)
+        press(qtbot, Qt.Key.Key_Return)
+    type_text(handover.collector_edit, "079301000111")  # not the owner: authorised
+    with qtbot.waitSignal(handover.authorisation_scanned, timeout=120_000) as scanned:
+        qtbot.mouseClick(handover.scan_button, Qt.MouseButton.LeftButton)
+    assert SANE_TEST in [
+        handover.device_box.itemData(i) for i in range(handover.device_box.count())
+    ]
+    scan = Path(scanned.args[0])
+    assert scan.read_bytes().startswith(b"%PDF")
+    assert handover.authorisation_edit.text() == str(scan)
+    assert QApplication.focusWidget() is handover.collector_edit
+    with qtbot.waitSignal(handover.handed_over, timeout=30_000):
+        press(qtbot, Qt.Key.Key_Return)
+    with services.database.reading() as session:
+        payload = pending(session)[-1].payload
+    assert payload["collector"] == "authorised" and payload["authorisation_sha256"]

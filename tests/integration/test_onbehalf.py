@@ -12,7 +12,7 @@ from workstation.domain import Channel, DossierStatus
 from workstation.errors import BadInput
 from workstation.intake.attach import attach_document
 from workstation.onbehalf.content import content_digest
-from workstation.onbehalf.handover import Delivery, dossier_reference_from_scan, hand_over
+from workstation.onbehalf.handover import dossier_reference_from_scan, hand_over
 from workstation.onbehalf.handover_record import render_handover_record
 from workstation.onbehalf.identity import DemoIdentityProvider, proof_from_json
 from workstation.onbehalf.payment import (
@@ -195,17 +195,6 @@ def test_an_authorised_collector_with_the_scanned_authorisation_collects(
     assert services.blobs.exists(handover.authorisation_sha256)
 
 
-def test_an_electronic_result_by_email_is_recorded_the_same_way(services, sample_page) -> None:
-    dossier = received(services, sample_page)
-    processed(services, dossier)
-    handover = hand_over(
-        services.database, services.blobs, dossier.id, OWNER_ID, delivery=Delivery.EMAIL
-    )
-    assert handover.email == "nhung@example.vn"
-    with services.database.reading() as session:
-        assert pending(session)[-1].payload["delivery"] == "email"
-
-
 def test_a_dossier_without_a_result_yet_is_not_handed_over(services, sample_page) -> None:
     dossier = received(services, sample_page)
     with pytest.raises(BadInput) as caught:
@@ -226,7 +215,7 @@ def test_a_rating_is_kept_once_and_queued_with_the_code(services, sample_page) -
         "satisfied",
         "not_satisfied",
     ]
-    record_rating(services.database, dossier.id, "not_satisfied", "Chờ lâu", officer_id=None)
+    record_rating(services.database, dossier.id, "not_satisfied", "Chờ lâu")
     with services.database.reading() as session:
         message = pending(session)[-1]
     assert message.kind == "rating.recorded" and message.payload["code"] == dossier.code

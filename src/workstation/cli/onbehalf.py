@@ -86,7 +86,9 @@ def _submit(args: argparse.Namespace, context: Context) -> Outcome:
 
     proof = read_proof(args.proof) if args.proof is not None else None
     services = context.services()
-    dossier = submit_online(services.database, services.catalogue, args.reference, proof)
+    dossier = submit_online(
+        services.database, services.catalogue, args.reference, proof, services.officer()
+    )
     data = {
         "id": dossier.id,
         "code": dossier.code,
@@ -150,13 +152,19 @@ def _state_json(state) -> dict:  # type: ignore[no-untyped-def, type-arg]
 def _record(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.onbehalf.payment import record_payment
 
+    services = context.services()
     state = record_payment(
-        context.services().database, args.reference, args.method, args.payment_reference
+        services.database,
+        args.reference,
+        args.method,
+        args.payment_reference,
+        officer=services.officer(),
     )
     return Outcome(_state_json(state), f"paid {state.paid} d by {args.method}; {state.due} d due")
 
 
 def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.onbehalf.delivery import mailer_for
     from workstation.onbehalf.handover import dossier_reference_from_scan, hand_over
     from workstation.onbehalf.handover_record import render_handover_record
 
@@ -169,6 +177,9 @@ def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
         authorisation=args.authorisation,
         delivery=args.delivery,
         email=args.email,
+        officer=services.officer(),
+        mailer=mailer_for(services.settings, args.delivery),
+        agency_name=services.settings.agency_name,
     )
     if args.record is not None:
         render_handover_record(
@@ -182,6 +193,7 @@ def _hand_over(args: argparse.Namespace, context: Context) -> Outcome:
         "collector": str(handover.collector),
         "delivery": str(handover.delivery),
         "record": str(args.record) if args.record else None,
+        "document_sha256": handover.document.sha256 if handover.document else None,
     }
     who = "owner" if handover.collector == "owner" else "authorised person"
     return Outcome(data, f"result of {handover.dossier.code} handed over to the {who}")

@@ -7,7 +7,9 @@ owner (their ID number is the applicant's) or a person the owner authorised,
 with their ID number and the authorisation document scanned (stored as a
 blob, checked as every file is). Anyone else is refused. A result that is an
 electronic document signed by the agency can instead be sent by e-mail or to
-the citizen's own store, recorded the same way. The dossier gets status 10
+the citizen's own store (:mod:`workstation.onbehalf.delivery`), recorded the
+same way with the document's id, SHA-256 and size; an e-mail hand-over is
+recorded only once the SMTP server took the message. The dossier gets status 10
 (result returned) and the time, in one transaction with its
 ``dossier.status_changed`` and ``result.handed_over`` messages.
 """
@@ -24,7 +26,15 @@ from urllib.parse import unquote, urlsplit
 
 from workstation.domain import Dossier, DossierStatus
 from workstation.domain.dossier import new_id
-from workstation.errors import BadInput
+from workstation.errors import BadInput, ConfigError
+from workstation.onbehalf.delivery import (
+    ElectronicResult,
+    SmtpMailer,
+    compose_result_email,
+    read_result,
+    require_signed_result,
+)
+from workstation.onbehalf.officer import Officer, officer_payload
 from workstation.store import BlobStore, Database
 from workstation.store.dossiers import find_dossier, set_dossier_status
 from workstation.store.models import HandoverRow
@@ -62,6 +72,8 @@ class Handover:
     handed_at: datetime
     authorisation_sha256: str | None = None
     email: str | None = None
+    document: ElectronicResult | None = None
+    """The signed electronic result delivered (by e-mail or to the citizen's store)."""
 
 
 def dossier_reference_from_scan(text: str) -> str:
@@ -92,13 +104,17 @@ def hand_over(
     authorisation: Path | None = None,
     delivery: Delivery | str = Delivery.COUNTER,
     email: str | None = None,
-    officer_id: int | None = None,
+    officer: Officer | None = None,
+    mailer: SmtpMailer | None = None,
+    agency_name: str = "",
 ) -> Handover:
     """Hand the result of dossier ``reference`` to the person with ID ``collector_id``.
 
     Refused: a collector who is neither the owner nor authorised (an
     authorisation document is needed), a dossier not processed yet or already
-    returned, an e-mail delivery without an address.
+    returned, an e-mail delivery without an address, an electronic delivery of a
+    dossier without a signed result. By e-mail the result is sent through ``mailer``
+    first: a message the server did not take leaves nothing recorded.
     """
     delivery = Delivery(delivery)
     collector_id = (collector_id or "").strip()
@@ -122,11 +138,31 @@ def hand_over(
         email = (email or dossier.applicant.email or "").strip()
         if not _EMAIL.fullmatch(email):
             raise BadInput("an e-mail hand-over needs an address", code="handover.no_email")
+        if mailer is None:
+            raise ConfigError(
+                "set smtp_server and smtp_sender to hand results over by e-mail",
+                code="handover.no_smtp",
+            )
     else:
         email = None
+    document = None
+    if delivery is not Delivery.COUNTER:
+        with database.reading() as session:
+            document = require_signed_result(session, dossier.id)
     authorisation_sha256 = (
         _store_authorisation(blobs, authorisation) if collector is Collector.AUTHORISED else None
     )
+    if delivery is Delivery.EMAIL:
+        assert mailer is not None and email is not None and document is not None
+        message = compose_result_email(
+            mailer.sender,
+            email,
+            dossier.code or dossier.id,
+            agency_name,
+            read_result(blobs, document),
+        )
+        mailer.send(message)
+        log.info("signed result of dossier %s e-mailed", dossier.id)
     now = datetime.now(UTC)
     handover_id = new_id()
     with database.transaction() as session:
@@ -149,7 +185,7 @@ def hand_over(
                 authorisation_sha256=authorisation_sha256,
                 email=email,
                 handed_at=to_stored(now),
-                officer_id=officer_id,
+                officer_id=None,  # the local officers table is not filled yet
             )
         )
         enqueue(
@@ -166,7 +202,8 @@ def hand_over(
                 "collector_id_number": collector_id,
                 "authorisation_sha256": authorisation_sha256,
                 "email": email,
-                "officer_id": officer_id,
+                "document": document.as_payload() if document is not None else None,
+                "officer": officer_payload(officer),
             },
         )
     log.info("result of dossier %s handed over (%s, %s)", dossier.id, delivery, collector)
@@ -179,6 +216,7 @@ def hand_over(
         now,
         authorisation_sha256,
         email,
+        document,
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from workstation.domain import Dossier
 from workstation.domain.dossier import new_id
 from workstation.errors import BadInput, ConfigError
+from workstation.onbehalf.officer import Officer, officer_payload
 from workstation.onbehalf.vietqr import CollectionAccount, payment_payload
 from workstation.paths import resources_dir
 from workstation.store import Database
@@ -161,7 +162,7 @@ def record_payment(
     reference: str,
     method: PaymentMethod | str,
     payment_reference: str = "",
-    officer_id: int | None = None,
+    officer: Officer | None = None,
 ) -> PaymentState:
     """Record that what dossier ``reference`` owes was paid by ``method``; queue it.
 
@@ -193,7 +194,7 @@ def record_payment(
                 amount=state.due,
                 source="counter",
                 recorded_at=to_stored(now),
-                officer_id=officer_id,
+                officer_id=None,  # the local officers table is not filled yet
             )
         )
         row = session.get(DossierRow, dossier.id)
@@ -210,7 +211,7 @@ def record_payment(
                 "reference": payment_reference,
                 "amount": state.due,
                 "recorded_at": now.isoformat(),
-                "officer_id": officer_id,
+                "officer": officer_payload(officer),
             },
         )
         session.flush()

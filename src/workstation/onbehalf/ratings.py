@@ -20,6 +20,7 @@ from sqlalchemy import select
 from workstation.domain import clock
 from workstation.domain.dossier import new_id
 from workstation.errors import BadInput
+from workstation.onbehalf.officer import Officer, officer_payload
 from workstation.paths import resources_dir
 from workstation.store import Database
 from workstation.store.dossiers import find_dossier
@@ -61,7 +62,7 @@ def record_rating(
     reference: str,
     level: str,
     reason: str = "",
-    officer_id: int | None = None,
+    officer: Officer | None = None,
 ) -> str:
     """Keep the citizen's rating of dossier ``reference``; queue it; return the rating's id."""
     if level not in {lv.code for lv in rating_levels()}:
@@ -86,7 +87,7 @@ def record_rating(
                 level=level,
                 reason=reason or None,
                 rated_at=to_stored(now),
-                officer_id=officer_id,
+                officer_id=None,  # the local officers table is not filled yet
             )
         )
         enqueue(
@@ -99,7 +100,7 @@ def record_rating(
                 "level": level,
                 "reason": reason or None,
                 "rated_at": now.isoformat(),
-                "officer_id": officer_id,
+                "officer": officer_payload(officer),
             },
         )
     log.info("rating %s recorded for dossier %s", level, dossier.id)

@@ -29,6 +29,7 @@ from workstation.domain.fees import assess_fees
 from workstation.errors import BadInput
 from workstation.onbehalf.content import content_digest
 from workstation.onbehalf.identity import IdentityProof
+from workstation.onbehalf.officer import Officer, officer_payload
 from workstation.store import Database
 from workstation.store.dossiers import find_dossier, get_dossier
 from workstation.store.models import DossierRow, IdentityProofRow
@@ -83,7 +84,7 @@ def submit_online(
     catalogue: Catalogue,
     reference: str,
     proof: IdentityProof | None,
-    officer_id: int | None = None,
+    officer: Officer | None = None,
 ) -> Dossier:
     """Make the received dossier ``reference`` an online dossier under ``proof``; queue it.
 
@@ -138,7 +139,7 @@ def submit_online(
                 "channel": str(Channel.ONLINE),
                 "fee": fees.fee,
                 "charge": fees.charge,
-                "officer_id": officer_id,
+                "officer": officer_payload(officer),
                 "proof": proof.as_json(),
             },
         )

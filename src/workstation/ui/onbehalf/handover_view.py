@@ -3,7 +3,8 @@
 Scan the receipt's barcode or QR code into the code field (the reader types
 it and Enter), or type the code: the dossier is found and shown (procedure,
 owner, status). Type the collector's ID number; an authorised person needs
-the scanned authorisation (its file). Enter hands over: status 10 and the
+the scanned authorisation: its file, or scanned here and now on the counter's
+scanner (Scan: the first listed device unless one is chosen). Enter hands over: status 10 and the
 time are recorded with their outbox messages, then the hand-over record is
 written into ``<data folder>/handovers/`` and offered for printing through
 the same printer seam as the receipt.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from workstation.domain import Dossier, clock
 from workstation.i18n import tr
+from workstation.onbehalf.authorisation_scan import scan_authorisation
+from workstation.onbehalf.delivery import mailer_for
 from workstation.onbehalf.handover import Delivery, Handover, dossier_reference_from_scan, hand_over
 from workstation.onbehalf.handover_record import render_handover_record
 from workstation.services import Services
@@ -51,6 +55,7 @@ class HandoverView(QWidget):
 
     found = Signal(str)  # the dossier's id
     handed_over = Signal(str)  # the record's path
+    authorisation_scanned = Signal(str)  # the scanned PDF's path
     failed = Signal(str)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -72,9 +77,15 @@ class HandoverView(QWidget):
         self.authorisation_edit.returnPressed.connect(self.hand_over)
         browse = QPushButton(tr("onbehalf_ui.choose_file"))
         browse.clicked.connect(self._choose_authorisation)
+        self.device_box = QComboBox()
+        self.device_box.setToolTip(tr("onbehalf_ui.scanner"))
+        self.scan_button = QPushButton(tr("onbehalf_ui.scan_authorisation"))
+        self.scan_button.clicked.connect(self.scan_authorisation)
         row = QHBoxLayout()
         row.addWidget(self.authorisation_edit, 1)
         row.addWidget(browse)
+        row.addWidget(self.device_box)
+        row.addWidget(self.scan_button)
         self.delivery_box = QComboBox()
         for delivery in Delivery:
             self.delivery_box.addItem(tr(f"handover_record.delivery_{delivery.value}"), delivery)
@@ -108,6 +119,52 @@ class HandoverView(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, tr("onbehalf_ui.authorisation"))
         if path:
             self.authorisation_edit.setText(path)
+
+    def scan_authorisation(self) -> None:
+        """Scan the collector's authorisation on the counter's scanner into one PDF/A
+        (listing the scanners first if they were not listed yet)."""
+        services = self.services
+        chosen = self.device_box.currentData()
+        data = services.folders.data
+        language = services.settings.ocr_languages
+        code = self.dossier.code or "" if self.dossier is not None else ""
+        name = uuid.uuid4().hex
+
+        def op() -> tuple[list[tuple[str, str]], Path]:
+            devices = [(d.id, d.name) for d in services.capture_devices() if d.backend != "files"]
+            device_id = chosen or (devices[0][0] if devices else None)
+            if device_id is None:
+                from workstation.errors import ExternalPartError
+
+                raise ExternalPartError("no scanner is reachable", code="handover.no_scanner")
+            path = scan_authorisation(
+                services.open_capture_device,
+                device_id,
+                data / "capture" / name,
+                data / "handovers" / "authorisations" / f"{name}.pdf",
+                language,
+                code,
+            )
+            return devices, path
+
+        self.scan_button.setEnabled(False)
+        self.message_label.setText(tr("onbehalf_ui.scanning"))
+        run_in_background(self, op, self._scanned, self._scan_failed, "io")
+
+    def _scanned(self, found: tuple[list[tuple[str, str]], Path]) -> None:
+        devices, path = found
+        if self.device_box.count() == 0:
+            for device_id, name in devices:
+                self.device_box.addItem(name, device_id)
+        self.scan_button.setEnabled(True)
+        self.authorisation_edit.setText(str(path))
+        self.message_label.setText(tr("onbehalf_ui.authorisation_scanned"))
+        self.collector_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.authorisation_scanned.emit(str(path))
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        self.scan_button.setEnabled(True)
+        self._failed(exc)
 
     def find(self) -> None:
         """Find the dossier the scanned or typed code names (Enter in the code field)."""
@@ -160,6 +217,9 @@ class HandoverView(QWidget):
                 collector,
                 authorisation=authorisation,
                 delivery=delivery,
+                officer=services.officer(),
+                mailer=mailer_for(services.settings, delivery),
+                agency_name=agency,
             )
             path = record_path(data, handover.dossier.code or handover.dossier.id)
             path.parent.mkdir(parents=True, exist_ok=True)

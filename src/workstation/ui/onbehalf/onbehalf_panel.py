@@ -215,7 +215,9 @@ class OnBehalfPanel(QGroupBox):
 
         def op() -> Dossier:
             proof = identity.confirm(dossier.applicant.id_number or "", content_digest(dossier))
-            return submit_online(services.database, services.catalogue, dossier.id, proof)
+            return submit_online(
+                services.database, services.catalogue, dossier.id, proof, services.officer()
+            )
 
         self.message_label.clear()
         run_in_background(self, op, self._submitted, self._failed)
@@ -279,9 +281,10 @@ class OnBehalfPanel(QGroupBox):
         database, dossier_id = self.services.database, self.dossier.id
         method = PaymentMethod(self.method_box.currentData())
         reference = self.reference_edit.text()
+        officer = self.services.officer
         run_in_background(
             self,
-            lambda: record_payment_in_store(database, dossier_id, method, reference),
+            lambda: record_payment_in_store(database, dossier_id, method, reference, officer()),
             self._paid,
             self._failed,
         )
@@ -333,9 +336,10 @@ class OnBehalfPanel(QGroupBox):
         if self.dossier is None:
             return
         database, dossier_id = self.services.database, self.dossier.id
+        officer = self.services.officer
         run_in_background(
             self,
-            lambda: record_rating(database, dossier_id, level, reason),
+            lambda: record_rating(database, dossier_id, level, reason, officer()),
             lambda _id: self._rating_saved(level),
             self._failed,
         )
