@@ -143,6 +143,13 @@ class Settings:
         default="",
         metadata=_doc("The collection account's holder, shown beside the payment code."),
     )
+    stats_targets: str = field(
+        default="",
+        metadata=_doc(
+            "The agency's statistics targets file (rates by agency and effective date); "
+            "empty: the illustrative resources/stats/targets.json."
+        ),
+    )
 
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""

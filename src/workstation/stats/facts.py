@@ -59,6 +59,8 @@ class DossierFacts:
     """One dossier as the statistics see it (ids and codes only, no personal data)."""
 
     id: str
+    number: int
+    code: str | None
     procedure_code: str
     channel: str
     status: int
@@ -86,6 +88,8 @@ def read_facts(session: Session, first: date, last: date) -> list[DossierFacts]:
     rows = session.execute(
         select(
             DossierRow.id,
+            DossierRow.number,
+            DossierRow.code,
             DossierRow.procedure_code,
             DossierRow.channel,
             DossierRow.status,
@@ -152,6 +156,8 @@ def read_facts(session: Session, first: date, last: date) -> list[DossierFacts]:
     return [
         DossierFacts(
             id=r.id,
+            number=r.number,
+            code=r.code,
             procedure_code=r.procedure_code,
             channel=r.channel,
             status=r.status,

@@ -218,6 +218,7 @@ class Report:
     grouped_by: str | None
     period: Period
     targets_illustrative: bool
+    dossiers: tuple[DossierFacts, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -275,4 +276,5 @@ def build_report(
         grouped_by=grouped_by if group is not None else None,
         period=period,
         targets_illustrative=targets.illustrative,
+        dossiers=tuple(facts),
     )
