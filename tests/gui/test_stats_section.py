@@ -68,3 +68,23 @@ def test_export_writes_the_shown_figures(qtbot, section: StatsSection, tmp_path:
 def test_fits_a_1366_by_768_screen_beside_the_navigation(section: StatsSection) -> None:
     hint = section.minimumSizeHint()
     assert hint.width() <= 1366 - 250 and hint.height() <= 768 - 150
+
+
+def test_grouping_by_sector_gives_one_breakdown_row_per_sector(
+    qtbot, section: StatsSection
+) -> None:
+    section.by_box.setCurrentIndex(section.by_box.findData("sector"))
+    with qtbot.waitSignal(section.report_shown):
+        section.load()
+    rows = {
+        section.breakdown.item(r, 0).text(): section.breakdown.item(r, 1).text()
+        for r in range(section.breakdown.rowCount())
+    }
+    assert rows == {"Chứng thực": "1", "Hộ tịch": "4", "?": "1"}
+    assert section.breakdown.horizontalHeaderItem(0).text() == "Nhóm"
+
+
+def test_without_grouping_the_breakdown_is_per_month(section: StatsSection) -> None:
+    assert section.breakdown.rowCount() == 1
+    assert section.breakdown.item(0, 0).text() == "2026-03"
+    assert section.breakdown.item(0, 2).text() == "33.3 %"  # the online rate

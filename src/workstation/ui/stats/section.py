@@ -47,6 +47,15 @@ from workstation.ui.stats.chart import RateBars
 COLUMNS = ("measure", "count", "total", "rate", "target", "met")
 # Counts only: their rate out of received is the channel split, shown in the table.
 NOT_CHARTED = {"received", "late"}
+# The breakdown per period or group: the counts and the rates the agency is measured on.
+BREAKDOWN = (
+    "received",
+    "online",
+    "dossiers_digitised",
+    "components_digitised",
+    "results_digitised",
+    "on_time",
+)
 
 
 def _percent(value: float | None) -> str:
@@ -134,7 +143,20 @@ class StatsSection(Section):
         layout.addLayout(dates)
         layout.addLayout(choices)
         layout.addWidget(self.note)
-        layout.addWidget(splitter, 1)
+        self.breakdown = QTableWidget(0, 1 + len(BREAKDOWN))
+        self.breakdown.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.breakdown.verticalHeader().setVisible(False)
+        self.breakdown.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.breakdown.horizontalHeader().setMinimumSectionSize(40)
+        self.breakdown.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.breakdown.setWordWrap(True)
+
+        rows = QSplitter(Qt.Orientation.Vertical)
+        rows.addWidget(splitter)
+        rows.addWidget(self.breakdown)
+        rows.setStretchFactor(0, 3)
+        rows.setStretchFactor(1, 1)
+        layout.addWidget(rows, 1)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
@@ -204,7 +226,29 @@ class StatsSection(Section):
                 if m.rate is not None and m.name not in NOT_CHARTED
             ]
         )
+        self._show_breakdown(report)
         self.report_shown.emit(report)
+
+    def _show_breakdown(self, report: Report) -> None:
+        """One row per group (procedure or sector) if grouped, else per sub-period."""
+        groups = report.by_group or report.by_period
+        first = "stats.column.group" if report.by_group else "stats.column.period"
+        labels = [tr(first)] + [tr(f"stats.measure.{name}") for name in BREAKDOWN]
+        for column, label in enumerate(labels):
+            header = QTableWidgetItem(label)
+            header.setToolTip(label)  # the whole label where a narrow column elides it
+            self.breakdown.setHorizontalHeaderItem(column, header)
+        self.breakdown.setRowCount(len(groups))
+        for row, figures in enumerate(groups):
+            self.breakdown.setItem(row, 0, QTableWidgetItem(figures.key))
+            for column, name in enumerate(BREAKDOWN, start=1):
+                m = figures[name]
+                text = str(m.count) if name == "received" else _percent(m.rate)
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if m.meets_target is False:
+                    item.setForeground(QColor("#c62828"))
+                self.breakdown.setItem(row, column, item)
 
     def choose_export(self) -> None:
         if self.report is None:
