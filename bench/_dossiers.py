@@ -62,6 +62,7 @@ def filled_store(path: Path, count: int, seed: int = 7) -> Database:
                 dossiers.append(
                     {
                         "id": dossier_id,
+                        "number": n + 1,
                         "code": None,
                         "procedure_code": rng.choice(PROCEDURES),
                         "procedure_version": 1,

@@ -154,6 +154,13 @@ class Settings:
         default="",
         metadata=_doc("The agency's From address of e-mailed results (with smtp_server)."),
     )
+    stats_targets: str = field(
+        default="",
+        metadata=_doc(
+            "The agency's statistics targets file (rates by agency and effective date); "
+            "empty: the illustrative resources/stats/targets.json."
+        ),
+    )
 
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""

@@ -69,6 +69,7 @@ def test_only_real_sections_are_listed(window):
         "Lưu trữ",
         "Mẫu phôi",
         "Hộp thư đi",
+        "Thống kê",
     ]
     assert isinstance(window.stack.currentWidget(), IntakeSection)  # the counter's first page
     assert window.focusWidget() is window.section(IntakeSection).view.search.edit

@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         scan,
         sign,
         signing_queue,
+        stats,
         sync,
         tokens,
         verify,
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         archive,
         result_form,
         onbehalf,
+        stats,
     ):
         module.register(subparsers, parent)
     return parser

@@ -15,6 +15,7 @@ from workstation.ui.outbox.section import OutboxSection
 from workstation.ui.resultforms.section import ResultFormsSection
 from workstation.ui.section import Section
 from workstation.ui.signing.section import SigningSection
+from workstation.ui.stats.section import StatsSection
 
 SECTIONS: list[type[Section]] = [
     IntakeSection,
@@ -25,4 +26,5 @@ SECTIONS: list[type[Section]] = [
     ArchiveSection,
     ResultFormsSection,
     OutboxSection,
+    StatsSection,
 ]

@@ -1,0 +1,1 @@
+"""The statistics section: the counter's figures against the agency's targets."""
