@@ -101,8 +101,16 @@ class CaptureView(SaveActions, QWidget):
         self.folders: list[Path] = []
 
         self.device_box = QComboBox()
+        self.device_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.device_box.setMinimumContentsLength(18)
         self.device_box.setAccessibleName(tr("capture_ui.device"))
         self.profile_box = QComboBox()
+        self.profile_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile_box.setMinimumContentsLength(18)
         self.profile_box.setAccessibleName(tr("capture_ui.profile"))
         self.profile_box.currentIndexChanged.connect(self._profile_chosen)
         self.scan_button = QPushButton(tr("capture_ui.scan"))
@@ -192,14 +200,16 @@ class CaptureView(SaveActions, QWidget):
         device_label.setBuddy(self.device_box)
         profile_label = QLabel(tr("capture_ui.profile"))
         profile_label.setBuddy(self.profile_box)
+        # two rows, so the section fits a 1366-pixel counter screen beside the navigation
         choose.addWidget(device_label)
         choose.addWidget(self.device_box, 2)
         choose.addWidget(self.reload_button)
-        choose.addWidget(profile_label)
-        choose.addWidget(self.profile_box, 2)
-        choose.addWidget(self.scan_button)
-        choose.addWidget(self.cancel_button)
-        choose.addWidget(self.import_button)
+        start = QHBoxLayout()
+        start.addWidget(profile_label)
+        start.addWidget(self.profile_box, 2)
+        start.addWidget(self.scan_button)
+        start.addWidget(self.cancel_button)
+        start.addWidget(self.import_button)
 
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -222,6 +232,7 @@ class CaptureView(SaveActions, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
+        layout.addLayout(start)
         layout.addWidget(toolbar)
         layout.addWidget(self.strip, 1)
         layout.addWidget(self.details)

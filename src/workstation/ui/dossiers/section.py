@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QMenu, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMenu,
+    QScrollArea,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workstation.i18n import tr
 from workstation.services import Services
@@ -71,7 +79,10 @@ class DossiersSection(Section):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list_view)
-        splitter.addWidget(self.detail)
+        detail_area = QScrollArea()  # the detail grows with results and signatures: scroll,
+        detail_area.setWidgetResizable(True)  # so the window still fits a 768-pixel screen
+        detail_area.setWidget(self.detail)
+        splitter.addWidget(detail_area)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
