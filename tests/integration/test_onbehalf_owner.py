@@ -10,7 +10,7 @@ from tests.integration.onbehalf_helpers import OTHER_ID, OWNER, OWNER_ID, proces
 from workstation.domain import Applicant, ApplicantType, Channel, CollectionMethod
 from workstation.errors import BadInput
 from workstation.intake.attach import attach_document
-from workstation.onbehalf.content import content_digest
+from workstation.onbehalf.content import content_digest, dossier_content
 from workstation.onbehalf.handover import hand_over
 from workstation.onbehalf.identity import DemoIdentityProvider
 from workstation.onbehalf.payment import payment_code, record_payment
@@ -74,6 +74,9 @@ def test_the_confirmed_content_includes_the_owner_and_the_collection_method(
     assert content_digest(replace(dossier, owner=other_owner)) != digest
     assert content_digest(replace(dossier, owner=None)) != digest
     assert content_digest(replace(dossier, collection=CollectionMethod.POST)) != digest
+    # Defaults add nothing: proofs given before the owner was part of the content still match.
+    plain = received(services, sample_page)
+    assert "owner" not in dossier_content(plain) and "collection" not in dossier_content(plain)
 
 
 def test_an_online_dossier_changed_since_confirming_is_not_paid_until_confirmed_again(

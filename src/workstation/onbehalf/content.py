@@ -16,20 +16,23 @@ import hashlib
 import json
 from typing import Any
 
-from workstation.domain import Applicant, Dossier
+from workstation.domain import Applicant, CollectionMethod, Dossier
 
 
 def dossier_content(dossier: Dossier) -> dict[str, Any]:
-    """The dossier's content as the citizen confirms it."""
-    return {
+    """The dossier's content as the citizen confirms it.
+
+    The owner and the collection method appear only when they differ from the
+    defaults (the filer owns it, collected at the counter), so proofs given
+    before they were part of the content still match those dossiers; naming
+    an owner or another method changes the digest all the same.
+    """
+    content: dict[str, Any] = {
         "dossier_id": dossier.id,
         "code": dossier.code,
         "procedure_code": dossier.procedure_code,
         "procedure_version": dossier.procedure_version,
         "applicant": _person(dossier.applicant),
-        # Whose dossier it is and how they collect: changing either is confirmed again.
-        "owner": None if dossier.owner is None else _person(dossier.owner),
-        "collection": str(dossier.collection),
         "components": [
             {
                 "requirement_code": c.requirement_code,
@@ -44,6 +47,12 @@ def dossier_content(dossier: Dossier) -> dict[str, Any]:
         ],
         "cases": sorted(dossier.cases),
     }
+    # Whose dossier it is and how they collect: changing either is confirmed again.
+    if dossier.owner is not None:
+        content["owner"] = _person(dossier.owner)
+    if dossier.collection is not CollectionMethod.COUNTER:
+        content["collection"] = str(dossier.collection)
+    return content
 
 
 def _person(a: Applicant) -> dict[str, Any]:
