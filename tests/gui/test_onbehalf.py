@@ -296,3 +296,59 @@ def test_an_authorisation_scanned_on_the_counters_scanner_lets_the_authorised_pe
     with services.database.reading() as session:
         payload = pending(session)[-1].payload
     assert payload["collector"] == "authorised" and payload["authorisation_sha256"]
+
+
+def test_filed_for_someone_else_the_owner_confirms_and_a_stale_one_is_not_paid(
+    qtbot, services: Services, view: IntakeView, sample_page: Path
+) -> None:
+    from tests.integration.onbehalf_helpers import OWNER
+    from workstation.domain import Applicant
+    from workstation.intake.attach import attach_document
+    from workstation.onbehalf.content import content_digest
+    from workstation.onbehalf.identity import DemoIdentityProvider
+    from workstation.onbehalf.submit import submit_online
+
+    filer = Applicant(name="Trần Văn Bình", id_number="036095000222")
+    dossier = received(services, sample_page, filer, owner=OWNER)
+    panel = view.onbehalf
+    panel.dossier_received(dossier.id)
+    qtbot.waitUntil(lambda: panel.dossier is not None)
+    with qtbot.waitSignal(panel.submitted, timeout=20_000):
+        press(qtbot, Qt.Key.Key_F6)
+    with services.database.reading() as session:
+        message = pending(session)[-1]
+    assert message.payload["proof"]["account"]["id_number"] == OWNER_ID  # the owner's account
+    # The content changed after confirming: no payment code, no payment until confirmed again.
+    again = received(services, sample_page)
+    proof = DemoIdentityProvider().confirm(OWNER_ID, content_digest(again))
+    submit_online(services.database, services.catalogue, again.id, proof)
+    attach_document(services.database, services.blobs, again.id, "CCCD", sample_page)
+    panel.dossier = None
+    panel.dossier_received(again.id)
+    qtbot.waitUntil(lambda: panel.dossier is not None and panel.dossier.id == again.id)
+    assert panel.confirm_button.isEnabled()
+    assert not panel.qr_button.isEnabled() and not panel.pay_button.isEnabled()
+
+
+def test_the_dossier_detail_says_an_online_dossier_needs_confirming_again(
+    qtbot, services: Services, sample_page: Path
+) -> None:
+    from workstation.intake.attach import attach_document
+    from workstation.onbehalf.content import content_digest
+    from workstation.onbehalf.identity import DemoIdentityProvider
+    from workstation.onbehalf.submit import submit_online
+    from workstation.ui.dossiers.dossier_detail import DossierDetail
+
+    dossier = received(services, sample_page)
+    proof = DemoIdentityProvider().confirm(OWNER_ID, content_digest(dossier))
+    submit_online(services.database, services.catalogue, dossier.id, proof)
+    detail = DossierDetail(services.database, services.blobs, services.catalogue)
+    qtbot.addWidget(detail)
+    detail.show()
+    with qtbot.waitSignal(detail.dossier_loaded, timeout=20_000):
+        detail.show_dossier(dossier.id)
+    assert "xác nhận lại" not in detail.fields["channel"].text()
+    attach_document(services.database, services.blobs, dossier.id, "CCCD", sample_page)
+    with qtbot.waitSignal(detail.dossier_loaded, timeout=20_000):
+        detail.show_dossier(dossier.id)
+    assert detail.fields["channel"].text() == "Trực tuyến — cần xác nhận lại"

@@ -26,8 +26,11 @@ OWNER = Applicant(
 )
 
 
-def received(services, page, applicant=OWNER):
-    """A business-household dossier (fee 100 000 đ, 50 % off online), received Monday."""
+def received(services, page, applicant=OWNER, owner=None):
+    """A business-household dossier (fee 100 000 đ, 50 % off online), received Monday.
+
+    ``owner``: the dossier's owner (chủ hồ sơ) when ``applicant`` files for someone else.
+    """
     request = ChecklistRequest(
         procedure_code="2.000575",
         applicant=applicant,
@@ -36,6 +39,7 @@ def received(services, page, applicant=OWNER):
             ComponentReceipt("CCCD", (), paper_pages=1),
         ),
         received_at=MONDAY,
+        owner=owner,
     )
     issuer = CodeIssuer.from_settings(services.settings)
     return receive_dossier(

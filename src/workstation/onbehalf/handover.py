@@ -3,9 +3,11 @@
 The officer finds the dossier by the receipt's barcode or QR code (or types
 its code; :func:`dossier_reference_from_scan` takes a scanned status address
 too), checks who collects and hands over. The collector is the dossier's
-owner (their ID number is the applicant's) or a person the owner authorised,
-with their ID number and the authorisation document scanned (stored as a
-blob, checked as every file is). Anyone else is refused. A result that is an
+owner (chủ hồ sơ, :attr:`Dossier.dossier_owner`) or a person the owner
+authorised, with their ID number and the authorisation document scanned
+(stored as a blob, checked as every file is); a filer who is not the owner
+is authorised like anyone else. Anyone else is refused. By e-mail the
+default address is the owner's. A result that is an
 electronic document signed by the agency can instead be sent by e-mail or to
 the citizen's own store (:mod:`workstation.onbehalf.delivery`), recorded the
 same way with the document's id, SHA-256 and size; an e-mail hand-over is
@@ -125,7 +127,9 @@ def hand_over(
     with database.reading() as session:
         dossier = find_dossier(session, reference)
     _check_ready(dossier)
-    if collector_id == (dossier.applicant.id_number or ""):
+    # The owner (chủ hồ sơ) collects as such; anyone else, the filer included, needs an
+    # authorisation document.
+    if collector_id == (dossier.dossier_owner.id_number or ""):
         collector = Collector.OWNER
     elif authorisation is not None:
         collector = Collector.AUTHORISED
@@ -135,7 +139,7 @@ def hand_over(
             code="handover.not_authorised",
         )
     if delivery is Delivery.EMAIL:
-        email = (email or dossier.applicant.email or "").strip()
+        email = (email or dossier.dossier_owner.email or "").strip()
         if not _EMAIL.fullmatch(email):
             raise BadInput("an e-mail hand-over needs an address", code="handover.no_email")
         if mailer is None:

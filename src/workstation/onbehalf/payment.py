@@ -9,6 +9,13 @@ officer's records are queued for the central system as ``payment.recorded``;
 a confirmation came from there and is only kept. Whether a counter payment
 counts as paid online is the central system's decision.
 
+An online dossier whose content changed after the citizen confirmed it
+(:func:`~workstation.onbehalf.submit.needs_confirming_again`) is neither
+paid nor given a payment code until the owner confirms again: its online
+reduction rests on that confirmation, and quietly charging the counter rate
+instead would surprise the citizen more than being asked to confirm
+(``payment.needs_confirmation``). A dossier with nothing due is told so first.
+
 The collection account of the VietQR code comes from the settings an
 administrator sets, or else from the unit's entry in
 ``resources/onbehalf/collection-accounts.json``.
@@ -30,6 +37,7 @@ from workstation.domain import Dossier
 from workstation.domain.dossier import new_id
 from workstation.errors import BadInput, ConfigError
 from workstation.onbehalf.officer import Officer, officer_payload
+from workstation.onbehalf.submit import needs_confirming_again
 from workstation.onbehalf.vietqr import CollectionAccount, payment_payload
 from workstation.paths import resources_dir
 from workstation.store import Database
@@ -134,9 +142,24 @@ def payment_state(database: Database, reference: str) -> PaymentState:
         return _state(session, find_dossier(session, reference))
 
 
+def _check_confirmed(session, dossier: Dossier) -> None:  # type: ignore[no-untyped-def]
+    if needs_confirming_again(session, dossier):
+        raise BadInput(
+            "the online dossier changed since its owner confirmed it: confirm again first",
+            code="payment.needs_confirmation",
+        )
+
+
 def payment_code(database: Database, settings, reference: str) -> tuple[PaymentState, str]:  # type: ignore[no-untyped-def]
-    """The VietQR payload for what dossier ``reference`` still owes (note: its code)."""
-    state = payment_state(database, reference)
+    """The VietQR payload for what dossier ``reference`` still owes (note: its code).
+
+    Refused while the online dossier needs confirming again (see the module).
+    """
+    with database.reading() as session:
+        dossier = find_dossier(session, reference)
+        state = _state(session, dossier)
+        if state.due > 0:
+            _check_confirmed(session, dossier)
     if state.due <= 0:
         raise BadInput("the dossier has nothing due", code="payment.nothing_due")
     if not state.code:
@@ -166,7 +189,8 @@ def record_payment(
 ) -> PaymentState:
     """Record that what dossier ``reference`` owes was paid by ``method``; queue it.
 
-    Refused (bad input) when nothing is due. A transfer or card payment
+    Refused (bad input) when nothing is due, or while the online dossier
+    needs confirming again (see the module). A transfer or card payment
     without its reference is taken (the bank's reference may come later with
     the central system's confirmation).
     """
@@ -185,6 +209,7 @@ def record_payment(
         state = _state(session, dossier)
         if state.due <= 0:
             raise BadInput("the dossier has nothing due", code="payment.nothing_due")
+        _check_confirmed(session, dossier)
         session.add(
             PaymentRow(
                 id=new_id(),

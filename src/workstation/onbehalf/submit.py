@@ -1,18 +1,20 @@
 """Submitting a received dossier online on the citizen's behalf (nộp hộ), with their proof.
 
 A dossier received at the counter is a direct paper dossier and pays the
-counter rate. It becomes an online dossier (channel ``online``, the
-province's online reduction applied) only through :func:`submit_online`,
-with an :class:`~workstation.onbehalf.identity.IdentityProof` from the
-applicant's own account over the dossier's content as it is now; an online
-dossier whose content changed since (a component scanned later) is confirmed
-again the same way (:func:`online_state` tells). Refused, each
-as bad input: no proof; a proof of another person's account; a proof of
-other content (another dossier, or this one before it changed: the citizen
-confirms again). The proof is stored and the ``dossier.submitted_online``
-message queued in the transaction that changes the channel and the fees; the
-digest is checked again inside that transaction, so a change that slipped in
-between is caught.
+counter rate. It becomes an online dossier (channel ``online``, the province's
+online reduction applied) only through :func:`submit_online`, with an
+:class:`~workstation.onbehalf.identity.IdentityProof` from the dossier's
+owner's own account (chủ hồ sơ, :attr:`Dossier.dossier_owner`: the citizen on
+whose behalf it is filed, the authorising person in an authorisation case; the
+filer's account only when the filer is the owner) over the dossier's content
+as it is now; an online dossier whose content changed since (a component
+scanned later) is confirmed again the same way (:func:`online_state` tells).
+Refused, each as bad input: no proof; a proof of another person's account; a
+proof of other content (another dossier, or this one before it changed: the
+citizen confirms again). The proof is stored and the
+``dossier.submitted_online`` message queued in the transaction that changes
+the channel and the fees; the digest is checked again inside that transaction,
+so a change that slipped in between is caught.
 """
 
 from __future__ import annotations
@@ -54,22 +56,26 @@ class OnlineState:
 
 
 def check_proof(dossier: Dossier, proof: IdentityProof | None) -> None:
-    """Refuse a missing proof, one of another person's account, or one of other content."""
+    """Refuse a missing proof, one of another person's account, or one of other content.
+
+    The account must be the dossier owner's (:attr:`Dossier.dossier_owner`), not the
+    filer's unless the filer is the owner.
+    """
     if proof is None:
         raise BadInput(
             "no identity proof: the dossier stays a direct paper dossier",
             code="onbehalf.no_proof",
             name="",
         )
-    owner = dossier.applicant.id_number
+    owner = dossier.dossier_owner.id_number
     if not owner:
         raise BadInput(
-            "the dossier has no ID number for the applicant to sign in with",
+            "the dossier has no ID number for its owner to sign in with",
             code="onbehalf.no_id_number",
         )
     if proof.account_id_number != owner:
         raise BadInput(
-            "the proof is of another person's account, not the applicant's",
+            "the proof is of another person's account, not the dossier owner's",
             code="onbehalf.proof_other_person",
         )
     if proof.content_sha256 != content_digest(dossier):
@@ -147,16 +153,26 @@ def submit_online(
     return replace(dossier, channel=Channel.ONLINE, fee=fees.fee, charge=fees.charge)
 
 
+def _latest_proof(session, dossier: Dossier) -> IdentityProofRow | None:  # type: ignore[no-untyped-def]
+    return session.scalars(
+        select(IdentityProofRow)
+        .where(IdentityProofRow.dossier_id == dossier.id)
+        .order_by(IdentityProofRow.submitted_at.desc())
+        .limit(1)
+    ).first()
+
+
+def needs_confirming_again(session, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``dossier`` is online but its content no longer matches its latest proof."""
+    latest = _latest_proof(session, dossier)
+    return latest is not None and latest.content_sha256 != content_digest(dossier)
+
+
 def online_state(database: Database, reference: str) -> OnlineState:
     """Whether ``reference`` is an online dossier, and whether its proof still matches."""
     with database.reading() as session:
         dossier = find_dossier(session, reference)
-        latest = session.scalars(
-            select(IdentityProofRow)
-            .where(IdentityProofRow.dossier_id == dossier.id)
-            .order_by(IdentityProofRow.submitted_at.desc())
-            .limit(1)
-        ).first()
+        latest = _latest_proof(session, dossier)
         if latest is None:
             return OnlineState(online=dossier.channel is Channel.ONLINE)
         return OnlineState(

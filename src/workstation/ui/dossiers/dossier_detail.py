@@ -34,6 +34,7 @@ from workstation.dossiers import show_dossier
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.lifecycle import history
+from workstation.onbehalf.submit import online_state
 from workstation.sign.records import SigningRecord, signing_record
 from workstation.store import BlobStore, Database
 from workstation.ui.background import run_in_background
@@ -145,11 +146,12 @@ class DossierDetail(QWidget):
             self.pages.setCurrentWidget(self.placeholder)
         database = self.database
 
-        def load() -> tuple[Dossier, list[DossierEvent], SigningRecord]:
+        def load() -> tuple[Dossier, list[DossierEvent], SigningRecord, bool]:
             return (
                 show_dossier(database, dossier_id),
                 history(database, dossier_id),
                 signing_record(database, dossier_id),
+                online_state(database, dossier_id).current,
             )
 
         run_in_background(self, load, self._loaded, lambda exc: self._load_failed(dossier_id, exc))
@@ -163,12 +165,15 @@ class DossierDetail(QWidget):
         self.placeholder.setText(tr("dossier.detail.empty"))
         self.pages.setCurrentWidget(self.placeholder)
 
-    def _loaded(self, loaded: tuple[Dossier, list[DossierEvent], SigningRecord]) -> None:
-        dossier, events, record = loaded
+    def _loaded(self, loaded: tuple[Dossier, list[DossierEvent], SigningRecord, bool]) -> None:
+        dossier, events, record, current = loaded
         if dossier.id != self._wanted:
             return
         self.dossier = dossier
         self._fill(dossier)
+        if not current:  # online, but changed since its owner confirmed it
+            channel = self.fields["channel"]
+            channel.setText(tr("onbehalf_ui.channel_stale", channel=channel.text()))
         self._fill_history(dossier, events)
         self._fill_signing(record)
         self.dossier_loaded.emit(dossier)

@@ -200,13 +200,16 @@ class OnBehalfPanel(QGroupBox):
         for widget in (self.confirm_button, self.qr_button, self.pay_button, self.rate_button):
             widget.setEnabled(True)
         can_confirm = not online or self.stale
-        self.confirm_button.setEnabled(can_confirm and bool(dossier.applicant.id_number))
-        self.qr_button.setEnabled(total > 0 and not dossier.fee_paid)
-        self.pay_button.setEnabled(total > 0 and not dossier.fee_paid)
+        # The owner (chủ hồ sơ) confirms with their own account, not the person filing.
+        self.confirm_button.setEnabled(can_confirm and bool(dossier.dossier_owner.id_number))
+        # A stale online dossier is paid only once confirmed again (the core refuses too).
+        payable = total > 0 and not dossier.fee_paid and not self.stale
+        self.qr_button.setEnabled(payable)
+        self.pay_button.setEnabled(payable)
         self.screen.mirror(self._lines(dossier))
 
     def confirm(self) -> None:
-        """The citizen signs in with their own account and confirms the content (F6)."""
+        """The dossier's owner signs in with their own account and confirms the content (F6)."""
         dossier = self.dossier
         if dossier is None or (dossier.channel is Channel.ONLINE and not self.stale):
             return
@@ -214,7 +217,8 @@ class OnBehalfPanel(QGroupBox):
         identity = services.identity
 
         def op() -> Dossier:
-            proof = identity.confirm(dossier.applicant.id_number or "", content_digest(dossier))
+            owner_id = dossier.dossier_owner.id_number or ""
+            proof = identity.confirm(owner_id, content_digest(dossier))
             return submit_online(
                 services.database, services.catalogue, dossier.id, proof, services.officer()
             )
