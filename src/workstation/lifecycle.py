@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from workstation.config import Settings
 from workstation.domain import Catalogue, Channel, Dossier, DossierStatus, clock, short_number
@@ -45,8 +47,9 @@ from workstation.errors import BadInput
 from workstation.forms import build
 from workstation.forms.model import Agency, Form, SupplementItem
 from workstation.forms.render import render_pdf
+from workstation.intake.attach import add_stored_document, store_file
 from workstation.intake.receive import _counting, portal_timestamp
-from workstation.store import Database
+from workstation.store import BlobStore, Database
 from workstation.store import events as event_store
 from workstation.store.dossiers import find_dossier, received_between, set_dossier_status
 from workstation.store.outbox import MessageKind, enqueue
@@ -87,6 +90,8 @@ class Counter:
     agency: Agency
     forms_folder: Path
     officer_name: str | None = None
+    blobs: BlobStore | None = None
+    """Where a supplement's papers are stored; without it a supplement brings no files."""
 
     @classmethod
     def of(
@@ -96,9 +101,15 @@ class Counter:
         settings: Settings,
         data_folder: Path,
         officer_name: str | None = None,
+        blobs: BlobStore | None = None,
     ) -> Counter:
         return cls(
-            database, catalogue, build.agency_from(settings), data_folder / "forms", officer_name
+            database,
+            catalogue,
+            build.agency_from(settings),
+            data_folder / "forms",
+            officer_name,
+            blobs,
         )
 
 
@@ -136,7 +147,11 @@ def request_supplement(
 
 
 def receive_supplement(
-    counter: Counter, reference: str, at: datetime | None = None, note: str | None = None
+    counter: Counter,
+    reference: str,
+    at: datetime | None = None,
+    note: str | None = None,
+    files: Mapping[str, Sequence[Path]] | None = None,
 ) -> Step:
     """The supplement arrived: the clock runs again and a new receipt (form 01) gives the
     new appointment; the dossier returns to the status it had before the request.
@@ -144,7 +159,18 @@ def receive_supplement(
     The appointment is computed again from the procedure's time limit with every
     pause (request to arrival) taken out; an appointment set later by an extension
     is kept if it is later still.
+
+    ``files`` are the supplement's papers, by component (its requirement code or
+    number from 1), received into the same dossier through intake's path
+    (:mod:`workstation.intake.attach`): each file is checked and stored first (a
+    refusal changes nothing), then the step's transaction adds the documents and
+    queues their ``document.added`` messages with the step's own, so the step
+    and its papers are stored together or not at all. The step's details list
+    them (component and document id).
     """
+    papers = {code: list(paths) for code, paths in (files or {}).items() if paths}
+    if papers and counter.blobs is None:
+        raise BadInput("no blob store to keep the supplement's files in", code="lifecycle.no_blobs")
     dossier, history = _load(counter, reference, EventKind.SUPPLEMENT_RECEIVED)
     at = _at(at, dossier)
     finished, open_since = pauses(history)
@@ -162,10 +188,25 @@ def receive_supplement(
     resumed = replace(dossier, due_at=due, status=before)
     form = build.receipt(resumed, counter.catalogue, counter.agency, counter.officer_name)
     form = replace(form, issued_on=clock.local(at).date())
-    details = {"note": _text(note)} if note and _text(note) else {}
+    details: dict[str, Any] = {"note": _text(note)} if note and _text(note) else {}
+    stored = [
+        (code, store_file(counter.blobs, path))  # type: ignore[arg-type]
+        for code, paths in papers.items()
+        for path in paths
+    ]
+    if stored:
+        details["documents"] = [
+            {"component": code, "document_id": doc.id, "pages": doc.page_count}
+            for code, doc in stored
+        ]
+
+    def add_papers(session: Session) -> None:
+        for code, document in stored:
+            add_stored_document(session, dossier, code, document)
+
     return _commit(
         counter, dossier, EventKind.SUPPLEMENT_RECEIVED, at, form, details,
-        status=before, due=due,
+        status=before, due=due, within=add_papers,
     )  # fmt: skip
 
 
@@ -355,6 +396,7 @@ def _commit(
     *,
     status: DossierStatus | None = None,
     due: datetime | None = None,
+    within: Callable[[Session], None] | None = None,
 ) -> Step:
     from workstation.forms.model import form_name
 
@@ -378,6 +420,8 @@ def _commit(
             current = find_dossier(session, dossier.id)
             _check_allowed(current, kind)  # another window may have moved it meanwhile
             event_store.add_event(session, event)
+            if within is not None:  # what the step brings with it (a supplement's papers)
+                within(session)
             if due is not None:
                 event_store.set_due_at(session, dossier.id, due)
             if status is not None and set_dossier_status(session, dossier.id, status):

@@ -12,7 +12,13 @@ from tests.fakes.printer import FakePrinter
 from workstation.domain import Applicant, clock
 from workstation.intake.receive import CodeIssuer, NewDossier, receive_dossier
 from workstation.store import outbox
-from workstation.ui.lifecycle.step_dialog import ExtensionDialog, ItemsDialog, ReasonsDialog
+from workstation.store.dossiers import get_dossier
+from workstation.ui.lifecycle.step_dialog import (
+    ExtensionDialog,
+    ItemsDialog,
+    ReasonsDialog,
+    SupplementDialog,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -80,17 +86,44 @@ def test_supplement_requested_then_received_by_keyboard_pauses_and_resumes_the_c
     assert not section.lifecycle.actions["supplement"].isEnabled()
     assert section.lifecycle.actions["supplement_received"].isEnabled()
 
-    with (
-        qtbot.waitSignal(section.lifecycle.step_finished, timeout=20_000),
-        qtbot.waitSignal(section.detail.dossier_loaded, timeout=20_000),
-    ):
-        _press(qtbot, section, Qt.Key.Key_N)
+    _press(qtbot, section, Qt.Key.Key_N)
+    dialog = section.lifecycle.dialog
+    assert isinstance(dialog, SupplementDialog) and dialog.isVisible()
+    _accept(qtbot, section, dialog)  # no papers picked: the step alone
     assert detail.fields["status"].text() == "Đã tiếp nhận"
     assert "Nhận bổ sung" in detail.fields["history"].text()
     assert "-receipt-" in section.lifecycle.printer.printed[-1].name
     assert _pending_kinds(services)[-4:] == [
         "dossier.status_changed",
         "dossier.supplement_requested",
+        "dossier.status_changed",
+        "dossier.supplement_received",
+    ]
+
+
+def test_the_supplements_papers_picked_per_component_join_the_dossier_with_the_step(
+    qtbot, services, section, shown, type_text, pdf_file
+):
+    _press(qtbot, section, Qt.Key.Key_B)
+    type_text(section.lifecycle.dialog.items_edit, "Giấy chứng sinh: Bản chụp bị mờ")
+    _accept(qtbot, section, section.lifecycle.dialog)
+
+    _press(qtbot, section, Qt.Key.Key_N)
+    dialog = section.lifecycle.dialog
+    assert isinstance(dialog, SupplementDialog)
+    dialog.choose = lambda: [pdf_file]  # what the officer picks in the system file dialog
+    assert dialog.focusWidget() is dialog.buttons["1"]
+    qtbot.keyClick(dialog.buttons["1"], Qt.Key.Key_Space)
+    assert pdf_file.name in dialog.labels["1"].text()
+    _accept(qtbot, section, dialog)
+
+    assert section.detail.fields["status"].text() == "Đã tiếp nhận"
+    with services.database.reading() as session:
+        stored = get_dossier(session, shown.id)
+    documents = stored.components[0].documents
+    assert [d.page_count for d in documents] == [1, 2]  # the one received, then the supplement
+    assert _pending_kinds(services)[-3:] == [
+        "document.added",
         "dossier.status_changed",
         "dossier.supplement_received",
     ]

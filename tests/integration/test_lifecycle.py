@@ -208,3 +208,72 @@ def test_a_supplement_asked_for_when_the_dossier_was_already_late_stops_no_clock
     lifecycle.request_supplement(counter, dossier.id, [SupplementItem("Giấy tờ", "Thiếu")], at=late)
     lifecycle.receive_supplement(counter, dossier.id, at=late + timedelta(days=1))
     assert get_dossier_now(services, dossier.id).due_at == dossier.due_at
+
+
+@pytest.fixture
+def counter_with_blobs(services, folders) -> lifecycle.Counter:
+    return lifecycle.Counter.of(
+        services.database, services.catalogue, services.settings, folders.data, blobs=services.blobs
+    )
+
+
+def _documents(services, dossier_id: str) -> list:
+    return [d for c in get_dossier_now(services, dossier_id).components for d in c.documents]
+
+
+def test_the_supplements_papers_join_the_same_dossier_with_the_step_and_their_messages(
+    services, counter_with_blobs, dossier, sample_page
+) -> None:
+    counter = counter_with_blobs
+    items = [SupplementItem("Giấy đề nghị", "Thiếu chữ ký")]
+    lifecycle.request_supplement(counter, dossier.id, items, at=_vn(2026, 3, 13, 9, 0))
+    back = lifecycle.receive_supplement(
+        counter, dossier.id, at=_vn(2026, 3, 16, 9, 0), files={"1": [sample_page]}
+    )
+    [document] = _documents(services, dossier.id)
+    assert document.page_count == 1
+    assert get_dossier_now(services, dossier.id).status is DossierStatus.RECEIVED
+    assert back.event is not None
+    assert back.event.details["documents"] == [
+        {"component": "1", "document_id": document.id, "pages": 1}
+    ]
+    messages = _messages(services, dossier.id)
+    assert [k for k, _ in messages][-3:] == [
+        "document.added",
+        "dossier.status_changed",
+        "dossier.supplement_received",
+    ]
+    assert messages[-3][1]["document"]["id"] == document.id
+
+
+def test_a_supplement_for_a_component_the_dossier_lacks_changes_nothing(
+    services, counter_with_blobs, dossier, sample_page
+) -> None:
+    counter = counter_with_blobs
+    items = [SupplementItem("Giấy đề nghị", "Thiếu chữ ký")]
+    lifecycle.request_supplement(counter, dossier.id, items, at=_vn(2026, 3, 13, 9, 0))
+    before = _messages(services, dossier.id)
+    with pytest.raises(BadInput) as caught:
+        lifecycle.receive_supplement(
+            counter, dossier.id, at=_vn(2026, 3, 16, 9, 0), files={"9": [sample_page]}
+        )
+    assert caught.value.code == "document.component_not_found"
+    stored = get_dossier_now(services, dossier.id)
+    assert stored.status is DossierStatus.SUPPLEMENT_REQUESTED
+    assert _documents(services, dossier.id) == []
+    assert _messages(services, dossier.id) == before
+    assert not list(counter.forms_folder.glob("*-receipt-*.pdf"))
+
+
+def test_a_supplement_file_that_cannot_be_read_is_refused_before_anything_is_written(
+    services, counter_with_blobs, dossier, tmp_path
+) -> None:
+    counter = counter_with_blobs
+    items = [SupplementItem("Giấy đề nghị", "Thiếu chữ ký")]
+    lifecycle.request_supplement(counter, dossier.id, items, at=_vn(2026, 3, 13, 9, 0))
+    broken = tmp_path / "scan.pdf"
+    broken.write_bytes(b"%PDF-1.7 broken")
+    with pytest.raises(BadInput):
+        lifecycle.receive_supplement(counter, dossier.id, files={"1": [broken]})
+    assert get_dossier_now(services, dossier.id).status is DossierStatus.SUPPLEMENT_REQUESTED
+    assert _documents(services, dossier.id) == []

@@ -254,3 +254,27 @@ def test_any_text_is_either_a_card_or_bad_input_never_a_crash(text: str) -> None
         assert i18n.catalogue("vi").get(f"error.{exc.code}")
     else:
         assert re.fullmatch(r"\d{12}", card.id_number)
+
+
+@pytest.mark.parametrize(
+    ("payload", "vi", "en"),
+    [
+        (
+            LUONG.replace("23052002", "31022002"),
+            "Ngày sinh trên thẻ không tồn tại",
+            "date of birth",
+        ),
+        (LUONG.replace("31122021", "00122021"), "Ngày cấp trên thẻ không tồn tại", "issue date"),
+        (LUONG.replace("23052002", "2305200"), "Ngày sinh trên thẻ phải có dạng", "date of birth"),
+        (LUONG.replace("31122021", "31122030"), "Ngày cấp trên thẻ ở tương lai", "issue date"),
+    ],
+)
+def test_a_bad_date_on_the_card_is_named_in_words_not_by_its_field_key(
+    payload: str, vi: str, en: str
+) -> None:
+    with pytest.raises(BadInput) as caught:
+        parse_payload(payload, date(2026, 3, 1))
+    assert caught.value.user_message("vi").startswith(vi)
+    assert en in caught.value.user_message("en")
+    assert "_" not in caught.value.user_message("vi") + caught.value.user_message("en")
+    assert caught.value.params["field"] in ("date_of_birth", "issue_date")  # for machines

@@ -9,7 +9,6 @@ from pathlib import Path
 from workstation.cli import Context, Outcome
 from workstation.domain import clock
 from workstation.domain.cccd import CitizenCard, parse_payload
-from workstation.errors import BadInput, WorkstationError
 
 log = logging.getLogger(__name__)
 
@@ -31,29 +30,15 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     if args.payload is not None:
         card = parse_payload(args.payload, today)
     else:
-        card = _card_from_image(args.image, today)
+        from workstation.scan.barcodes import read_card_image
+
+        card = read_card_image(args.image, today)
     log.info(
         "card read with %d warning(s): %s",
         len(card.warnings),
         ",".join(w.code for w in card.warnings) or "-",
     )
     return Outcome(card.as_json(), _text(card))
-
-
-def _card_from_image(path: Path, today) -> CitizenCard:  # type: ignore[no-untyped-def]
-    from workstation.scan.barcodes import read_qr_codes
-
-    texts = read_qr_codes(path)
-    if not texts:
-        raise BadInput(f"no QR code found in {path.name}", code="cccd.no_qr_code", name=path.name)
-    first_error: WorkstationError | None = None
-    for text in texts:  # a photo may show other QR codes beside the card's
-        try:
-            return parse_payload(text, today)
-        except BadInput as exc:
-            first_error = first_error or exc
-    assert first_error is not None
-    raise first_error
 
 
 def _text(card: CitizenCard) -> str:

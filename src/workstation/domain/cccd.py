@@ -166,9 +166,23 @@ def repair_payload(text: str) -> tuple[str, list[CardWarning]]:
     return text, warnings
 
 
+class CardDateError(BadInput):
+    """A date on the card that cannot be read or does not exist.
+
+    ``field`` stays the payload's field name (``date_of_birth``, ``issue_date``) for
+    machines; the officer's message names the date in words from the catalogue
+    (``cccd.field.<name>``: "Ngày sinh", "Ngày cấp"), in the language asked.
+    """
+
+    def user_message(self, language: str | None = None) -> str:
+        name = str(self.params.get("field", ""))
+        named = i18n.translate(f"cccd.field.{name}", language)
+        return i18n.translate(f"error.{self.code}", language, **{**self.params, "field": named})
+
+
 def _date(text: str, name: str) -> date:
     if not re.fullmatch(r"\d{8}", text):
-        raise BadInput(
+        raise CardDateError(
             f"{name} must be 8 digits DDMMYYYY, not {len(text)} characters",
             code="cccd.bad_date",
             field=name,
@@ -176,7 +190,7 @@ def _date(text: str, name: str) -> date:
     try:
         return date(int(text[4:]), int(text[2:4]), int(text[:2]))
     except ValueError as exc:
-        raise BadInput(
+        raise CardDateError(
             f"{name} is not a date that exists ({exc})", code="cccd.impossible_date", field=name
         ) from exc
 
@@ -260,7 +274,9 @@ def parse_payload(text: str, today: date | None = None) -> CitizenCard:
     today = today or date.today()
     for value, name_of in ((born, "date_of_birth"), (issued, "issue_date")):
         if value > today:
-            raise BadInput(f"{name_of} is in the future", code="cccd.date_in_future", field=name_of)
+            raise CardDateError(
+                f"{name_of} is in the future", code="cccd.date_in_future", field=name_of
+            )
     if issued < born:
         raise BadInput(
             "the card was issued before its holder was born", code="cccd.issued_before_birth"

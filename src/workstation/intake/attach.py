@@ -15,12 +15,15 @@ stored blob is unreferenced and the blob clean-up clears it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from workstation.domain import Document
+from sqlalchemy.orm import Session
+
+from workstation.domain import Document, Dossier
 from workstation.domain.dossier import DocumentKind, Result
 from workstation.intake.files import inspect_files
 from workstation.intake.receive import _store, document_message
@@ -81,29 +84,46 @@ def attach_document(
     document = store_file(blobs, path)
     captures = captures_of(capture_report)
     with database.transaction() as session:
-        component_id = add_document(session, dossier.id, component_code, document, captures)
-        message = {
-            "dossier_id": dossier.id,
-            "dossier_code": dossier.code,
-            "component_id": component_id,
-            "document": document_message(document),
-            "pages": [
-                {
-                    "number": c.number,
-                    "dpi": c.dpi,
-                    "colour": c.colour,
-                    "skew_deg": c.skew_deg,
-                    "blank": c.blank,
-                    "ocr_confidence": c.ocr_confidence,
-                }
-                for c in captures
-            ],
-        }
-        enqueue(session, MessageKind.DOCUMENT_ADDED, dossier.id, message)
+        add_stored_document(session, dossier, component_code, document, captures)
     log.info(
         "added document %s to dossier %s: %d page(s)", document.id, dossier.id, document.page_count
     )
     return document
+
+
+def add_stored_document(
+    session: Session,
+    dossier: Dossier,
+    component_code: str,
+    document: Document,
+    captures: Sequence[PageCapture] = (),
+) -> str:
+    """The second half of attaching, inside the caller's transaction: add the stored
+    ``document`` to the component and queue its ``document.added``; the component's id.
+
+    A step that brings documents with it (the supplement received) calls this in its
+    own transaction, so the step and its documents are stored, or refused, together.
+    """
+    component_id = add_document(session, dossier.id, component_code, document, captures)
+    message = {
+        "dossier_id": dossier.id,
+        "dossier_code": dossier.code,
+        "component_id": component_id,
+        "document": document_message(document),
+        "pages": [
+            {
+                "number": c.number,
+                "dpi": c.dpi,
+                "colour": c.colour,
+                "skew_deg": c.skew_deg,
+                "blank": c.blank,
+                "ocr_confidence": c.ocr_confidence,
+            }
+            for c in captures
+        ],
+    }
+    enqueue(session, MessageKind.DOCUMENT_ADDED, dossier.id, message)
+    return component_id
 
 
 def attach_result(

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import warnings
+from datetime import date
 from pathlib import Path
 
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from workstation.errors import BadInput
+from workstation.domain.cccd import CitizenCard, parse_payload
+from workstation.errors import BadInput, WorkstationError
 from workstation.pages import PDF_TYPE, render_page
 
 log = logging.getLogger(__name__)
@@ -117,3 +119,24 @@ def read_qr_codes(path: Path) -> list[str]:
         texts += [b.text for b in found if b.valid and b.text]
     log.info("found %d QR code(s) on %d page(s)", len(texts), len(pages))
     return texts
+
+
+def read_card_image(path: Path, today: date | None = None) -> CitizenCard:
+    """The chip ID card whose QR code is in the scan or photo at ``path``.
+
+    A photo may show other QR codes beside the card's: the first that is a
+    card's payload wins; none at all is ``cccd.no_qr_code``, and when every
+    code found is refused, the first refusal is raised.
+    """
+    path = Path(path)
+    texts = read_qr_codes(path)
+    if not texts:
+        raise BadInput(f"no QR code found in {path.name}", code="cccd.no_qr_code", name=path.name)
+    first_error: WorkstationError | None = None
+    for text in texts:
+        try:
+            return parse_payload(text, today)
+        except BadInput as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    raise first_error

@@ -3,9 +3,10 @@
 Keyboard first, top to bottom: type to find the procedure and press Enter; scan
 the chip ID card with the handheld reader into the card field (its Enter fills
 name, ID number and address exactly as printed, date of birth and sex beside
-them, with the card's warnings); Enter moves on from field to field; type each
-component's paper pages (Enter: next row), add its files or scan into it
-(F9); Enter on the last row, or Ctrl+Enter anywhere, receives. Tab from the
+them, with the card's warnings), or read the card's QR code from a scanned or
+photographed card with Ctrl+Shift+I ("Đọc CCCD từ ảnh"); Enter moves on from
+field to field; type each component's paper pages (Enter: next row), add its
+files or scan into it (F9); Enter on the last row, or Ctrl+Enter anywhere, receives. Tab from the
 e-mail reaches "người nộp không phải chủ hồ sơ" (Space reveals the owner's
 fields: :mod:`~workstation.ui.intake.owner_panel`) and then how the result
 will be collected (counter, post, online). The summary
@@ -30,6 +31,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -58,6 +60,7 @@ from workstation.domain.id_number import id_number_warnings
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.receive import ChecklistRequest, CodeIssuer, prepare_dossier, save_dossier
+from workstation.scan.barcodes import read_card_image
 from workstation.services import Services
 from workstation.tasks import TaskContext
 from workstation.ui.background import run_in_background
@@ -89,6 +92,7 @@ class IntakeView(QWidget):
         self.printer: ReceiptPrinter = DialogPrinter()
         self.busy = False
         self.card: CitizenCard | None = None
+        self._card_image_asked = 0
         self.dossier: Dossier | None = None
         self.receipt_path: Path | None = None
 
@@ -130,6 +134,10 @@ class IntakeView(QWidget):
         form.addRow(tr("intake_ui.applicant_type"), self.applicant_type_box)
         self._row("card", tr("intake_ui.card"), self.card_edit)
         form.addRow("", self.card_label)
+        self.card_image_button = QPushButton(tr("intake_card.from_image"))
+        self.card_image_button.setAutoDefault(False)
+        self.card_image_button.clicked.connect(lambda: self.read_card_image())
+        form.addRow("", self.card_image_button)
         self._row("name", tr("intake_ui.name"), self.name_edit)
         self._row("id_number", tr("intake_ui.id_number"), self.id_number_edit)
         form.addRow(tr("intake_ui.address"), self.address_edit)
@@ -179,6 +187,7 @@ class IntakeView(QWidget):
             ("Ctrl+Return", self.receive),
             ("Ctrl+Enter", self.receive),
             ("Ctrl+N", self.next_citizen),
+            ("Ctrl+Shift+I", self.read_card_image),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -293,6 +302,52 @@ class IntakeView(QWidget):
             self.show_message("card", [user_message(exc)], ERROR_STYLE)
             self.card_read.emit()
             return
+        self._fill_from_card(card)
+
+    def read_card_image(self, path: Path | None = None) -> None:
+        """Read the card's QR code from a scan or photo (Ctrl+Shift+I) into the applicant.
+
+        Without ``path`` the officer picks the file. The image is decoded off the
+        UI thread; the fields are filled exactly as by the reader's payload, and an
+        image with no card on it is refused at the card field with nothing changed.
+        """
+        if self.busy:
+            return
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, tr("intake_card.pick_image"), "", tr("intake_card.image_filter")
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        self.show_message("card", [tr("intake_card.reading")], "")
+        self._card_image_asked += 1
+        asked = self._card_image_asked  # a later image, or the next citizen, outdates this one
+
+        def done(card: CitizenCard) -> None:
+            if asked == self._card_image_asked:
+                self._fill_from_card(card)
+
+        def refused(exc: BaseException) -> None:
+            if asked == self._card_image_asked:
+                self._card_image_refused(exc)
+
+        run_in_background(
+            self,
+            lambda: read_card_image(path, clock.now().date()),
+            done,
+            refused,
+            executor="io",
+        )
+
+    def _card_image_refused(self, exc: BaseException) -> None:
+        log.info("card image refused: %s", error_code(exc))
+        self.show_message("card", [user_message(exc)], ERROR_STYLE)
+        self.card_read.emit()
+        if not isinstance(exc, WorkstationError):
+            show_error(self, exc)
+
+    def _fill_from_card(self, card: CitizenCard) -> None:
         self.card = card
         self.applicant_type_box.setCurrentIndex(
             self.applicant_type_box.findData(ApplicantType.CITIZEN)
@@ -504,6 +559,7 @@ class IntakeView(QWidget):
             self.search,
             self.applicant_type_box,
             self.card_edit,
+            self.card_image_button,
             self.name_edit,
             self.id_number_edit,
             self.address_edit,
@@ -531,6 +587,7 @@ class IntakeView(QWidget):
         if self.busy:
             return
         self.dossier, self.receipt_path, self.card = None, None, None
+        self._card_image_asked += 1
         self.search.clear()
         self._procedure_picked(None)
         self.applicant_type_box.setCurrentIndex(0)

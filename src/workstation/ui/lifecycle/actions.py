@@ -4,7 +4,7 @@
 action                 shortcut          form
 =====================  ================  =====
 request supplement     Ctrl+Shift+B      02
-supplement received    Ctrl+Shift+N      01 (new appointment)
+supplement received    Ctrl+Shift+N      01 (new appointment; its papers by component)
 refuse                 Ctrl+Shift+T      03
 apologise, extend      Ctrl+Shift+G      04
 stop on request        Ctrl+Shift+D      05
@@ -48,6 +48,7 @@ from workstation.ui.lifecycle.step_dialog import (
     ReasonsDialog,
     RegisterDialog,
     StopDialog,
+    SupplementDialog,
 )
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,11 @@ class LifecycleActions(QObject):
         super().__init__(host)
         self.host = host
         self.counter = Counter.of(
-            services.database, services.catalogue, services.settings, services.folders.data
+            services.database,
+            services.catalogue,
+            services.settings,
+            services.folders.data,
+            blobs=services.blobs,
         )
         self.printer: ReceiptPrinter = DialogPrinter()
         self.dossier: Dossier | None = None
@@ -114,7 +119,15 @@ class LifecycleActions(QObject):
         self._ask(dialog, lambda: partial(lifecycle.request_supplement, items=dialog.items()))
 
     def _supplement_received(self) -> None:
-        self._run(lifecycle.receive_supplement)
+        if self.dossier is None:
+            return
+        dialog = SupplementDialog(self.dossier.components, self.host)
+        self._ask(
+            dialog,
+            lambda: partial(
+                lifecycle.receive_supplement, note=dialog.note() or None, files=dialog.files()
+            ),
+        )
 
     def _refuse(self) -> None:
         dialog = ReasonsDialog(self.host)

@@ -1,13 +1,16 @@
 """The small dialogs the life-cycle steps ask their facts in: items, reasons, a new
-appointment, a date range. Keyboard first: the first field has the focus and
-Ctrl+Enter accepts from any field (Enter in a multi-line field starts a new line).
+appointment, a date range, the supplement's papers by component. Keyboard first: the
+first field has the focus and Ctrl+Enter accepts from any field (Enter in a multi-line
+field starts a new line).
 
 The dialogs only collect text; the steps (:mod:`workstation.lifecycle`) check it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -16,15 +19,19 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workstation.domain import clock
+from workstation.domain.dossier import Component
 from workstation.forms.model import SupplementItem
 from workstation.i18n import tr
 
@@ -171,10 +178,76 @@ class RegisterDialog(_StepDialog):
         )
 
 
+class SupplementDialog(_StepDialog):
+    """The supplement received (form 01 again): its papers, picked per component of the
+    dossier, and a note. Tab moves from component to component, Space picks its files
+    (the system file dialog), Ctrl+Enter receives; a component left empty brings none.
+
+    Components are named to the step by their number (from 1), as the dossier lists them.
+    """
+
+    def __init__(self, components: Sequence[Component], parent: QWidget | None = None) -> None:
+        super().__init__("supplement.dialog", parent)
+        self.picked: dict[str, list[Path]] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        self.choose: Callable[[], list[Path]] = self._choose_with_dialog
+        intro = QLabel(tr("supplement.intro"))
+        intro.setWordWrap(True)
+        self.form.addRow(intro)
+        for number, component in enumerate(components, 1):
+            code = str(number)
+            button = QPushButton(tr("supplement.pick"))
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _on=False, c=code: self.pick(c))
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(button)
+            line.addWidget(label, 1)
+            self._row(f"{number}. {component.name}", row)
+            button.installEventFilter(self)
+            self.labels[code], self.buttons[code] = label, button
+        self.note_edit = QLineEdit()
+        self._row(tr("supplement.note"), self.note_edit)
+        first = next(iter(self.buttons.values()), None)
+        (first or self.note_edit).setFocus()
+
+    def _choose_with_dialog(self) -> list[Path]:
+        chosen, _filter = QFileDialog.getOpenFileNames(
+            self, tr("supplement.pick_title"), "", tr("supplement.file_filter")
+        )
+        return [Path(c) for c in chosen]
+
+    def pick(self, code: str) -> None:
+        """Ask for the files of component ``code`` and add them to its papers."""
+        self.add_files(code, self.choose())
+
+    def add_files(self, code: str, paths: Sequence[Path]) -> None:
+        """Add ``paths`` to the papers of component ``code`` (its number from 1)."""
+        if not paths:
+            return
+        self.picked.setdefault(code, []).extend(Path(p) for p in paths)
+        papers = self.picked[code]
+        names = ", ".join(p.name for p in papers)
+        self.labels[code].setText(tr("supplement.picked", count=len(papers), names=names))
+
+    def files(self) -> dict[str, list[Path]]:
+        """The papers picked, by component number; components left empty are absent."""
+        return {code: list(paths) for code, paths in self.picked.items() if paths}
+
+    def note(self) -> str:
+        return self.note_edit.text()
+
+
 __all__ = [
     "ExtensionDialog",
     "ItemsDialog",
     "ReasonsDialog",
     "RegisterDialog",
     "StopDialog",
+    "SupplementDialog",
 ]
