@@ -137,3 +137,47 @@ def test_sign_command_with_trust_refuses_a_revoked_certificate_exit_3(
     assert main([*argv, "--trust", str(token.ca_file)]) == 3
     assert "revoked" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_sign_command_takes_the_trust_roots_setting_and_refuses_a_revoked_certificate(
+    token: SoftHsmToken,
+    online: Online,
+    pdf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_TOKEN_PIN", token.pin)
+    argv = ["sign", str(pdf), "-o", str(tmp_path / "out"), "--module", str(token.module)]
+    argv += ["--token", LABEL, "--key", "revoked", "--pin-env", "TEST_TOKEN_PIN"]
+    assert main(argv) == 0  # no roots configured: no revocation check
+    monkeypatch.setenv("WORKSTATION_TRUST_ROOTS", str(token.ca_file))
+    argv[3] = str(tmp_path / "out2")
+    assert main(argv) == 3
+    assert "revoked" in capsys.readouterr().err
+    assert not (tmp_path / "out2").exists()
+
+
+def test_sign_and_verify_commands_take_the_tsa_and_trust_roots_settings(
+    token: SoftHsmToken,
+    online: Online,
+    pdf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_TOKEN_PIN", token.pin)
+    argv = ["sign", str(pdf), "-o", str(tmp_path / "out"), "--module", str(token.module)]
+    argv += ["--token", LABEL, "--key", "good", "--pin-env", "TEST_TOKEN_PIN"]
+    signed = tmp_path / "out" / pdf.name
+    with loopback_tsa(token.authority) as tsa:
+        monkeypatch.setenv("WORKSTATION_TSA_URL", tsa)
+        monkeypatch.setenv("WORKSTATION_TRUST_ROOTS", str(token.ca_file))
+        assert main(argv) == 0
+    monkeypatch.delenv("WORKSTATION_TRUST_ROOTS")
+    capsys.readouterr()
+    assert main(["verify", str(signed)]) == 5  # no trusted root: not trusted
+    monkeypatch.setenv("WORKSTATION_TRUST_ROOTS", str(token.ca_file))
+    assert main(["verify", str(signed)]) == 0  # B-LT, valid offline against the setting
+    out = capsys.readouterr().out
+    assert "revocation: good" in out and "time-stamp: True" in out
