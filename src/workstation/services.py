@@ -136,7 +136,20 @@ class Services:
     """Opens the signer of PDFs (:func:`open_signer`'s arguments); None: :func:`open_signer`."""
 
     def open_signer(self, **arguments: Any) -> DocumentSigner:
-        """The signer of PDFs, through :attr:`signer_factory` when one is set."""
+        """The signer of PDFs, through :attr:`signer_factory` when one is set.
+
+        The administrator's settings apply unless ``arguments`` say otherwise, as
+        on the command line: the time-stamp authority (``tsa_url``, PAdES B-T) and,
+        when trusted roots are configured, the revocation check before signing (a
+        revoked certificate is refused, ``sign.certificate_revoked``), whose
+        answers are embedded with a time-stamp authority (PAdES B-LT).
+        """
+        arguments.setdefault("tsa_url", self.settings.tsa_url or None)
+        roots = self.settings.trust_root_files()
+        if roots and arguments.get("revocation") is None:
+            from workstation.sign.revocation import RevocationCheck
+
+            arguments["revocation"] = RevocationCheck(roots)
         return (self.signer_factory or open_signer)(**arguments)
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ dossier's result; a scan that matches no template refused with its reason, nothi
 from __future__ import annotations
 
 import random
+import threading
 from pathlib import Path
 
 import cv2
@@ -17,6 +18,7 @@ from tests.softhsm_token import SoftHsmToken, shared_token
 from tests.store_helpers import received_dossier
 from workstation.resultforms import synthetic
 from workstation.resultforms.templates import load_template, user_templates_root
+from workstation.services import open_signer
 from workstation.store.documents import results_of
 from workstation.store.outbox import MessageKind, pending
 from workstation.ui.resultforms.review import ResultFormReview
@@ -85,7 +87,15 @@ def test_a_form_filed_with_sign_ticked_asks_the_pin_once_and_stores_a_signed_res
     from workstation.sign.verify import verify_pdf
 
     settings = dataclasses.replace(services.settings, pkcs11_module=str(token.module))
-    services = dataclasses.replace(services, settings=settings)
+    threads: list[str] = []
+
+    def signer_on_this_thread(**arguments):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return open_signer(**arguments)
+
+    services = dataclasses.replace(
+        services, settings=settings, signer_factory=signer_on_this_thread
+    )
     review = ResultFormReview(services, user_templates_root(services.folders.data))
     qtbot.addWidget(review)
     review.show()
@@ -114,6 +124,8 @@ def test_a_form_filed_with_sign_ticked_asks_the_pin_once_and_stores_a_signed_res
     [report] = verify_pdf(signed, (token.ca_file,))
     assert report.intact
     assert review.status.text() == "Đã lưu phôi làm kết quả của hồ sơ (đã ký số)."
+    # signed on the token slot's serial queue, not the store's thread
+    assert len(threads) == 1 and "token:" in threads[0], threads
 
 
 def test_a_scan_that_matches_no_template_is_refused_and_nothing_is_filed(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from workstation.cli import Context, Outcome
 from workstation.cli.tokens import module_path
+from workstation.config import load_settings
 from workstation.errors import BadInput, ExitCode
 from workstation.sign import APPEARANCES
 
@@ -68,7 +69,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--name", default="", help="signer: the full name")
     parser.add_argument("--signature-image", type=Path, help="signer: the signature image (PNG)")
     parser.add_argument("--seal", type=Path, help="agency: the seal image (PNG)")
-    parser.add_argument("--tsa", metavar="URL", help="time-stamp authority (PAdES B-T)")
+    parser.add_argument(
+        "--tsa",
+        metavar="URL",
+        help="time-stamp authority (PAdES B-T); default: the tsa_url setting",
+    )
     parser.add_argument(
         "--trust",
         type=Path,
@@ -76,7 +81,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         default=[],
         metavar="CERT.pem",
         help="check revocation online against this trusted root before signing "
-        "(repeatable); with --tsa the revocation data is embedded (PAdES B-LT)",
+        "(repeatable; default: the trust_roots setting); with a time-stamp authority the "
+        "revocation data is embedded (PAdES B-LT)",
     )
     remote = parser.add_argument_group("remote signing (Cloud Signature Consortium API v1)")
     remote.add_argument("--remote", metavar="URL", help="the service's address, ending in /csc/v1")
@@ -131,7 +137,11 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     elif not args.inputs or args.output is None:
         args.sign_parser.error("give INPUT.pdf... and -o OUTDIR, or --dossier with --document")
     jobs = [(source, args.output / source.name) for source in args.inputs]
-    revocation = RevocationCheck(args.trust) if args.trust else None
+    # The flags override the administrator's settings; without them the settings apply.
+    settings = load_settings()
+    tsa_url = args.tsa or settings.tsa_url or None
+    trust = args.trust or settings.trust_root_files()
+    revocation = RevocationCheck(trust) if trust else None
     if args.remote:
         if not args.credential:
             raise BadInput("--remote needs --credential", code="sign.remote_credential_unknown")
@@ -142,10 +152,10 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             confirm_timeout=args.confirm_timeout,
         )
         pin = _pin(args) if (args.pin_stdin or args.pin_env) else None
-        signer = open_signer(remote=remote, pin=pin, tsa_url=args.tsa, revocation=revocation)
+        signer = open_signer(remote=remote, pin=pin, tsa_url=tsa_url, revocation=revocation)
     else:
         key = KeyChoice(module_path(args), args.token, args.token_serial, args.key)
-        signer = open_signer(key=key, pin=_pin(args), tsa_url=args.tsa, revocation=revocation)
+        signer = open_signer(key=key, pin=_pin(args), tsa_url=tsa_url, revocation=revocation)
     if args.dossier:
         return _sign_dossier(args, context, signer, look)
     if args.anchor:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from workstation.cli import Context, Outcome
+from workstation.config import load_settings
 from workstation.errors import ExitCode
 from workstation.sign.verify import verify_pdf
 
@@ -23,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         action="append",
         default=[],
         metavar="CERT.pem",
-        help="a trusted root certificate (repeatable): the national root CA, the Government CA",
+        help="a trusted root certificate (repeatable): the national root CA, the Government CA; "
+        "default: the trust_roots setting",
     )
     parser.add_argument(
         "--crl",
@@ -42,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
-    reports = verify_pdf(args.file, args.trust, args.crl, online=args.online)
+    # The flags override the administrator's trusted roots (the trust_roots setting).
+    trust = args.trust or load_settings().trust_root_files()
+    reports = verify_pdf(args.file, trust, args.crl, online=args.online)
     valid = bool(reports) and all(r.verdict == "valid" for r in reports)
     lines = []
     if not reports:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from collections.abc import Iterator
@@ -11,12 +12,20 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
+from tests.integration.test_receive_dossier import receive
 from workstation.cli import main
 from workstation.errors import BadInput
+from workstation.intake.signed import (
+    SignItem,
+    add_result_for_signature,
+    sign_into_dossiers,
+    signing_queue,
+)
 from workstation.sign import softhsm
-from workstation.sign.pades import KeyChoice, TokenSigner
+from workstation.sign.pades import Appearance, KeyChoice, TokenSigner
 from workstation.sign.revocation import RevocationCheck
 from workstation.sign.verify import verify_pdf
+from workstation.store.outbox import pending
 
 from .conftest import REVOCATION_TOKEN, SoftHsmToken, one_page_pdf
 from .revocation_server import Responder, loopback_responder
@@ -137,3 +146,98 @@ def test_sign_command_with_trust_refuses_a_revoked_certificate_exit_3(
     assert main([*argv, "--trust", str(token.ca_file)]) == 3
     assert "revoked" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_sign_command_takes_the_trust_roots_setting_and_refuses_a_revoked_certificate(
+    token: SoftHsmToken,
+    online: Online,
+    pdf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_TOKEN_PIN", token.pin)
+    argv = ["sign", str(pdf), "-o", str(tmp_path / "out"), "--module", str(token.module)]
+    argv += ["--token", LABEL, "--key", "revoked", "--pin-env", "TEST_TOKEN_PIN"]
+    assert main(argv) == 0  # no roots configured: no revocation check
+    monkeypatch.setenv("WORKSTATION_TRUST_ROOTS", str(token.ca_file))
+    argv[3] = str(tmp_path / "out2")
+    assert main(argv) == 3
+    assert "revoked" in capsys.readouterr().err
+    assert not (tmp_path / "out2").exists()
+
+
+def test_sign_and_verify_commands_take_the_tsa_and_trust_roots_settings(
+    token: SoftHsmToken,
+    online: Online,
+    pdf: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TEST_TOKEN_PIN", token.pin)
+    argv = ["sign", str(pdf), "-o", str(tmp_path / "out"), "--module", str(token.module)]
+    argv += ["--token", LABEL, "--key", "good", "--pin-env", "TEST_TOKEN_PIN"]
+    signed = tmp_path / "out" / pdf.name
+    with loopback_tsa(token.authority) as tsa:
+        monkeypatch.setenv("WORKSTATION_TSA_URL", tsa)
+        monkeypatch.setenv("WORKSTATION_TRUST_ROOTS", str(token.ca_file))
+        assert main(argv) == 0
+    monkeypatch.delenv("WORKSTATION_TRUST_ROOTS")
+    capsys.readouterr()
+    assert main(["verify", str(signed)]) == 5  # no trusted root: not trusted
+    monkeypatch.setenv("WORKSTATION_TRUST_ROOTS", str(token.ca_file))
+    assert main(["verify", str(signed)]) == 0  # B-LT, valid offline against the setting
+    out = capsys.readouterr().out
+    assert "revocation: good" in out and "time-stamp: True" in out
+
+
+def _configured(services, **settings):  # type: ignore[no-untyped-def]
+    """The window's services with the administrator's signing settings."""
+    return dataclasses.replace(
+        services, settings=dataclasses.replace(services.settings, **settings)
+    )
+
+
+def _queued_result(services, sample_page: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    dossier = receive(services, sample_page)
+    draft, request = add_result_for_signature(
+        services.database, services.blobs, dossier.id, one_page_pdf(tmp_path / "kq.pdf")
+    )
+    return SignItem(dossier.id, draft.id, "result", request)
+
+
+def test_window_signing_refuses_a_revoked_certificate_when_trust_roots_are_configured(
+    token: SoftHsmToken, online: Online, services, sample_page: Path, tmp_path: Path
+) -> None:
+    services = _configured(services, trust_roots=str(token.ca_file))
+    item = _queued_result(services, sample_page, tmp_path)
+    with (
+        pytest.raises(BadInput) as caught,
+        services.open_signer(key=key(token, "revoked"), pin=token.pin) as signer,
+    ):
+        sign_into_dossiers(services.database, services.blobs, signer, [item], Appearance())
+    assert caught.value.code == "sign.certificate_revoked"
+    with services.database.reading() as session:
+        assert [m.kind for m in pending(session)].count("document.signed") == 0
+    assert [w.request_id for w in signing_queue(services.database)] == [item.request_id]
+
+
+def test_window_signing_with_a_tsa_and_trust_roots_stores_a_b_lt_signature(
+    token: SoftHsmToken, online: Online, services, sample_page: Path, tmp_path: Path
+) -> None:
+    item = _queued_result(services, sample_page, tmp_path)
+    with loopback_tsa(token.authority) as tsa:
+        services = _configured(services, trust_roots=str(token.ca_file), tsa_url=tsa)
+        with services.open_signer(key=key(token, "good"), pin=token.pin) as signer:
+            result = sign_into_dossiers(
+                services.database, services.blobs, signer, [item], Appearance()
+            )
+    (stored,) = [document for _, document in result.stored]
+    signed = tmp_path / "stored.pdf"
+    signed.write_bytes(services.blobs.read(stored.sha256))
+    asked = online.responder.requests
+    (report,) = verify_pdf(signed, [token.ca_file])  # offline: from the file's DSS only
+    assert online.responder.requests == asked
+    assert report.timestamp
+    assert (report.revocation, report.verdict) == ("good", "valid")

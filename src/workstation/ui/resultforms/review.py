@@ -47,7 +47,8 @@ from workstation.services import Services
 from workstation.sign.pades import KeyChoice
 from workstation.store.dossiers import find_dossier
 from workstation.ui.actions import set_shortcuts
-from workstation.ui.background import run_in_background
+from workstation.ui.background import register_executor, run_in_background
+from workstation.ui.signing.batch import executor_for
 from workstation.ui.signing.pin_dialog import PinDialog
 from workstation.ui.signing.token_picker import TokenPicker
 
@@ -250,6 +251,12 @@ class ResultFormReview(QWidget):
 
     def _file_with(self, key: KeyChoice | None, pin: str) -> None:
         self.file_action.setEnabled(False)
+        executor = "db"
+        if key is not None:
+            # Signing drives the token: on its slot's serial queue, as the signing
+            # section's batches, so the slot never gets two jobs at once.
+            executor = executor_for(key.token_serial or "", key.token_label or "")
+            register_executor(executor)
         run_in_background(
             self,
             partial(
@@ -264,6 +271,7 @@ class ResultFormReview(QWidget):
             ),
             self._filed,
             self._failed,
+            executor,
             essential=True,
         )
 
