@@ -224,18 +224,23 @@ def unsent_file_digests(session: Session) -> set[str]:
 
     The blob clean-up keeps these, so a file stays on the workstation until the
     central system has confirmed it, even when its dossier was deleted meanwhile.
+    Every unsent message is read, whatever its kind: a file carried as
+    ``document`` (``document.added``, ``document.signed``, ``archive.record``)
+    or in ``components[].documents`` (``dossier.created``) is kept, so a kind
+    added later cannot lose its file by being left off a list. Keeping a file
+    longer than needed costs disk; removing it early loses a citizen's paper.
     """
-    carrying = (MessageKind.DOSSIER_CREATED.value, MessageKind.ARCHIVE_RECORD.value)
-    rows = session.scalars(
-        select(OutboxRow.payload).where(OutboxRow.state != SENT, OutboxRow.kind.in_(carrying))
-    )
+    rows = session.scalars(select(OutboxRow.payload).where(OutboxRow.state != SENT))
     digests: set[str] = set()
     for payload in rows:
         body = json.loads(payload)
-        if "sha256" in body.get("document", {}):
-            digests.add(body["document"]["sha256"])
-        for component in body.get("components", []):
-            digests.update(d["sha256"] for d in component.get("documents", []) if "sha256" in d)
+        documents = [body.get("document")]
+        for component in body.get("components") or []:
+            if isinstance(component, dict):
+                documents.extend(component.get("documents") or [])
+        for document in documents:
+            if isinstance(document, dict) and isinstance(document.get("sha256"), str):
+                digests.add(document["sha256"])
     return digests
 
 
