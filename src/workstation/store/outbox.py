@@ -27,7 +27,9 @@ The sender's half (the sync capability drives it):
 - :func:`record_failure` with the reason and the next attempt time
   (:func:`backoff` computes a delay); the message waits until then;
 - :func:`mark_needs_attention` when only the officer can help (the central
-  system refused the content); :func:`retry` once the officer has acted.
+  system refused the content); :func:`retry` once the officer has acted;
+- :func:`release` for a claimed message the sender gave up before finishing
+  (it stopped, or was cancelled): due again at once, the attempt not counted.
 
 Call each inside :meth:`Database.transaction`; send outside it.
 """
@@ -359,6 +361,18 @@ def record_failure(
     row.claimed_at = None
     row.next_attempt_at = to_stored(next_attempt_at)
     row.last_error = reason[:REASON_LENGTH]
+
+
+def release(session: Session, message_id: str) -> None:
+    """Hand a claimed but unfinished ``message_id`` back: due at once, its claim's attempt
+    not counted, its last error kept (the sender stopped before trying, or was cancelled)."""
+    row = _row(session, message_id)
+    if row.state != State.SENDING.value:
+        return
+    row.state = PENDING
+    row.claimed_at = None
+    row.next_attempt_at = None
+    row.attempts = max(0, row.attempts - 1)
 
 
 def mark_needs_attention(session: Session, message_id: str, reason: str) -> None:
