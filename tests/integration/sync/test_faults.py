@@ -153,8 +153,8 @@ def test_a_client_killed_mid_upload_resumes_where_the_server_stopped(central, se
         child.wait(timeout=30)
     time.sleep(0.2)  # the server notices the broken connection and keeps what arrived
     kept = _largest(uploads)
-    # More than a chunk arrived, so a restart from the start or from the last whole
-    # chunk's beginning would break the bounds below.
+    # More than a chunk arrived: a restart from the start breaks both bounds below, and
+    # a resend of whole chunks already held breaks the client's.
     assert CHUNK < kept < size
     before = central.app.state.received_bytes
 
