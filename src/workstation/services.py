@@ -267,7 +267,8 @@ def _sending_round(
         token.raise_if_cancelled()
         client = signed_in_client(settings.central_url)
         try:
-            sent = Sender(database, blobs, client).send_due()
+            sent = Sender(database, blobs, client).send_due(token=token)
+            token.raise_if_cancelled()
             pull_from_central(client, database, folders)
             lease_code_blocks(client, database, settings)
             return sent

@@ -12,9 +12,18 @@ import pytest
 
 from workstation.domain import Applicant
 from workstation.domain.dossier import new_id
+from workstation.intake.attach import attach_document, store_file
 from workstation.intake.cleanup import clean_up_blobs
-from workstation.intake.receive import NewDossier, prepare_dossier, save_dossier
+from workstation.intake.receive import (
+    NewDossier,
+    document_message,
+    prepare_dossier,
+    save_dossier,
+)
 from workstation.services import open_services
+from workstation.store import outbox
+from workstation.store.dossiers import delete_dossier
+from workstation.store.outbox import MessageKind
 
 pytestmark = pytest.mark.integration
 
@@ -82,6 +91,54 @@ def test_storing_existing_content_keeps_it_through_a_clean_up_before_the_save(
 
     assert outcome.blobs == 0
     assert services.blobs.read(digest) == sample_page.read_bytes()
+
+
+def test_files_of_unsent_added_and_signed_documents_stay_until_the_central_system_has_them(
+    services, tmp_path, sample_page
+) -> None:
+    """A document was added, and one signed, to a dossier deleted before they were sent: no
+    dossier refers to their files any more, but the messages still have to carry them."""
+    dossier = save_dossier(
+        services.database,
+        prepare_dossier(services.blobs, services.catalogue, _request(sample_page)),
+    )
+    component = dossier.components[0].requirement_code
+    added = attach_document(
+        services.database, services.blobs, dossier.id, component,
+        _page_variant(tmp_path, sample_page, 1),
+    )  # fmt: skip
+    signed = store_file(services.blobs, _page_variant(tmp_path, sample_page, 2))
+    with services.database.transaction() as session:
+        # The shape intake/signed.py queues once a document is signed.
+        outbox.enqueue(
+            session,
+            MessageKind.DOCUMENT_SIGNED,
+            dossier.id,
+            {
+                "dossier_id": dossier.id,
+                "dossier_code": dossier.code,
+                "component_id": None,
+                "source_document_id": added.id,
+                "document": document_message(signed),
+                "signature": {"role": "officer", "signer": "", "field_name": "Signature1"},
+            },
+        )
+    with services.database.transaction() as session:
+        delete_dossier(session, dossier.id)
+        outbox.enqueue(session, MessageKind.DOSSIER_DELETED, dossier.id, {})
+
+    clean_up_blobs(services.database, services.blobs, older_than=timedelta(0))
+    assert services.blobs.exists(added.sha256)
+    assert services.blobs.exists(signed.sha256)
+
+    with services.database.transaction() as session:
+        unsent = outbox.pending(session, 100)
+        for entry in unsent:
+            outbox.mark_sent(session, entry.message_id)
+    assert {MessageKind.DOCUMENT_ADDED, MessageKind.DOCUMENT_SIGNED} <= {e.kind for e in unsent}
+    clean_up_blobs(services.database, services.blobs, older_than=timedelta(0))
+    assert not services.blobs.exists(added.sha256)
+    assert not services.blobs.exists(signed.sha256)
 
 
 def test_a_clean_up_racing_receives_of_stored_content_never_removes_what_is_saved(

@@ -27,7 +27,9 @@ The sender's half (the sync capability drives it):
 - :func:`record_failure` with the reason and the next attempt time
   (:func:`backoff` computes a delay); the message waits until then;
 - :func:`mark_needs_attention` when only the officer can help (the central
-  system refused the content); :func:`retry` once the officer has acted.
+  system refused the content); :func:`retry` once the officer has acted;
+- :func:`release` for a claimed message the sender gave up before finishing
+  (it stopped, or was cancelled): due again at once, the attempt not counted.
 
 Call each inside :meth:`Database.transaction`; send outside it.
 """
@@ -224,18 +226,23 @@ def unsent_file_digests(session: Session) -> set[str]:
 
     The blob clean-up keeps these, so a file stays on the workstation until the
     central system has confirmed it, even when its dossier was deleted meanwhile.
+    Every unsent message is read, whatever its kind: a file carried as
+    ``document`` (``document.added``, ``document.signed``, ``archive.record``)
+    or in ``components[].documents`` (``dossier.created``) is kept, so a kind
+    added later cannot lose its file by being left off a list. Keeping a file
+    longer than needed costs disk; removing it early loses a citizen's paper.
     """
-    carrying = (MessageKind.DOSSIER_CREATED.value, MessageKind.ARCHIVE_RECORD.value)
-    rows = session.scalars(
-        select(OutboxRow.payload).where(OutboxRow.state != SENT, OutboxRow.kind.in_(carrying))
-    )
+    rows = session.scalars(select(OutboxRow.payload).where(OutboxRow.state != SENT))
     digests: set[str] = set()
     for payload in rows:
         body = json.loads(payload)
-        if "sha256" in body.get("document", {}):
-            digests.add(body["document"]["sha256"])
-        for component in body.get("components", []):
-            digests.update(d["sha256"] for d in component.get("documents", []) if "sha256" in d)
+        documents = [body.get("document")]
+        for component in body.get("components") or []:
+            if isinstance(component, dict):
+                documents.extend(component.get("documents") or [])
+        for document in documents:
+            if isinstance(document, dict) and isinstance(document.get("sha256"), str):
+                digests.add(document["sha256"])
     return digests
 
 
@@ -354,6 +361,18 @@ def record_failure(
     row.claimed_at = None
     row.next_attempt_at = to_stored(next_attempt_at)
     row.last_error = reason[:REASON_LENGTH]
+
+
+def release(session: Session, message_id: str) -> None:
+    """Hand a claimed but unfinished ``message_id`` back: due at once, its claim's attempt
+    not counted, its last error kept (the sender stopped before trying, or was cancelled)."""
+    row = _row(session, message_id)
+    if row.state != State.SENDING.value:
+        return
+    row.state = PENDING
+    row.claimed_at = None
+    row.next_attempt_at = None
+    row.attempts = max(0, row.attempts - 1)
 
 
 def mark_needs_attention(session: Session, message_id: str, reason: str) -> None:

@@ -24,6 +24,7 @@ import httpx
 
 from workstation.errors import BadInput, ExternalPartError
 from workstation.sync.status import SignInRefused
+from workstation.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +112,20 @@ class CentralClient(Protocol):
         """Which of these files the central system does not hold yet."""
         ...
 
-    def upload_file(self, sha256: str, size: int, opener: Opener, key: str) -> int:
-        """Send one file (resuming what arrived before); returns the bytes sent now."""
+    def upload_file(
+        self,
+        sha256: str,
+        size: int,
+        opener: Opener,
+        key: str,
+        *,
+        token: CancelToken | None = None,
+    ) -> int:
+        """Send one file (resuming what arrived before); returns the bytes sent now.
+
+        Raises :class:`~workstation.errors.Cancelled` between chunks once ``token``
+        is set; what arrived stays on the server and the next call resumes it.
+        """
         ...
 
     def citizen_documents(self, id_number: str) -> list[dict[str, Any]]: ...
@@ -301,8 +314,17 @@ class HttpCentralClient:
 
     # Files by tus 1.0 ------------------------------------------------------------
 
-    def upload_file(self, sha256: str, size: int, opener: Opener, key: str) -> int:
-        """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks."""
+    def upload_file(
+        self,
+        sha256: str,
+        size: int,
+        opener: Opener,
+        key: str,
+        *,
+        token: CancelToken | None = None,
+    ) -> int:
+        """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks
+        (checking ``token`` before each)."""
         sent_before = self.sent_bytes
         location, fresh = self._create_upload(sha256, size, key)
         offset = 0 if fresh else self._offset(location)
@@ -313,6 +335,8 @@ class HttpCentralClient:
             offset = 0 if fresh else (self._offset(location) or 0)
         with opener() as source:
             while offset < size:
+                if token is not None:
+                    token.raise_if_cancelled()
                 length = min(self.chunk_size, size - offset)
                 source.seek(offset)
                 headers = {

@@ -12,6 +12,13 @@ exponentially growing, jittered delay; :class:`~workstation.sync.client.Refused`
 ones wait for the officer with the reason. An unreachable server or a lapsed
 sign-in stops the run (every other message would fail the same way) and is
 raised to the caller; the message in hand waits for the next run.
+
+A run given a :class:`~workstation.tasks.CancelToken` (the window's sending
+worker, when the window closes) checks it between messages and between a file's
+upload chunks: once it is set, the message in hand and every one claimed after
+it go back to the queue unfinished, their attempt not counted, and
+:class:`~workstation.errors.Cancelled` is raised. What the server already
+acknowledged stays sent; a file cut short resumes where it stopped next time.
 """
 
 from __future__ import annotations
@@ -22,10 +29,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workstation.errors import StoreError
+from workstation.errors import Cancelled, StoreError
 from workstation.store import BlobStore, Database, outbox
 from workstation.store.outbox import MessageKind, OutboxEntry
 from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryable, Unreachable
+from workstation.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -88,28 +96,35 @@ class Sender:
         self.rng = rng or random.Random()
         self.lease = lease
 
-    def send_due(self, *, batch: int = 10) -> int:
+    def send_due(self, *, batch: int = 10, token: CancelToken | None = None) -> int:
         """Send every message due now; return how many were acknowledged.
 
         Raises :class:`Unreachable` or :class:`NotSignedIn` after putting the
-        message in hand back to wait.
+        message in hand back to wait. Raises :class:`Cancelled` once ``token``
+        is set, checked between messages and between upload chunks, after
+        handing back the messages claimed and not finished.
         """
         sent = 0
         while True:
+            _check(token, sent)
             with self.database.transaction() as session:
                 claimed = outbox.claim_next(session, limit=batch, lease=self.lease)
             if not claimed:
                 return sent
             for index, entry in enumerate(claimed):
                 try:
-                    sent += self._send_one(entry)
+                    _check(token, sent)
+                    sent += self._send_one(entry, token)
                 except (Unreachable, NotSignedIn):
                     self._release(claimed[index + 1 :])
                     raise
+                except Cancelled:
+                    self._release(claimed[index:])
+                    raise
 
-    def _send_one(self, entry: OutboxEntry) -> int:
+    def _send_one(self, entry: OutboxEntry, token: CancelToken | None = None) -> int:
         try:
-            self._deliver(entry)
+            self._deliver(entry, token)
         except (Unreachable, NotSignedIn) as exc:
             self._wait(entry, exc.code, now=True)
             raise
@@ -127,11 +142,11 @@ class Sender:
         log.info("message %s (%s) sent", entry.id, entry.kind)
         return 1
 
-    def _deliver(self, entry: OutboxEntry) -> None:
+    def _deliver(self, entry: OutboxEntry, token: CancelToken | None) -> None:
         payload = {k: v for k, v in entry.payload.items()}
         key = entry.message_id
         if entry.kind == MessageKind.DOSSIER_CREATED:
-            self._send_files(payload, key)
+            self._send_files(payload, token)
             self.client.create_dossier(payload, key)
         elif entry.kind in (
             MessageKind.DOSSIER_STATUS_CHANGED,
@@ -143,14 +158,14 @@ class Sender:
         elif entry.kind in EVENT_KINDS:
             self.client.add_event(entry.entity_id, entry.kind, payload, key)
         elif entry.kind == MessageKind.DOCUMENT_ADDED:
-            self._send_document(payload)
+            self._send_document(payload, token)
             self.client.add_document(entry.entity_id, payload, key)
         elif entry.kind == MessageKind.DOCUMENT_SIGNED:
-            self._send_document(payload)
+            self._send_document(payload, token)
             self.client.add_signed_document(entry.entity_id, payload, key)
         elif entry.kind == MessageKind.ARCHIVE_RECORD:
             document = payload["document"]
-            self._upload({document["sha256"]: int(document["size_bytes"])})
+            self._upload({document["sha256"]: int(document["size_bytes"])}, token)
             record = {k: payload[k] for k in ("batch", "position", "record", "warnings")}
             record["pages"] = document["page_count"]
             self.client.add_archive_record(
@@ -159,24 +174,28 @@ class Sender:
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 
-    def _send_files(self, payload: dict[str, Any], key: str) -> None:
+    def _send_files(self, payload: dict[str, Any], token: CancelToken | None) -> None:
         """Tell the server every file's SHA-256; upload only those it lacks."""
         sizes: dict[str, int] = {}
         for component in payload.get("components", []):
             for document in component.get("documents", []):
                 sizes[document["sha256"]] = int(document["size_bytes"])
-        self._upload(sizes)
+        self._upload(sizes, token)
 
-    def _send_document(self, payload: dict[str, Any]) -> None:
+    def _send_document(self, payload: dict[str, Any], token: CancelToken | None) -> None:
         """Upload the one file of a ``document.*`` message, unless the server holds it."""
         document = payload["document"]
-        self._upload({document["sha256"]: int(document["size_bytes"])})
+        self._upload({document["sha256"]: int(document["size_bytes"])}, token)
 
-    def _upload(self, sizes: dict[str, int]) -> None:
+    def _upload(self, sizes: dict[str, int], token: CancelToken | None) -> None:
         """Upload, of the files named by SHA-256 with their sizes, those the server lacks."""
         for digest in self.client.missing_files(sorted(sizes)):
             self.client.upload_file(
-                digest, sizes[digest], lambda d=digest: self.blobs.open(d), f"upload:{digest}"
+                digest,
+                sizes[digest],
+                lambda d=digest: self.blobs.open(d),
+                f"upload:{digest}",
+                token=token,
             )
 
     def _wait(self, entry: OutboxEntry, reason: str, *, now: bool = False) -> None:
@@ -189,19 +208,24 @@ class Sender:
             outbox.record_failure(session, entry.message_id, reason, moment + delay)
 
     def _release(self, entries: list[OutboxEntry]) -> None:
-        """Hand claimed but untried messages back, due at once, their attempt not counted."""
+        """Hand claimed but unfinished messages back, due at once, their attempt not counted."""
         if not entries:
             return
         with self.database.transaction() as session:
             for entry in entries:
-                outbox.record_failure(
-                    session, entry.message_id, entry.last_error or "not tried", datetime.now(UTC)
-                )
+                outbox.release(session, entry.message_id)
 
     def delay(self, attempts: int) -> timedelta:
         """Exponential backoff with jitter: half to all of the doubled delay."""
         ceiling = outbox.backoff(attempts, first=self.first_delay, longest=self.longest_delay)
         return ceiling * self.rng.uniform(0.5, 1.0)
+
+
+def _check(token: CancelToken | None, sent: int) -> None:
+    """Raise :class:`Cancelled` if ``token`` is set (``sent`` so far goes to the log)."""
+    if token is not None and token.cancelled:
+        log.info("sending round cancelled after %d sent", sent)
+        raise Cancelled()
 
 
 def report(database: Database, sent: int = 0) -> SyncReport:
