@@ -120,6 +120,10 @@ class CitizenScreen(QWidget):
             f"{tr('onbehalf_ui.citizen_name')}: {lines.name}",
             f"{tr('onbehalf_ui.citizen_id')}: {lines.id_number}",
         ]
+        if lines.filer_name:
+            text.append(
+                f"{tr('onbehalf_ui.citizen_filer')}: {lines.filer_name} ({lines.filer_id_number})"
+            )
         if lines.components:
             text.append(tr("onbehalf_ui.citizen_components"))
             text += [f"  • {c}" for c in lines.components]

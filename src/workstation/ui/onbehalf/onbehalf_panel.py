@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
 
 from workstation.domain import Channel, Dossier, clock
 from workstation.i18n import tr
-from workstation.onbehalf.citizen_view import CitizenLines, citizen_lines, money
+from workstation.onbehalf.citizen_view import (
+    CitizenLines,
+    citizen_lines,
+    dossier_citizen_lines,
+    money,
+)
 from workstation.onbehalf.content import content_digest
 from workstation.onbehalf.payment import (
     PaymentMethod,
@@ -166,15 +171,7 @@ class OnBehalfPanel(QGroupBox):
     def _lines(self, dossier: Dossier) -> CitizenLines:
         day = clock.local(dossier.received_at).date()
         procedure = self.services.catalogue.get(dossier.procedure_code, day)
-        return citizen_lines(
-            procedure.name,
-            dossier.applicant.name,
-            dossier.applicant.id_number,
-            tuple(c.name for c in dossier.components if c.originals or c.documents),
-            (dossier.fee or 0) + (dossier.charge or 0),
-            dossier.due_at,
-            online=dossier.channel is Channel.ONLINE,
-        )
+        return dossier_citizen_lines(dossier, procedure.name)
 
     # After receiving ------------------------------------------------------------------------
 
