@@ -330,6 +330,25 @@ def test_filed_for_someone_else_the_owner_confirms_and_a_stale_one_is_not_paid(
     assert not panel.qr_button.isEnabled() and not panel.pay_button.isEnabled()
 
 
+def test_filed_for_someone_else_the_citizens_screen_shows_the_owner_and_the_filer(
+    qtbot, services: Services, view: IntakeView, sample_page: Path
+) -> None:
+    from tests.integration.onbehalf_helpers import OWNER
+    from workstation.domain import Applicant
+
+    filer = Applicant(name="Trần Văn Bình", id_number="036095000222")
+    dossier = received(services, sample_page, filer, owner=OWNER)
+    panel = view.onbehalf
+    panel.dossier_received(dossier.id)
+    qtbot.waitUntil(lambda: panel.dossier is not None)
+    shown = panel.screen.text()
+    # The owner confirms with their own e-ID: their name and masked ID are the ones shown.
+    assert "Họ và tên: Nguyễn Thị Hồng Nhung" in shown
+    assert "Số định danh: ••••••••2345" in shown and OWNER_ID not in shown
+    assert "Người nộp: Trần Văn Bình (••••••••0222)" in shown
+    assert "036095000222" not in shown
+
+
 def test_the_dossier_detail_says_an_online_dossier_needs_confirming_again(
     qtbot, services: Services, sample_page: Path
 ) -> None:
