@@ -323,16 +323,14 @@ def create_app(central: Central) -> FastAPI:
 
     @app.get("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 404))
     def get_dossier(dossier_id: str, user: User, db: Db) -> Any:
-        row = db.get(DossierRecord, dossier_id)
-        if row is None or row.deleted:
-            raise problem(404, "dossier.unknown", "no such dossier")
+        row = held_dossier(db, dossier_id)
         return {"id": row.id, "code": row.code, "status": row.status}
 
     def add_file(db: Session, dossier_id: str, named: str, document: DocumentIn) -> DossierRecord:
         """One more stored file of a held dossier (404 unknown, 409 file not uploaded)."""
-        row = db.get(DossierRecord, dossier_id)
-        if row is None or row.deleted or named != dossier_id:
-            raise problem(404, "dossier.unknown", "no such dossier")
+        if named != dossier_id:
+            raise problem(404, "dossier.unknown", "the file names another dossier")
+        row = held_dossier(db, dossier_id)
         if db.get(StoredFile, document.sha256) is None:
             raise problem(409, "files.missing", "upload the file first", missing=[document.sha256])
         db.add(
@@ -390,9 +388,7 @@ def create_app(central: Central) -> FastAPI:
     )
     def set_status(dossier_id: str, body: StatusIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
-            row = db.get(DossierRecord, dossier_id)
-            if row is None or row.deleted:
-                raise problem(404, "dossier.unknown", "no such dossier")
+            row = held_dossier(db, dossier_id)
             if row.status != body.status:  # a repeat of the same status is no news
                 row.status = body.status
                 db.add(StatusEvent(dossier_id=dossier_id, status=body.status))
@@ -420,9 +416,7 @@ def create_app(central: Central) -> FastAPI:
     )
     def add_event(dossier_id: str, body: EventIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         def apply() -> tuple[int, Any]:
-            row = db.get(DossierRecord, dossier_id)
-            if row is None or row.deleted:
-                raise problem(404, "dossier.unknown", "no such dossier")
+            row = held_dossier(db, dossier_id)
             if body.kind in LIFECYCLE_KINDS:
                 try:
                     step = LifecycleEventIn.model_validate(body.payload)
@@ -470,9 +464,7 @@ def create_app(central: Central) -> FastAPI:
         """The bank's report of a payment (the reference server takes it from any officer)."""
 
         def apply() -> tuple[int, Any]:
-            row = db.get(DossierRecord, dossier_id)
-            if row is None or row.deleted:
-                raise problem(404, "dossier.unknown", "no such dossier")
+            held_dossier(db, dossier_id)
             at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
             db.add(
                 PaymentConfirmation(
@@ -741,6 +733,14 @@ def _with_document(payload: str, component_id: str, document: DocumentIn) -> str
             component.setdefault("documents", []).append(document.model_dump())
             return json.dumps(body, ensure_ascii=False)
     return payload
+
+
+def held_dossier(db: Session, dossier_id: str) -> DossierRecord:
+    """The dossier held under ``dossier_id`` (404 ``dossier.unknown`` if none or deleted)."""
+    row = db.get(DossierRecord, dossier_id)
+    if row is None or row.deleted:
+        raise problem(404, "dossier.unknown", "no such dossier")
+    return row
 
 
 def _metadata_sha256(metadata: str) -> str:
