@@ -121,9 +121,8 @@ class CitizenScreen(QWidget):
             f"{tr('onbehalf_ui.citizen_id')}: {lines.id_number}",
         ]
         if lines.filer_name:
-            text.append(
-                f"{tr('onbehalf_ui.citizen_filer')}: {lines.filer_name} ({lines.filer_id_number})"
-            )
+            filer = f"{tr('onbehalf_ui.citizen_filer')}: {lines.filer_name}"
+            text.append(f"{filer} ({lines.filer_id_number})" if lines.filer_id_number else filer)
         if lines.components:
             text.append(tr("onbehalf_ui.citizen_components"))
             text += [f"  • {c}" for c in lines.components]

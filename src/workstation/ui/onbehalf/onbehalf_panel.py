@@ -143,8 +143,10 @@ class OnBehalfPanel(QGroupBox):
         view.search.picked.connect(lambda _p: self.mirror_form())
         view.checklist.changed.connect(self.mirror_form)
         view.card_read.connect(self.mirror_form)
-        for edit in (view.name_edit, view.id_number_edit):
+        owner = view.owner_panel
+        for edit in (view.name_edit, view.id_number_edit, owner.name_edit, owner.id_number_edit):
             edit.textEdited.connect(lambda _t: self.mirror_form())
+        owner.check.toggled.connect(lambda _on: self.mirror_form())
         view.dossier_received.connect(self.dossier_received)
 
     def mirror_form(self) -> None:
@@ -157,14 +159,24 @@ class OnBehalfPanel(QGroupBox):
             names.get(r.code, r.code) for r in view.checklist.receipts() if r.presented
         )
         assessment = view.summary.assessment
+        filer_name, filer_id = view.name_edit.text().strip(), view.id_number_edit.text().strip()
+        owner = view.owner_panel
+        if owner.check.isChecked():
+            # Filed for someone else: the owner (chủ hồ sơ), who confirms with their own
+            # e-ID, is the one shown; the person filing is named on a line of their own.
+            name, id_number = owner.name_edit.text().strip(), owner.id_number_edit.text().strip()
+        else:
+            name, id_number, filer_name, filer_id = filer_name, filer_id, "", ""
         self.screen.mirror(
             citizen_lines(
                 view.procedure().name,
-                view.name_edit.text(),
-                view.id_number_edit.text(),
+                name,
+                id_number,
                 presented,
                 assessment.total if assessment else None,
                 view.summary.due,
+                filer_name=filer_name,
+                filer_id_number=filer_id,
             )
         )
 

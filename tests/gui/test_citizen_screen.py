@@ -1,0 +1,54 @@
+"""The citizen's screen while the officer types: the dossier's owner, the filer named apart."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from workstation.services import Services
+from workstation.ui.intake.intake_view import IntakeView
+
+BUSINESS = "2.000575"
+FILER_ID, OWNER_ID = "036095000222", "001203012345"
+
+
+@pytest.fixture
+def view(qtbot, services: Services) -> IntakeView:
+    view = IntakeView(services)
+    qtbot.addWidget(view)
+    view.resize(1400, 950)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.search.edit)
+    return view
+
+
+def test_filing_for_someone_else_the_live_preview_shows_the_owner_and_names_the_filer(
+    qtbot, view: IntakeView, type_text
+) -> None:
+    screen = view.onbehalf.screen
+    type_text(view.search.edit, BUSINESS)
+    with qtbot.waitSignal(view.search.picked):
+        qtbot.keyClick(view.search.edit, Qt.Key.Key_Return)
+    type_text(view.name_edit, "Trần Văn Bình")
+    type_text(view.id_number_edit, FILER_ID)
+    assert "Họ và tên: Trần Văn Bình" in screen.text()  # filing for themselves so far
+    assert "Người nộp" not in screen.text()
+
+    view.owner_panel.check.setFocus()
+    qtbot.keyClick(view.owner_panel.check, Qt.Key.Key_Space)  # not the owner: Space
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.owner_panel.name_edit)
+    type_text(view.owner_panel.name_edit, "Nguyễn Thị Hồng Nhung")
+    type_text(view.owner_panel.id_number_edit, OWNER_ID)
+    shown = screen.text()
+    assert "Họ và tên: Nguyễn Thị Hồng Nhung" in shown
+    assert "Số định danh: ••••••••2345" in shown
+    assert "Người nộp: Trần Văn Bình (••••••••0222)" in shown
+    assert OWNER_ID not in shown and FILER_ID not in shown
+
+    qtbot.keyClick(view.owner_panel.check, Qt.Key.Key_Space)  # the filer owns it after all
+    shown = screen.text()
+    assert "Họ và tên: Trần Văn Bình" in shown and "Số định danh: ••••••••0222" in shown
+    assert "Người nộp" not in shown and "Nguyễn Thị Hồng Nhung" not in shown
