@@ -3,81 +3,38 @@ into the citizen's store (the hand-over message carries the document)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.integration.onbehalf_helpers import OWNER_ID, processed, received
+from tests.integration.onbehalf_helpers import (
+    OWNER_ID,
+    SIGNED_PDF,
+    Inbox,
+    free_port,
+    processed,
+    received,
+    smtp_server,
+    with_signed_result,
+)
 from workstation.config import Settings
-from workstation.domain import Document, DossierStatus
-from workstation.domain.dossier import DocumentKind
+from workstation.domain import DossierStatus
 from workstation.errors import BadInput, ConfigError
 from workstation.onbehalf.delivery import MailNotSent, SmtpMailer
 from workstation.onbehalf.handover import Delivery, hand_over
 from workstation.store.dossiers import find_dossier
 from workstation.store.outbox import pending
-from workstation.store.signatures import (
-    SignatureFacts,
-    add_result_document,
-    add_signed_document,
-)
 
 pytestmark = pytest.mark.integration
-
-SIGNED_PDF = b"%PDF-1.7\n% the agency's signed result\n%%EOF\n"
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message the server took."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on loopback, and what it received."""
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-def with_signed_result(services, dossier) -> Document:
-    """Store a PDF as the dossier's result and its signed version, as signing leaves them."""
-    sha = services.blobs.put(SIGNED_PDF)
-    unsigned = Document(sha, "application/pdf", "ket-qua.pdf", len(SIGNED_PDF))
-    signed = Document(
-        sha, "application/pdf", "ket-qua-ky.pdf", len(SIGNED_PDF), kind=DocumentKind.RESULT
-    )
-    with services.database.transaction() as session:
-        add_result_document(session, dossier.id, unsigned)
-        add_signed_document(
-            session,
-            dossier.id,
-            unsigned.id,
-            signed,
-            "result",
-            SignatureFacts("UBND phường Demo", "ab" * 32, datetime.now(UTC), "Signature1"),
-        )
-    return signed
+    with smtp_server() as running:
+        yield running
 
 
 def _mailer(port: int) -> SmtpMailer:
@@ -134,7 +91,7 @@ def test_an_unreachable_smtp_server_leaves_the_result_not_handed_over(
             dossier.id,
             OWNER_ID,
             delivery=Delivery.EMAIL,
-            mailer=_mailer(_free_port()),  # nothing listens there
+            mailer=_mailer(free_port()),  # nothing listens there
         )
     assert caught.value.code == "handover.mail_not_sent"
     assert _status(services, dossier) is DossierStatus.PROCESSED
@@ -196,7 +153,7 @@ def test_the_hand_over_command_e_mails_the_result_or_exits_4_with_nothing_record
     with_signed_result(services, dossier)
     argv = ["result", "hand-over", dossier.code, "--collector-id", OWNER_ID, "--delivery", "email"]
     monkeypatch.setenv("WORKSTATION_SMTP_SENDER", "motcua@demo.gov.vn")
-    monkeypatch.setenv("WORKSTATION_SMTP_SERVER", f"127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("WORKSTATION_SMTP_SERVER", f"127.0.0.1:{free_port()}")
     capsys.readouterr()
     assert main(argv) == 4
     err = capsys.readouterr().err
@@ -222,3 +179,42 @@ def test_a_malformed_smtp_server_setting_is_refused(server) -> None:
     with pytest.raises(ConfigError) as caught:
         SmtpMailer.from_settings(Settings(smtp_server=server, smtp_sender="a@b.vn"))
     assert caught.value.code == "config.invalid_value"
+
+
+def test_a_malformed_address_is_refused_before_anything_is_sent(
+    services, sample_page, smtp
+) -> None:
+    inbox, port = smtp
+    dossier = received(services, sample_page)
+    processed(services, dossier)
+    with_signed_result(services, dossier)
+    with pytest.raises(BadInput) as caught:
+        hand_over(
+            services.database,
+            services.blobs,
+            dossier.id,
+            OWNER_ID,
+            delivery=Delivery.EMAIL,
+            email="nhung at example.vn",
+            mailer=_mailer(port),
+        )
+    assert caught.value.code == "handover.bad_email"
+    assert not inbox.envelopes and _status(services, dossier) is DossierStatus.PROCESSED
+
+
+@pytest.mark.parametrize(
+    ("text", "fine"),
+    [
+        ("nhung@example.vn", True),
+        (" nhung@example.vn ", True),
+        ("nhung@example", False),
+        ("nhung@@example.vn", False),
+        ("nh ung@example.vn", False),
+        ("a@" + "b" * 250 + ".vn", False),
+        ("", False),
+    ],
+)
+def test_an_e_mail_address_is_checked_as_typed(text, fine) -> None:
+    from workstation.onbehalf.handover import is_email_address
+
+    assert is_email_address(text) is fine

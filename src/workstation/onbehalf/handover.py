@@ -7,7 +7,8 @@ owner (chủ hồ sơ, :attr:`Dossier.dossier_owner`) or a person the owner
 authorised, with their ID number and the authorisation document scanned
 (stored as a blob, checked as every file is); a filer who is not the owner
 is authorised like anyone else. Anyone else is refused. By e-mail the
-default address is the owner's. A result that is an
+address is the one the officer typed (:func:`is_email_address` checks it), else
+the owner's as the dossier holds it. A result that is an
 electronic document signed by the agency can instead be sent by e-mail or to
 the citizen's own store (:mod:`workstation.onbehalf.delivery`), recorded the
 same way with the document's id, SHA-256 and size; an e-mail hand-over is
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 _ID_NUMBER = re.compile(r"\d{9}|\d{12}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321 path limit)
 
 
 class Delivery(StrEnum):
@@ -76,6 +78,13 @@ class Handover:
     email: str | None = None
     document: ElectronicResult | None = None
     """The signed electronic result delivered (by e-mail or to the citizen's store)."""
+
+
+def is_email_address(text: str | None) -> bool:
+    """Whether ``text`` (trimmed) can be the address a result is e-mailed to: one ``@``,
+    a dotted domain, no spaces, at most :data:`EMAIL_MAX` characters."""
+    text = (text or "").strip()
+    return len(text) <= EMAIL_MAX and _EMAIL.fullmatch(text) is not None
 
 
 def dossier_reference_from_scan(text: str) -> str:
@@ -140,8 +149,13 @@ def hand_over(
         )
     if delivery is Delivery.EMAIL:
         email = (email or dossier.dossier_owner.email or "").strip()
-        if not _EMAIL.fullmatch(email):
+        if not email:
             raise BadInput("an e-mail hand-over needs an address", code="handover.no_email")
+        if not is_email_address(email):
+            raise BadInput(
+                "the e-mail address is not one a result can be sent to",
+                code="handover.bad_email",
+            )
         if mailer is None:
             raise ConfigError(
                 "set smtp_server and smtp_sender to hand results over by e-mail",

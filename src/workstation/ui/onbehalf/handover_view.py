@@ -7,7 +7,10 @@ the scanned authorisation: its file, or scanned here and now on the counter's
 scanner (Scan: the first listed device unless one is chosen). Enter hands over: status 10 and the
 time are recorded with their outbox messages, then the hand-over record is
 written into ``<data folder>/handovers/`` and offered for printing through
-the same printer seam as the receipt.
+the same printer seam as the receipt. A signed electronic result can go by
+e-mail instead: choosing that delivery shows the citizen's address, filled in
+from the dossier when it holds one and checked as it is typed; the result is
+sent through the SMTP server the settings name, and recorded once it took it.
 """
 
 from __future__ import annotations
@@ -34,11 +37,19 @@ from workstation.domain import Dossier, clock
 from workstation.i18n import tr
 from workstation.onbehalf.authorisation_scan import scan_authorisation
 from workstation.onbehalf.delivery import mailer_for
-from workstation.onbehalf.handover import Delivery, Handover, dossier_reference_from_scan, hand_over
+from workstation.onbehalf.handover import (
+    EMAIL_MAX,
+    Delivery,
+    Handover,
+    dossier_reference_from_scan,
+    hand_over,
+    is_email_address,
+)
 from workstation.onbehalf.handover_record import render_handover_record
 from workstation.services import Services
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
+from workstation.ui.intake.checklist import WARNING_STYLE
 from workstation.ui.intake.receipt_step import DialogPrinter, ReceiptPrinter
 from workstation.ui.section import Section
 
@@ -89,6 +100,15 @@ class HandoverView(QWidget):
         self.delivery_box = QComboBox()
         for delivery in Delivery:
             self.delivery_box.addItem(tr(f"handover_record.delivery_{delivery.value}"), delivery)
+        self.delivery_box.currentIndexChanged.connect(lambda _i: self._delivery_changed())
+        self.email_edit = QLineEdit()
+        self.email_edit.setMaxLength(EMAIL_MAX)
+        self.email_edit.setPlaceholderText(tr("onbehalf3.email_placeholder"))
+        self.email_edit.textChanged.connect(lambda _t: self._check_email())
+        self.email_edit.returnPressed.connect(self.hand_over)
+        self.email_label = QLabel(tr("onbehalf3.email"))
+        self.email_message = QLabel()
+        self.email_message.setStyleSheet(WARNING_STYLE)
         self.hand_button = QPushButton(tr("onbehalf_ui.hand_over"))
         self.hand_button.clicked.connect(self.hand_over)
         self.message_label = QLabel()
@@ -99,6 +119,8 @@ class HandoverView(QWidget):
         form.addRow(tr("onbehalf_ui.collector_id"), self.collector_edit)
         form.addRow(tr("onbehalf_ui.authorisation"), row)
         form.addRow(tr("onbehalf_ui.delivery"), self.delivery_box)
+        form.addRow(self.email_label, self.email_edit)
+        form.addRow(self.email_message)
         form.addRow(self.hand_button)
         form.addRow(self.message_label)
         layout = QVBoxLayout(self)
@@ -108,12 +130,35 @@ class HandoverView(QWidget):
 
     def clear(self) -> None:
         self.dossier = None
-        for edit in (self.code_edit, self.collector_edit, self.authorisation_edit):
+        for edit in (self.code_edit, self.collector_edit, self.authorisation_edit, self.email_edit):
             edit.clear()
+        self.delivery_box.setCurrentIndex(0)
+        self._delivery_changed()
         self.dossier_label.clear()
         self.message_label.clear()
         self.hand_button.setEnabled(False)
         self.code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def delivery(self) -> Delivery:
+        return Delivery(self.delivery_box.currentData())
+
+    def _delivery_changed(self) -> None:
+        """The address shows only for a delivery by e-mail (the cursor goes to it)."""
+        by_email = self.delivery() is Delivery.EMAIL
+        for widget in (self.email_label, self.email_edit):
+            widget.setVisible(by_email)
+        self._check_email()
+        if by_email and self.isVisible():
+            self.email_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _check_email(self) -> bool:
+        """Whether the typed address can be sent to; a warning under it while it cannot."""
+        text = self.email_edit.text().strip()
+        fine = is_email_address(text)
+        shown = self.delivery() is Delivery.EMAIL and bool(text) and not fine
+        self.email_message.setText(tr("onbehalf3.email_invalid") if shown else "")
+        self.email_message.setVisible(shown)
+        return fine
 
     def _choose_authorisation(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("onbehalf_ui.authorisation"))
@@ -192,6 +237,7 @@ class HandoverView(QWidget):
             )
         )
         self.message_label.clear()
+        self.email_edit.setText(dossier.dossier_owner.email or "")
         self.hand_button.setEnabled(True)
         self.collector_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.found.emit(dossier.id)
@@ -205,7 +251,20 @@ class HandoverView(QWidget):
         collector = self.collector_edit.text()
         path_text = self.authorisation_edit.text().strip()
         authorisation = Path(path_text) if path_text else None
-        delivery = Delivery(self.delivery_box.currentData())
+        delivery = self.delivery()
+        email = None
+        if delivery is Delivery.EMAIL:
+            if not self._check_email():
+                key = (
+                    "onbehalf3.email_invalid"
+                    if self.email_edit.text().strip()
+                    else "error.handover.no_email"
+                )
+                self.message_label.setText(tr(key))
+                self.email_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.failed.emit(self.message_label.text())
+                return
+            email = self.email_edit.text().strip()
         data = services.folders.data
         agency = services.settings.agency_name
 
@@ -217,6 +276,7 @@ class HandoverView(QWidget):
                 collector,
                 authorisation=authorisation,
                 delivery=delivery,
+                email=email,
                 officer=services.officer(),
                 mailer=mailer_for(services.settings, delivery),
                 agency_name=agency,
@@ -240,6 +300,8 @@ class HandoverView(QWidget):
         message = user_message(exc)
         self.message_label.setText(message)
         self.hand_button.setEnabled(self.dossier is not None)
+        if getattr(exc, "code", "") in ("handover.no_email", "handover.bad_email"):
+            self.email_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         if not hasattr(exc, "code"):
             show_error(self, exc)
         self.failed.emit(message)
