@@ -3,7 +3,8 @@
 - ``workstation dossier submit-online DOSSIER --proof FILE.json``: the dossier
   becomes an online one under the citizen's own e-ID proof (as the identity
   interface returns it); ``workstation dossier demo-proof`` writes one with the
-  demo identity provider, for training and tests;
+  demo identity provider, for training and tests (``--account-kind vneid_level2|portal``:
+  VNeID level 2 or the national portal's account);
 - ``workstation payment qr DOSSIER -o QR.png``: the VietQR code of what is due
   (the payload is printed too); ``workstation payment record DOSSIER --method
   transfer|card|cash [--reference REF]``;
@@ -23,6 +24,7 @@ from workstation.cli import Context, Outcome
 
 METHODS = ("transfer", "card", "cash")
 DELIVERIES = ("counter", "email", "citizen_store")
+ACCOUNT_KINDS = ("vneid_level2", "portal")
 
 
 def register_dossier_actions(
@@ -47,6 +49,12 @@ def register_dossier_actions(
     )
     demo.add_argument("reference", metavar="DOSSIER")
     demo.add_argument("--account-id", required=True, metavar="ID", help="whose account signs in")
+    demo.add_argument(
+        "--account-kind",
+        choices=ACCOUNT_KINDS,
+        default=ACCOUNT_KINDS[0],
+        help="how the citizen signs in: VNeID level 2 (default) or the national portal's account",
+    )
     demo.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.json")
     demo.set_defaults(handler=_demo_proof)
 
@@ -111,7 +119,9 @@ def _demo_proof(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.onbehalf.identity import DemoIdentityProvider
 
     dossier = show_dossier(context.services().database, args.reference)
-    proof = DemoIdentityProvider().confirm(args.account_id, content_digest(dossier))
+    proof = DemoIdentityProvider().confirm(
+        args.account_id, content_digest(dossier), args.account_kind
+    )
     try:
         args.output.write_text(json.dumps(proof.as_json(), indent=2), encoding="utf-8")
     except OSError as exc:

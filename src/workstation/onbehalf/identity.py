@@ -7,8 +7,14 @@ central system's, so the workstation speaks to it through one interface,
 :class:`IdentityProvider`: given whose account should sign in and the digest
 of the content shown (:func:`workstation.onbehalf.content.content_digest`),
 it returns an :class:`IdentityProof` once the citizen has signed in and
-confirmed. :class:`DemoIdentityProvider` is the one implementation here, for
-training and tests: it confirms at once and marks its proofs ``provider="demo"``.
+confirmed. The citizen signs in one of two ways (:class:`AccountKind`): their
+VNeID level-2 account, or their account on the national public-service portal;
+a provider says which it offers (``methods``) and the officer picks the one the
+citizen uses. The proof records which it was (``account.kind``), how the
+sign-in went (``method``) and who vouched for it (``provider``).
+:class:`DemoIdentityProvider` is the one implementation here, for training and
+tests: it offers both ways, confirms at once, and marks its proofs
+``provider="demo"`` and ``method="demo"``.
 
 A proof travels as JSON (``workstation dossier submit-online --proof FILE``);
 :func:`proof_from_json` reads it as outside data.
@@ -75,6 +81,8 @@ class IdentityProvider(Protocol):
     """Signs the citizen in with their own account and has them confirm the content."""
 
     name: str
+    methods: tuple[AccountKind, ...]
+    """The ways of signing in it offers, in the order the officer is offered them."""
 
     def confirm(
         self, id_number: str, content_sha256: str, account_kind: AccountKind
@@ -92,6 +100,7 @@ class DemoIdentityProvider:
     """
 
     name = "demo"
+    methods = (AccountKind.VNEID_LEVEL2, AccountKind.PORTAL)
 
     def confirm(
         self,
@@ -105,12 +114,28 @@ class DemoIdentityProvider:
             )
         return IdentityProof(
             account_id_number=id_number,
-            account_kind=AccountKind(account_kind),
+            account_kind=offered(self, account_kind),
             method=Method.DEMO,
             confirmed_at=clock.now(),
             content_sha256=content_sha256,
             provider=self.name,
         )
+
+
+def offered(provider: IdentityProvider, account_kind: AccountKind | str) -> AccountKind:
+    """``account_kind`` as an :class:`AccountKind` the provider offers;
+    ``onbehalf.method_not_offered`` otherwise."""
+    try:
+        kind = AccountKind(account_kind)
+    except ValueError:
+        kind = None
+    if kind is None or kind not in provider.methods:
+        raise BadInput(
+            f"the identity provider does not offer signing in by {account_kind!s}",
+            code="onbehalf.method_not_offered",
+            method=str(account_kind),
+        )
+    return kind
 
 
 def _unreadable(why: str) -> BadInput:

@@ -53,6 +53,8 @@ class OnlineState:
     current: bool = True
     confirmed_at: datetime | None = None
     provider: str | None = None
+    account_kind: str | None = None
+    """How the citizen signed in (an :class:`~workstation.onbehalf.identity.AccountKind`)."""
 
 
 def check_proof(dossier: Dossier, proof: IdentityProof | None) -> None:
@@ -180,4 +182,5 @@ def online_state(database: Database, reference: str) -> OnlineState:
             current=latest.content_sha256 == content_digest(dossier),
             confirmed_at=from_stored(latest.confirmed_at),
             provider=latest.provider,
+            account_kind=latest.account_kind,
         )

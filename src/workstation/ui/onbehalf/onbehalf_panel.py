@@ -2,8 +2,10 @@
 
 The panel says at every step which of the two the dossier is: a direct paper
 dossier (the counter rate) or an online one filed on the citizen's behalf
-under their own e-ID (the online reduction). Keys: F6 the citizen confirms
-(the identity provider signs the citizen in and they confirm the content
+under their own e-ID (the online reduction). The officer picks how the citizen
+signs in, among the ways the identity provider offers (VNeID level 2, the
+national portal's account; the demo provider's marked as demo). Keys: F6 the
+citizen confirms (the identity provider signs the citizen in and they confirm the content
 mirrored on their screen; then :func:`~workstation.onbehalf.submit.submit_online`),
 F7 the payment code (on the panel and the citizen's screen), F8 record the
 payment (method, reference), F10 ask the citizen's rating, F11 open the
@@ -38,6 +40,7 @@ from workstation.onbehalf.citizen_view import (
     money,
 )
 from workstation.onbehalf.content import content_digest
+from workstation.onbehalf.identity import AccountKind
 from workstation.onbehalf.payment import (
     PaymentMethod,
     PaymentState,
@@ -46,7 +49,7 @@ from workstation.onbehalf.payment import (
 )
 from workstation.onbehalf.payment import record_payment as record_payment_in_store
 from workstation.onbehalf.ratings import rating_levels, record_rating
-from workstation.onbehalf.submit import online_state, submit_online
+from workstation.onbehalf.submit import OnlineState, online_state, submit_online
 from workstation.services import Services
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
@@ -88,6 +91,11 @@ class OnBehalfPanel(QGroupBox):
         self.mode_label = QLabel()
         self.mode_label.setWordWrap(True)
         self.fee_label = QLabel()
+        self.signin_box = QComboBox()
+        for kind in services.identity.methods:
+            self.signin_box.addItem(self._method_name(kind), kind)
+        self.proof_label = QLabel()
+        self.proof_label.setWordWrap(True)
         self.confirm_button = QPushButton(tr("onbehalf_ui.confirm"))
         self.confirm_button.clicked.connect(self.confirm)
         self.qr_button = QPushButton(tr("onbehalf_ui.show_qr"))
@@ -113,7 +121,9 @@ class OnBehalfPanel(QGroupBox):
         layout = QFormLayout(self)
         layout.addRow(self.mode_label)
         layout.addRow(tr("onbehalf_ui.fee"), self.fee_label)
+        layout.addRow(tr("onbehalf3.signin"), self.signin_box)
         layout.addRow(self.confirm_button)
+        layout.addRow(self.proof_label)
         layout.addRow(self.qr_button)
         layout.addRow(self.qr_label)
         layout.addRow(tr("onbehalf_ui.method"), self.method_box)
@@ -193,15 +203,30 @@ class OnBehalfPanel(QGroupBox):
 
         database = self.services.database
 
-        def op() -> tuple[Dossier, bool]:
-            return show_dossier(database, dossier_id), online_state(database, dossier_id).current
+        def op() -> tuple[Dossier, OnlineState]:
+            return show_dossier(database, dossier_id), online_state(database, dossier_id)
 
         run_in_background(self, op, lambda found: self._show_dossier(*found))
 
-    def _show_dossier(self, dossier: Dossier, current: bool = True) -> None:
+    def _method_name(self, kind: AccountKind | str) -> str:
+        """The way of signing in as the officer reads it; the demo provider's says demo."""
+        name = tr(f"onbehalf3.signin.{AccountKind(kind).value}")
+        return tr("onbehalf3.demo", method=name) if self.services.identity.name == "demo" else name
+
+    def _show_dossier(self, dossier: Dossier, state: OnlineState | None = None) -> None:
         self.dossier = dossier
         online = dossier.channel is Channel.ONLINE
+        current = state is None or state.current
         self.stale = online and not current  # changed since the citizen confirmed it
+        self.proof_label.clear()
+        if state is not None and state.account_kind and state.confirmed_at is not None:
+            self.proof_label.setText(
+                tr(
+                    "onbehalf3.confirmed_by",
+                    method=self._method_name(state.account_kind),
+                    time=clock.local(state.confirmed_at).strftime("%H:%M %d/%m/%Y"),
+                )
+            )
         mode = "onbehalf_ui.mode_online" if online else "onbehalf_ui.mode_paper"
         self.mode_label.setText(tr("onbehalf_ui.mode_stale" if self.stale else mode))
         total = (dossier.fee or 0) + (dossier.charge or 0)
@@ -211,6 +236,7 @@ class OnBehalfPanel(QGroupBox):
         can_confirm = not online or self.stale
         # The owner (chủ hồ sơ) confirms with their own account, not the person filing.
         self.confirm_button.setEnabled(can_confirm and bool(dossier.dossier_owner.id_number))
+        self.signin_box.setEnabled(self.confirm_button.isEnabled())
         # A stale online dossier is paid only once confirmed again (the core refuses too).
         payable = total > 0 and not dossier.fee_paid and not self.stale
         self.qr_button.setEnabled(payable)
@@ -224,20 +250,23 @@ class OnBehalfPanel(QGroupBox):
             return
         services = self.services
         identity = services.identity
+        kind = AccountKind(self.signin_box.currentData())
 
-        def op() -> Dossier:
+        def op() -> tuple[Dossier, OnlineState]:
             owner_id = dossier.dossier_owner.id_number or ""
-            proof = identity.confirm(owner_id, content_digest(dossier))
-            return submit_online(
+            proof = identity.confirm(owner_id, content_digest(dossier), kind)
+            submitted = submit_online(
                 services.database, services.catalogue, dossier.id, proof, services.officer()
             )
+            return submitted, online_state(services.database, dossier.id)
 
         self.message_label.clear()
         run_in_background(self, op, self._submitted, self._failed)
 
-    def _submitted(self, dossier: Dossier) -> None:
+    def _submitted(self, done: tuple[Dossier, OnlineState]) -> None:
+        dossier, state = done
         log.info("dossier %s filed online on the citizen's behalf", dossier.id)
-        self._show_dossier(dossier)
+        self._show_dossier(dossier, state)
         self.submitted.emit(dossier.id)
 
     def show_payment_code(self) -> None:
@@ -384,9 +413,12 @@ class OnBehalfPanel(QGroupBox):
         self.poll.stop()
         self.dossier, self.payload, self.stale = None, None, False
         self.mode_label.setText(tr("onbehalf_ui.mode_paper"))
-        for label in (self.fee_label, self.qr_label, self.paid_label, self.message_label):
+        labels = (self.fee_label, self.qr_label, self.paid_label, self.message_label)
+        for label in (*labels, self.proof_label):
             label.clear()
         self.reference_edit.clear()
-        for widget in (self.confirm_button, self.qr_button, self.pay_button, self.rate_button):
+        self.signin_box.setCurrentIndex(0)
+        buttons = (self.confirm_button, self.qr_button, self.pay_button, self.rate_button)
+        for widget in (*buttons, self.signin_box):
             widget.setEnabled(False)
         self.screen.clear()
