@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 SETTINGS_VERSION = 2
 ENV_PREFIX = "WORKSTATION_"
 FILE_NAME = "settings.toml"
+CITIZEN_SCREEN_MODES = ("auto", "off")
+"""The values of ``citizen_screen`` (workstation.onbehalf.screen_choice.CitizenScreenMode)."""
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -154,6 +156,13 @@ class Settings:
         default="",
         metadata=_doc("The agency's From address of e-mailed results (with smtp_server)."),
     )
+    citizen_screen: str = field(
+        default="auto",
+        metadata=_doc(
+            "The screen facing the citizen: auto (opens by itself, full screen on a second "
+            "monitor when there is one, else as a window) or off (only when asked: F11)."
+        ),
+    )
     stats_targets: str = field(
         default="",
         metadata=_doc(
@@ -184,6 +193,13 @@ class Settings:
                 code="config.invalid_value",
                 name="workstation_slot",
                 value=str(self.workstation_slot),
+            )
+        if self.citizen_screen not in CITIZEN_SCREEN_MODES:
+            raise ConfigError(
+                f"citizen_screen must be auto or off, not {self.citizen_screen!r}",
+                code="config.invalid_value",
+                name="citizen_screen",
+                value=self.citizen_screen,
             )
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(

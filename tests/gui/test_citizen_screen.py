@@ -52,3 +52,40 @@ def test_filing_for_someone_else_the_live_preview_shows_the_owner_and_names_the_
     shown = screen.text()
     assert "Họ và tên: Trần Văn Bình" in shown and "Số định danh: ••••••••0222" in shown
     assert "Người nộp" not in shown and "Nguyễn Thị Hồng Nhung" not in shown
+
+
+def test_with_one_screen_it_opens_by_itself_as_a_window_and_the_officer_keeps_typing(
+    qtbot, services: Services
+) -> None:
+    view = IntakeView(services)
+    qtbot.addWidget(view)
+    screen = view.onbehalf.screen
+    assert QApplication.screens() and len(QApplication.screens()) == 1
+    with qtbot.waitSignal(screen.opened, timeout=10_000) as opened:
+        view.show()
+    assert opened.args == [False]  # a window, not full screen
+    qtbot.waitExposed(screen)
+    assert screen.isVisible() and not screen.isFullScreen()
+    assert screen.showing() == "welcome"
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.search.edit)
+
+
+def test_with_the_setting_off_it_opens_only_when_the_officer_asks(
+    qtbot, services: Services
+) -> None:
+    import dataclasses
+
+    settings = services.settings.replace(citizen_screen="off")
+    view = IntakeView(dataclasses.replace(services, settings=settings))
+    qtbot.addWidget(view)
+    screen = view.onbehalf.screen
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()  # where the opening by itself would have run
+    assert not screen.isVisible()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.search.edit)
+    with qtbot.waitSignal(screen.opened, timeout=10_000) as opened:
+        qtbot.keyClick(view.search.edit, Qt.Key.Key_F11)
+    assert opened.args == [False] and screen.isVisible()

@@ -2,9 +2,11 @@
 
 A window of its own, opened on the second screen when the computer has one
 (``QGuiApplication.screens()``), full screen there; with one screen, a window
-the officer can turn toward the citizen. Large Vietnamese text. It mirrors one
-citizen's dossier at a time (:meth:`CitizenScreen.mirror` replaces everything;
-the ID number masked but its last four digits), then shows the payment code,
+the officer can turn toward the citizen (the choice:
+:func:`workstation.onbehalf.screen_choice.place_citizen_screen`). Large
+Vietnamese text. It mirrors one citizen's dossier at a time
+(:meth:`CitizenScreen.mirror` replaces everything; the ID number masked but its
+last four digits), then shows the payment code,
 then asks for the rating (keys 1, 2, 3 … pick a level; the reason is optional;
 Enter sends). It clears itself after :data:`IDLE_MS` without a change, and on
 :meth:`clear`, so it never shows another citizen's data.
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from workstation.i18n import tr
 from workstation.onbehalf.citizen_view import CitizenLines, money
 from workstation.onbehalf.ratings import RatingLevel
+from workstation.onbehalf.screen_choice import place_citizen_screen
 from workstation.ui.onbehalf.qr_image import qr_pixmap
 
 IDLE_MS = 90_000
@@ -40,6 +43,7 @@ class CitizenScreen(QWidget):
 
     rated = Signal(str, str)
     cleared = Signal()
+    opened = Signal(bool)  # full screen (on a screen of its own) or a window
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -94,22 +98,23 @@ class CitizenScreen(QWidget):
 
     # Where it opens -----------------------------------------------------------------
 
-    def open(self) -> None:
+    def open(self, officer: QWidget | None = None) -> None:
         """Show the screen: full screen on a screen other than the officer's if there is
-        one, else a window."""
-        officer = QApplication.activeWindow()
+        one, else a window. ``officer``: the officer's window (else the active one)."""
+        officer = officer or QApplication.activeWindow()
         where = officer.screen() if officer is not None else QGuiApplication.primaryScreen()
-        others = [s for s in QGuiApplication.screens() if s is not where]
-        if others:  # the order of screens() is the system's: not "the second" by itself
-            target = others[0]
-            self.setScreen(target)
-            self.setGeometry(target.geometry())
+        placement = place_citizen_screen(QGuiApplication.screens(), where)
+        if placement.screen is not None:
+            self.setScreen(placement.screen)
+            self.setGeometry(placement.screen.geometry())
             self.showFullScreen()
         else:
-            self.resize(900, 700)
+            if not self.isVisible():
+                self.resize(900, 700)
             self.show()
         if officer is not None and officer is not self:
             officer.activateWindow()  # the officer keeps typing where they were
+        self.opened.emit(placement.full_screen)
 
     # What it shows ----------------------------------------------------------------------
 

@@ -9,7 +9,9 @@ citizen confirms (the identity provider signs the citizen in and they confirm th
 mirrored on their screen; then :func:`~workstation.onbehalf.submit.submit_online`),
 F7 the payment code (on the panel and the citizen's screen), F8 record the
 payment (method, reference), F10 ask the citizen's rating, F11 open the
-citizen's screen. The citizen's screen mirrors the form as the officer types
+citizen's screen. The citizen's screen opens by itself when the panel is first
+shown, on a second monitor when there is one, unless the setting
+``citizen_screen`` is ``off``. The citizen's screen mirrors the form as the officer types
 it, and the saved dossier once received. Store work runs on the ``db``
 executor through :func:`~workstation.ui.background.run_in_background`.
 """
@@ -49,6 +51,7 @@ from workstation.onbehalf.payment import (
 )
 from workstation.onbehalf.payment import record_payment as record_payment_in_store
 from workstation.onbehalf.ratings import rating_levels, record_rating
+from workstation.onbehalf.screen_choice import opens_by_itself
 from workstation.onbehalf.submit import OnlineState, online_state, submit_online
 from workstation.services import Services
 from workstation.ui.background import run_in_background
@@ -115,7 +118,8 @@ class OnBehalfPanel(QGroupBox):
         self.rate_button = QPushButton(tr("onbehalf_ui.ask_rating"))
         self.rate_button.clicked.connect(self.ask_rating)
         self.screen_button = QPushButton(tr("onbehalf_ui.open_screen"))
-        self.screen_button.clicked.connect(self.screen.open)
+        self.screen_button.clicked.connect(lambda: self.open_screen())
+        self._opened_once = False
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         layout = QFormLayout(self)
@@ -138,7 +142,7 @@ class OnBehalfPanel(QGroupBox):
             ("F7", self.show_payment_code),
             ("F8", self.record_payment),
             ("F10", self.ask_rating),
-            ("F11", self.screen.open),
+            ("F11", self.open_screen),
         ):
             shortcut = QShortcut(QKeySequence(key), view)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -366,12 +370,20 @@ class OnBehalfPanel(QGroupBox):
         self.view.receipt_path = path
         self.receipt_rewritten.emit(str(path))
 
+    def open_screen(self) -> None:
+        """Open the citizen's screen (F11): on another screen if there is one, else a window."""
+        self.screen.open(self.window())
+
+    def _open_by_itself(self) -> None:
+        if not self.screen.isVisible() and self.isVisible():
+            self.open_screen()
+
     def ask_rating(self) -> None:
         """Ask the citizen to rate the service on their screen (F10)."""
         if self.dossier is None:
             return
         if not self.screen.isVisible():
-            self.screen.open()
+            self.open_screen()
         self.screen.ask_rating(rating_levels())
 
     def _rated(self, level: str, reason: str) -> None:
@@ -397,6 +409,11 @@ class OnBehalfPanel(QGroupBox):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._opened_once:
+            self._opened_once = True
+            if opens_by_itself(self.services.settings.citizen_screen):
+                # Once the officer's window is up, so the citizen's opens beside it.
+                QTimer.singleShot(0, self, self._open_by_itself)
         waiting = self.payload is not None and self.qr_button.isEnabled()  # a code, still due
         if waiting and self.services.payment_confirmations is not None:
             self.poll.start()

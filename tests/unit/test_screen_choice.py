@@ -1,0 +1,51 @@
+"""Where the citizen's screen opens, decided without Qt, and whether it opens by itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from workstation.config import CITIZEN_SCREEN_MODES, Settings
+from workstation.errors import ConfigError
+from workstation.onbehalf.screen_choice import (
+    CitizenScreenMode,
+    opens_by_itself,
+    place_citizen_screen,
+)
+
+
+@pytest.mark.parametrize(
+    ("screens", "officer", "citizen"),
+    [
+        (["A", "B"], "A", "B"),  # the second monitor faces the citizen
+        (["A", "B"], "B", "A"),  # the officer works on the other one: not "the second"
+        (["A", "B", "C"], "B", "A"),  # the first screen that is not the officer's
+        (["A", "B"], None, "B"),  # officer's screen unknown: the first is taken as theirs
+    ],
+)
+def test_with_another_screen_it_fills_the_first_that_is_not_the_officers(
+    screens, officer, citizen
+) -> None:
+    placement = place_citizen_screen(screens, officer)
+    assert placement.screen == citizen and placement.full_screen
+
+
+@pytest.mark.parametrize(("screens", "officer"), [(["A"], "A"), (["A"], None), ([], None)])
+def test_with_one_screen_or_none_it_is_a_window(screens, officer) -> None:
+    placement = place_citizen_screen(screens, officer)
+    assert placement.screen is None and not placement.full_screen
+
+
+def test_it_opens_by_itself_unless_the_setting_turns_that_off() -> None:
+    assert Settings().citizen_screen == "auto" and opens_by_itself(Settings().citizen_screen)
+    assert not opens_by_itself(Settings(citizen_screen="off").citizen_screen)
+
+
+def test_the_settings_offer_exactly_the_modes() -> None:
+    assert tuple(m.value for m in CitizenScreenMode) == CITIZEN_SCREEN_MODES
+
+
+@pytest.mark.parametrize("value", ["on", "second", "", "AUTO"])
+def test_another_value_of_the_setting_is_refused(value) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings(citizen_screen=value)
+    assert caught.value.code == "config.invalid_value"
