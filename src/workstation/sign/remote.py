@@ -111,6 +111,8 @@ class CscClient:
         if not isinstance(answer, dict):
             if response.status_code == 401:
                 raise _unauthorised()
+            if 400 <= response.status_code < 500:  # a refusal in plain text: no error name
+                raise RemoteError(method, response.status_code, "")
             raise _bad_answer(method, f"HTTP {response.status_code} without a JSON object")
         if response.status_code == 401:
             raise _unauthorised()
@@ -130,14 +132,14 @@ class CscClient:
         try:
             answer = self.call(
                 "credentials/info",
-                {
-                    "credentialID": credential_id,
-                    "certificates": "chain",
-                    "certInfo": True,
-                    "authInfo": True,
-                },
+                # certInfo (the parsed subject, issuer, dates) is optional in CSC and
+                # some services refuse it (Certomancer's answers 501); the chain's
+                # certificates carry the same and are read here.
+                {"credentialID": credential_id, "certificates": "chain", "authInfo": True},
             )
         except RemoteError as exc:
+            if exc.status not in {400, 404}:
+                raise _bad_answer("credentials/info", exc.error or str(exc.status)) from exc
             raise BadInput(
                 "the remote signing service has no such credential",
                 code="sign.remote_credential_unknown",
