@@ -16,6 +16,11 @@ asks again every few seconds until confirmed, rejected, timed out or
 cancelled. This is the polling style the providers document; check each
 provider's exact error names against its own documentation.
 
+Tested against our phone-confirming fake (``tests/fakes/csc_server.py``)
+and against Certomancer's own CSC server (``certomancer-csc-dummy``, an
+implementation not ours; it refuses ``certInfo`` with 501, so it is not
+asked: the chain's certificates carry the same).
+
 Nothing about the signer (name, PIN, access token) is logged; the access
 token comes from the caller (settings or the environment) and the PIN,
 where the credential asks one, is sent once with the authorisation.
