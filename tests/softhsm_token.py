@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,12 @@ PIN = "246810"
 REVOCATION_TOKEN = "Thử thu hồi"
 EVERY_PIN_TOKEN = "Thử PIN mỗi lần"
 CERTOMANCER_TOKEN = "Thử Certomancer"
+# Choosing a token: two tokens of one CA with the same label, told apart by serial;
+# a label stored decomposed (NFD), as some vendors' tools write it, beside its
+# look-alike without diacritics.
+TWIN_TOKEN = "Thử VNPT-CA"
+DECOMPOSED_TOKEN = unicodedata.normalize("NFD", "Ủy ban xã Thử")
+PLAIN_TOKEN = "Uy ban xa Thu"
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,15 @@ def _make(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     folder = tmp_path_factory.mktemp("softhsm")
     softhsm.configure(folder)
     softhsm.init_token(TOKEN_LABEL, PIN)
-    for label in (REVOCATION_TOKEN, EVERY_PIN_TOKEN, CERTOMANCER_TOKEN):
+    for label in (
+        REVOCATION_TOKEN,
+        EVERY_PIN_TOKEN,
+        CERTOMANCER_TOKEN,
+        TWIN_TOKEN,
+        TWIN_TOKEN,
+        DECOMPOSED_TOKEN,
+        PLAIN_TOKEN,
+    ):
         softhsm.init_token(label, PIN)
     authority = softhsm.new_authority()
     now = dt.datetime.now(dt.UTC)

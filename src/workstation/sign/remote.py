@@ -16,6 +16,11 @@ asks again every few seconds until confirmed, rejected, timed out or
 cancelled. This is the polling style the providers document; check each
 provider's exact error names against its own documentation.
 
+Tested against our phone-confirming fake (``tests/fakes/csc_server.py``)
+and against Certomancer's own CSC server (``certomancer-csc-dummy``, an
+implementation not ours; it refuses ``certInfo`` with 501, so it is not
+asked: the chain's certificates carry the same).
+
 Nothing about the signer (name, PIN, access token) is logged; the access
 token comes from the caller (settings or the environment) and the PIN,
 where the credential asks one, is sent once with the authorisation.
@@ -111,6 +116,8 @@ class CscClient:
         if not isinstance(answer, dict):
             if response.status_code == 401:
                 raise _unauthorised()
+            if 400 <= response.status_code < 500:  # a refusal in plain text: no error name
+                raise RemoteError(method, response.status_code, "")
             raise _bad_answer(method, f"HTTP {response.status_code} without a JSON object")
         if response.status_code == 401:
             raise _unauthorised()
@@ -130,14 +137,14 @@ class CscClient:
         try:
             answer = self.call(
                 "credentials/info",
-                {
-                    "credentialID": credential_id,
-                    "certificates": "chain",
-                    "certInfo": True,
-                    "authInfo": True,
-                },
+                # certInfo (the parsed subject, issuer, dates) is optional in CSC and
+                # some services refuse it (Certomancer's answers 501); the chain's
+                # certificates carry the same and are read here.
+                {"credentialID": credential_id, "certificates": "chain", "authInfo": True},
             )
         except RemoteError as exc:
+            if exc.status not in {400, 404}:
+                raise _bad_answer("credentials/info", exc.error or str(exc.status)) from exc
             raise BadInput(
                 "the remote signing service has no such credential",
                 code="sign.remote_credential_unknown",

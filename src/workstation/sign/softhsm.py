@@ -237,15 +237,20 @@ def import_key_and_certificate(
     key_id: bytes,
     *,
     always_authenticate: bool = False,
+    token_serial: str | None = None,
 ) -> None:
     """Store ``key`` (private, not extractable) and ``certificate`` on a token under ``label``;
-    with ``always_authenticate`` the key demands the PIN for every signature."""
+    with ``always_authenticate`` the key demands the PIN for every signature. With
+    ``token_serial`` the token is the one of that serial (several may share a label)."""
     import pkcs11
     from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 
     numbers = key.private_numbers()
     public = numbers.public_numbers
-    token = pkcs11.lib(str(module)).get_token(token_label=token_label)
+    if token_serial is not None:
+        token = pkcs11.lib(str(module)).get_token(token_serial=token_serial.encode("ascii"))
+    else:
+        token = pkcs11.lib(str(module)).get_token(token_label=token_label)
     with token.open(user_pin=user_pin, rw=True) as session:
         session.create_object(
             {

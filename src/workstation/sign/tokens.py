@@ -262,7 +262,7 @@ def find_token(lib, label: str | None = None, serial: str | None = None):  # typ
             token = slot.get_token()
             if not int(token.flags) & CKF_TOKEN_INITIALIZED:
                 continue
-            if label is not None and token.label != label:
+            if label is not None and not _same_label(token.label, label):
                 continue
             if serial is not None and token.serial.decode("ascii", "replace").strip() != serial:
                 continue
@@ -285,6 +285,15 @@ def find_token(lib, label: str | None = None, serial: str | None = None):  # typ
             count=len(matches),
         )
     return matches[0]
+
+
+def _same_label(on_token: str, asked: str) -> bool:
+    """Labels compared as text, not bytes: a vendor's tool may store a Vietnamese
+    label decomposed (NFD) while the officer types it composed (NFC). Diacritics
+    still count: "Uy ban" is not "Ủy ban"."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", on_token) == unicodedata.normalize("NFC", asked)
 
 
 @contextmanager

@@ -106,9 +106,15 @@ def _context(  # type: ignore[no-untyped-def]
     moment: dt.datetime | None,
     ocsps: Sequence[Any] = (),
     online: bool = False,
+    stamped: bool = False,
 ):
     from pyhanko_certvalidator import ValidationContext
 
+    # A time-stamped signature is judged at the time-stamp's time, with revocation
+    # data issued after it accepted (``retroactive_revinfo``): a B-LT file's OCSP
+    # answers and CRLs are fetched once the signature is made, which takes more than
+    # pyHanko's one second of tolerance when a signer confirms on a phone. A status
+    # "revoked" still counts from its revocation time on.
     return ValidationContext(
         trust_roots=roots,
         crls=crls,
@@ -116,7 +122,20 @@ def _context(  # type: ignore[no-untyped-def]
         allow_fetching=online,
         revocation_mode=mode,
         moment=moment,
+        retroactive_revinfo=stamped,
     )
+
+
+def _stamped_time(sig: Any) -> dt.datetime | None:
+    """The time of the signature's own RFC 3161 time-stamp, or None without one."""
+    try:
+        for attribute in sig.signer_info["unsigned_attrs"] or ():
+            if attribute["type"].native == "signature_time_stamp_token":
+                token = attribute["values"][0]["content"]
+                return token["encap_content_info"]["content"].parsed["gen_time"].native
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+        return None
+    return None
 
 
 def _embedded_revocation(reader: Any) -> tuple[list[Any], list[Any]]:
@@ -184,10 +203,18 @@ def verify_pdf(
         problems: list[str] = []
         try:
             claimed = sig.self_reported_timestamp
+            stamped = _stamped_time(sig)
+            moment = stamped or claimed
             status = validate_pdf_signature(
                 sig,
                 signer_validation_context=_context(
-                    roots, crl_data + dss_crls, "soft-fail", claimed, ocsps, online
+                    roots,
+                    crl_data + dss_crls,
+                    "soft-fail",
+                    moment,
+                    ocsps,
+                    online,
+                    stamped=stamped is not None,
                 ),
             )
         except (PdfError, ValueError, KeyError, TypeError) as exc:
@@ -222,7 +249,9 @@ def verify_pdf(
         revocation = (
             "revoked"
             if status.revoked
-            else _revocation(sig, roots, crl_data + dss_crls, claimed, ocsps, online)
+            else _revocation(
+                sig, roots, crl_data + dss_crls, moment, ocsps, online, stamped=stamped is not None
+            )
         )
         if not intact:
             problems.append("changed_or_broken")
@@ -274,6 +303,8 @@ def _revocation(
     moment: Any,
     ocsps: Sequence[Any] = (),
     online: bool = False,
+    *,
+    stamped: bool = False,
 ) -> str:
     """``good``, ``revoked`` or ``unknown``: the chain validated again, now with
     revocation information required for every certificate."""
@@ -281,7 +312,10 @@ def _revocation(
 
     try:
         status = validate_pdf_signature(
-            sig, signer_validation_context=_context(roots, crls, "require", moment, ocsps, online)
+            sig,
+            signer_validation_context=_context(
+                roots, crls, "require", moment, ocsps, online, stamped
+            ),
         )
     except Exception as exc:  # any failure to establish revocation leaves it unknown
         # The class only: pyHanko's messages name the certificate's subject (a person).

@@ -34,6 +34,7 @@ class LoopbackPki:
     root_pem: Path
     keys: dict[str, rsa.RSAPrivateKey]
     certificates: dict[str, x509.Certificate]
+    config: object  # the CertomancerConfig, for other Certomancer-based services (CSC)
 
 
 def _write_keys(folder: Path) -> dict[str, rsa.RSAPrivateKey]:
@@ -89,6 +90,7 @@ def loopback_pki(folder: Path) -> Iterator[LoopbackPki]:
             root_pem=root_pem,
             keys=keys,
             certificates=certificates,
+            config=config,
         )
     finally:
         server.shutdown()

@@ -8,6 +8,7 @@ certificate refused before signing and reported as revoked after.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +83,24 @@ def test_b_lt_signature_embeds_revocation_data_and_verifies_offline(token, pki, 
     assert ocsps + crls >= 1
     [report] = verify_pdf(out, [pki.root_pem], online=False)  # only what the file holds
     assert report.timestamp and report.revocation == "good"
+    assert report.verdict == "valid", report.problems
+
+
+def test_a_b_lt_signature_whose_revocation_data_came_later_than_its_claimed_time_is_valid(
+    token, pki, tmp_path
+) -> None:
+    # A signer confirming on a phone claims the time signing began; the time-stamp
+    # and the embedded OCSP answer come half a minute later. Judged at the
+    # time-stamp's time, with data issued after it, the signature is valid.
+    out = tmp_path / "slow.pdf"
+    check = RevocationCheck([pki.root_pem])
+    began = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
+    with _signer(
+        token, "signer", tsa_url=pki.tsa_url, revocation=check, now=lambda: began
+    ) as signer:
+        signer.sign(one_page_pdf(tmp_path / "in.pdf"), out)
+    [report] = verify_pdf(out, [pki.root_pem], online=False)
+    assert report.trusted and report.revocation == "good"
     assert report.verdict == "valid", report.problems
 
 

@@ -59,6 +59,7 @@ class DossierDetail(QWidget):
 
     dossier_shown = Signal(str)
     dossier_loaded = Signal(object)  # the Dossier now on screen (its life-cycle actions follow)
+    document_chosen = Signal(object)  # the Document chosen in the components, or None
 
     def __init__(
         self,
@@ -313,6 +314,13 @@ class DossierDetail(QWidget):
         document = item.data(0, DOCUMENT_ROLE) if item is not None else None
         if isinstance(document, Document):
             self.preview.show_document(document)
+        self.document_chosen.emit(document if isinstance(document, Document) else None)
+
+    def current_document(self) -> Document | None:
+        """The document chosen in the components tree, if any."""
+        item = self.components.currentItem()
+        document = item.data(0, DOCUMENT_ROLE) if item is not None else None
+        return document if isinstance(document, Document) else None
 
     def _page_shown(self, _number: int) -> None:
         if self._announce is not None and self.dossier is not None:

@@ -3,7 +3,10 @@
 A toolbar above the list opens the dialog for receiving a new dossier
 (Ctrl+N), reloads the list (F5) and holds the life-cycle steps of the dossier
 shown (:mod:`workstation.ui.lifecycle`: supplement, refusal, extension, stop,
-control slip, register, each with its Ctrl+Shift shortcut); Ctrl+F puts the
+control slip, register, each with its Ctrl+Shift shortcut) and the certifying
+of the component document chosen in the detail (:mod:`workstation.ui.signing.certify`:
+sign it as an electronic copy now, Ctrl+Shift+Y, or queue it for signing,
+Ctrl+Shift+H; what came of it shows under the toolbar); Ctrl+F puts the
 cursor in the search box, where it also is whenever the page is shown. When a
 dossier has been received (or a step changed it) the list reloads and selects
 it, and the section emits ``store_changed`` so the window recounts the outbox.
@@ -14,6 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QLabel,
     QMenu,
     QScrollArea,
     QSplitter,
@@ -32,6 +36,7 @@ from workstation.ui.dossiers.dossier_list_view import DossierListView
 from workstation.ui.dossiers.new_dossier_dialog import NewDossierDialog
 from workstation.ui.lifecycle.actions import LifecycleActions
 from workstation.ui.section import Section
+from workstation.ui.signing.certify import CertifyActions
 
 
 class DossiersSection(Section):
@@ -76,6 +81,21 @@ class DossiersSection(Section):
         self.detail.dossier_loaded.connect(self.lifecycle.set_dossier)
         self.list_view.selection_cleared.connect(lambda: self.lifecycle.set_dossier(None))
         self.lifecycle.step_finished.connect(self._step_finished)
+        # Certifying the component document chosen: sign it as a copy now, or queue it.
+        self.certify = CertifyActions(services, self)
+        toolbar.addAction(self.certify.certify_action)
+        toolbar.addAction(self.certify.queue_action)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        self.detail.document_chosen.connect(
+            lambda document: self.certify.set_document(self.detail.dossier, document)
+        )
+        self.list_view.selection_cleared.connect(lambda: self.certify.set_document(None, None))
+        self.certify.said.connect(self._notice)
+        self.certify.certified.connect(self._step_finished)
+        self.certify.queued.connect(lambda _id: self.store_changed.emit())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.list_view)
@@ -91,6 +111,7 @@ class DossiersSection(Section):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 4)
         layout.addWidget(toolbar)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
 
     def open_new_dossier(self) -> NewDossierDialog:
@@ -104,6 +125,10 @@ class DossiersSection(Section):
     def _dossier_received(self, dossier_id: str) -> None:
         self.list_view.show_new_dossier(dossier_id)
         self.store_changed.emit()
+
+    def _notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def _step_finished(self, dossier_id: str) -> None:
         if dossier_id:
