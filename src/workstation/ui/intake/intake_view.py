@@ -489,7 +489,11 @@ class IntakeView(QWidget):
         run_in_background(
             self,
             lambda: write_receipt(
-                dossier, services.catalogue, services.settings, services.folders.data
+                dossier,
+                services.catalogue,
+                services.settings,
+                services.folders.data,
+                services.database,
             ),
             self._receipt_written,
             self._receipt_failed,
