@@ -1,13 +1,16 @@
-"""The citizen's screen while the officer types: the dossier's owner, the filer named apart."""
+"""The citizen's screen while the officer types: the dossier's owner, the filer named apart;
+where it opens, and where it goes when a monitor is plugged in or pulled out."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from workstation.services import Services
 from workstation.ui.intake.intake_view import IntakeView
+from workstation.ui.onbehalf.citizen_screen import WINDOW_SIZE
 
 BUSINESS = "2.000575"
 FILER_ID, OWNER_ID = "036095000222", "001203012345"
@@ -89,3 +92,75 @@ def test_with_the_setting_off_it_opens_only_when_the_officer_asks(
     with qtbot.waitSignal(screen.opened, timeout=10_000) as opened:
         qtbot.keyClick(view.search.edit, Qt.Key.Key_F11)
     assert opened.args == [False] and screen.isVisible()
+
+
+def _opened_by_itself(qtbot, services: Services) -> IntakeView:
+    view = IntakeView(services)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.onbehalf.screen.opened, timeout=10_000):
+        view.show()
+    qtbot.waitExposed(view.onbehalf.screen)
+    return view
+
+
+def _as_qt_leaves_it_when_its_monitor_is_pulled_out(screen) -> None:
+    """Full screen over the one screen left, the officer's (Qt moves a window whose
+    monitor went away onto a remaining screen as it was; offscreen cannot remove one)."""
+    screen.showFullScreen()
+    assert screen.isFullScreen() and screen.screen() is QGuiApplication.primaryScreen()
+
+
+def test_when_the_citizens_monitor_is_pulled_out_its_view_becomes_a_window_for_the_officer(
+    qtbot, services: Services
+) -> None:
+    view = _opened_by_itself(qtbot, services)
+    screen = view.onbehalf.screen
+    _as_qt_leaves_it_when_its_monitor_is_pulled_out(screen)
+    with qtbot.waitSignal(screen.moved, timeout=10_000) as moved:
+        placed = screen.follow_screens()
+    assert moved.args == [False] and placed is not None and not placed.full_screen
+    qtbot.waitUntil(lambda: not screen.isFullScreen())
+    assert screen.isVisible() and screen.screen() is view.screen()
+    assert (screen.width(), screen.height()) == WINDOW_SIZE
+    assert screen.full_on is None
+
+
+def test_a_monitor_added_or_removed_reaches_the_citizens_screen_through_qt(
+    qtbot, services: Services
+) -> None:
+    view = _opened_by_itself(qtbot, services)
+    screen = view.onbehalf.screen
+    only = QGuiApplication.primaryScreen()
+    _as_qt_leaves_it_when_its_monitor_is_pulled_out(screen)
+    with qtbot.waitSignal(screen.moved, timeout=10_000) as moved:
+        QGuiApplication.instance().screenAdded.emit(only)  # what Qt emits on a plug-in
+    assert moved.args == [False]
+    qtbot.waitUntil(lambda: not screen.isFullScreen())
+
+
+def test_the_screen_it_was_put_on_is_forgotten_when_that_screen_goes(
+    qtbot, services: Services
+) -> None:
+    view = _opened_by_itself(qtbot, services)
+    screen = view.onbehalf.screen
+    only = QGuiApplication.primaryScreen()
+    _as_qt_leaves_it_when_its_monitor_is_pulled_out(screen)
+    screen.full_on = only  # as if it had been put there full screen
+    with qtbot.waitSignal(screen.moved, timeout=10_000) as moved:
+        screen._screen_removed(only)  # the handler screenRemoved calls, for that screen
+    assert moved.args == [False] and screen.full_on is None
+    qtbot.waitUntil(lambda: not screen.isFullScreen())
+
+
+def test_a_window_stays_and_a_closed_screen_stays_closed_when_monitors_change(
+    qtbot, services: Services
+) -> None:
+    view = _opened_by_itself(qtbot, services)
+    screen = view.onbehalf.screen
+    assert not screen.isFullScreen()
+    with qtbot.assertNotEmitted(screen.moved):
+        assert screen.follow_screens() is None  # still one screen: still a window
+    screen.hide()
+    with qtbot.assertNotEmitted(screen.moved):
+        assert screen.follow_screens() is None
+    assert not screen.isVisible()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.fakes.printer import FakePrinter
 from tests.integration.onbehalf_helpers import (
+    OTHER_ID,
     OWNER_ID,
     Inbox,
     processed,
@@ -120,3 +121,19 @@ def test_without_an_address_on_the_dossier_the_field_waits_empty_and_nothing_is_
     assert QApplication.focusWidget() is view.email_edit and not inbox.envelopes
     with mailing.database.reading() as session:
         assert get_dossier(session, dossier.id).status is DossierStatus.PROCESSED
+
+
+def test_for_a_dossier_filed_for_its_owner_the_owners_address_is_filled_in(
+    qtbot, mailing: Services, sample_page, type_text
+) -> None:
+    filer = Applicant(name="Lê Văn Lương", id_number=OTHER_ID, email="nguoinop@example.vn")
+    owner = Applicant(name="Nguyễn Thị Hồng Nhung", id_number=OWNER_ID, email="chu@example.vn")
+    dossier = received(mailing, sample_page, filer, owner=owner)
+    processed(mailing, dossier)
+    with_signed_result(mailing, dossier)
+    view = _open(qtbot, mailing)
+    _find(qtbot, view, dossier.code, type_text)
+    type_text(view.collector_edit, OWNER_ID)
+    _choose_email(qtbot, view)
+    assert view.email_edit.text() == "chu@example.vn"  # the owner's, not the filer's
+    assert not view.email_message.isVisible()

@@ -49,6 +49,9 @@ def test_an_owner_and_postal_collection_typed_by_keyboard_reach_the_store_and_th
     keyboard.press(Qt.Key.Key_Return)
     keyboard.type("Phường Hoa Lư, tỉnh Ninh Bình")
     keyboard.press(Qt.Key.Key_Return)
+    assert keyboard.focus() is view.owner_panel.email_edit
+    keyboard.type("dong.pham@example.vn")
+    keyboard.press(Qt.Key.Key_Return)
     assert keyboard.focus() is view.collection_box
     keyboard.press(Qt.Key.Key_Down)  # counter → post
     assert view.collection() is CollectionMethod.POST
@@ -62,6 +65,8 @@ def test_an_owner_and_postal_collection_typed_by_keyboard_reach_the_store_and_th
     assert stored.owner is not None
     assert (stored.owner.name, stored.owner.id_number) == ("Phạm Văn Đông", "037090006543")
     assert stored.owner.address == "Phường Hoa Lư, tỉnh Ninh Bình"
+    assert stored.owner.email == "dong.pham@example.vn"
+    assert stored.applicant.email is None  # the person filing gave none
     assert stored.collection is CollectionMethod.POST
     receipt = " ".join(
         subprocess.run(
@@ -80,6 +85,7 @@ def test_an_owner_and_postal_collection_typed_by_keyboard_reach_the_store_and_th
 
     keyboard.press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # next citizen
     assert not view.owner_panel.check.isChecked() and view.owner_panel.name_edit.text() == ""
+    assert view.owner_panel.email_edit.text() == ""
     assert view.collection() is CollectionMethod.COUNTER
 
 
@@ -114,6 +120,28 @@ def test_an_owner_without_a_name_is_refused_at_the_owners_field_and_nothing_is_s
     assert view.owner_panel.message() != []
     assert keyboard.focus() is view.owner_panel.name_edit
     assert view.name_edit.text() == "Trần Thị Bình"  # the applicant's own field untouched
+    with services.database.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM dossiers")).scalar() == 0
+
+
+def test_an_owners_malformed_e_mail_is_refused_at_that_field_and_nothing_is_saved(
+    qtbot, services: Services, type_text, sample_page: Path, pdf_file: Path
+) -> None:
+    view = open_view(qtbot, services)
+    keyboard = Keyboard(qtbot, type_text)
+    pick(qtbot, view, PERMIT)
+    fill_applicant_and_components(view, keyboard, qtbot, sample_page, pdf_file)
+    keyboard.press(Qt.Key.Key_Tab)
+    keyboard.press(Qt.Key.Key_Space)
+    keyboard.type("Phạm Văn Đông")
+    view.owner_panel.email_edit.setFocus()
+    keyboard.type("dong.pham@example")  # no dotted domain: no result could be sent there
+    with qtbot.waitSignal(view.receiving_failed):
+        keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.owner_panel.message() == [
+        "Địa chỉ thư điện tử của chủ hồ sơ không đúng dạng ten@ten-mien.vn: sửa lại hoặc để trống."
+    ]
+    assert keyboard.focus() is view.owner_panel.email_edit
     with services.database.reading() as session:
         assert session.execute(text("SELECT count(*) FROM dossiers")).scalar() == 0
 

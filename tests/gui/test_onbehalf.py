@@ -14,7 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.fakes.printer import FakePrinter
-from tests.integration.onbehalf_helpers import OWNER_ID, processed, received
+from tests.integration.onbehalf_helpers import (
+    OWNER_ID,
+    assert_vietqr,
+    payment_codes,
+    printed_symbols,
+    processed,
+    received,
+)
 from workstation.domain import Channel, DossierStatus
 from workstation.onbehalf.vietqr import parse_fields
 from workstation.services import Services
@@ -86,10 +93,16 @@ def test_receive_confirm_pay_and_rate_by_keyboard(
     qtbot.waitUntil(lambda: panel.dossier is not None)
     assert panel.mode_label.text() == "Hồ sơ giấy nộp trực tiếp (không giảm phí trực tuyến)"
     assert panel.fee_label.text() == "100.000 đ"
+    code = panel.dossier.code
+    # The printed receipt carries the payment code of the counter rate, still due.
+    [printed] = payment_codes(printed_symbols(view.receipt_path, tmp_path))
+    assert_vietqr(printed, 100_000, code)
 
-    with qtbot.waitSignal(panel.submitted, timeout=20_000):
+    with qtbot.waitSignals([panel.submitted, panel.receipt_rewritten], timeout=30_000):
         press(qtbot, Qt.Key.Key_F6)  # the citizen signs in (demo identity) and confirms
     assert panel.fee_label.text() == "50.000 đ"
+    [printed] = payment_codes(printed_symbols(view.receipt_path, tmp_path))
+    assert_vietqr(printed, 50_000, code)  # written again at the online rate
     assert "công dân đã xác nhận" in panel.mode_label.text()
 
     with qtbot.waitSignal(panel.payment_shown, timeout=20_000) as shown:
@@ -113,6 +126,8 @@ def test_receive_confirm_pay_and_rate_by_keyboard(
         check=True,
     ).stdout
     assert "Đã nộp đủ phí, lệ phí" in receipt
+    symbols = printed_symbols(view.receipt_path, tmp_path)
+    assert payment_codes(symbols) == [] and code in symbols  # paid: no payment code
 
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)

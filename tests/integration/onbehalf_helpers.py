@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
+import zxingcpp
 from aiosmtpd.controller import Controller
+from PIL import Image
 
 from workstation.domain import Applicant, ApplicantType, Document, DossierStatus
 from workstation.domain.clock import VIETNAM
@@ -18,6 +23,7 @@ from workstation.intake.receive import (
     ComponentReceipt,
     receive_dossier,
 )
+from workstation.onbehalf.vietqr import crc16_ccitt_false, parse_fields
 from workstation.store.dossiers import set_dossier_status
 from workstation.store.outbox import MessageKind, enqueue
 from workstation.store.signatures import (
@@ -116,3 +122,48 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
         yield inbox, port
     finally:
         controller.stop()
+
+
+DEMO_BIN, DEMO_ACCOUNT = "970415", "113366668888"  # the demo unit's illustrative account
+
+
+def printed_symbols(pdf: Path, folder: Path) -> list[str]:
+    """The text of every barcode and QR code zxing-cpp reads on every page at 300 dpi
+    (the pages are drawn in a folder of their own under ``folder``)."""
+    pages = Path(tempfile.mkdtemp(prefix="pages-", dir=folder))
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(pages / "p")], check=True
+    )
+    return [
+        symbol.text
+        for page in sorted(pages.glob("p*.png"))
+        for symbol in zxingcpp.read_barcodes(Image.open(page))
+    ]
+
+
+def payment_codes(symbols: list[str]) -> list[str]:
+    """The VietQR payloads among ``symbols`` (an EMVCo payload starts with format 01)."""
+    return [text for text in symbols if text.startswith("000201")]
+
+
+def assert_vietqr(payload: str, amount: int, note: str) -> None:
+    """Every field of a VietQR payload, in order, and its CRC-16/CCITT-FALSE."""
+    fields = parse_fields(payload)
+    assert [tag for tag, _ in fields] == ["00", "01", "38", "53", "54", "58", "62", "63"]
+    values = dict(fields)
+    assert values["00"] == "01"  # payload format
+    assert values["01"] == "12"  # dynamic: for this one payment
+    merchant = parse_fields(values["38"])
+    assert merchant == [
+        ("00", "A000000727"),
+        ("01", f"0006{DEMO_BIN}01{len(DEMO_ACCOUNT):02d}{DEMO_ACCOUNT}"),
+        ("02", "QRIBFTTA"),
+    ]
+    assert parse_fields(merchant[1][1]) == [("00", DEMO_BIN), ("01", DEMO_ACCOUNT)]
+    assert values["53"] == "704"
+    assert values["54"] == str(amount)
+    assert values["58"] == "VN"
+    assert parse_fields(values["62"]) == [("08", note)]
+    body = payload[: -len(values["63"])]
+    assert body.endswith("6304")
+    assert values["63"] == f"{crc16_ccitt_false(body.encode('ascii')):04X}"

@@ -1,6 +1,7 @@
 """The citizen's screen opens full screen on the screen the officer is not on, when there
 are two; with one, as a window. Run in a process of its own: the offscreen platform is given
-two screens there (a platform is chosen once per process)."""
+two screens there (a platform is chosen once per process). The offscreen platform cannot
+unplug a monitor, so the handler Qt's ``screenRemoved`` calls is called for the citizen's."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ screen = CitizenScreen()
 screen.open()
 app.processEvents()
 print(officer.screen().name(), screen.screen().name(), screen.isFullScreen(), len(app.screens()))
+if len(app.screens()) == 2:
+    screen._screen_removed(screen.screen())  # the citizen's monitor pulled out
+    app.processEvents()
+    print(screen.screen().name(), screen.isFullScreen(), screen.isVisible(), screen.full_on)
 """
 
 
@@ -48,8 +53,15 @@ def _screen(name: str, x: int) -> dict:
 
 
 def test_with_two_screens_it_opens_full_screen_on_the_other_one(tmp_path: Path) -> None:
-    officer, citizen, full, count = _run(tmp_path, [_screen("A", 0), _screen("B", 1024)])
+    officer, citizen, full, count, *_ = _run(tmp_path, [_screen("A", 0), _screen("B", 1024)])
     assert count == "2" and officer != citizen and full == "True"
+
+
+def test_when_the_citizens_monitor_goes_its_view_becomes_a_window_on_the_officers(
+    tmp_path: Path,
+) -> None:
+    officer, _citizen, _full, _count, *after = _run(tmp_path, [_screen("A", 0), _screen("B", 1024)])
+    assert after == [officer, "False", "True", "None"]
 
 
 def test_with_one_screen_it_opens_as_a_window(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from workstation.config import CITIZEN_SCREEN_MODES, Settings
 from workstation.errors import ConfigError
 from workstation.onbehalf.screen_choice import (
     CitizenScreenMode,
+    Placement,
+    after_screens_changed,
     opens_by_itself,
     place_citizen_screen,
 )
@@ -33,6 +35,41 @@ def test_with_another_screen_it_fills_the_first_that_is_not_the_officers(
 def test_with_one_screen_or_none_it_is_a_window(screens, officer) -> None:
     placement = place_citizen_screen(screens, officer)
     assert placement.screen is None and not placement.full_screen
+
+
+def test_an_officers_screen_no_longer_there_counts_as_unknown() -> None:
+    # The officer's monitor was just pulled out and Qt has not moved their window yet:
+    # the one screen left is theirs, so the citizen's view must not cover it.
+    assert place_citizen_screen(["B"], "A") == Placement(None)
+    assert place_citizen_screen(["B", "C"], "A") == Placement("C")
+
+
+@pytest.mark.parametrize(
+    ("screens", "officer", "full_on", "full_screen", "expected"),
+    [
+        # The citizen's monitor B pulled out: Qt put the full-screen view over the officer's
+        # screen; it becomes a window there.
+        (["A"], "A", None, True, Placement(None)),
+        # … and with a third monitor still there, it goes full screen on that one instead.
+        (["A", "C"], "A", None, True, Placement("C")),
+        # A monitor plugged in while the view is a window: full screen on it.
+        (["A", "B"], "A", None, False, Placement("B")),
+        # The officer's own monitor pulled out: their window moved onto B, the citizen's.
+        (["B"], "B", "B", True, Placement(None)),
+        # Full screen on the citizen's monitor, which is still there: a third one changes
+        # nothing; neither does one screen for a window.
+        (["A", "B", "C"], "A", "B", True, None),
+        (["A"], "A", None, False, None),
+    ],
+)
+def test_after_a_monitor_comes_or_goes_the_citizens_screen_moves_only_when_it_must(
+    screens, officer, full_on, full_screen, expected
+) -> None:
+    assert after_screens_changed(screens, officer, full_on, full_screen, True) == expected
+
+
+def test_a_closed_citizens_screen_is_not_opened_by_a_monitor_plugged_in() -> None:
+    assert after_screens_changed(["A", "B"], "A", None, False, shown=False) is None
 
 
 def test_it_opens_by_itself_unless_the_setting_turns_that_off() -> None:

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             )
         with services.database.reading() as session:
             dossier = find_dossier(session, args.dossier)
-        form = _form(args, dossier, catalogue, agency)
+        form = _form(args, dossier, catalogue, agency, services)
         subject = {"dossier": dossier.id, "code": dossier.code}
     try:
         data = render_pdf(form, args.output)
@@ -127,13 +127,16 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     return Outcome(result, f"{args.name}: {args.output} ({len(data)} bytes)", warnings=warnings)
 
 
-def _form(args: argparse.Namespace, dossier, catalogue, agency):  # type: ignore[no-untyped-def]
+def _form(args: argparse.Namespace, dossier, catalogue, agency, services):  # type: ignore[no-untyped-def]
     from workstation.forms import build
 
     officer = args.officer
     match args.name:
-        case "receipt":
-            return build.receipt(dossier, catalogue, agency, officer)
+        case "receipt":  # with the VietQR code of what is still due at the counter
+            from workstation.onbehalf.payment import receipt_payment_code
+
+            code_due = receipt_payment_code(services.database, services.settings, dossier.id)
+            return build.receipt(dossier, catalogue, agency, officer, code_due)
         case "supplement":
             return build.supplement_request(dossier, catalogue, agency, _items(args.item), officer)
         case "refusal":

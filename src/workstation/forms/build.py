@@ -88,11 +88,22 @@ def _today(on: date | None) -> date:
 
 
 def receipt(
-    dossier: Dossier, catalogue: Catalogue, agency: Agency, officer_name: str | None = None
+    dossier: Dossier,
+    catalogue: Catalogue,
+    agency: Agency,
+    officer_name: str | None = None,
+    payment_code: str | None = None,
 ) -> Receipt:
-    """Form 01 for ``dossier``, dated the day it was received."""
+    """Form 01 for ``dossier``, dated the day it was received.
+
+    ``payment_code`` is the VietQR payload of what is still due at the counter
+    (:func:`workstation.onbehalf.payment.receipt_payment_code`): printed with a line
+    saying what it is for, and left out once the fee is paid or when nothing is owed.
+    """
     procedure = _procedure(catalogue, dossier)
     received = clock.local(dossier.received_at)
+    owed = not dossier.fee_paid and (dossier.fee or 0) + (dossier.charge or 0) > 0
+    code_due = payment_code if owed else None
     return Receipt(
         agency=agency,
         code=_code(dossier),
@@ -112,6 +123,8 @@ def receipt(
         fee_method=_payment(dossier),
         collect_at=_collection(dossier),
         officer_name=officer_name,
+        payment_code=code_due,
+        payment_hint=i18n.translate("receipt.pay_by_code", "vi") if code_due else None,
     )
 
 

@@ -97,6 +97,8 @@ class Receipt:
     fee_method: str | None = None
     collect_at: str | None = None
     officer_name: str | None = None
+    payment_code: str | None = None  # VietQR payload of what is still due at the counter
+    payment_hint: str | None = None  # the line printed beside it
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,8 @@ def _receipt(form: Receipt, texts: FormTexts) -> Sheet:
     sheet.field(texts["owner_address"], form.owner.address)
     sheet.field(texts["fees"], _fees(form, texts))
     sheet.field(texts["fee_method"], form.fee_method)
+    if form.payment_code:
+        sheet.payment_symbol(form.payment_code, form.payment_hint or "")
     sheet.paragraph(texts["components"])
     rows = [
         (str(i), c.name, str(c.originals), str(c.certified_copies), str(c.photocopies))

@@ -33,6 +33,7 @@ LEFT, RIGHT, TOP, BOTTOM = 25.0, 15.0, 15.0, 18.0
 BODY_SIZE = 12.5
 LINE = 6.2
 QR_SIZE = 24.0
+PAYMENT_QR_SIZE = 30.0  # a VietQR payload is longer than the status address: more modules
 BARCODE_NARROW = 0.2  # mm: 8 mil, read by counter scanners and at 300 dpi
 BARCODE_HEIGHT = 11.0
 CODE39 = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%")
@@ -153,13 +154,25 @@ class Sheet(FPDF):
         self.set_y(top + QR_SIZE + 6)
         self.set_font(FAMILY, "", BODY_SIZE)
 
-    def _qr(self, payload: str, x: float, y: float) -> None:
+    def payment_symbol(self, payload: str, hint: str) -> None:
+        """The VietQR payment code at the left margin, ``hint`` beside it (kept on one page)."""
+        if self.get_y() + PAYMENT_QR_SIZE + 4 > self.page_break_trigger:
+            self.add_page()
+        top = self.get_y() + 1
+        self._qr(payload, self.l_margin, top, PAYMENT_QR_SIZE)
+        self.set_xy(self.l_margin + PAYMENT_QR_SIZE + 5, top + PAYMENT_QR_SIZE / 2 - LINE)
+        self.set_font(FAMILY, "I", 11)
+        self.multi_cell(self.width - PAYMENT_QR_SIZE - 5, 5.5, printable(hint), **self._next)
+        self.set_xy(self.l_margin, top + PAYMENT_QR_SIZE + 2)
+        self.set_font(FAMILY, "", BODY_SIZE)
+
+    def _qr(self, payload: str, x: float, y: float, side: float = QR_SIZE) -> None:
         symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
         modules = [
             [value < 128 for value in row]
             for row in _rows(symbol.to_image(scale=1, add_quiet_zones=False))
         ]
-        size = QR_SIZE / len(modules)
+        size = side / len(modules)
         self.set_fill_color(0)
         for r, row in enumerate(modules):
             c = 0

@@ -169,6 +169,21 @@ def payment_code(database: Database, settings, reference: str) -> tuple[PaymentS
     return state, payment_payload(collection_account(settings), state.due, state.code)
 
 
+def receipt_payment_code(database: Database, settings, reference: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The VietQR payload the receipt of dossier ``reference`` prints, or None.
+
+    None when nothing is due (paid, or nothing assessed), when the dossier has no
+    code yet, while the online dossier needs confirming again, or when no
+    collection account is set: the receipt then prints without it (the
+    officer still sees why on the panel when asking for the code).
+    """
+    try:
+        return payment_code(database, settings, reference)[1]
+    except (BadInput, ConfigError) as exc:
+        log.info("no payment code on the receipt of dossier %s: %s", reference, exc.code)
+        return None
+
+
 def _check_reference(reference: str) -> str:
     reference = (reference or "").strip()
     if len(reference) > REFERENCE_LIMIT or any(not ch.isprintable() for ch in reference):

@@ -201,7 +201,8 @@ class IntakeView(QWidget):
         # owner's fields while shown, how the result is collected, then the channel.
         owner = self.owner_panel
         order = [self.email_edit, owner.check, owner.type_box, owner.name_edit]
-        order += [owner.id_number_edit, owner.address_edit, self.collection_box, self.channel_box]
+        order += [owner.id_number_edit, owner.address_edit, owner.email_edit]
+        order += [self.collection_box, self.channel_box]
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
         owner.finished.connect(lambda: self.collection_box.setFocus(Qt.FocusReason.TabFocusReason))
@@ -489,7 +490,11 @@ class IntakeView(QWidget):
         run_in_background(
             self,
             lambda: write_receipt(
-                dossier, services.catalogue, services.settings, services.folders.data
+                dossier,
+                services.catalogue,
+                services.settings,
+                services.folders.data,
+                services.database,
             ),
             self._receipt_written,
             self._receipt_failed,

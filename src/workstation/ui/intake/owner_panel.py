@@ -1,12 +1,15 @@
 """The dossier's owner (chủ hồ sơ) at the intake view, when the person filing is someone else.
 
 A checkbox "người nộp không phải chủ hồ sơ" (Space toggles it) reveals the
-owner's type, name, ID number and address; checking it puts the cursor in the
-owner's name, and Enter moves on from field to field as in the applicant's
-rows. Unchecked, the dossier has no owner of its own: the person filing owns
-it. The owner is checked exactly as the applicant (:class:`Applicant`): a
-refusal is shown under the owner's fields with the cursor on the field it is
-about, and the ID number's structure is a warning, never a refusal.
+owner's type, name, ID number, address and e-mail address; checking it puts
+the cursor in the owner's name, and Enter moves on from field to field as in
+the applicant's rows. Unchecked, the dossier has no owner of its own: the
+person filing owns it. The owner is checked exactly as the applicant
+(:class:`Applicant`): a refusal is shown under the owner's fields with the
+cursor on the field it is about, and the ID number's structure is a warning,
+never a refusal. The e-mail address is optional; one typed must be an address
+a result can be e-mailed to (:func:`~workstation.onbehalf.handover.is_email_address`),
+since the hand-over offers it for that (``intake_owner.email_invalid``).
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.domain import Applicant, ApplicantType
-from workstation.domain.applicant import ADDRESS_MAX, ID_NUMBER_MAX, NAME_MAX, tidy
+from workstation.domain.applicant import ADDRESS_MAX, EMAIL_MAX, ID_NUMBER_MAX, NAME_MAX, tidy
 from workstation.domain.id_number import id_number_warnings
-from workstation.errors import WorkstationError
+from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
+from workstation.onbehalf.handover import is_email_address
 from workstation.ui.errors import error_code, user_message
 from workstation.ui.intake.checklist import ERROR_STYLE, WARNING_STYLE
 
@@ -35,7 +39,7 @@ from workstation.ui.intake.checklist import ERROR_STYLE, WARNING_STYLE
 class OwnerPanel(QWidget):
     """The checkbox and, while it is checked, the owner's fields; ``finished`` after the last."""
 
-    finished = Signal()  # Enter in the owner's address: the caller moves on
+    finished = Signal()  # Enter in the owner's e-mail address: the caller moves on
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +50,7 @@ class OwnerPanel(QWidget):
         self.name_edit = _edit(NAME_MAX)
         self.id_number_edit = _edit(ID_NUMBER_MAX)
         self.address_edit = _edit(ADDRESS_MAX)
+        self.email_edit = _edit(EMAIL_MAX)
         self.message_label = QLabel()
         self.message_label.setObjectName("owner_message")
         self.message_label.setWordWrap(True)
@@ -59,6 +64,7 @@ class OwnerPanel(QWidget):
         form.addRow(tr("intake_owner.name"), self.name_edit)
         form.addRow(tr("intake_owner.id_number"), self.id_number_edit)
         form.addRow(tr("intake_owner.address"), self.address_edit)
+        form.addRow(tr("intake_owner.email"), self.email_edit)
         form.addRow(self.message_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -69,11 +75,16 @@ class OwnerPanel(QWidget):
         self.check.toggled.connect(self._toggled)
         self.name_edit.returnPressed.connect(self.id_number_edit.setFocus)
         self.id_number_edit.returnPressed.connect(self.address_edit.setFocus)
-        self.address_edit.returnPressed.connect(self.finished.emit)
+        self.address_edit.returnPressed.connect(self.email_edit.setFocus)
+        self.email_edit.returnPressed.connect(self.finished.emit)
         self.id_number_edit.editingFinished.connect(self.check_id_number)
         self.type_box.currentIndexChanged.connect(lambda _i: self.check_id_number())
-        for edit in (self.name_edit, self.id_number_edit, self.address_edit):
+        for edit in self.edits():
             edit.textEdited.connect(lambda _t: self._edited())
+
+    def edits(self) -> tuple[QLineEdit, ...]:
+        """The owner's text fields, in the order the cursor goes through them."""
+        return (self.name_edit, self.id_number_edit, self.address_edit, self.email_edit)
 
     def _edited(self) -> None:
         self.refused = None
@@ -94,15 +105,22 @@ class OwnerPanel(QWidget):
         if not self.check.isChecked():
             return None
         try:
-            return Applicant(
+            owner = Applicant(
                 name=self.name_edit.text(),
                 type=ApplicantType(self.type_box.currentData()),
                 id_number=self.id_number_edit.text(),
                 address=self.address_edit.text(),
+                email=self.email_edit.text(),
             )
+            if owner.email and not is_email_address(owner.email):
+                raise BadInput(
+                    "the owner's e-mail address is not one a result can be sent to",
+                    code="intake_owner.email_invalid",
+                )
         except WorkstationError as exc:
             self.refused = exc
             raise
+        return owner
 
     def refuse(self, exc: BaseException) -> bool:
         """Show ``exc`` under the owner's fields if it is about them; whether it was."""
@@ -115,6 +133,8 @@ class OwnerPanel(QWidget):
             edit = self.id_number_edit
         elif code.startswith("applicant.address"):
             edit = self.address_edit
+        elif code.startswith(("applicant.email", "intake_owner.email")):
+            edit = self.email_edit
         edit.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
@@ -144,7 +164,7 @@ class OwnerPanel(QWidget):
     def clear(self) -> None:
         self.check.setChecked(False)
         self.type_box.setCurrentIndex(0)
-        for edit in (self.name_edit, self.id_number_edit, self.address_edit):
+        for edit in self.edits():
             edit.clear()
         self.show_message([])
         self.refused = None

@@ -1,7 +1,8 @@
 """The last step of receiving: the receipt (form 01) as a PDF, then offered for printing.
 
 :func:`write_receipt` builds and renders the receipt of a saved dossier (run it
-on the ``io`` executor) into ``<data folder>/receipts/<code>.pdf``. Printing
+on the ``io`` executor) into ``<data folder>/receipts/<code>.pdf``, with the
+VietQR payment code of what is still due at the counter. Printing
 goes through a :class:`ReceiptPrinter`, so the view does not care how:
 :class:`DialogPrinter` opens the system print dialog and paints the PDF's
 pages onto the chosen printer; tests give a recording printer instead (the
@@ -24,6 +25,8 @@ from workstation import pages
 from workstation.domain import Catalogue, Dossier
 from workstation.forms import build
 from workstation.forms.render import render_pdf
+from workstation.onbehalf.payment import receipt_payment_code
+from workstation.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +36,21 @@ def receipt_path(data_folder: Path, code: str) -> Path:
     return data_folder / "receipts" / f"{re.sub(r'[^0-9A-Za-z._-]', '_', code)}.pdf"
 
 
-def write_receipt(dossier: Dossier, catalogue: Catalogue, settings, data_folder: Path) -> Path:  # type: ignore[no-untyped-def]
-    """Render the receipt of the saved ``dossier`` (it has its code) as a PDF; return its path."""
-    form = build.receipt(dossier, catalogue, build.agency_from(settings))
+def write_receipt(  # type: ignore[no-untyped-def]
+    dossier: Dossier,
+    catalogue: Catalogue,
+    settings,
+    data_folder: Path,
+    database: Database | None = None,
+) -> Path:
+    """Render the receipt of the saved ``dossier`` (it has its code) as a PDF; return its path.
+
+    With ``database``, a fee still due at the counter prints as its VietQR payment code.
+    """
+    code = None
+    if database is not None:
+        code = receipt_payment_code(database, settings, dossier.id)
+    form = build.receipt(dossier, catalogue, build.agency_from(settings), payment_code=code)
     path = receipt_path(data_folder, form.code)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = render_pdf(form, path)

@@ -10,6 +10,13 @@ last four digits), then shows the payment code,
 then asks for the rating (keys 1, 2, 3 … pick a level; the reason is optional;
 Enter sends). It clears itself after :data:`IDLE_MS` without a change, and on
 :meth:`clear`, so it never shows another citizen's data.
+
+When a monitor is plugged in or pulled out while it is open
+(``QGuiApplication.screenAdded`` / ``screenRemoved``), :meth:`follow_screens`
+makes the choice again (:func:`~workstation.onbehalf.screen_choice.after_screens_changed`):
+full screen on the citizen's monitor that was just pulled out, it becomes a
+window on the officer's screen instead of covering it; a window moves full
+screen onto a monitor just plugged in.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QHideEvent, QKeyEvent
+from PySide6.QtGui import QFont, QGuiApplication, QHideEvent, QKeyEvent, QScreen
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -30,12 +37,18 @@ from PySide6.QtWidgets import (
 from workstation.i18n import tr
 from workstation.onbehalf.citizen_view import CitizenLines, money
 from workstation.onbehalf.ratings import RatingLevel
-from workstation.onbehalf.screen_choice import place_citizen_screen
+from workstation.onbehalf.screen_choice import (
+    Placement,
+    after_screens_changed,
+    place_citizen_screen,
+)
 from workstation.ui.onbehalf.qr_image import qr_pixmap
 
 IDLE_MS = 90_000
 """How long the screen keeps a citizen's data without a change before it clears itself."""
 TEXT_POINTS = 22
+WINDOW_SIZE = (900, 700)
+"""The citizen's screen as a window (one screen): large enough for its large text."""
 
 
 class CitizenScreen(QWidget):
@@ -44,6 +57,7 @@ class CitizenScreen(QWidget):
     rated = Signal(str, str)
     cleared = Signal()
     opened = Signal(bool)  # full screen (on a screen of its own) or a window
+    moved = Signal(bool)  # placed again after a monitor came or went: full screen or a window
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -59,6 +73,11 @@ class CitizenScreen(QWidget):
         self.idle.timeout.connect(self.clear)
         self.levels: tuple[RatingLevel, ...] = ()
         self.level: str | None = None
+        self.full_on: QScreen | None = None  # the screen it was put on full screen
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenAdded.connect(self._screen_added)
+            app.screenRemoved.connect(self._screen_removed)
 
         self.pages = QStackedWidget()
         self.welcome = QLabel(tr("onbehalf_ui.citizen_welcome"))
@@ -101,20 +120,63 @@ class CitizenScreen(QWidget):
     def open(self, officer: QWidget | None = None) -> None:
         """Show the screen: full screen on a screen other than the officer's if there is
         one, else a window. ``officer``: the officer's window (else the active one)."""
-        officer = officer or QApplication.activeWindow()
+        officer = officer or self._officer()
         where = officer.screen() if officer is not None else QGuiApplication.primaryScreen()
         placement = place_citizen_screen(QGuiApplication.screens(), where)
-        if placement.screen is not None:
-            self.setScreen(placement.screen)
-            self.setGeometry(placement.screen.geometry())
-            self.showFullScreen()
-        else:
-            if not self.isVisible():
-                self.resize(900, 700)
-            self.show()
+        self._place(placement, where)
         if officer is not None and officer is not self:
             officer.activateWindow()  # the officer keeps typing where they were
         self.opened.emit(placement.full_screen)
+
+    def _officer(self) -> QWidget | None:
+        """The officer's window: the one this screen belongs to, else the active one."""
+        parent = self.parentWidget()
+        officer = parent.window() if parent is not None else QApplication.activeWindow()
+        return None if officer is self else officer
+
+    def _place(self, placement: Placement[QScreen], officer_screen: QScreen | None) -> None:
+        if placement.screen is not None:
+            self.full_on = placement.screen
+            self.setScreen(placement.screen)
+            self.setGeometry(placement.screen.geometry())
+            self.showFullScreen()
+            return
+        self.full_on = None
+        if self.isFullScreen():
+            self.showNormal()  # back from full screen: a window on the officer's screen
+            if officer_screen is not None:
+                self.setScreen(officer_screen)
+                self.move(officer_screen.availableGeometry().topLeft())
+            self.resize(*WINDOW_SIZE)
+        elif not self.isVisible():
+            self.resize(*WINDOW_SIZE)
+        self.show()
+
+    def follow_screens(self, gone: QScreen | None = None) -> Placement[QScreen] | None:
+        """Place the screen again after a monitor came or went (``gone``: the one removed,
+        still listed while Qt tells of it); what was done, or None if it stays."""
+        screens = [s for s in QGuiApplication.screens() if s is not gone]
+        officer = self._officer()
+        where = officer.screen() if officer is not None else None
+        full_screen = self.isFullScreen() or self.full_on is not None
+        if self.full_on is not None and self.full_on is gone:
+            self.full_on = None  # never kept past the screen's life
+        move = after_screens_changed(
+            screens, None if where is gone else where, self.full_on, full_screen, self.isVisible()
+        )
+        if move is None:
+            return None
+        self._place(move, None if where is gone else where)
+        if officer is not None:
+            officer.activateWindow()
+        self.moved.emit(move.full_screen)
+        return move
+
+    def _screen_added(self, _screen: QScreen) -> None:
+        self.follow_screens()
+
+    def _screen_removed(self, screen: QScreen) -> None:
+        self.follow_screens(gone=screen)
 
     # What it shows ----------------------------------------------------------------------
 

@@ -272,6 +272,7 @@ class OnBehalfPanel(QGroupBox):
         log.info("dossier %s filed online on the citizen's behalf", dossier.id)
         self._show_dossier(dossier, state)
         self.submitted.emit(dossier.id)
+        self._rewrite_receipt()  # the online fee: its amount and payment code
 
     def show_payment_code(self) -> None:
         """The VietQR code of what is due, here and on the citizen's screen (F7)."""
@@ -350,7 +351,8 @@ class OnBehalfPanel(QGroupBox):
         self._rewrite_receipt()
 
     def _rewrite_receipt(self) -> None:
-        """Write the receipt again, now saying paid (the officer prints it again)."""
+        """Write the receipt again, now saying paid or what is due at the online rate, with
+        the payment code of what is still due (the officer prints it again)."""
         from workstation.dossiers import show_dossier
         from workstation.ui.intake.receipt_step import write_receipt
 
@@ -361,7 +363,11 @@ class OnBehalfPanel(QGroupBox):
         def op() -> Path:
             dossier = show_dossier(services.database, dossier_id)
             return write_receipt(
-                dossier, services.catalogue, services.settings, services.folders.data
+                dossier,
+                services.catalogue,
+                services.settings,
+                services.folders.data,
+                services.database,
             )
 
         run_in_background(self, op, self._receipt_rewritten, self._failed, executor="io")
