@@ -23,7 +23,6 @@ from tests.integration.onbehalf_helpers import (
     received,
 )
 from workstation.domain import Channel, DossierStatus
-from workstation.onbehalf.vietqr import parse_fields
 from workstation.services import Services
 from workstation.store.dossiers import get_dossier
 from workstation.store.outbox import pending
@@ -108,7 +107,7 @@ def test_receive_confirm_pay_and_rate_by_keyboard(
     with qtbot.waitSignal(panel.payment_shown, timeout=20_000) as shown:
         press(qtbot, Qt.Key.Key_F7)
     payload = shown.args[0]
-    assert dict(parse_fields(payload))["54"] == "50000"
+    assert_vietqr(payload, 50_000, code)
     assert decoded(panel.qr_label.pixmap(), tmp_path / "officer.png") == [payload]
     assert decoded(screen.qr_label.pixmap(), tmp_path / "citizen.png") == [payload]
     assert screen.showing() == "payment"

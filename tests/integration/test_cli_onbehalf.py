@@ -8,9 +8,14 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.integration.onbehalf_helpers import OTHER_ID, OWNER_ID, processed, received
+from tests.integration.onbehalf_helpers import (
+    OTHER_ID,
+    OWNER_ID,
+    assert_vietqr,
+    processed,
+    received,
+)
 from workstation.cli import main
-from workstation.onbehalf.vietqr import parse_fields
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +81,7 @@ def test_payment_qr_prints_the_payload_and_writes_a_code_that_decodes_to_it(
     assert code == 0 and data["due"] == 100_000
     [symbol] = zxingcpp.read_barcodes(Image.open(png))
     assert symbol.text == data["payload"]
-    assert dict(parse_fields(data["payload"]))["54"] == "100000"
+    assert_vietqr(data["payload"], 100_000, dossier.code)
     code, text, _ = run_text(capsys, "payment", "qr", dossier.code, "-o", str(png))
     assert text.splitlines()[0] == data["payload"]
 
