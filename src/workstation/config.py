@@ -78,6 +78,14 @@ class Settings:
         default="",
         metadata=_doc("Status lookup address in the forms' QR code; the dossier code is appended."),
     )
+    form_texts: str = field(
+        default="",
+        metadata=_doc(
+            "Wording of forms 01-07 (a file shaped as resources/forms/forms.json, versions "
+            "with effective dates), e.g. once checked against the circular's official text; "
+            "empty: the shipped resources/forms/forms.json (docs/forms.md)."
+        ),
+    )
     tesseract: str = field(default="tesseract", metadata=_doc("Tesseract program to run."))
     ocr_languages: str = field(default="vie", metadata=_doc("Tesseract languages, e.g. vie+eng."))
     pkcs11_module: str = field(
@@ -226,6 +234,12 @@ class Settings:
         if self.catalogue:
             return Path(self.catalogue)
         return resources_dir() / "catalogue" / "procedures.json"
+
+    def form_texts_path(self) -> Path:
+        """The file the forms' wording is read from."""
+        if self.form_texts:
+            return Path(self.form_texts)
+        return resources_dir() / "forms" / "forms.json"
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -161,6 +161,9 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     """Open the store (migrating it), the blob store and the catalogue."""
     folders = folders or user_folders()
     settings = settings or load_settings(folders)
+    from workstation.forms.texts import use_texts_file
+
+    use_texts_file(settings.form_texts_path())  # checked before the store is opened
     database = open_database(settings.database_path(folders))
     log.info("store %s at revision %s", database.path, database.revision())
     blobs = BlobStore(settings.blob_path(folders))

@@ -117,7 +117,8 @@ def test_an_owner_without_a_name_is_refused_at_the_owners_field_and_nothing_is_s
     keyboard.type("037090006543")
     with qtbot.waitSignal(view.receiving_failed):
         keyboard.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert view.owner_panel.message() != []
+    # The owner's own message, not the applicant's ("người nộp").
+    assert view.owner_panel.message() == ["Chưa nhập họ tên (tên tổ chức) của chủ hồ sơ."]
     assert keyboard.focus() is view.owner_panel.name_edit
     assert view.name_edit.text() == "Trần Thị Bình"  # the applicant's own field untouched
     with services.database.reading() as session:

@@ -60,6 +60,35 @@ def test_rotated_noisy_photographs_are_read(tmp_path: Path, angle: float) -> Non
     assert read_qr_codes(path) == [NHAT]
 
 
+def phone_photo(
+    payload: str, *, module: float, blur: float, noise: float, seed: int
+) -> Image.Image:
+    """A QR code photographed from afar in dim light: modules of ``module`` px, out of
+    focus, ink and paper 110 grey levels apart, sensor noise, JPEG at quality 60."""
+    qr = qr_image(payload, scale=8)
+    size = round(qr.width * module / 8)
+    page = Image.new("L", (900, 700), 255)
+    page.paste(qr.resize((size, size), Image.LANCZOS), (450, 150))
+    page = page.rotate(8.0, resample=Image.BICUBIC, fillcolor=255)
+    pixels = 70 + np.asarray(page, np.float32) / 255 * 110
+    blurred = Image.fromarray(pixels.astype(np.uint8)).filter(ImageFilter.GaussianBlur(blur))
+    pixels = np.asarray(blurred, np.float32)
+    pixels += np.random.default_rng(seed).normal(0, noise, pixels.shape)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("module", "blur", "noise", "seed"),
+    [(2.6, 1.0, 10.0, 0), (2.9, 1.0, 10.0, 1), (3.2, 1.2, 8.0, 0)],
+)
+def test_a_small_noisy_code_in_a_phone_photo_is_read(
+    tmp_path: Path, module: float, blur: float, noise: float, seed: int
+) -> None:
+    path = tmp_path / "photo.jpg"
+    phone_photo(LUONG, module=module, blur=blur, noise=noise, seed=seed).save(path, quality=60)
+    assert read_qr_codes(path) == [LUONG]
+
+
 def test_cccd_command_reads_a_card_from_an_image(tmp_path: Path, capsys) -> None:
     path = tmp_path / "the thẻ.jpg"
     card_scan(LUONG, angle=11.0, noise=10.0).convert("RGB").save(path, quality=80)

@@ -194,7 +194,7 @@ def test_an_owner_with_a_control_character_in_the_id_number_refuses_that_dossier
     code, report, _ = run(capsys, str(path))
     assert code == 3
     results = {d["import_key"]: d for d in report["dossiers"]}
-    assert results["bad-owner"]["error"]["code"] == "applicant.id_number_invalid"
+    assert results["bad-owner"]["error"]["code"] == "owner.id_number_invalid"
     assert counts(settings, folders) == (1, 1)
 
 

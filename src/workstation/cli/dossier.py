@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from workstation.cli import Context, Outcome
@@ -10,11 +11,13 @@ from workstation.domain import (
     Applicant,
     ApplicantType,
     Channel,
+    CollectionMethod,
     Dossier,
     DossierSummary,
     clock,
     short_number,
 )
+from workstation.errors import BadInput
 
 # The store and intake are imported inside the handlers: importing them costs
 # start-up time that --help and the other commands need not pay.
@@ -38,6 +41,29 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     add.add_argument("--address", metavar="TEXT")
     add.add_argument("--phone", metavar="TEXT")
     add.add_argument("--email", metavar="TEXT")
+    owner = add.add_argument_group(
+        "dossier owner (chủ hồ sơ)",
+        "only when the person filing is not the owner (authorised); any --owner-… option "
+        "names an owner, so --owner-name is then required",
+    )
+    owner.add_argument("--owner-name", metavar="NAME", help="the owner's full name or organisation")
+    owner.add_argument(
+        "--owner-type",
+        type=int,
+        choices=[t.value for t in ApplicantType],
+        help="1 citizen, 2 business, 3 state agency, 4 other organisation (default 1)",
+    )
+    owner.add_argument("--owner-id", metavar="NUMBER", help="the owner's ID or registration number")
+    owner.add_argument("--owner-address", metavar="TEXT")
+    owner.add_argument("--owner-phone", metavar="TEXT")
+    owner.add_argument("--owner-email", metavar="TEXT")
+    add.add_argument(
+        "--collection",
+        default=CollectionMethod.COUNTER.value,
+        metavar="|".join(c.value for c in CollectionMethod),
+        help="how the result will be collected: at the counter, by post or online "
+        "(default counter)",
+    )
     add.add_argument(
         "--component", metavar="CODE", help="component the files belong to (default: the first)"
     )
@@ -133,9 +159,15 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
         channel=Channel(args.channel),
         paper_pages=args.paper_pages,
         cases=tuple(args.case),
+        owner=_owner(args),
+        collection=_collection(args.collection),
     )
     # Warnings never stop the dossier: the officer is told what to look at again.
     warnings = [*applicant_warnings(request.applicant), *duplicate_files(request.files)]
+    if request.owner is not None:
+        warnings += [
+            replace(w, field=f"owner.{w.field}") for w in applicant_warnings(request.owner)
+        ]
     dossier = receive_dossier(
         services.database,
         services.blobs,
@@ -151,12 +183,53 @@ def _add(args: argparse.Namespace, context: Context) -> Outcome:
     }
     text = (
         f"Dossier {reference(dossier)} ({dossier.id}) received: {dossier.applicant.name}, "
-        f"procedure {dossier.procedure_code}, {dossier.page_count} page(s), "
+        f"procedure {dossier.procedure_code}, owner {_owner_line(dossier)}, "
+        f"result collected: {dossier.collection}, {dossier.page_count} page(s), "
         f"due {_moment(dossier.due_at)}, fee {_dong(dossier.fee)}, charge {_dong(dossier.charge)}. "
         f"{queued} message(s) waiting for the central system."
     )
     lines = [f"{w.message('en')} [{w.field}: {w.code}]" for w in warnings]
     return Outcome(data, text, warnings=lines)
+
+
+_OWNER_OPTIONS = (
+    "owner_name",
+    "owner_type",
+    "owner_id",
+    "owner_address",
+    "owner_phone",
+    "owner_email",
+)
+
+
+def _owner(args: argparse.Namespace) -> Applicant | None:
+    """The owner the ``--owner-…`` options name, checked as the window checks its owner
+    fields; None when none is given (the person filing owns the dossier)."""
+    from workstation.domain.owner import dossier_owner
+
+    if all(getattr(args, name) is None for name in _OWNER_OPTIONS):
+        return None
+    return dossier_owner(
+        name=args.owner_name,
+        type=ApplicantType(args.owner_type or ApplicantType.CITIZEN),
+        id_number=args.owner_id,
+        address=args.owner_address,
+        phone=args.owner_phone,
+        email=args.owner_email,
+    )
+
+
+def _collection(text: str) -> CollectionMethod:
+    """How the result will be collected, as the officer typed it; refused when unknown."""
+    try:
+        return CollectionMethod(text.strip().lower())
+    except ValueError as exc:
+        known = ", ".join(c.value for c in CollectionMethod)
+        raise BadInput(
+            f"unknown collection method; use one of {known}",
+            code="dossier.collection_unknown",
+            known=known,
+        ) from exc
 
 
 def _list(args: argparse.Namespace, context: Context) -> Outcome:

@@ -3,7 +3,9 @@
 ``resources/forms/forms.json`` holds versions, each with ``effective_from``;
 the version in force on a form's date applies, so a new circular's wording is
 a new entry, not a code change. Texts marked ``"verify": true`` still need a
-word-for-word check against the circular.
+word-for-word check against the circular (docs/forms.md says where each comes
+from). An agency prints with its own copy of the file, named by the
+``form_texts`` setting (:func:`use_texts_file`, called by the composition root).
 """
 
 from __future__ import annotations
@@ -16,15 +18,66 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from workstation.errors import BadInput, ExternalPartError
+from workstation.errors import BadInput, ConfigError, ExternalPartError
 from workstation.paths import resources_dir
 
 FONT_STYLES = ("", "B", "I", "BI")
 """Regular, bold, italic and bold italic, in the order ``forms.json`` lists the files."""
 
 
-def forms_file() -> Path:
+FORM_NAMES = (
+    "receipt",
+    "supplement",
+    "refusal",
+    "apology",
+    "withdrawal",
+    "control-slip",
+    "register",
+)
+"""The forms every texts file must word, by the name ``workstation form`` takes."""
+
+_texts_file: Path | None = None
+
+
+def shipped_forms_file() -> Path:
+    """The wording shipped with the workstation (``resources/forms/forms.json``)."""
     return resources_dir() / "forms" / "forms.json"
+
+
+def forms_file() -> Path:
+    """The texts file in use: the one :func:`use_texts_file` set, else the shipped one."""
+    return _texts_file or shipped_forms_file()
+
+
+def use_texts_file(path: Path) -> None:
+    """Print every form from now on with the wording in ``path`` (the ``form_texts`` setting).
+
+    The composition root calls it once, when the services open. ``path`` is
+    checked first: a file that cannot be read, or a version that leaves out a
+    form or the texts the forms share, is refused
+    (:class:`~workstation.errors.ConfigError`, ``config.form_texts_unusable``)
+    and the wording in use stays as it was.
+    """
+    global _texts_file
+    path = Path(path)
+    try:
+        versions = _versions(path)
+    except BadInput as exc:
+        raise ConfigError(
+            f"the form_texts setting names a file that cannot be read: {exc}",
+            code="config.form_texts_unusable",
+            name="form_texts",
+        ) from exc
+    for version in versions:
+        missing = [n for n in FORM_NAMES if n not in version.get("forms", {})]
+        if missing or "common" not in version or "fonts" not in version:
+            raise ConfigError(
+                f"form_texts version {version['effective_from']} lacks "
+                + (", ".join(missing) if missing else "common texts or fonts"),
+                code="config.form_texts_unusable",
+                name="form_texts",
+            )
+    _texts_file = None if path == shipped_forms_file() else path
 
 
 @cache

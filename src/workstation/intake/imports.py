@@ -34,6 +34,7 @@ from workstation.domain import (
 from workstation.domain.clock import VIETNAM
 from workstation.domain.contact import applicant_warnings
 from workstation.domain.field_warning import FieldWarning
+from workstation.domain.owner import dossier_owner
 from workstation.errors import BadInput, ConfigError, WorkstationError
 from workstation.intake.receive import (
     ChecklistRequest,
@@ -148,7 +149,17 @@ def _applicant(a: dict[str, Any]) -> Applicant:
 def request_from_entry(entry: dict[str, Any], folder: Path) -> ChecklistRequest:
     """The counter request one dossier of the file describes (files relative to ``folder``)."""
     applicant = _applicant(entry["applicant"])
-    owner = _applicant(entry["owner"]) if "owner" in entry else None
+    owner = None
+    if "owner" in entry:
+        o = entry["owner"]
+        owner = dossier_owner(
+            o["name"],
+            ApplicantType(o["type"]),
+            o.get("id_number"),
+            o.get("address"),
+            o.get("phone"),
+            o.get("email"),
+        )
     components = []
     for c in entry["components"]:
         files = []

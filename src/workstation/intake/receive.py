@@ -86,6 +86,8 @@ class NewDossier:
     officer_id: int | None = None
     paper_pages: int | None = None  # of the component the files go to; None: not counted
     cases: Sequence[str] = ()  # the applicant's fee cases, as in ChecklistRequest
+    owner: Applicant | None = None  # chủ hồ sơ, when not the person filing
+    collection: CollectionMethod = CollectionMethod.COUNTER
 
 
 @dataclass(frozen=True)
@@ -277,8 +279,8 @@ def prepare_dossier(
         charge=fees.charge,
         import_key=getattr(request, "import_key", None),
         cases=cases,
-        owner=getattr(request, "owner", None),
-        collection=getattr(request, "collection", CollectionMethod.COUNTER),
+        owner=request.owner,
+        collection=request.collection,
     )
     progress("progress.saving_dossier", total, total)
     return dossier

@@ -45,8 +45,12 @@ from workstation.store.models import (
     DocumentRow,
     DossierEventRow,
     DossierRow,
+    HandoverRow,
+    IdentityProofRow,
     PageCaptureRow,
     PageRow,
+    PaymentRow,
+    RatingRow,
     ResultRow,
     SignatureRow,
 )
@@ -188,10 +192,13 @@ def delete_dossier(session: Session, dossier_id: str) -> None:
 
     Queue :attr:`~workstation.store.outbox.MessageKind.DOSSIER_DELETED` in the same
     transaction. Its blobs stay until the blob clean-up finds them unreferenced.
+    A dossier with financial or legal records is refused before anything is
+    staged (:func:`refuse_deleting_records`).
     """
     from workstation.store.signatures import forget_dossier  # it builds on this module
 
     row = _dossier_row(session, dossier_id)
+    refuse_deleting_records(session, dossier_id)
     applicant = row.applicant
     session.execute(delete(DossierEventRow).where(DossierEventRow.dossier_id == dossier_id))
     _forget_page_captures(session, dossier_id)
@@ -199,6 +206,33 @@ def delete_dossier(session: Session, dossier_id: str) -> None:
     session.delete(row)
     if applicant is not None:
         session.delete(applicant)
+
+
+def refuse_deleting_records(session: Session, dossier_id: str) -> None:
+    """Refuse (:class:`BadInput`) to delete a dossier that has a payment, a hand-over of
+    its result, a citizen's rating or an identity proof.
+
+    Those are financial and legal records (money received, a result handed to a
+    person, a citizen's own e-ID confirmation): they must outlive any mistake at
+    the counter, so the dossier they belong to stays. Checked in the order a
+    dossier gathers them; the first found is named.
+    """
+    for table, code, what in (
+        (IdentityProofRow, "dossier.delete_has_identity_proofs", "an identity proof"),
+        (PaymentRow, "dossier.delete_has_payments", "a payment"),
+        (HandoverRow, "dossier.delete_has_handovers", "a hand-over of its result"),
+        (RatingRow, "dossier.delete_has_ratings", "a citizen's rating"),
+    ):
+        count = session.scalar(
+            select(func.count()).select_from(table).where(table.dossier_id == dossier_id)
+        )
+        if count:
+            raise BadInput(
+                f"dossier {dossier_id} has {what} on record and cannot be deleted",
+                code=code,
+                dossier=dossier_id,
+                count=count,
+            )
 
 
 def _forget_page_captures(session: Session, dossier_id: str) -> None:

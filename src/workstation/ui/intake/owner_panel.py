@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from workstation.domain import Applicant, ApplicantType
 from workstation.domain.applicant import ADDRESS_MAX, EMAIL_MAX, ID_NUMBER_MAX, NAME_MAX, tidy
 from workstation.domain.id_number import id_number_warnings
+from workstation.domain.owner import dossier_owner
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.onbehalf.handover import is_email_address
@@ -99,13 +100,14 @@ class OwnerPanel(QWidget):
     def owner(self) -> Applicant | None:
         """The owner typed in, or None when the person filing owns the dossier.
 
-        Raises what :class:`Applicant` raises; :meth:`refuse` shows it at the field.
+        Raises what :func:`dossier_owner` raises (``owner.…``); :meth:`refuse` shows it
+        at the field.
         """
         self.refused = None
         if not self.check.isChecked():
             return None
         try:
-            owner = Applicant(
+            owner = dossier_owner(
                 name=self.name_edit.text(),
                 type=ApplicantType(self.type_box.currentData()),
                 id_number=self.id_number_edit.text(),
@@ -129,11 +131,11 @@ class OwnerPanel(QWidget):
         self.show_message([user_message(exc)], ERROR_STYLE)
         code = error_code(exc)
         edit = self.name_edit
-        if code.startswith("applicant.id_number"):
+        if code.startswith("owner.id_number"):
             edit = self.id_number_edit
-        elif code.startswith("applicant.address"):
+        elif code.startswith("owner.address"):
             edit = self.address_edit
-        elif code.startswith(("applicant.email", "intake_owner.email")):
+        elif code.startswith(("owner.email", "intake_owner.email")):
             edit = self.email_edit
         edit.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
