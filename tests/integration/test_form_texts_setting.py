@@ -63,7 +63,7 @@ def test_a_receipt_is_printed_with_the_wording_the_setting_names(
     assert code == 0
     text = _text(tmp_path / "receipt.pdf")
     assert CORRECTED in text
-    assert "(đã đối chiếu)" in text and "(verify)" not in text
+    assert "(đã đối chiếu)" in text and "(chưa đối chiếu)" not in text
 
 
 def test_without_the_setting_the_shipped_wording_is_printed(
