@@ -26,6 +26,7 @@ from workstation.sync.status import Login, SendOnce, SyncStatus
 from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
+    from workstation.domain.targets import Targets
     from workstation.reuse import ReuseLookup
     from workstation.scan.devices.base import Device, DeviceInfo
     from workstation.sign.signer import DocumentSigner
@@ -152,6 +153,10 @@ class Services:
             arguments["revocation"] = RevocationCheck(roots)
         return (self.signer_factory or open_signer)(**arguments)
 
+    def stats_targets(self) -> Targets:
+        """The agency's statistics targets in use now (:func:`stats_targets`)."""
+        return stats_targets(self.settings, self.folders)
+
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
         self.database.close()
@@ -240,6 +245,24 @@ def _catalogue(settings: Settings, folders: Folders) -> Catalogue:
         except WorkstationError as exc:
             log.warning("downloaded catalogue unusable (%s): the bundled one is used", exc.code)
     return load_catalogue(settings.catalogue_path())
+
+
+def stats_targets(settings: Settings, folders: Folders) -> Targets:
+    """The statistics targets: the administrator's file named in the settings; else the
+    ones the central system last sent; else the shipped, illustrative file (also when the
+    downloaded file cannot be read). Read at each call: a sync round may bring new ones."""
+    from workstation.domain.targets import load_targets
+    from workstation.sync.pull import targets_file
+
+    if settings.stats_targets:
+        return load_targets(Path(settings.stats_targets), origin="settings")
+    downloaded = targets_file(folders)
+    if downloaded.exists():
+        try:
+            return load_targets(downloaded, origin="central")
+        except WorkstationError as exc:
+            log.warning("downloaded targets unusable (%s): the shipped ones are used", exc.code)
+    return load_targets()
 
 
 def lease_code_blocks(client: Any, database: Database, settings: Settings) -> int:

@@ -37,7 +37,6 @@ from workstation.i18n import current_language, tr
 from workstation.services import Services
 from workstation.stats.measures import Period, Report
 from workstation.stats.report import counter_report
-from workstation.stats.targets import load_targets
 from workstation.stats.workbook import write_workbook
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
@@ -177,7 +176,6 @@ class StatsSection(Section):
         op = partial(
             _count,
             self.services,
-            Path(settings.stats_targets) if settings.stats_targets else None,
             first,
             last,
             settings.agency_code,
@@ -269,7 +267,6 @@ class StatsSection(Section):
 
 def _count(
     services: Services,
-    targets_file: Path | None,
     first: date,
     last: date,
     agency: str,
@@ -279,7 +276,7 @@ def _count(
     return counter_report(
         services.database,
         services.catalogue,
-        load_targets(targets_file),
+        services.stats_targets(),
         first=first,
         last=last,
         agency=agency,
