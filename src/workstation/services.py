@@ -157,6 +157,18 @@ class Services:
         """The agency's statistics targets in use now (:func:`stats_targets`)."""
         return stats_targets(self.settings, self.folders)
 
+    def locked_by(self, name: str) -> Path | None:
+        """The machine-wide file whose administrator locked setting ``name``; None when the
+        officer may change it (or that file cannot be read, as the window then runs)."""
+        from workstation.config import locked_settings
+        from workstation.paths import machine_settings_file
+
+        path = machine_settings_file()
+        try:
+            return path if name in locked_settings(path) else None
+        except ConfigError:
+            return None
+
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
         self.database.close()

@@ -113,6 +113,9 @@ class StatsSection(Section):
 
         self.note = QLabel()
         self.note.setWordWrap(True)
+        # Whose targets these are, and why the officer cannot change them here.
+        self.targets_note = QLabel()
+        self.targets_note.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([tr(f"stats.column.{c}") for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -142,6 +145,7 @@ class StatsSection(Section):
         layout.addLayout(dates)
         layout.addLayout(choices)
         layout.addWidget(self.note)
+        layout.addWidget(self.targets_note)
         self.breakdown = QTableWidget(0, 1 + len(BREAKDOWN))
         self.breakdown.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.breakdown.verticalHeader().setVisible(False)
@@ -191,11 +195,13 @@ class StatsSection(Section):
         self.show_button.setEnabled(True)
         show_error(self, exc)
 
-    def _show(self, report: Report) -> None:
+    def _show(self, counted: tuple[Report, Path | None]) -> None:
+        report, locked_by = counted
         self.report = report
         self.show_button.setEnabled(True)
         self.export_button.setEnabled(True)
         self.note.setText(tr("stats.illustrative") if report.targets_illustrative else "")
+        self.targets_note.setText(targets_note(report.targets_origin, locked_by))
         measures = report.overall.measures
         self.table.setRowCount(len(measures))
         for row, m in enumerate(measures):
@@ -272,8 +278,8 @@ def _count(
     agency: str,
     period: Period,
     by: str | None,
-) -> Report:
-    return counter_report(
+) -> tuple[Report, Path | None]:
+    report = counter_report(
         services.database,
         services.catalogue,
         services.stats_targets(),
@@ -284,3 +290,12 @@ def _count(
         period=period,
         by=by,
     )
+    return report, services.locked_by("stats_targets")
+
+
+def targets_note(origin: str, locked_by: Path | None) -> str:
+    """Where the targets come from, and why they are read-only here: the administrator's
+    file (locked machine-wide or set in the settings), the central system, the shipped one."""
+    if origin == "settings" and locked_by is not None:
+        return tr("desktop.targets.locked", path=str(locked_by))
+    return tr(f"desktop.targets.{origin}")
