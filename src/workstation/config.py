@@ -32,6 +32,7 @@ from workstation.paths import Folders, machine_settings_file, resources_dir, use
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 2
+NOTIFICATIONS = ("on", "off")
 ENV_PREFIX = "WORKSTATION_"
 FILE_NAME = "settings.toml"
 
@@ -162,6 +163,14 @@ class Settings:
         ),
     )
 
+    notifications: str = field(
+        default="on",
+        metadata=_doc(
+            "Notices of what needs the officer (messages needing attention, dossiers due "
+            "soon or overdue, a token pulled out, the central system back online): on or off."
+        ),
+    )
+
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""
         return [Path(p) for p in self.trust_roots.split(os.pathsep) if p.strip()]
@@ -184,6 +193,13 @@ class Settings:
                 code="config.invalid_value",
                 name="workstation_slot",
                 value=str(self.workstation_slot),
+            )
+        if self.notifications not in NOTIFICATIONS:
+            raise ConfigError(
+                f"notifications must be on or off, not {self.notifications!r}",
+                code="config.invalid_value",
+                name="notifications",
+                value=self.notifications,
             )
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(

@@ -8,7 +8,9 @@ and on a timer, and beside it the link to the central system
 (:func:`workstation.sync.status.connection`): "not connected" without an
 address, "not sending yet" while the services have no sender, online or
 offline once a :class:`~workstation.ui.outbox.sync_worker.SyncWorker` runs the
-sender's rounds. Closing the window stops the timer and pauses the worker.
+sender's rounds. A :class:`~workstation.ui.notices.Notifier` puts the same state on
+a tray icon and tells the officer what needs them (:mod:`workstation.notices`).
+Closing the window stops the timers and pauses the worker.
 
 The window opens at most 1280×800 and never larger than 90 % of the screen's
 available area, so the status bar stays in sight on a 1366×768 counter screen.
@@ -46,6 +48,7 @@ from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.housekeeping import Housekeeping
+from workstation.ui.notices import Notifier
 from workstation.ui.outbox.sync_worker import SyncWorker
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
@@ -119,7 +122,9 @@ class MainWindow(QMainWindow):
             self.sync_worker = SyncWorker(services.sender, services.sync_status, parent=self)
             self.sync_worker.round_finished.connect(lambda _sent: self._changed_in(None))
             self.sync_worker.start()
+        self.notifier = Notifier(services, self)
         self._show_connection(services.sync_status.snapshot())
+        self.notifier.start()
 
     def fitting_size(self) -> QSize:
         """1280×800, or 90 % of the screen's available area if that is smaller."""
@@ -256,6 +261,7 @@ class MainWindow(QMainWindow):
         if state is Connection.OFFLINE and snapshot.last_error:
             tooltip += "\n" + tr("outbox.connection.last_error", code=snapshot.last_error)
         self.connection_label.setToolTip(tooltip)
+        self.notifier.set_sync_state(state.value, tr(f"outbox.connection.{state.value}"))
         self.connection_shown.emit(state.value)
 
     def _outbox_count_failed(self, exc: BaseException) -> None:
@@ -271,6 +277,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._outbox_timer.stop()
         self.housekeeping.stop()
+        self.notifier.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop()
         self._stop_observing()
