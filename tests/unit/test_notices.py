@@ -122,9 +122,7 @@ def test_observe_counts_only_statuses_received_after_the_last_look(services) -> 
 
     def received(status: DossierStatus) -> None:
         with services.database.transaction() as session:
-            enqueue(
-                session, MessageKind.DOSSIER_STATUS_RECEIVED, dossier, {"status": int(status)}
-            )
+            enqueue(session, MessageKind.DOSSIER_STATUS_RECEIVED, dossier, {"status": int(status)})
 
     received(DossierStatus.PROCESSING)
     first = observe(services.database, NOW)
