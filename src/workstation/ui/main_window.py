@@ -180,6 +180,10 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
 
         help_menu = self.menuBar().addMenu(tr("menu.help"))
+        self.shortcuts_action = QAction(tr("shortcuts.menu"), self)
+        set_shortcuts(self.shortcuts_action, QKeySequence.StandardKey.HelpContents, "F1")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         self.about_action = QAction(tr("menu.help.about"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
@@ -195,6 +199,14 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, settings: Settings) -> None:
         log.info("settings saved; language %s, store %s", settings.language, settings.database)
         self.statusBar().showMessage(tr("status.settings_saved"))
+
+    def show_shortcuts(self) -> QWidget:
+        """Open the list of every keyboard shortcut (non-blocking) and return it."""
+        from workstation.ui.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> QMessageBox:
         """Open the about box (non-blocking) and return it."""

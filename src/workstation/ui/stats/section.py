@@ -89,7 +89,7 @@ class StatsSection(Section):
         self.export_button = QPushButton(tr("stats_ui.export"))
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.choose_export)
-        export_action = QAction(self)
+        export_action = QAction(tr("stats_ui.export"), self)
         set_shortcuts(export_action, "Ctrl+E")
         export_action.triggered.connect(self.choose_export)
         self.addAction(export_action)
