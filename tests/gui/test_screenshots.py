@@ -1,5 +1,7 @@
 """Each section of the window at 1366 × 768, the most common counter screen: nothing needs
-scrolling sideways and nothing is cut off at the right or bottom edge.
+scrolling sideways and nothing is cut off at the right or bottom edge. The same checks run
+again in child processes at 125 % and 150 % scaling (``QT_SCALE_FACTOR``) on a 1920 × 1080
+screen, the screens counters set to those scalings (1536 × 864 and 1280 × 720 logical).
 
 Every section is shown in the real window, offscreen, at 1366 × 768 and grabbed
 (``QWidget.grab``) as a PNG. Set ``MOTCUA_SCREENSHOTS`` to a folder to keep
@@ -12,6 +14,8 @@ them; the committed ones in ``docs/screenshots/`` are made with::
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +29,9 @@ from workstation.ui.sections import SECTIONS
 
 pytestmark = pytest.mark.gui
 
-COUNTER_SCREEN = QSize(1366, 768)
+SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+COUNTER_SCREEN = QSize(1366, 768) if SCALE == 1 else QSize(round(1920 / SCALE), round(1080 / SCALE))
+"""The window's size in logical pixels: the counter screen, or a full-HD one scaled."""
 
 
 def _settle() -> None:
@@ -100,8 +106,26 @@ def test_each_section_at_1366_by_768_shows_everything_without_sideways_scrolling
     folder = Path(os.environ.get("MOTCUA_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     picture = window.grab()
-    assert (picture.width(), picture.height()) == (1366, 768)
-    assert picture.save(str(folder / f"{name}-1366x768.png"))
+    size = (picture.width(), picture.height())  # device pixels
+    assert size == ((1366, 768) if SCALE == 1 else (1920, 1080))
+    suffix = "" if SCALE == 1 else f"@{round(SCALE * 100)}"
+    assert picture.save(str(folder / f"{name}-{size[0]}x{size[1]}{suffix}.png"))
+
+
+@pytest.mark.skipif(SCALE != 1, reason="the child process itself")
+@pytest.mark.parametrize("scale", ["1.25", "1.5"])
+def test_each_section_fits_at_125_and_150_percent_scaling(scale: str, tmp_path: Path) -> None:
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "MOTCUA_SCREENSHOTS": str(tmp_path)}
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert child.returncode == 0, child.stdout[-3000:]
+    assert len(list(tmp_path.glob("*-1920x1080@*.png"))) == len(SECTIONS)
 
 
 def test_the_checks_see_a_widget_cut_off_and_a_sideways_scroll_bar(qtbot) -> None:
