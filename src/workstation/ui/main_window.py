@@ -41,6 +41,8 @@ from workstation.config import Settings
 from workstation.domain.clock import local
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
+from workstation.layouts import load_layout, save_layout
+from workstation.onbehalf.officer import Officer
 from workstation.outbox import OutboxCounts, count_by_state
 from workstation.services import Services
 from workstation.sync.status import Connection, SyncSnapshot, connection
@@ -48,6 +50,8 @@ from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.housekeeping import Housekeeping
+from workstation.ui.layout_memory import apply as apply_layout
+from workstation.ui.layout_memory import capture as capture_layout
 from workstation.ui.notices import Notifier
 from workstation.ui.outbox.sync_worker import SyncWorker
 from workstation.ui.section import Section
@@ -65,6 +69,7 @@ class MainWindow(QMainWindow):
 
     outbox_counted = Signal(int)
     connection_shown = Signal(str)
+    layout_restored = Signal(int)  # how many parts of the officer's saved layout came back
     _sync_status_changed = Signal(object)  # a SyncSnapshot, from any thread
 
     def __init__(
@@ -122,6 +127,8 @@ class MainWindow(QMainWindow):
             self.sync_worker = SyncWorker(services.sender, services.sync_status, parent=self)
             self.sync_worker.round_finished.connect(lambda _sent: self._changed_in(None))
             self.sync_worker.start()
+        self.officer: Officer | None = None  # whose layout this is, once known
+        run_in_background(self, services.officer, self._restore_layout, lambda _e: None, "io")
         self.notifier = Notifier(services, self)
         self._show_connection(services.sync_status.snapshot())
         self.notifier.start()
@@ -286,7 +293,26 @@ class MainWindow(QMainWindow):
             self._outbox_failure_reported = True
             show_error(self, exc)
 
+    # Layout per officer ------------------------------------------------------
+
+    def _restore_layout(self, officer: Officer) -> None:
+        """The officer is known: give them back their window layout and column widths."""
+        self.officer = officer
+        restored = apply_layout(self, load_layout(self.services.folders, officer))
+        log.info("window layout restored: %d part(s)", restored)
+        self.layout_restored.emit(restored)
+
+    def save_layout(self) -> None:
+        """Keep the window's layout and column widths for the officer (at closing)."""
+        if self.officer is None:
+            return
+        try:
+            save_layout(self.services.folders, self.officer, capture_layout(self))
+        except OSError as exc:  # a full or read-only disk: the next start uses the default
+            log.warning("window layout not kept: %s", type(exc).__name__)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self._outbox_timer.stop()
         self.housekeeping.stop()
         self.notifier.stop()
