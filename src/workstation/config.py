@@ -163,6 +163,13 @@ class Settings:
         ),
     )
 
+    allowed_devices: str = field(
+        default="",
+        metadata=_doc(
+            "Capture devices officers may use: device ids as 'workstation devices' lists them, "
+            "with * and ? (sane:fujitsu*, escl:https://10.0.5.*), comma-separated; empty: all."
+        ),
+    )
     notifications: str = field(
         default="on",
         metadata=_doc(

@@ -47,6 +47,22 @@ def _open_capture_device(device_id: str) -> Device:
     return open_device(device_id)
 
 
+def _allowed_devices(
+    allowed: str,
+) -> tuple[Callable[[], list[DeviceInfo]], Callable[[str], Device]]:
+    """The device listing and opening, kept to the devices the administrator allowed."""
+    from workstation.scan.devices import allowed_only, check_allowed
+
+    def listing() -> list[DeviceInfo]:
+        return allowed_only(_capture_devices(), allowed)
+
+    def opening(device_id: str) -> Device:
+        check_allowed(device_id, allowed)
+        return _open_capture_device(device_id)
+
+    return listing, opening
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -191,6 +207,10 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     )
     from workstation.scan.into import ScanIntoComponent
 
+    if settings.allowed_devices:
+        services.capture_devices, services.open_capture_device = _allowed_devices(
+            settings.allowed_devices
+        )
     services.scan_into = ScanIntoComponent(
         folders.data, services.capture_devices, services.open_capture_device
     )
