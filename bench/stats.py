@@ -22,9 +22,9 @@ from sqlalchemy import text
 
 from _dossiers import filled_store
 from workstation.domain.catalogue import load_catalogue
+from workstation.domain.targets import load_targets
 from workstation.paths import resources_dir
 from workstation.stats.report import counter_report
-from workstation.stats.targets import load_targets
 
 REFERENCE_SQL = text(
     "SELECT d.channel, COUNT(DISTINCT d.id), SUM(c.digitisation != 0) "

@@ -32,6 +32,7 @@ from workstation.paths import Folders, machine_settings_file, resources_dir, use
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 2
+NOTIFICATIONS = ("on", "off")
 ENV_PREFIX = "WORKSTATION_"
 FILE_NAME = "settings.toml"
 CITIZEN_SCREEN_MODES = ("auto", "off")
@@ -179,6 +180,21 @@ class Settings:
         ),
     )
 
+    allowed_devices: str = field(
+        default="",
+        metadata=_doc(
+            "Capture devices officers may use: device ids as 'workstation devices' lists them, "
+            "with * and ? (sane:fujitsu*, escl:https://10.0.5.*), comma-separated; empty: all."
+        ),
+    )
+    notifications: str = field(
+        default="on",
+        metadata=_doc(
+            "Notices of what needs the officer (messages needing attention, dossiers due "
+            "soon or overdue, a token pulled out, the central system back online): on or off."
+        ),
+    )
+
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""
         return [Path(p) for p in self.trust_roots.split(os.pathsep) if p.strip()]
@@ -208,6 +224,13 @@ class Settings:
                 code="config.invalid_value",
                 name="citizen_screen",
                 value=self.citizen_screen,
+            )
+        if self.notifications not in NOTIFICATIONS:
+            raise ConfigError(
+                f"notifications must be on or off, not {self.notifications!r}",
+                code="config.invalid_value",
+                name="notifications",
+                value=self.notifications,
             )
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(

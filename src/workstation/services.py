@@ -26,6 +26,7 @@ from workstation.sync.status import Login, SendOnce, SyncStatus
 from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
+    from workstation.domain.targets import Targets
     from workstation.reuse import ReuseLookup
     from workstation.scan.devices.base import Device, DeviceInfo
     from workstation.sign.signer import DocumentSigner
@@ -44,6 +45,22 @@ def _open_capture_device(device_id: str) -> Device:
     from workstation.scan.devices import open_device
 
     return open_device(device_id)
+
+
+def _allowed_devices(
+    allowed: str,
+) -> tuple[Callable[[], list[DeviceInfo]], Callable[[str], Device]]:
+    """The device listing and opening, kept to the devices the administrator allowed."""
+    from workstation.scan.devices import allowed_only, check_allowed
+
+    def listing() -> list[DeviceInfo]:
+        return allowed_only(_capture_devices(), allowed)
+
+    def opening(device_id: str) -> Device:
+        check_allowed(device_id, allowed)
+        return _open_capture_device(device_id)
+
+    return listing, opening
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -152,6 +169,22 @@ class Services:
             arguments["revocation"] = RevocationCheck(roots)
         return (self.signer_factory or open_signer)(**arguments)
 
+    def stats_targets(self) -> Targets:
+        """The agency's statistics targets in use now (:func:`stats_targets`)."""
+        return stats_targets(self.settings, self.folders)
+
+    def locked_by(self, name: str) -> Path | None:
+        """The machine-wide file whose administrator locked setting ``name``; None when the
+        officer may change it (or that file cannot be read, as the window then runs)."""
+        from workstation.config import locked_settings
+        from workstation.paths import machine_settings_file
+
+        path = machine_settings_file()
+        try:
+            return path if name in locked_settings(path) else None
+        except ConfigError:
+            return None
+
     def close(self) -> None:
         """Close the database; nothing may use these services afterwards."""
         self.database.close()
@@ -177,6 +210,10 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     )
     from workstation.scan.into import ScanIntoComponent
 
+    if settings.allowed_devices:
+        services.capture_devices, services.open_capture_device = _allowed_devices(
+            settings.allowed_devices
+        )
     services.scan_into = ScanIntoComponent(
         folders.data, services.capture_devices, services.open_capture_device
     )
@@ -243,6 +280,24 @@ def _catalogue(settings: Settings, folders: Folders) -> Catalogue:
         except WorkstationError as exc:
             log.warning("downloaded catalogue unusable (%s): the bundled one is used", exc.code)
     return load_catalogue(settings.catalogue_path())
+
+
+def stats_targets(settings: Settings, folders: Folders) -> Targets:
+    """The statistics targets: the administrator's file named in the settings; else the
+    ones the central system last sent; else the shipped, illustrative file (also when the
+    downloaded file cannot be read). Read at each call: a sync round may bring new ones."""
+    from workstation.domain.targets import load_targets
+    from workstation.sync.pull import targets_file
+
+    if settings.stats_targets:
+        return load_targets(Path(settings.stats_targets), origin="settings")
+    downloaded = targets_file(folders)
+    if downloaded.exists():
+        try:
+            return load_targets(downloaded, origin="central")
+        except WorkstationError as exc:
+            log.warning("downloaded targets unusable (%s): the shipped ones are used", exc.code)
+    return load_targets()
 
 
 def lease_code_blocks(client: Any, database: Database, settings: Settings) -> int:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import ClientDisconnect
 
-from workstation_central import __version__, problems
+from workstation_central import __version__, problems, targets
 from workstation_central.models import (
     ArchiveRecord,
     DossierEvent,
@@ -256,6 +256,8 @@ def create_app(central: Central) -> FastAPI:
         if if_none_match == etag:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(data, media_type="application/json", headers={"ETag": etag})
+
+    targets.install(app, central, User)
 
     @app.get(
         "/v1/status-updates",

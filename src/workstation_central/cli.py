@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("file", type=Path, metavar="FILE", help="catalogue file (JSON)")
     publish.set_defaults(handler=_publish_catalogue)
 
+    published = commands.add_parser(
+        "publish-targets", help="publish the statistics targets workstations download"
+    )
+    common(published)
+    published.add_argument("file", type=Path, metavar="FILE", help="targets file (JSON)")
+    published.set_defaults(handler=_publish_targets)
+
     openapi = commands.add_parser("openapi", help="print the OpenAPI document (YAML)")
     openapi.set_defaults(handler=_openapi)
     return parser
@@ -134,6 +141,24 @@ def _publish_catalogue(args: argparse.Namespace) -> int:
     temporary.write_bytes(data)
     temporary.replace(central.catalogue_path)
     print(f"catalogue published: {len(document['procedures'])} procedure version(s)")
+    return 0
+
+
+def _publish_targets(args: argparse.Namespace) -> int:
+    """Replace the published targets (checked against the document's schema first)."""
+    from workstation_central.app import open_central
+    from workstation_central.targets import canonical
+
+    try:
+        data = canonical(args.file.read_bytes())
+    except ValueError as exc:
+        print(f"error: {args.file} is no targets file: {exc}", file=sys.stderr)
+        return 3
+    central = open_central(args.data, args.db)
+    temporary = central.targets_path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(central.targets_path)
+    print(f"targets published: {len(json.loads(data)['targets'])} entr(ies)")
     return 0
 
 

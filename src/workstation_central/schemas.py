@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -251,3 +252,20 @@ class StatusUpdates(BaseModel):
 
     updates: list[StatusUpdate]
     last: int
+
+
+class TargetSetOut(BaseModel):
+    """One agency's target rates (0..1 by measure name) from ``effective_from`` on;
+    agency ``*``: every agency without its own entry."""
+
+    agency: str = Field(min_length=1, max_length=50)
+    effective_from: date
+    rates: dict[str, Annotated[float, Field(ge=0, le=1)]]
+    source: str = ""
+
+
+class TargetsOut(BaseModel):
+    """The province's statistics targets per agency, every version with its effective date."""
+
+    illustrative: bool = False
+    targets: list[TargetSetOut]

@@ -48,6 +48,11 @@ class Central:
         """The published procedure catalogue (``workstation-central publish-catalogue``)."""
         return self.data / "catalogue.json"
 
+    @property
+    def targets_path(self) -> Path:
+        """The published statistics targets (``workstation-central publish-targets``)."""
+        return self.data / "targets.json"
+
     def file_path(self, sha256: str) -> Path:
         return self.files / sha256[:2] / sha256[2:4] / sha256
 

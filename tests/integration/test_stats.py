@@ -9,11 +9,11 @@ import pytest
 
 from tests.stats_helpers import EXPECTED, FIRST, LAST, NOW, STATUSES, known_dossiers
 from workstation.domain.catalogue import load_catalogue
+from workstation.domain.targets import load_targets
 from workstation.errors import BadInput
 from workstation.paths import resources_dir
 from workstation.stats.measures import MEASURES, Period
 from workstation.stats.report import counter_report
-from workstation.stats.targets import load_targets
 from workstation.store.database import Database
 
 

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from workstation.domain import Applicant, Dossier, DossierStatus
 from workstation.domain.catalogue import load_catalogue
 from workstation.domain.dossier import Channel, Component, DigitisationStatus, Document, new_id
+from workstation.domain.targets import load_targets
 from workstation.paths import resources_dir
 from workstation.stats.report import counter_report
-from workstation.stats.targets import load_targets
 from workstation.store.database import Database
 from workstation.store.dossiers import add_dossier
 from workstation.store.models import (

@@ -55,11 +55,13 @@ def configured(data_folder: Path) -> tuple[tuple[str, ...], tuple[Path, ...]]:
 
 
 def run(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.config import load_settings
     from workstation.paths import user_folders
-    from workstation.scan.devices import list_devices
+    from workstation.scan.devices import allowed_only, list_devices
 
     escl, folders = configured(user_folders().data)
     devices = list_devices(escl, folders, max(0.0, args.discovery))
+    devices = allowed_only(devices, load_settings().allowed_devices)
     width = max(len(d.id) for d in devices)
     lines = [f"{d.id:<{width}}  {d.name}" + (f" ({d.detail})" if d.detail else "") for d in devices]
     return Outcome({"devices": [d.as_json() for d in devices]}, "\n".join(lines))

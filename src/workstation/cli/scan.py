@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
 
     from workstation.config import load_settings
     from workstation.paths import user_folders
-    from workstation.scan.devices import open_device
+    from workstation.scan.devices import check_allowed, open_device
     from workstation.scan.devices.base import Source
     from workstation.scan.devices.profiles import profile
     from workstation.scan.pdf import DocumentInfo
@@ -76,6 +76,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     settings = chosen.settings(Source(args.source) if args.source else None, args.dpi)
     if args.page_size:
         settings = replace(settings, page_size=args.page_size)
+    check_allowed(device_id, load_settings().allowed_devices)
     device = open_device(device_id, files=args.files)
     output = args.output
     if output.suffix.lower() != ".pdf":

@@ -40,7 +40,6 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.i18n import current_language, translate
     from workstation.stats.measures import Period
     from workstation.stats.report import counter_report
-    from workstation.stats.targets import load_targets
 
     services = context.services()
     settings = services.settings
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     today = clock.local(now).date()
     last = args.last or today
     first = args.first or last.replace(day=1)
-    targets = load_targets(Path(settings.stats_targets) if settings.stats_targets else None)
+    targets = services.stats_targets()
     report = counter_report(
         services.database,
         services.catalogue,
@@ -73,6 +72,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         met = {None: "", True: "met", False: "NOT met"}[m.meets_target]
         label = translate(f"stats.measure.{m.name}")
         lines.append(f"  {label:<40} {m.count:>6} / {m.total:<6} {rate:>7}  {target} {met}")
+    lines.append(f"targets: {report.targets_origin}")
     if report.targets_illustrative:
         lines.append("targets are illustrative (resources/stats/targets.json)")
     if args.xlsx is not None:

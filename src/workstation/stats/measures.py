@@ -31,8 +31,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from workstation.domain.dossier import Channel
+from workstation.domain.targets import Targets
 from workstation.stats.facts import DONE, DossierFacts
-from workstation.stats.targets import Targets
 
 PAPER_CHANNELS = (Channel.COUNTER, Channel.POST)
 NOT_SATISFIED = "not_satisfied"
@@ -219,6 +219,8 @@ class Report:
     period: Period
     targets_illustrative: bool
     dossiers: tuple[DossierFacts, ...] = ()
+    targets_origin: str = "shipped"
+    """Whose targets: ``settings`` (the administrator's file), ``central`` or ``shipped``."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -226,6 +228,7 @@ class Report:
             "to": self.last.isoformat(),
             "agency": self.agency,
             "targets_illustrative": self.targets_illustrative,
+            "targets_origin": self.targets_origin,
             "overall": self.overall.as_json(),
             "period": self.period.value,
             "by_period": [f.as_json() for f in self.by_period],
@@ -277,4 +280,5 @@ def build_report(
         period=period,
         targets_illustrative=targets.illustrative,
         dossiers=tuple(facts),
+        targets_origin=targets.origin,
     )

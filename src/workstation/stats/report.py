@@ -6,10 +6,10 @@ import logging
 from datetime import date, datetime
 
 from workstation.domain.catalogue import Catalogue, Procedure
+from workstation.domain.targets import Targets
 from workstation.errors import BadInput, NotFound
 from workstation.stats.facts import read_facts
 from workstation.stats.measures import Period, Report, build_report
-from workstation.stats.targets import Targets
 from workstation.store import Database
 
 log = logging.getLogger(__name__)

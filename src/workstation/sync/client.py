@@ -33,6 +33,8 @@ UPLOAD_CHUNK = 32 << 20
 """Bytes per tus PATCH; a break costs at most what was in flight of one of them."""
 MAX_CATALOGUE = 50 << 20
 """The largest catalogue file taken from the central system."""
+MAX_TARGETS = 1 << 20
+"""The largest statistics targets file taken from the central system."""
 READ_SIZE = 1 << 20
 """Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
 
@@ -86,6 +88,11 @@ class CentralClient(Protocol):
     def download_catalogue(self, known: str | None) -> tuple[bytes, str] | None:
         """The published catalogue file and its version, or None if it is still ``known``
         (or none is published)."""
+        ...
+
+    def download_targets(self, known: str | None) -> tuple[bytes, str] | None:
+        """The province's statistics targets file and its version, or None if it is still
+        ``known`` (or none is published)."""
         ...
 
     def status_updates(self, after: int) -> tuple[list[tuple[str, int]], int]:
@@ -224,6 +231,15 @@ class HttpCentralClient:
             return None
         if len(response.content) > MAX_CATALOGUE:
             raise Refused("the catalogue is too large", reason="catalogue over 50 MB")
+        return response.content, response.headers.get("ETag", "")
+
+    def download_targets(self, known: str | None) -> tuple[bytes, str] | None:
+        headers = {"If-None-Match": known} if known else None
+        response = self._call("GET", "/v1/targets", headers=headers, allow=(404,))
+        if response.status_code in (304, 404):
+            return None
+        if len(response.content) > MAX_TARGETS:
+            raise Refused("the targets file is too large", reason="targets over 1 MB")
         return response.content, response.headers.get("ETag", "")
 
     def status_updates(self, after: int) -> tuple[list[tuple[str, int]], int]:

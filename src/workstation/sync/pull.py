@@ -1,5 +1,5 @@
-"""What the workstation reads back from the central system: the procedure catalogue and
-dossier status updates.
+"""What the workstation reads back from the central system: the procedure catalogue, the
+agency's statistics targets and dossier status updates.
 
 - :func:`pull_catalogue` downloads the province's catalogue when its version (the
   server's ETag) changed, checks it whole (:func:`~workstation.domain.catalogue.parse_catalogue`)
@@ -7,12 +7,16 @@ dossier status updates.
   start (:func:`catalogue_file`). The file is kept as sent: every procedure
   version with its effective dates, so a dossier received on a given day still
   follows the version in force that day.
+- :func:`pull_targets` does the same for the province's statistics targets (every
+  agency's rates with their effective dates), checked whole
+  (:func:`~workstation.domain.targets.parse_targets`) and kept in :func:`targets_file`,
+  which the statistics prefer to the shipped, illustrative file.
 - :func:`pull_status_updates` reads the status changes after the last one applied
   (a cursor in the store's ``counters``) and applies those of dossiers held here,
   each with a ``dossier.status_received`` outbox message in the same transaction
   (the acknowledgement; the server hears the same status and records nothing new).
 
-Both run after each sending round, in ``workstation sync`` and in the window's worker.
+All three run after each sending round, in ``workstation sync`` and in the window's worker.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from sqlalchemy import insert, select, update
 
 from workstation.domain import DossierStatus
 from workstation.domain.catalogue import parse_catalogue
+from workstation.domain.targets import parse_targets
 from workstation.errors import NotFound
 from workstation.paths import Folders
 from workstation.store import Database, outbox
@@ -71,6 +76,37 @@ def pull_catalogue(client: CentralClient, folders: Folders) -> bool:
     return True
 
 
+def targets_file(folders: Folders) -> Path:
+    """Where the statistics targets downloaded from the central system are kept."""
+    return folders.data / "stats" / "central-targets.json"
+
+
+def pull_targets(client: CentralClient, folders: Folders) -> bool:
+    """Download the province's statistics targets if their version changed; True when new
+    ones are kept.
+
+    Malformed targets are refused whole (``stats.targets_unusable``) and the ones in use
+    stay.
+    """
+    target = targets_file(folders)
+    version_file = target.with_suffix(".version")
+    known = (
+        version_file.read_text(encoding="utf-8")
+        if target.exists() and version_file.exists()
+        else None
+    )
+    downloaded = client.download_targets(known)
+    if downloaded is None:
+        return False
+    data, version = downloaded
+    targets = parse_targets(data, "the central system's targets")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(target, data)
+    _write_atomically(version_file, version.encode())
+    log.info("central statistics targets kept: %d target set(s)", len(targets.sets))
+    return True
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".part")
     with temporary.open("wb") as f:
@@ -113,10 +149,11 @@ def pull_status_updates(client: CentralClient, database: Database) -> int:
 
 
 def pull_from_central(client: CentralClient, database: Database, folders: Folders) -> dict:
-    """Both pulls, after a sending round: ``{"catalogue_updated", "statuses_applied"}``.
+    """The pulls, after a sending round:
+    ``{"catalogue_updated", "targets_updated", "statuses_applied"}``.
 
-    A catalogue the central system sends malformed is logged and left aside (the
-    one in use stays); status updates are applied all the same.
+    A catalogue or targets file the central system sends malformed is logged and left
+    aside (the one in use stays); the rest is pulled all the same.
     """
     from workstation.errors import BadInput
 
@@ -125,7 +162,16 @@ def pull_from_central(client: CentralClient, database: Database, folders: Folder
     except BadInput as exc:
         log.warning("central catalogue refused: %s", exc.code)
         updated = False
-    return {"catalogue_updated": updated, "statuses_applied": pull_status_updates(client, database)}
+    try:
+        targets_updated = pull_targets(client, folders)
+    except BadInput as exc:
+        log.warning("central statistics targets refused: %s", exc.code)
+        targets_updated = False
+    return {
+        "catalogue_updated": updated,
+        "targets_updated": targets_updated,
+        "statuses_applied": pull_status_updates(client, database),
+    }
 
 
 def _set_cursor(session, value: int) -> None:  # type: ignore[no-untyped-def]

@@ -63,7 +63,8 @@ class SyncReport:
     waiting: int = 0
     needs_attention: list[dict[str, Any]] = field(default_factory=list)
     pulled: dict[str, Any] = field(default_factory=dict)
-    """What came back (``catalogue_updated``, ``statuses_applied``, ``codes_leased``)."""
+    """What came back (``catalogue_updated``, ``targets_updated``, ``statuses_applied``,
+    ``codes_leased``)."""
 
     def as_json(self) -> dict[str, Any]:
         answer = {

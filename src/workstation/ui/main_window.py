@@ -8,7 +8,9 @@ and on a timer, and beside it the link to the central system
 (:func:`workstation.sync.status.connection`): "not connected" without an
 address, "not sending yet" while the services have no sender, online or
 offline once a :class:`~workstation.ui.outbox.sync_worker.SyncWorker` runs the
-sender's rounds. Closing the window stops the timer and pauses the worker.
+sender's rounds. A :class:`~workstation.ui.notices.Notifier` puts the same state on
+a tray icon and tells the officer what needs them (:mod:`workstation.notices`).
+Closing the window stops the timers and pauses the worker.
 
 The window opens at most 1280×800 and never larger than 90 % of the screen's
 available area, so the status bar stays in sight on a 1366×768 counter screen.
@@ -39,6 +41,8 @@ from workstation.config import Settings
 from workstation.domain.clock import local
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
+from workstation.layouts import load_layout, save_layout
+from workstation.onbehalf.officer import Officer
 from workstation.outbox import OutboxCounts, count_by_state
 from workstation.services import Services
 from workstation.sync.status import Connection, SyncSnapshot, connection
@@ -46,6 +50,9 @@ from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.housekeeping import Housekeeping
+from workstation.ui.layout_memory import apply as apply_layout
+from workstation.ui.layout_memory import capture as capture_layout
+from workstation.ui.notices import Notifier
 from workstation.ui.outbox.sync_worker import SyncWorker
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
@@ -62,6 +69,7 @@ class MainWindow(QMainWindow):
 
     outbox_counted = Signal(int)
     connection_shown = Signal(str)
+    layout_restored = Signal(int)  # how many parts of the officer's saved layout came back
     _sync_status_changed = Signal(object)  # a SyncSnapshot, from any thread
 
     def __init__(
@@ -119,7 +127,11 @@ class MainWindow(QMainWindow):
             self.sync_worker = SyncWorker(services.sender, services.sync_status, parent=self)
             self.sync_worker.round_finished.connect(lambda _sent: self._changed_in(None))
             self.sync_worker.start()
+        self.officer: Officer | None = None  # whose layout this is, once known
+        run_in_background(self, services.officer, self._restore_layout, lambda _e: None, "io")
+        self.notifier = Notifier(services, self)
         self._show_connection(services.sync_status.snapshot())
+        self.notifier.start()
 
     def fitting_size(self) -> QSize:
         """1280×800, or 90 % of the screen's available area if that is smaller."""
@@ -175,6 +187,10 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
 
         help_menu = self.menuBar().addMenu(tr("menu.help"))
+        self.shortcuts_action = QAction(tr("shortcuts.menu"), self)
+        set_shortcuts(self.shortcuts_action, QKeySequence.StandardKey.HelpContents, "F1")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         self.about_action = QAction(tr("menu.help.about"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
@@ -190,6 +206,14 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, settings: Settings) -> None:
         log.info("settings saved; language %s, store %s", settings.language, settings.database)
         self.statusBar().showMessage(tr("status.settings_saved"))
+
+    def show_shortcuts(self) -> QWidget:
+        """Open the list of every keyboard shortcut (non-blocking) and return it."""
+        from workstation.ui.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> QMessageBox:
         """Open the about box (non-blocking) and return it."""
@@ -256,6 +280,7 @@ class MainWindow(QMainWindow):
         if state is Connection.OFFLINE and snapshot.last_error:
             tooltip += "\n" + tr("outbox.connection.last_error", code=snapshot.last_error)
         self.connection_label.setToolTip(tooltip)
+        self.notifier.set_sync_state(state.value, tr(f"outbox.connection.{state.value}"))
         self.connection_shown.emit(state.value)
 
     def _outbox_count_failed(self, exc: BaseException) -> None:
@@ -268,9 +293,29 @@ class MainWindow(QMainWindow):
             self._outbox_failure_reported = True
             show_error(self, exc)
 
+    # Layout per officer ------------------------------------------------------
+
+    def _restore_layout(self, officer: Officer) -> None:
+        """The officer is known: give them back their window layout and column widths."""
+        self.officer = officer
+        restored = apply_layout(self, load_layout(self.services.folders, officer))
+        log.info("window layout restored: %d part(s)", restored)
+        self.layout_restored.emit(restored)
+
+    def save_layout(self) -> None:
+        """Keep the window's layout and column widths for the officer (at closing)."""
+        if self.officer is None:
+            return
+        try:
+            save_layout(self.services.folders, self.officer, capture_layout(self))
+        except OSError as exc:  # a full or read-only disk: the next start uses the default
+            log.warning("window layout not kept: %s", type(exc).__name__)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self._outbox_timer.stop()
         self.housekeeping.stop()
+        self.notifier.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop()
         self._stop_observing()

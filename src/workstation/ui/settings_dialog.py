@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from workstation.config import (
     ENV_PREFIX,
+    NOTIFICATIONS,
     SettingProblem,
     Settings,
     field_docs,
@@ -265,6 +266,12 @@ class SettingsDialog(QDialog):
             combo = QComboBox()
             for language in LANGUAGES:
                 combo.addItem(tr(f"settings.language.{language}"), language)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
+        if name == "notifications":
+            combo = QComboBox()
+            for choice in NOTIFICATIONS:
+                combo.addItem(tr(f"settings.notifications.{choice}"), choice)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
         if name == "log_level":

@@ -1,5 +1,6 @@
-"""Reading back from the central system: its catalogue replaces the bundled one (every
-version with its effective dates), and statuses it sets reach the dossiers held here."""
+"""Reading back from the central system: its catalogue replaces the bundled one and its
+statistics targets the shipped ones (every version with its effective dates), and statuses
+it sets reach the dossiers held here."""
 
 from __future__ import annotations
 
@@ -111,3 +112,90 @@ def test_a_status_the_central_system_sets_reaches_the_dossier_and_is_acknowledge
 
     again = _sync(central)  # the acknowledgement leaves; nothing new comes back
     assert (again["sent"], again["waiting"], again["statuses_applied"]) == (1, 0, 0)
+
+
+def _targets(*entries: tuple[str, str, float]) -> dict:
+    return {
+        "illustrative": False,
+        "targets": [
+            {"agency": a, "effective_from": d, "source": "QĐ thử", "rates": {"online": r}}
+            for a, d, r in entries
+        ],
+    }
+
+
+def _stats(first: str, last: str, extra_env: dict[str, str] | None = None) -> dict:
+    """``workstation stats --json`` for agency H99.777 over the period."""
+    done = workstation(
+        "stats", "--from", first, "--to", last, "--agency", "H99.777", "--json", extra_env=extra_env
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_central_targets_are_kept_with_their_dates_and_preferred_by_the_statistics(
+    central, tmp_path
+):
+    published = tmp_path / "targets.json"
+    published.write_text(
+        json.dumps(
+            _targets(
+                ("*", "2026-01-01", 0.11),
+                ("H99.777", "2026-01-01", 0.33),
+                ("H99.777", "2026-07-01", 0.44),
+            )
+        ),
+        encoding="utf-8",
+    )
+    done = central_command("publish-targets", "--data", str(central.data), str(published))
+    assert done.returncode == 0, done.stderr
+    before = _stats("2026-03-01", "2026-03-31")
+    assert before["targets_origin"] == "shipped"
+
+    _sign_in(central)
+    assert _sync(central)["targets_updated"] is True
+    assert _sync(central)["targets_updated"] is False  # unchanged: not downloaded again
+
+    march = _stats("2026-03-01", "2026-03-31")
+    assert march["targets_origin"] == "central"
+    assert march["targets_illustrative"] is False
+    assert march["overall"]["measures"]["online"]["target"] == 0.33
+    # Each entry keeps its effective date: the second half of the year has its own target.
+    august = _stats("2026-08-01", "2026-08-31")
+    assert august["overall"]["measures"]["online"]["target"] == 0.44
+    # A measure the province set no target for has none (not the shipped file's).
+    assert august["overall"]["measures"]["on_time"]["target"] is None
+
+
+def test_malformed_targets_are_refused_by_the_server_and_by_the_workstation(
+    central, tmp_path, settings, folders
+):
+    out_of_range = tmp_path / "targets.json"
+    out_of_range.write_text(json.dumps(_targets(("*", "2026-01-01", 70))), encoding="utf-8")
+    refused = central_command("publish-targets", "--data", str(central.data), str(out_of_range))
+    assert refused.returncode == 3
+    # Published by other means anyway: the workstation checks whole and keeps what it had.
+    central.central.targets_path.write_text('{"targets": [{"agency": "*"}]}', encoding="utf-8")
+    _sign_in(central)
+    assert _sync(central)["targets_updated"] is False
+    services = open_services(settings, folders)
+    try:
+        assert services.stats_targets().origin == "shipped"
+    finally:
+        services.close()
+
+
+def test_an_administrators_targets_file_wins_over_the_central_ones(central, tmp_path):
+    published = tmp_path / "central.json"
+    published.write_text(json.dumps(_targets(("*", "2026-01-01", 0.33))), encoding="utf-8")
+    assert (
+        central_command("publish-targets", "--data", str(central.data), str(published)).returncode
+        == 0
+    )
+    _sign_in(central)
+    assert _sync(central)["targets_updated"] is True
+    own = tmp_path / "own.json"
+    own.write_text(json.dumps(_targets(("*", "2026-01-01", 0.55))), encoding="utf-8")
+    figures = _stats("2026-03-01", "2026-03-31", extra_env={"WORKSTATION_STATS_TARGETS": str(own)})
+    assert figures["targets_origin"] == "settings"
+    assert figures["overall"]["measures"]["online"]["target"] == 0.55

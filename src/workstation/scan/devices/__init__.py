@@ -3,14 +3,16 @@
 :func:`list_devices` lists every device reachable now with the id
 ``workstation scan --device`` takes; :func:`open_device` opens one by id:
 ``sane:<SANE name>``, ``escl:<eSCL root URL>``, ``hotfolder:<path>``,
-``files`` or ``demo``.
+``files`` or ``demo``. :func:`allowed_only` and :func:`check_allowed` apply the
+administrator's ``allowed_devices`` setting.
 """
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from pathlib import Path
 
-from workstation.errors import NotFound
+from workstation.errors import BadInput, NotFound
 from workstation.scan.devices.base import Device, DeviceInfo
 
 
@@ -58,3 +60,31 @@ def open_device(device_id: str, files: list[Path] | None = None) -> Device:
     if device_id.startswith("hotfolder:"):
         return HotFolderBackend().open(device_id)
     raise NotFound(f"no device {device_id}", code="device.unknown", device=device_id)
+
+
+ALWAYS_ALLOWED = frozenset({"files"})
+"""Importing files the officer already has uses no device: never restricted."""
+
+
+def device_allowed(device_id: str, allowed: str) -> bool:
+    """Whether ``allowed`` (the ``allowed_devices`` setting: device id patterns with ``*``
+    and ``?``, comma-separated; empty: every device) lets ``device_id`` be used."""
+    patterns = [p.strip() for p in allowed.split(",") if p.strip()]
+    if not patterns or device_id in ALWAYS_ALLOWED:
+        return True
+    return any(fnmatchcase(device_id, pattern) for pattern in patterns)
+
+
+def allowed_only(devices: list[DeviceInfo], allowed: str) -> list[DeviceInfo]:
+    """The devices of ``devices`` that ``allowed`` lets be used."""
+    return [d for d in devices if device_allowed(d.id, allowed)]
+
+
+def check_allowed(device_id: str, allowed: str) -> None:
+    """Refuse a device the administrator did not allow (``device.not_allowed``)."""
+    if not device_allowed(device_id, allowed):
+        raise BadInput(
+            f"device {device_id} is not among the allowed devices",
+            code="device.not_allowed",
+            device=device_id,
+        )

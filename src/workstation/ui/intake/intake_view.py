@@ -183,13 +183,14 @@ class IntakeView(QWidget):
         layout.addLayout(left, 3)
         layout.addLayout(right, 1)
 
-        for keys, slot in (
-            ("Ctrl+Return", self.receive),
-            ("Ctrl+Enter", self.receive),
-            ("Ctrl+N", self.next_citizen),
-            ("Ctrl+Shift+I", self.read_card_image),
+        for keys, slot, what in (
+            ("Ctrl+Return", self.receive, "intake_ui.receive"),
+            ("Ctrl+Enter", self.receive, "intake_ui.receive"),
+            ("Ctrl+N", self.next_citizen, "intake_ui.next_citizen"),
+            ("Ctrl+Shift+I", self.read_card_image, "intake_card.from_image"),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setWhatsThis(tr(what))  # listed in the shortcuts window (F1)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         # Enter moves on, as Tab does, through the applicant's fields.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QListWidget, QVBoxLayout, QWidget
 
 from workstation.domain import Catalogue
 from workstation.domain.catalogue import Procedure
@@ -37,6 +37,10 @@ class ProcedureSearch(QWidget):
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setMaximumHeight(VISIBLE_MATCHES * 22)
+        # Long procedure names wrap rather than scroll sideways on a 1366-pixel screen.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.itemActivated.connect(lambda _item: self.pick())
         self.chosen_label = QLabel()
         self.chosen_label.setWordWrap(True)

@@ -137,14 +137,15 @@ class OnBehalfPanel(QGroupBox):
         layout.addRow(self.rate_button)
         layout.addRow(self.screen_button)
         layout.addRow(self.message_label)
-        for key, slot in (
-            ("F6", self.confirm),
-            ("F7", self.show_payment_code),
-            ("F8", self.record_payment),
-            ("F10", self.ask_rating),
-            ("F11", self.open_screen),
+        for key, slot, what in (
+            ("F6", self.confirm, "onbehalf_ui.confirm"),
+            ("F7", self.show_payment_code, "onbehalf_ui.show_qr"),
+            ("F8", self.record_payment, "onbehalf_ui.record_payment"),
+            ("F10", self.ask_rating, "onbehalf_ui.ask_rating"),
+            ("F11", self.open_screen, "onbehalf_ui.open_screen"),
         ):
             shortcut = QShortcut(QKeySequence(key), view)
+            shortcut.setWhatsThis(tr(what))  # listed in the shortcuts window (F1)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self._follow(view)

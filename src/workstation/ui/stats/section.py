@@ -37,7 +37,6 @@ from workstation.i18n import current_language, tr
 from workstation.services import Services
 from workstation.stats.measures import Period, Report
 from workstation.stats.report import counter_report
-from workstation.stats.targets import load_targets
 from workstation.stats.workbook import write_workbook
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
@@ -90,7 +89,7 @@ class StatsSection(Section):
         self.export_button = QPushButton(tr("stats_ui.export"))
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.choose_export)
-        export_action = QAction(self)
+        export_action = QAction(tr("stats_ui.export"), self)
         set_shortcuts(export_action, "Ctrl+E")
         export_action.triggered.connect(self.choose_export)
         self.addAction(export_action)
@@ -114,6 +113,9 @@ class StatsSection(Section):
 
         self.note = QLabel()
         self.note.setWordWrap(True)
+        # Whose targets these are, and why the officer cannot change them here.
+        self.targets_note = QLabel()
+        self.targets_note.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([tr(f"stats.column.{c}") for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -143,6 +145,7 @@ class StatsSection(Section):
         layout.addLayout(dates)
         layout.addLayout(choices)
         layout.addWidget(self.note)
+        layout.addWidget(self.targets_note)
         self.breakdown = QTableWidget(0, 1 + len(BREAKDOWN))
         self.breakdown.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.breakdown.verticalHeader().setVisible(False)
@@ -177,7 +180,6 @@ class StatsSection(Section):
         op = partial(
             _count,
             self.services,
-            Path(settings.stats_targets) if settings.stats_targets else None,
             first,
             last,
             settings.agency_code,
@@ -193,11 +195,13 @@ class StatsSection(Section):
         self.show_button.setEnabled(True)
         show_error(self, exc)
 
-    def _show(self, report: Report) -> None:
+    def _show(self, counted: tuple[Report, Path | None]) -> None:
+        report, locked_by = counted
         self.report = report
         self.show_button.setEnabled(True)
         self.export_button.setEnabled(True)
         self.note.setText(tr("stats.illustrative") if report.targets_illustrative else "")
+        self.targets_note.setText(targets_note(report.targets_origin, locked_by))
         measures = report.overall.measures
         self.table.setRowCount(len(measures))
         for row, m in enumerate(measures):
@@ -269,17 +273,16 @@ class StatsSection(Section):
 
 def _count(
     services: Services,
-    targets_file: Path | None,
     first: date,
     last: date,
     agency: str,
     period: Period,
     by: str | None,
-) -> Report:
-    return counter_report(
+) -> tuple[Report, Path | None]:
+    report = counter_report(
         services.database,
         services.catalogue,
-        load_targets(targets_file),
+        services.stats_targets(),
         first=first,
         last=last,
         agency=agency,
@@ -287,3 +290,12 @@ def _count(
         period=period,
         by=by,
     )
+    return report, services.locked_by("stats_targets")
+
+
+def targets_note(origin: str, locked_by: Path | None) -> str:
+    """Where the targets come from, and why they are read-only here: the administrator's
+    file (locked machine-wide or set in the settings), the central system, the shipped one."""
+    if origin == "settings" and locked_by is not None:
+        return tr("desktop.targets.locked", path=str(locked_by))
+    return tr(f"desktop.targets.{origin}")
