@@ -66,6 +66,7 @@ from workstation.scan.review import Arrival, ReviewedPage, process_for_review
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import register_executor, run_in_background
+from workstation.ui.capture.address_entry import EsclAddressEntry
 from workstation.ui.capture.page_strip import PageStrip, colour_name, describe
 from workstation.ui.capture.pages import CapturedPage, PageState
 from workstation.ui.capture.runs import ScanRun, executor_for, scan_batch
@@ -82,6 +83,8 @@ class CaptureView(SaveActions, QWidget):
     """Scan, review and save captured pages (the Số hóa section's content)."""
 
     devices_loaded = Signal(int)
+    scanner_added = Signal(str)
+    """The officer typed an eSCL address and the scanner answered: its device id."""
     page_arrived = Signal(int)
     page_processed = Signal(int)
     batch_finished = Signal(str)
@@ -118,6 +121,9 @@ class CaptureView(SaveActions, QWidget):
         self.cancel_button.setEnabled(False)
         self.reload_button = QPushButton(tr("capture_ui.reload_devices"))
         self.import_button = QPushButton(tr("capture_ui.import_files"))
+        self.address_entry = EsclAddressEntry(services)
+        self.address_entry.added.connect(self._scanner_added)
+        self.address_entry.failed.connect(self.show_message)
 
         self.strip = PageStrip()
         self.strip.reordered.connect(self._renumber)
@@ -232,6 +238,7 @@ class CaptureView(SaveActions, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
+        layout.addWidget(self.address_entry)
         layout.addLayout(start)
         layout.addWidget(toolbar)
         layout.addWidget(self.strip, 1)
@@ -274,6 +281,14 @@ class CaptureView(SaveActions, QWidget):
             self.show_message(tr("capture_ui.no_devices"))
         self._update()
         self.devices_loaded.emit(len(devices))
+
+    def _scanner_added(self, device: DeviceInfo) -> None:
+        if self.device_box.findData(device.id) < 0:
+            self.device_box.addItem(device.name, device.id)
+        self.device_box.setCurrentIndex(self.device_box.findData(device.id))
+        self.show_message("")
+        self._update()
+        self.scanner_added.emit(device.id)
 
     def _listing_failed(self, error: BaseException) -> None:
         self.reload_button.setEnabled(True)
