@@ -18,11 +18,11 @@ The officer can reorder (drag, or Ctrl+Left/Right), turn (R, L), delete
 selected page's place), review the pages flagged blank (F3 goes to the next
 one, B keeps it as a real page; a blank page is never dropped unless the
 officer deletes it), choose a page's colour over the profile's (C: colour,
-grey, black-and-white, back to the profile; a seal, signature or photo keeps
-its page in colour whatever the choice), and put a manual duplex batch (fronts, then backs last
-sheet first) in reading order. Import files… (Ctrl+O) adds the pages of
-image and PDF files to the batch through the ``files`` device, processed
-like scanned pages. Cancel (Esc) stops the scanners between pages;
+grey, black-and-white, back to the profile; a seal, signature, photo or
+handwriting keeps its page in colour whatever the choice), and put a manual
+duplex batch (fronts, then backs last sheet first) in reading order. Import
+files… (Ctrl+O) adds the pages of image and PDF files to the batch through
+the ``files`` device, processed like scanned pages. Cancel (Esc) stops the scanners between pages;
 every page already captured stays, on disk and in the strip. Device and
 page failures are told in the message line, in the officer's language.
 """
@@ -511,8 +511,8 @@ class CaptureView(SaveActions, QWidget):
 
     def cycle_colour_selected(self) -> None:
         """Give the selected pages the next colour choice (profile, colour, grey,
-        black-and-white) and process them again; a page with a seal, signature or photo
-        stays in colour whatever the choice."""
+        black-and-white) and process them again; a page with a seal, signature, photo or
+        handwriting stays in colour whatever the choice."""
         ids = [i for i in self.strip.selected_ids() if self.pages[i].source is not None]
         if not ids:
             return
