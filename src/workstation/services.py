@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +36,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _capture_devices() -> list[DeviceInfo]:
+def _capture_devices(data_folder: Path | None = None) -> list[DeviceInfo]:
+    """Every capture device, with the eSCL addresses and hot folders configured in
+    ``data_folder`` (the user's data folder when not given)."""
     from workstation.scan.devices import list_devices
+    from workstation.scan.devices.configured import configured_devices
 
-    return list_devices()
+    configured = configured_devices(data_folder or user_folders().data)
+    return list_devices(configured.escl, configured.hot_folders)
 
 
 def _open_capture_device(device_id: str) -> Device:
@@ -48,13 +53,13 @@ def _open_capture_device(device_id: str) -> Device:
 
 
 def _allowed_devices(
-    allowed: str,
+    allowed: str, data_folder: Path | None = None
 ) -> tuple[Callable[[], list[DeviceInfo]], Callable[[str], Device]]:
     """The device listing and opening, kept to the devices the administrator allowed."""
     from workstation.scan.devices import allowed_only, check_allowed
 
     def listing() -> list[DeviceInfo]:
-        return allowed_only(_capture_devices(), allowed)
+        return allowed_only(_capture_devices(data_folder), allowed)
 
     def opening(device_id: str) -> Device:
         check_allowed(device_id, allowed)
@@ -126,8 +131,9 @@ class Services:
     files (:class:`workstation.scan.into.ScanIntoComponent`, set by :func:`open_services`);
     None hides the intake view's Scan button."""
     capture_devices: Callable[[], list[DeviceInfo]] = _capture_devices
-    """The capture devices reachable now (SANE's, the demo feeder …; may take seconds:
-    call it off the UI thread)."""
+    """The capture devices reachable now (SANE's, the eSCL scanners and hot folders configured
+    in ``capture-devices.json``, the demo feeder …; may take seconds: call it off the UI
+    thread)."""
     open_capture_device: Callable[[str], Device] = _open_capture_device
     """Opens a capture device by the id :attr:`capture_devices` gave."""
     sender: SendOnce | None = None
@@ -208,11 +214,12 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
         blobs=blobs,
         catalogue=_catalogue(settings, folders),
     )
+    services.capture_devices = partial(_capture_devices, folders.data)
     from workstation.scan.into import ScanIntoComponent
 
     if settings.allowed_devices:
         services.capture_devices, services.open_capture_device = _allowed_devices(
-            settings.allowed_devices
+            settings.allowed_devices, folders.data
         )
     services.scan_into = ScanIntoComponent(
         folders.data, services.capture_devices, services.open_capture_device

@@ -4,12 +4,15 @@ a component of a demo dossier through intake's receive path, with its outbox mes
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import subprocess
 from pathlib import Path
 
 import pikepdf
 import pypdf
 
-from tests.integration.test_cli import run
+from tests.integration.test_cli import WORKSTATION, run
 from workstation.paths import Folders
 from workstation.scan.devices.demo import sample_pages
 from workstation.services import open_services
@@ -56,3 +59,28 @@ def test_demo_scans_the_sample_pages_into_a_component_of_a_demo_dossier(
         assert all(c.dpi and c.dpi >= 200 and c.colour for c in captures)
     finally:
         services.close()
+
+
+def test_demo_offers_sane_s_test_scanner_ready_to_scan_real_pages(capsys, tmp_path: Path) -> None:
+    """Out of the box SANE's test backend is off and scans black pages; the demo's command,
+    run as printed, scans a page with content."""
+    code, out, _ = run(capsys, "demo", "--folder", str(tmp_path / "demo"), "--json")
+    assert code == 0
+    offer = json.loads(out)["sane_test_scanner"]
+    assert offer["device"] == "sane:test:0", offer
+    words = shlex.split(offer["command"])
+    assert words[0] == f"SANE_CONFIG_DIR={offer['sane_config_dir']}"
+    assert words[1] == "workstation" and "OUT.pdf" in words
+    argv = [w.replace("OUT.pdf", str(tmp_path / "test-scanner.pdf")) for w in words[2:]]
+    env = {**os.environ, "SANE_CONFIG_DIR": offer["sane_config_dir"]}
+    done = subprocess.run(
+        [*WORKSTATION, *argv, "--no-ocr", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    (page,) = json.loads(done.stdout)["pages"]
+    assert not page["blank"] and "too_dark" not in page["warnings"]

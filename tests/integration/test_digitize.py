@@ -181,6 +181,22 @@ def test_auto_keeps_the_sealed_page_in_colour_and_reduces_the_others(digitized) 
         assert second[1].get("/ImageMask") is True
 
 
+def test_auto_keeps_pages_written_on_in_black_ink_in_colour_and_says_why(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    typed = specimens.text_page(14, size_mm=A6, margin_mm=10, lines=6)
+    inputs = [
+        save_png(typed, tmp_path / "typed.png"),
+        save_png(specimens.add_pen_signature(typed, at=(0.25, 0.8)), tmp_path / "signed.png"),
+        save_png(specimens.add_handwritten_notes(typed, at=(0.1, 0.75)), tmp_path / "notes.png"),
+    ]
+    out = tmp_path / "auto.pdf"
+    argv = ["digitize", *map(str, inputs), "-o", str(out), "--colour", "auto", "--json"]
+    code = main([*argv, "--no-ocr"])
+    pages = json.loads(capsys.readouterr().out)["pages"]
+    assert code == 0
+    assert [p["colour"] for p in pages] == ["bw", "colour", "colour"]
+    assert [p["colour_content"] for p in pages] == [[], ["handwriting"], ["handwriting"]]
+
+
 def test_the_json_report_has_every_field_of_a_page(capsys, scans, tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "cli.pdf"
     code = main(["digitize", *map(str, scans), "-o", str(out), "--jobs", "2", "--json"])

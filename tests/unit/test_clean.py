@@ -155,6 +155,46 @@ def test_a_photo_is_detected_and_its_own_colours_are_not_taken_for_ink() -> None
     assert page.colour.as_list() == ["photo"]
 
 
+@cache
+def typed() -> specimens.Specimen:
+    """A typed page with room below its text for a signature or notes."""
+    return specimens.text_page(2, size_mm=SIZE, margin_mm=12, lines=10)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: typed(),
+        lambda: good(),
+        lambda: specimens.add_noise(good(), 20),
+        lambda: specimens.blur(good(), 2.5),
+        lambda: specimens.text_page(3, dpi=200, size_mm=SIZE, margin_mm=12),
+        lambda: specimens.text_page(4, size_mm=SIZE, margin_mm=12, point_size=20),
+    ],
+    ids=["typed", "full", "noisy", "blurred", "200dpi", "large-print"],
+)
+def test_typed_text_is_not_taken_for_handwriting_and_may_go_black_and_white(make) -> None:  # type: ignore[no-untyped-def]
+    page = cleaned(make())
+    assert page.colour.as_list() == []
+    assert page_mode("auto", policy_for("archive_text"), page.colour.any) == BW
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_black_pen_signature_is_found_and_keeps_the_page_in_colour(seed: int) -> None:
+    page = cleaned(specimens.add_pen_signature(typed(), at=(0.3, 0.85), seed=seed))
+    assert page.colour.as_list() == ["handwriting"]
+    for choice in ("auto", "gray", "policy"):
+        assert page_mode(choice, policy_for("archive_text"), page.colour.any) == COLOUR
+
+
+@pytest.mark.parametrize("dpi", [300, 200])
+def test_handwritten_notes_in_black_ink_are_found_and_keep_the_page_in_colour(dpi: int) -> None:
+    page = specimens.text_page(2, dpi=dpi, size_mm=SIZE, margin_mm=12, lines=10)
+    result = cleaned(specimens.add_handwritten_notes(page, seed=dpi))
+    assert result.colour.as_list() == ["handwriting"]
+    assert page_mode("auto", policy_for("archive_text"), result.colour.any) == COLOUR
+
+
 def test_components_are_kept_in_colour_by_policy() -> None:
     component = policy_for("component")
     assert component.mode == COLOUR and component.min_dpi == 200 and component.scale == 1.0

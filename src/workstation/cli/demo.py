@@ -21,6 +21,7 @@ the demo's sample data; ``./dev.sh run`` does exactly that.
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -184,6 +185,21 @@ def digitise_into_dossier(services: Services, dossier: Dossier, outputs: Path) -
     }
 
 
+def offer_sane_test_scanner(config: Path) -> dict[str, str]:
+    """SANE's test scanner made usable (a ``SANE_CONFIG_DIR`` enabling it, drawing a grid,
+    in ``config``) and the command that scans from it; or why it is not offered."""
+    from workstation.scan.devices.sane import TEST_DEVICE, enable_test_backend, lists_test_scanner
+
+    enable_test_backend(config)
+    if not lists_test_scanner(config):
+        return {"skipped": "SANE's test backend is not installed (Debian: sane-utils)"}
+    command = (
+        f"SANE_CONFIG_DIR={shlex.quote(str(config))} workstation scan --device {TEST_DEVICE} "
+        "--source flatbed --dpi 200 -o OUT.pdf"
+    )
+    return {"device": TEST_DEVICE, "sane_config_dir": str(config), "command": command}
+
+
 def send_to_local_central(services: Services, data: Path) -> dict[str, object]:
     """Start a local reference central server, sign in as its demo officer, send the
     outbox and ask the server for each dossier; the server stops afterwards.
@@ -259,6 +275,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         database_path = services.database.path
         blob_path = services.blobs.root
         central = send_to_local_central(services, folder / "central")
+        sane = offer_sane_test_scanner(folder / "sane")
     finally:
         services.close()
     signing = sign_with_demo_token(folders, folder / "outputs")
@@ -278,6 +295,7 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             {"message_id": e.message_id, "kind": e.kind, "entity_id": e.entity_id} for e in queued
         ],
         "central": central,
+        "sane_test_scanner": sane,
         "finished_at": datetime.now().isoformat(timespec="seconds"),
     }
     text = "\n".join(
@@ -296,8 +314,13 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
             f"cleaned and OCR'd into {digitised['pdf']},",
             f"     added to {digitised['dossier_code']} component {digitised['component']} "
             f"({digitised['component_name']})",
-            "     scan more with no hardware: workstation scan --device demo (the demo feeder) "
-            "or --device sane:test:0 (SANE's test scanner) -o OUT.pdf",
+            "     scan more with no hardware: workstation scan --device demo -o OUT.pdf "
+            "(the demo feeder)",
+            (
+                f"     or SANE's test scanner: {sane['command']}"
+                if "command" in sane
+                else f"     (SANE's test scanner is not offered: {sane['skipped']})"
+            ),
             f"  3. Dossier list: {total} dossier(s), written to {listing}",
             f"  4. Outbox: {len(queued)} message(s) waiting for the central system "
             f"({', '.join(sorted({e.kind for e in queued}))})",

@@ -11,13 +11,8 @@ scanner not listed can be given as ``--device escl:http://host:port/eSCL``.
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 
 from workstation.cli import Context, Outcome
-from workstation.errors import BadInput
-
-USER_FILE = "capture-devices.json"
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -38,29 +33,14 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.set_defaults(handler=run)
 
 
-def configured(data_folder: Path) -> tuple[tuple[str, ...], tuple[Path, ...]]:
-    """eSCL addresses and hot folders the officer configured."""
-    path = data_folder / USER_FILE
-    if not path.is_file():
-        return (), ()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        escl = tuple(str(a) for a in data.get("escl", []))
-        folders = tuple(Path(str(f)) for f in data.get("hot_folders", []))
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise BadInput(
-            f"{USER_FILE} cannot be read", code="device.profiles_invalid", reason=USER_FILE
-        ) from exc
-    return escl, folders
-
-
 def run(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.config import load_settings
     from workstation.paths import user_folders
     from workstation.scan.devices import allowed_only, list_devices
+    from workstation.scan.devices.configured import configured_devices
 
-    escl, folders = configured(user_folders().data)
-    devices = list_devices(escl, folders, max(0.0, args.discovery))
+    configured = configured_devices(user_folders().data)
+    devices = list_devices(configured.escl, configured.hot_folders, max(0.0, args.discovery))
     devices = allowed_only(devices, load_settings().allowed_devices)
     width = max(len(d.id) for d in devices)
     lines = [f"{d.id:<{width}}  {d.name}" + (f" ({d.detail})" if d.detail else "") for d in devices]

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from workstation.scan.handwriting import handwriting_in, working_copy
+
 MIN_DPI = 200
 """Below this the digitisation rules are not met (Circular 01/2023: at least 200 dpi)."""
 
@@ -79,13 +81,16 @@ class Colour:
     seal: bool = False
     signature: bool = False
     photo: bool = False
+    handwriting: bool = False
+    """Black-ink writing by hand (a signature or notes), found by shape, not hue."""
 
     @property
     def any(self) -> bool:
-        return self.seal or self.signature or self.photo
+        return self.seal or self.signature or self.photo or self.handwriting
 
     def as_list(self) -> list[str]:
-        return [name for name in ("seal", "signature", "photo") if getattr(self, name)]
+        names = ("seal", "signature", "photo", "handwriting")
+        return [name for name in names if getattr(self, name)]
 
 
 @dataclass
@@ -154,7 +159,7 @@ def clean_page(
     ink = ink_fraction(small, paper)
     blank = ink < blank_threshold
     warnings = quality_warnings(gray, small, dpi, paper, ink_level, blank)
-    colour = Colour() if blank else colour_content(cropped_image)
+    colour = Colour() if blank else colour_content(cropped_image, dpi)
     return CleanedPage(
         image=cropped_image,
         dpi=dpi,
@@ -400,13 +405,16 @@ def _runs_off_edge(small: np.ndarray, paper: float) -> bool:
     return False
 
 
-def colour_content(image: np.ndarray) -> Colour:
-    """Detect a red seal, blue-ink signature or handwriting, and a photo, at quarter resolution.
+def colour_content(image: np.ndarray, dpi: int) -> Colour:
+    """Detect a red seal, blue-ink signature or handwriting, a photo, and black-ink handwriting.
 
-    Handwriting in blue ink counts as a signature; handwriting in black ink is
-    not told apart from print (that would need a model, not a threshold).
+    Hues are judged at quarter resolution; handwriting in blue ink counts as a
+    signature. Black-ink signatures and notes are found by the shape of their
+    strokes (:func:`workstation.scan.handwriting.has_handwriting`).
     """
-    small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    work, per_mm = working_copy(image, dpi)  # reduced once, for both checks
+    quarter = (max(1, round(image.shape[1] / 4)), max(1, round(image.shape[0] / 4)))
+    small = cv2.resize(work, quarter, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     coloured = (saturation >= MIN_SATURATION) & (value >= 60)
@@ -425,6 +433,7 @@ def colour_content(image: np.ndarray) -> Colour:
         seal=share(RED_HUES) > COLOUR_FRACTION,
         signature=share(BLUE_HUES) > COLOUR_FRACTION,
         photo=photo is not None,
+        handwriting=handwriting_in(work, per_mm),
     )
 
 

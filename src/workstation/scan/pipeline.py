@@ -263,7 +263,7 @@ def _as_decided(
     if override.blank is not None and override.blank != cleaned.blank:
         warnings = [w for w in cleaned.warnings if w != "blank"]
         # a blank page's colour was never looked at; a page with content must be
-        colour = Colour() if override.blank else colour_content(cleaned.image)
+        colour = Colour() if override.blank else colour_content(cleaned.image, dpi)
         cleaned = replace(
             cleaned,
             blank=override.blank,

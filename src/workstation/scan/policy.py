@@ -3,8 +3,8 @@
 The digitisation rules (Circular 01/2023) want components, results and
 electronic copies in colour at 200 dpi or more and 100 % scale; an archive may
 allow black-and-white or grey for plain-text pages. Whatever the policy or the
-officer's choice, a page carrying a seal, a signature or a photo is never
-reduced: a black-and-white seal proves nothing.
+officer's choice, a page carrying a seal, a signature, a photo or handwriting
+is never reduced: a black-and-white seal proves nothing.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def page_mode(choice: str, policy: ColourPolicy, has_colour_content: bool) -> st
 
     ``choice`` is ``policy`` (follow ``policy``), ``color``, ``gray`` or ``auto``
     (black-and-white unless the page has colour content). Colour content always
-    wins: a page with a seal, signature or photo stays colour.
+    wins: a page with a seal, signature, photo or handwriting stays colour.
     """
     if has_colour_content or choice == "color":
         return COLOUR

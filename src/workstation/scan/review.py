@@ -56,8 +56,8 @@ class ReviewJob:
     """The officer looked at a page flagged blank and kept it as a real page."""
     colour: str | None = None
     """The officer's colour choice for this page (``color``, ``gray`` or ``auto``, as
-    ``--colour``); None follows the profile. A seal, signature or photo found on the
-    page still keeps it in colour."""
+    ``--colour``); None follows the profile. A seal, signature, photo or handwriting
+    found on the page still keeps it in colour."""
 
 
 @dataclass

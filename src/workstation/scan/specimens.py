@@ -4,7 +4,8 @@ A scanned page is hostile and unknowable; a generated one states its ground
 truth. The clean-up tests, the benchmark and the demo feeder draw their pages
 here: A4 (or smaller) text in Noto Serif, optionally skewed, noisy, blurred,
 too dark or too light, cut off at an edge, laid on a dark scanner lid, or
-carrying a red seal (con dấu), a blue signature (chữ ký) or a photo.
+carrying a red seal (con dấu), a blue or black pen signature (chữ ký),
+handwritten notes or a photo.
 """
 
 from __future__ import annotations
@@ -146,6 +147,69 @@ def add_signature(page: Specimen, at: tuple[float, float] = (0.25, 0.88)) -> Spe
     points = np.stack([xs, ys], axis=1).round().astype(np.int32)
     cv2.polylines(image, [points], False, (30, 50, 170), max(2, page.dpi // 75))
     return Specimen(image, page.dpi, page.lines)
+
+
+def add_pen_signature(
+    page: Specimen, at: tuple[float, float] = (0.5, 0.86), seed: int = 0
+) -> Specimen:
+    """Sign in black pen: a looping scribble along a random smooth curve, of varying width."""
+    rng = np.random.default_rng(seed)
+    image = page.image.copy()
+    h, w = image.shape[:2]
+    per_mm = page.dpi / 25.4
+    span = 45 * per_mm
+    t = np.linspace(0, 1, 600)
+    x, y = t.copy(), np.zeros_like(t)
+    for k in range(1, 6):
+        x += rng.normal(0, 0.04 / k) * np.sin(2 * math.pi * k * t + rng.uniform(0, 6.3))
+        y += rng.normal(0, 0.25 / k) * np.sin(2 * math.pi * k * t + rng.uniform(0, 6.3))
+    loops = int(rng.integers(4, 8))
+    xs = at[0] * w + span * (x + 0.05 * np.sin(2 * math.pi * loops * t))
+    ys = at[1] * h + span * (0.12 * y + 0.08 * np.cos(2 * math.pi * loops * t))
+    widths = (0.3 + 0.35 * (1 + np.sin(t * 7 + rng.uniform(0, 6.3)))) * per_mm
+    _pen(image, np.stack([xs, ys], axis=1), widths)
+    return Specimen(image, page.dpi, page.lines)
+
+
+def add_handwritten_notes(
+    page: Specimen, at: tuple[float, float] = (0.1, 0.78), lines: int = 2, seed: int = 0
+) -> Specimen:
+    """Write lines of joined-up 'words' in black pen (loops of varying height, a wavering line)."""
+    rng = np.random.default_rng(seed)
+    image = page.image.copy()
+    h, w = image.shape[:2]
+    per_mm = page.dpi / 25.4
+    x_height = 3.0 * per_mm
+    for line in range(lines):
+        x0 = at[0] * w
+        y0 = at[1] * h + line * 9 * per_mm
+        while x0 < w * 0.8:
+            letters = int(rng.integers(3, 8))
+            t = np.linspace(0, letters, letters * 40)
+            heights = x_height * (0.5 + 0.5 * rng.random(letters))
+            amp = heights[np.minimum(t.astype(int), letters - 1)]
+            xs = x0 + t * x_height * 0.9 - 0.35 * x_height * np.sin(2 * math.pi * t)
+            drift = rng.normal(0, 0.2) * t * per_mm
+            ys = y0 - amp * (0.5 - 0.5 * np.cos(2 * math.pi * t)) + drift
+            _pen(image, np.stack([xs, ys], axis=1), np.full(t.size, 0.35 * per_mm))
+            x0 += letters * x_height * 0.9 + 3 * per_mm
+    return Specimen(image, page.dpi, page.lines)
+
+
+def _pen(image: np.ndarray, points: np.ndarray, widths: np.ndarray) -> None:
+    """Draw a black-ink pen stroke through ``points``, each segment as wide as ``widths``."""
+    import cv2
+
+    ends = points.round().astype(np.int32)
+    for start, end, width in zip(ends[:-1], ends[1:], widths, strict=False):
+        cv2.line(
+            image,
+            tuple(map(int, start)),
+            tuple(map(int, end)),
+            (25, 25, 30),
+            max(1, round(float(width))),
+            cv2.LINE_AA,
+        )
 
 
 def add_photo(page: Specimen, box: tuple[float, float, float, float] = (0.7, 0.05, 0.9, 0.3)):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -72,6 +73,47 @@ def _program() -> str:
             code="device.sane_missing",
         )
     return found
+
+
+TEST_DEVICE = PREFIX + "test:0"
+SYSTEM_TEST_CONF = Path("/etc/sane.d/test.conf")
+
+
+def enable_test_backend(folder: Path, picture: str = "Grid") -> Path:
+    """Write a ``SANE_CONFIG_DIR`` in ``folder`` that enables SANE's own ``test`` backend.
+
+    Debian ships it commented out in ``/etc/sane.d/dll.conf`` and drawing solid
+    black by default (PITFALLS "SANE"), so ``sane:test:0`` works out of the box
+    only as a scanner of black pages. This folder's ``dll.conf`` names ``test``
+    alone and its ``test.conf`` (the system's, else SANE's defaults) draws
+    ``picture`` (``Grid``, ``Color pattern`` …). Returns ``folder``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "dll.conf").write_text("test\n", encoding="utf-8")
+    lines = SYSTEM_TEST_CONF.read_text().splitlines() if SYSTEM_TEST_CONF.is_file() else []
+    lines = [line for line in lines if not line.startswith("test-picture")]
+    (folder / "test.conf").write_text(
+        "\n".join([*lines, f'test-picture "{picture}"']) + "\n", encoding="utf-8"
+    )
+    return folder
+
+
+def lists_test_scanner(config: Path) -> bool:
+    """Whether SANE, configured by the folder ``config``, lists its test scanner."""
+    if shutil.which("scanimage") is None:
+        return False
+    try:
+        done = subprocess.run(
+            [_program(), "-f", "%d%n"],
+            capture_output=True,
+            text=True,
+            timeout=LIST_TIMEOUT_S,
+            check=False,
+            env={**os.environ, "SANE_CONFIG_DIR": str(config)},
+        )
+    except subprocess.TimeoutExpired:
+        return False
+    return TEST_DEVICE.removeprefix(PREFIX) in done.stdout.split()
 
 
 class SaneBackend:

@@ -18,11 +18,11 @@ The officer can reorder (drag, or Ctrl+Left/Right), turn (R, L), delete
 selected page's place), review the pages flagged blank (F3 goes to the next
 one, B keeps it as a real page; a blank page is never dropped unless the
 officer deletes it), choose a page's colour over the profile's (C: colour,
-grey, black-and-white, back to the profile; a seal, signature or photo keeps
-its page in colour whatever the choice), and put a manual duplex batch (fronts, then backs last
-sheet first) in reading order. Import files… (Ctrl+O) adds the pages of
-image and PDF files to the batch through the ``files`` device, processed
-like scanned pages. Cancel (Esc) stops the scanners between pages;
+grey, black-and-white, back to the profile; a seal, signature, photo or
+handwriting keeps its page in colour whatever the choice), and put a manual
+duplex batch (fronts, then backs last sheet first) in reading order. Import
+files… (Ctrl+O) adds the pages of image and PDF files to the batch through
+the ``files`` device, processed like scanned pages. Cancel (Esc) stops the scanners between pages;
 every page already captured stays, on disk and in the strip. Device and
 page failures are told in the message line, in the officer's language.
 """
@@ -66,6 +66,7 @@ from workstation.scan.review import Arrival, ReviewedPage, process_for_review
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import register_executor, run_in_background
+from workstation.ui.capture.address_entry import EsclAddressEntry
 from workstation.ui.capture.page_strip import PageStrip, colour_name, describe
 from workstation.ui.capture.pages import CapturedPage, PageState
 from workstation.ui.capture.runs import ScanRun, executor_for, scan_batch
@@ -82,6 +83,8 @@ class CaptureView(SaveActions, QWidget):
     """Scan, review and save captured pages (the Số hóa section's content)."""
 
     devices_loaded = Signal(int)
+    scanner_added = Signal(str)
+    """The officer typed an eSCL address and the scanner answered: its device id."""
     page_arrived = Signal(int)
     page_processed = Signal(int)
     batch_finished = Signal(str)
@@ -118,6 +121,9 @@ class CaptureView(SaveActions, QWidget):
         self.cancel_button.setEnabled(False)
         self.reload_button = QPushButton(tr("capture_ui.reload_devices"))
         self.import_button = QPushButton(tr("capture_ui.import_files"))
+        self.address_entry = EsclAddressEntry(services)
+        self.address_entry.added.connect(self._scanner_added)
+        self.address_entry.failed.connect(self.show_message)
 
         self.strip = PageStrip()
         self.strip.reordered.connect(self._renumber)
@@ -232,6 +238,7 @@ class CaptureView(SaveActions, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
+        layout.addWidget(self.address_entry)
         layout.addLayout(start)
         layout.addWidget(toolbar)
         layout.addWidget(self.strip, 1)
@@ -274,6 +281,14 @@ class CaptureView(SaveActions, QWidget):
             self.show_message(tr("capture_ui.no_devices"))
         self._update()
         self.devices_loaded.emit(len(devices))
+
+    def _scanner_added(self, device: DeviceInfo) -> None:
+        if self.device_box.findData(device.id) < 0:
+            self.device_box.addItem(device.name, device.id)
+        self.device_box.setCurrentIndex(self.device_box.findData(device.id))
+        self.show_message("")
+        self._update()
+        self.scanner_added.emit(device.id)
 
     def _listing_failed(self, error: BaseException) -> None:
         self.reload_button.setEnabled(True)
@@ -496,8 +511,8 @@ class CaptureView(SaveActions, QWidget):
 
     def cycle_colour_selected(self) -> None:
         """Give the selected pages the next colour choice (profile, colour, grey,
-        black-and-white) and process them again; a page with a seal, signature or photo
-        stays in colour whatever the choice."""
+        black-and-white) and process them again; a page with a seal, signature, photo or
+        handwriting stays in colour whatever the choice."""
         ids = [i for i in self.strip.selected_ids() if self.pages[i].source is not None]
         if not ids:
             return

@@ -24,8 +24,8 @@ _ids = itertools.count(1)
 
 COLOUR_CHOICES: tuple[str | None, ...] = (None, "color", "gray", "auto")
 """The officer's colour choices for one page, in the order C cycles through them: the
-profile's, colour, grey, black-and-white (``auto``: a seal, signature or photo found on the
-page keeps it in colour whatever the choice)."""
+profile's, colour, grey, black-and-white (``auto``: a seal, signature, photo or handwriting found
+on the page keeps it in colour whatever the choice)."""
 
 
 class PageState(StrEnum):
