@@ -13,6 +13,13 @@ from workstation.scan.policy import CHOICES
 # command builds this parser, and most never digitize anything.
 
 
+COLOUR_HELP = (
+    "policy: follow the purpose's colour policy (default); color: every page in colour; "
+    "gray: grey; auto: black-and-white except pages with a seal, signature, photo or "
+    "handwriting (those stay colour in every mode)"
+)
+
+
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "digitize",
@@ -36,14 +43,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="worker processes (default: one per core)",
     )
     parser.add_argument(
-        "--colour",
-        "--color",
-        dest="colour",
-        choices=CHOICES,
-        default="policy",
-        help="policy: follow the purpose's colour policy (default); color: every page in "
-        "colour; gray: grey; auto: black-and-white except pages with a seal, signature or "
-        "photo (those stay colour in every mode)",
+        "--colour", "--color", dest="colour", choices=CHOICES, default="policy", help=COLOUR_HELP
     )
     parser.add_argument(
         "--purpose",

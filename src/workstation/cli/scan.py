@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from workstation.cli import Context, Outcome
-from workstation.cli.digitize import _jobs, report_lines
+from workstation.cli.digitize import COLOUR_HELP, _jobs, report_lines
 from workstation.errors import BadInput
 from workstation.scan.policy import CHOICES
 
@@ -43,7 +43,13 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--file", dest="files", type=Path, action="append", default=[],
                         metavar="PATH", help="for --device files: a file to import")  # fmt: skip
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.pdf|DIR")
-    parser.add_argument("--colour", "--color", dest="colour", choices=CHOICES)
+    parser.add_argument(
+        "--colour",
+        "--color",
+        dest="colour",
+        choices=CHOICES,
+        help=f"{COLOUR_HELP}; default: the profile's",
+    )
     parser.add_argument("--lang", help="Tesseract languages (default: the ocr_languages setting)")
     parser.add_argument("--jobs", type=_jobs, default=0, metavar="N")
     parser.add_argument("--no-ocr", action="store_true", help="images only, no text layer")
