@@ -38,8 +38,8 @@ def _agency_copy(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def
     return path
 
 
-def _receipt(capsys, out: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
-    code = main(["form", "receipt", "1", "-o", str(out), "--json"])
+def _receipt(capsys, out: Path, form: str = "receipt") -> tuple[int, dict]:  # type: ignore[type-arg]
+    code = main(["form", form, "1", "-o", str(out), "--json"])
     return code, json.loads(capsys.readouterr().out)
 
 
@@ -54,6 +54,7 @@ def test_a_receipt_is_printed_with_the_wording_the_setting_names(
     def correct(document: dict) -> None:  # type: ignore[type-arg]
         for version in document["versions"]:
             version["forms"]["receipt"]["title"] = CORRECTED
+            version["forms"]["receipt"]["verify"] = False
             version["source"] = "Thông tư 03/2025/TT-VPCP, Phụ lục I (đã đối chiếu)"
 
     assert add_by_command("Lê Văn Lương") == 0
@@ -64,6 +65,37 @@ def test_a_receipt_is_printed_with_the_wording_the_setting_names(
     text = _text(tmp_path / "receipt.pdf")
     assert CORRECTED in text
     assert "(đã đối chiếu)" in text and "(chưa đối chiếu)" not in text
+
+
+def test_only_the_forms_still_marked_verify_say_in_the_footer_they_are_unchecked(
+    add_by_command, capsys, tmp_path, monkeypatch
+) -> None:
+    """The source is one line for all forms; the mark follows each form's own check."""
+
+    def check_the_receipt_only(document: dict) -> None:  # type: ignore[type-arg]
+        for version in document["versions"]:
+            version["forms"]["receipt"]["verify"] = False
+
+    assert add_by_command("Lê Văn Lương") == 0
+    capsys.readouterr()
+    monkeypatch.setenv(
+        "WORKSTATION_FORM_TEXTS", str(_agency_copy(tmp_path, check_the_receipt_only))
+    )
+    assert _receipt(capsys, tmp_path / "receipt.pdf")[0] == 0
+    assert _receipt(capsys, tmp_path / "slip.pdf", "control-slip")[0] == 0
+    receipt, slip = _text(tmp_path / "receipt.pdf"), _text(tmp_path / "slip.pdf")
+    assert "Mẫu số 01 · Thông tư 03/2025/TT-VPCP, Phụ lục I" in receipt
+    assert "(chưa đối chiếu)" not in receipt
+    assert "Mẫu số 06 · Thông tư 03/2025/TT-VPCP, Phụ lục I (chưa đối chiếu)" in slip
+
+
+def test_the_shipped_wording_marks_every_unchecked_form_in_its_footer(
+    add_by_command, capsys, tmp_path
+) -> None:
+    assert add_by_command("Lê Văn Lương") == 0
+    capsys.readouterr()
+    assert _receipt(capsys, tmp_path / "receipt.pdf")[0] == 0
+    assert "Phụ lục I (chưa đối chiếu)" in _text(tmp_path / "receipt.pdf")
 
 
 def test_without_the_setting_the_shipped_wording_is_printed(

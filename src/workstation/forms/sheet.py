@@ -82,7 +82,7 @@ class Sheet(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, "I", 8.5)
         self.set_text_color(90)
-        label = f"{self.texts['number']} · {self.texts.source}"
+        label = f"{self.texts['number']} · {self.texts.footer_source}"
         self.cell(self.width / 2, 5, printable(label))
         self.cell(self.width / 2, 5, f"{self.page_no()}/{{nb}}", align="R")
         self.set_text_color(0)

@@ -36,6 +36,10 @@ FORM_NAMES = (
 )
 """The forms every texts file must word, by the name ``workstation form`` takes."""
 
+UNCHECKED = "(chưa đối chiếu)"
+"""The footer's mark of a form not yet checked, when a texts file does not word it
+(``common.unchecked``): "not yet checked", in Vietnamese for the citizen's paper."""
+
 _texts_file: Path | None = None
 
 
@@ -96,14 +100,28 @@ def _versions(path: Path) -> tuple[dict[str, Any], ...]:
 
 @dataclass(frozen=True)
 class FormTexts:
-    """The texts of one form (``form``) and those every form shares (``common``)."""
+    """The texts of one form (``form``) and those every form shares (``common``).
+
+    ``source`` names the legal text the wording follows; ``verify`` is true while
+    this form's wording has not been compared word for word with it.
+    """
 
     common: dict[str, Any]
     form: dict[str, Any]
     source: str
+    verify: bool = True
 
     def __getitem__(self, key: str) -> Any:
         return self.form[key] if key in self.form else self.common[key]
+
+    @property
+    def footer_source(self) -> str:
+        """What the footer says of the wording's source: the legal text, marked
+        ``(chưa đối chiếu)`` while this form is still to be checked."""
+        mark = str(self.common.get("unchecked", UNCHECKED))
+        if not self.verify or mark in self.source:
+            return self.source
+        return f"{self.source} {mark}".strip()
 
     def date_line(self, place: str, day: date) -> str:
         """``Hà Nội, ngày 03 tháng 12 năm 2026``."""
@@ -143,9 +161,19 @@ def version_in_force(on: date, path: Path | None = None) -> dict[str, Any]:
 
 
 def texts_for(name: str, on: date, path: Path | None = None) -> FormTexts:
-    """The texts of form ``name`` (``receipt`` …) in force on ``on``."""
+    """The texts of form ``name`` (``receipt`` …) in force on ``on``.
+
+    A form's own ``source`` and ``verify`` override the version's; a form that
+    says nothing of its check is taken as not checked.
+    """
     version = version_in_force(on, path)
-    return FormTexts(version["common"], version["forms"][name], version.get("source", ""))
+    form = version["forms"][name]
+    return FormTexts(
+        version["common"],
+        form,
+        str(form.get("source", version.get("source", ""))),
+        bool(form.get("verify", version.get("verify", True))),
+    )
 
 
 def _system() -> str:
