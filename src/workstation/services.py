@@ -185,7 +185,13 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
         from workstation.reuse import ReuseLookup
 
         services.reuse = ReuseLookup(_connect(settings.central_url), folders.data / "reused")
+    database.officer = lambda: _officer_for_audit(services.officer())
     return services
+
+
+def _officer_for_audit(officer: Officer) -> tuple[str, str]:
+    """The officer as audit entries name them (``workstation.store.audit``)."""
+    return officer.user, str(officer.source)
 
 
 def _connect(server: str) -> Callable[[], CentralClient]:
