@@ -2,7 +2,10 @@
 
 The log itself (table, chain, what is recorded where) is
 :mod:`workstation.store.audit`. This module is what the command line and
-the window call: each use case opens its own transaction.
+the window call: each use case opens its own transaction. Actions that
+change nothing the central system hears about are recorded here with
+:func:`record_action` (:data:`SIGNED_IN`, :data:`SIGN_IN_REFUSED`,
+:data:`SIGNED_OUT`, :data:`STATS_EXPORTED`, :data:`ARCHIVE_EXPORTED`).
 
 The chain head (how many entries, the newest entry's hash) goes to the
 central system as an ``audit.head`` outbox message, queued by the window's
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workstation.config import Settings
 from workstation.errors import NotFound
 from workstation.store import audit
 from workstation.store.audit import AuditEntry, Verification
@@ -30,6 +34,14 @@ from workstation.store.models import OutboxRow
 from workstation.store.outbox import MessageKind, enqueue
 
 log = logging.getLogger(__name__)
+
+SIGNED_IN = "officer.signed_in"
+SIGN_IN_REFUSED = "officer.sign_in_refused"
+SIGNED_OUT = "officer.signed_out"
+STATS_EXPORTED = "stats.exported"
+ARCHIVE_EXPORTED = "archive.exported"
+CENTRAL_SIGN_IN = "central_sign_in"
+"""The officer source of a sign-in (as :class:`workstation.onbehalf.officer.OfficerSource`)."""
 
 HEAD_ENTITY = "audit"
 """The outbox entity of ``audit.head`` messages (sent in order, one at a time)."""
@@ -42,6 +54,11 @@ class QueuedHead:
     message_id: str
     count: int
     head: str
+
+
+def workstation_name(settings: Settings) -> str:
+    """How audit heads name this workstation to the central system: unit and slot."""
+    return f"{settings.agency_code}/{settings.workstation_slot}"
 
 
 def list_entries(
@@ -66,6 +83,28 @@ def list_entries(
             except NotFound:
                 dossier_id = dossier.strip().lower()
         return audit.list_entries(session, officer=officer, dossier_id=dossier_id, limit=limit)
+
+
+def record_action(
+    database: Database,
+    action: str,
+    *,
+    officer: tuple[str, str] | None = None,
+    dossier_id: str | None = None,
+    document_id: str | None = None,
+    object_id: str | None = None,
+) -> AuditEntry:
+    """Record an action that changes nothing the central system hears about (a sign-in,
+    an export), in a transaction of its own; ``officer`` is ``(user, source)``."""
+    with database.transaction() as session:
+        return audit.record(
+            session,
+            action,
+            officer=officer,
+            dossier_id=dossier_id,
+            document_id=document_id,
+            object_id=object_id,
+        )
 
 
 def verify(database: Database) -> Verification:

@@ -114,3 +114,12 @@ def test_verify_exits_5_naming_the_first_broken_entry(capsys, store, tampering, 
     code, result = run(capsys, "audit", "verify")
     assert code == 5
     assert (result["intact"], result["broken_seq"]) == (False, broken)
+
+
+def test_an_excel_export_of_the_statistics_is_recorded(capsys, services, tmp_path) -> None:
+    out = tmp_path / "thong-ke.xlsx"
+    assert main(["stats", "--from", "2026-03-01", "--to", "2026-03-31", "--xlsx", str(out)]) == 0
+    capsys.readouterr()
+    code, entries = run(capsys, "audit", "list")
+    assert code == 0
+    assert [e["action"] for e in entries] == ["stats.exported"]

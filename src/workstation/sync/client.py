@@ -145,6 +145,10 @@ class CentralClient(Protocol):
         sha256: str | None = None,
     ) -> None: ...
 
+    def add_audit_head(self, head: dict[str, Any], key: str) -> None:
+        """The audit log's chain head (``workstation``, ``count``, ``head``, ``at``)."""
+        ...
+
     def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
         """What the counter did to a dossier after creating it (submitted online, paid …)."""
         ...
@@ -303,6 +307,10 @@ class HttpCentralClient:
     ) -> None:
         body = {"id": record_id, "dossier_id": dossier_id, "record": record, "sha256": sha256}
         self._call("POST", "/v1/archive-records", json=body, key=key)
+
+    def add_audit_head(self, head: dict[str, Any], key: str) -> None:
+        body = {k: head.get(k) for k in ("workstation", "count", "head", "at")}
+        self._call("POST", "/v1/audit-heads", json=body, key=key)
 
     def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
         body = {"kind": kind, "payload": payload}
