@@ -395,10 +395,13 @@ def mark_needs_attention(session: Session, message_id: str, reason: str) -> None
 
 
 def retry(session: Session, message_id: str) -> None:
-    """Queue ``message_id`` again at once, attempts counted afresh (the officer has acted)."""
+    """Queue ``message_id`` again at once, attempts counted afresh (the officer has acted;
+    recorded in the audit log as ``message.retried``)."""
     row = _row(session, message_id)
     if row.state == SENT:
         return
+    ids = audit.message_ids(row.kind, row.entity_id, json.loads(row.payload))
+    audit.record(session, "message.retried", message_id=message_id, **ids)
     row.state = PENDING
     row.claimed_at = None
     row.next_attempt_at = None
