@@ -5,7 +5,7 @@
 Recording. Ours: N transactions, each saving a dossier and queueing its
 ``dossier.created`` (as receiving does), with the audit entry written in the
 same transaction. Reference, same run, same kind of file: the same
-transactions with the entry left out (``record_message`` replaced by nothing
+transactions with the entry left out (``record_message`` replaced by nothing,
 alternating change by change), so the ratio is what the audit log adds to a change.
 
 Verifying. Ours: ``workstation audit verify``'s walk over a chain of M entries.
