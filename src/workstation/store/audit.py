@@ -153,22 +153,7 @@ def record(
     (see the module's text) is named.
     """
     user, source = officer or _actor(session)
-    with session.no_autoflush:  # the caller's change may wait for its message still
-        return _append(
-            session, action, user, source, now, dossier_id, document_id, message_id, object_id
-        )
-
-
-def _append(
-    session: Session, action: str, user: str, source: str, now: datetime | None, *ids: str | None
-) -> AuditEntry:
-    dossier_id, document_id, message_id, object_id = ids
-    last = session.execute(
-        select(_table.c.seq, _table.c.hash).order_by(_table.c.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last is not None else (1, GENESIS)
     fields: dict[str, Any] = {
-        "seq": seq,
         "at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds"),
         "officer": user[:100],
         "officer_source": source[:40],
@@ -178,8 +163,13 @@ def _append(
         "message_id": message_id,
         "object_id": object_id,
     }
-    digest = entry_hash(fields, prev_hash)
-    session.execute(insert(_table).values(**fields, prev_hash=prev_hash, hash=digest))
+    with session.no_autoflush:  # the caller's change may wait for its message still
+        last = session.execute(
+            select(_table.c.seq, _table.c.hash).order_by(_table.c.seq.desc()).limit(1)
+        ).first()
+        fields["seq"], prev_hash = (last[0] + 1, last[1]) if last is not None else (1, GENESIS)
+        digest = entry_hash(fields, prev_hash)
+        session.execute(insert(_table).values(**fields, prev_hash=prev_hash, hash=digest))
     return AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
 
 
