@@ -53,3 +53,15 @@ def test_an_outbox_message_queued_again_by_the_officer_is_recorded(services, sam
         dossier.id,
     )
     assert datetime.fromisoformat(last.at) <= datetime.now(UTC)
+
+
+def test_a_payment_the_central_system_confirmed_is_recorded_once(services, sample_page):
+    from workstation.onbehalf.payment import confirm_payment
+
+    dossier = receive(services, sample_page)
+    for _ in range(2):  # the same confirmation again keeps nothing new
+        confirm_payment(services.database, dossier.id, "FT26337001", 50_000, datetime.now(UTC))
+    confirmed = [e for e in _actions(services.database) if e.action.startswith("payment.")]
+    assert [(e.action, e.dossier_id) for e in confirmed] == [
+        ("payment.confirmed_centrally", dossier.id)
+    ]
