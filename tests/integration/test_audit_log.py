@@ -242,3 +242,13 @@ def test_entries_survive_reopening_the_file(tmp_path: Path) -> None:
     with again.reading() as session:
         assert session.scalar(select(DossierRow.id)) is not None
     again.close()
+
+
+def test_an_officer_that_cannot_be_told_never_stops_the_change(database) -> None:
+    def broken_keyring() -> tuple[str, str]:
+        raise RuntimeError("the keyring daemon went away")
+
+    database.officer = broken_keyring
+    dossier = received_dossier(database, NAME)
+    [entry] = _entries(database)
+    assert (entry.dossier_id, entry.officer_source) == (dossier.id, audit.OS_USER)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from workstation.store.models import AuditRow
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -211,7 +214,11 @@ def _actor(session: Session) -> tuple[str, str]:
     resolved = session.info.get(_RESOLVED)
     if resolved is None:
         answer: Callable[[], tuple[str, str]] | None = session.info.get(ACTOR)
-        resolved = answer() if answer is not None else os_actor()
+        try:
+            resolved = answer() if answer is not None else os_actor()
+        except Exception as exc:  # a keyring that fails must not stop the officer's change
+            log.warning("officer unknown (%s): the OS user is named", exc.__class__.__name__)
+            resolved = os_actor()
         session.info[_RESOLVED] = resolved
     return resolved
 
