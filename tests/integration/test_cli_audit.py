@@ -123,3 +123,17 @@ def test_an_excel_export_of_the_statistics_is_recorded(capsys, services, tmp_pat
     code, entries = run(capsys, "audit", "list")
     assert code == 0
     assert [e["action"] for e in entries] == ["stats.exported"]
+
+
+def test_an_archive_export_is_recorded(capsys, services, tmp_path) -> None:
+    from workstation.archive import specimens
+    from workstation.archive.batch import split
+    from workstation.scan.pipeline import DigitizeOptions
+
+    specimens.write_stack(tmp_path / "in", [1], lines=3)
+    out = tmp_path / "out"
+    split(sorted((tmp_path / "in").glob("*.png")), out, DigitizeOptions(ocr=False, jobs=1))
+    assert main(["archive", "export", str(out), "-o", str(tmp_path / "bag")]) == 0
+    capsys.readouterr()
+    _, entries = run(capsys, "audit", "list")
+    assert [e["action"] for e in entries] == ["archive.exported"]
