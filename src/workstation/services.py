@@ -226,13 +226,19 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     )
     if settings.central_url:
         services.sender = _sending_round(settings, database, blobs, folders)
-        services.login = _sign_in
+        services.login = _signing_in(database)
         services.payment_confirmations = _payment_confirmations(settings.central_url)
         services.officer = signed_in_officer(settings.central_url)
         from workstation.reuse import ReuseLookup
 
         services.reuse = ReuseLookup(_connect(settings.central_url), folders.data / "reused")
+    database.officer = lambda: _officer_for_audit(services.officer())
     return services
+
+
+def _officer_for_audit(officer: Officer) -> tuple[str, str]:
+    """The officer as audit entries name them (``workstation.store.audit``)."""
+    return officer.user, str(officer.source)
 
 
 def _connect(server: str) -> Callable[[], CentralClient]:
@@ -343,10 +349,23 @@ def _sending_round(
     return send_once
 
 
-def _sign_in(server: str, user: str, password: str) -> str:
-    from workstation.sync.auth import login
+def _signing_in(database: Database) -> Login:
+    """Signs in to the central system, the sign-in (or its refusal) recorded in the audit log."""
 
-    return login(server, user, password).user
+    def sign_in(server: str, user: str, password: str) -> str:
+        from workstation.audit import CENTRAL_SIGN_IN, SIGN_IN_REFUSED, SIGNED_IN, record_action
+        from workstation.sync.auth import login
+        from workstation.sync.status import SignInRefused
+
+        try:
+            signed_in = login(server, user, password).user
+        except SignInRefused:
+            record_action(database, SIGN_IN_REFUSED, officer=(user, CENTRAL_SIGN_IN))
+            raise
+        record_action(database, SIGNED_IN, officer=(signed_in, CENTRAL_SIGN_IN))
+        return signed_in
+
+    return sign_in
 
 
 def _clean_up_quietly(database: Database, blobs: BlobStore) -> None:

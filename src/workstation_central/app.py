@@ -35,6 +35,7 @@ from starlette.requests import ClientDisconnect
 from workstation_central import __version__, problems, targets
 from workstation_central.models import (
     ArchiveRecord,
+    AuditHead,
     DossierEvent,
     DossierFile,
     DossierRecord,
@@ -52,6 +53,8 @@ from workstation_central.schemas import (
     LIFECYCLE_KINDS,
     AddedDocumentIn,
     ArchiveIn,
+    AuditHeadIn,
+    AuditHeads,
     BlockIn,
     BlockOut,
     DocumentIn,
@@ -707,6 +710,68 @@ def create_app(central: Central) -> FastAPI:
             return 201, {"id": body.id}
 
         return idempotent(db, user, key, f"POST /v1/archive-records {body.id}", apply)
+
+    # Audit-log heads --------------------------------------------------------------
+
+    @app.post(
+        "/v1/audit-heads",
+        status_code=201,
+        tags=["audit"],
+        responses={200: {"description": "This head was kept already."}, **errors(401, 409)},
+    )
+    def add_audit_head(body: AuditHeadIn, user: User, key: IdempotencyKey, db: Db) -> Any:
+        """Keep a workstation's audit-log head; the same count with another hash is refused
+        (``audit.head_conflict``: the workstation's log was rewritten since)."""
+
+        def apply() -> tuple[int, Any]:
+            answer = {"workstation": body.workstation, "count": body.count, "head": body.head}
+            held = db.scalars(
+                select(AuditHead).where(
+                    AuditHead.workstation == body.workstation, AuditHead.count == body.count
+                )
+            ).one_or_none()
+            if held is not None:
+                if held.head != body.head:
+                    raise problem(
+                        409,
+                        "audit.head_conflict",
+                        "this workstation reported another head at this count",
+                    )
+                return 200, answer
+            db.add(
+                AuditHead(
+                    workstation=body.workstation,
+                    count=body.count,
+                    head=body.head,
+                    at=body.at,
+                    officer=user,
+                )
+            )
+            return 201, answer
+
+        operation = f"POST /v1/audit-heads {body.workstation} {body.count}"
+        return idempotent(db, user, key, operation, apply)
+
+    @app.get("/v1/audit-heads", response_model=AuditHeads, tags=["audit"], responses=errors(401))
+    def list_audit_heads(
+        user: User, db: Db, workstation: Annotated[str | None, Query(max_length=100)] = None
+    ) -> AuditHeads:
+        """The audit-log heads reported, by workstation and count."""
+        query = select(AuditHead).order_by(AuditHead.workstation, AuditHead.count)
+        if workstation is not None:
+            query = query.where(AuditHead.workstation == workstation)
+        return AuditHeads(
+            heads=[
+                {
+                    "workstation": h.workstation,
+                    "count": h.count,
+                    "head": h.head,
+                    "at": h.at,
+                    "officer": h.officer,
+                }
+                for h in db.scalars(query)
+            ]
+        )
 
     return app
 

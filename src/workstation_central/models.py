@@ -1,5 +1,5 @@
 """The central server's tables (SQLAlchemy): officers, tokens, dossiers and their files,
-uploads, idempotency keys, dossier-code blocks and archive records.
+uploads, idempotency keys, dossier-code blocks, archive records and audit-log heads.
 
 Plain portable types only, so the same tables live in SQLite (the default) and
 PostgreSQL (by URL).
@@ -146,3 +146,19 @@ class StatusEvent(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     dossier_id: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[int] = mapped_column(Integer)
+
+
+class AuditHead(Base):
+    """A workstation's audit-log chain head as it reported it: ``count`` entries ending in
+    ``head``. One head per workstation and count: another hash for the same count means the
+    workstation's log was rewritten."""
+
+    __tablename__ = "audit_heads"
+    __table_args__ = (UniqueConstraint("workstation", "count"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    workstation: Mapped[str] = mapped_column(String(100), index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    officer: Mapped[str] = mapped_column(String(100))

@@ -172,6 +172,28 @@ class ArchiveIn(BaseModel):
     record: dict[str, Any] = {}
 
 
+class AuditHeadIn(BaseModel):
+    """A workstation's audit-log chain head: ``count`` entries, the newest hashing to
+    ``head`` (SHA-256), written ``at`` (ISO 8601, UTC)."""
+
+    workstation: str = Field(min_length=1, max_length=100)
+    count: int = Field(ge=1, le=2_147_483_647)
+    head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    at: str | None = Field(default=None, max_length=40)
+
+
+class AuditHeadOut(BaseModel):
+    workstation: str
+    count: int
+    head: str
+    at: str | None
+    officer: str
+
+
+class AuditHeads(BaseModel):
+    heads: list[AuditHeadOut]
+
+
 LIFECYCLE_KINDS = (
     "dossier.supplement_requested",
     "dossier.supplement_received",

@@ -79,6 +79,7 @@ def reporting_parent() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     from workstation.cli import (
         archive,
+        audit,
         cccd,
         demo,
         devices,
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         result_form,
         onbehalf,
         stats,
+        audit,
     ):
         module.register(subparsers, parent)
     return parser

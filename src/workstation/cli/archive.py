@@ -143,6 +143,9 @@ def run_export(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.archive.export import export_bag
 
     result = export_bag(args.batch, args.output)
+    from workstation.audit import ARCHIVE_EXPORTED, record_action
+
+    record_action(context.services().database, ARCHIVE_EXPORTED)
     return Outcome(result, f"bag with {result['records']} records, valid: {args.output}")
 
 

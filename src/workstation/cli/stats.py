@@ -64,6 +64,9 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         from workstation.stats.workbook import write_workbook
 
         write_workbook(report, args.xlsx, current_language())
+        from workstation.audit import STATS_EXPORTED, record_action
+
+        record_action(services.database, STATS_EXPORTED)
         data["xlsx"] = str(args.xlsx)
     lines = [f"{first:%d/%m/%Y} – {last:%d/%m/%Y}  {report.agency}"]
     for m in report.overall.measures:

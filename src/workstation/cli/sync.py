@@ -9,7 +9,7 @@ import sys
 import time
 
 from workstation.cli import Context, Outcome
-from workstation.errors import BadInput
+from workstation.errors import BadInput, WorkstationError
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,9 @@ def _server(args: argparse.Namespace) -> str:
 
 
 def _login(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import CENTRAL_SIGN_IN, SIGN_IN_REFUSED, SIGNED_IN, record_action
     from workstation.sync.auth import login
+    from workstation.sync.status import SignInRefused
 
     if args.password_env:
         password = os.environ.get(args.password_env, "")
@@ -76,21 +78,35 @@ def _login(args: argparse.Namespace, context: Context) -> Outcome:
     if not password:
         raise BadInput("the password is empty", code="sync.empty_password")
     server = _server(args)
-    tokens = login(server, args.user, password)
+    database = context.services().database
+    try:
+        tokens = login(server, args.user, password)
+    except SignInRefused:
+        record_action(database, SIGN_IN_REFUSED, officer=(args.user, CENTRAL_SIGN_IN))
+        raise
+    record_action(database, SIGNED_IN, officer=(tokens.user, CENTRAL_SIGN_IN))
     return Outcome({"server": server, "user": tokens.user}, f"Signed in to {server}.")
 
 
 def _logout(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.sync.auth import forget_sign_in
+    from workstation.audit import CENTRAL_SIGN_IN, SIGNED_OUT, record_action
+    from workstation.sync.auth import forget_sign_in, load_sign_in
 
     server = _server(args)
+    try:
+        officer = (load_sign_in(server)[0], CENTRAL_SIGN_IN)
+    except WorkstationError:  # not signed in, or no keyring to ask
+        officer = None
     removed = forget_sign_in(server)
+    if removed:
+        record_action(context.services().database, SIGNED_OUT, officer=officer)
     text = f"Signed out of {server}." if removed else f"Was not signed in to {server}."
     return Outcome({"server": server, "signed_out": removed}, text)
 
 
 def _sync(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.services import lease_code_blocks
+    from workstation.audit import queue_head, workstation_name
+    from workstation.services import lease_code_blocks, signed_in_officer
     from workstation.sync.auth import signed_in_client
     from workstation.sync.client import Retryable
     from workstation.sync.pull import pull_from_central
@@ -98,17 +114,24 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
 
     server = _server(args)
     services = context.services()
+    services.officer = signed_in_officer(server)  # who the audit log names for this round
     client = signed_in_client(server)
     sender = Sender(services.database, services.blobs, client)
     sent = 0
+    station = workstation_name(services.settings)
     try:
         sent += sender.send_due()  # --once: an unreachable server ends the command (exit 4)
+        # The audit log's head, the sends just recorded included, goes in the same round.
+        if queue_head(services.database, station) is not None:
+            sent += sender.send_due()
         pulled = pull_from_central(client, services.database, services.folders)
         pulled["codes_leased"] = lease_code_blocks(client, services.database, services.settings)
         while not args.once:
             time.sleep(5)  # until Ctrl-C; a message waiting out its delay is claimed when due
             try:
                 sent += sender.send_due()
+                if queue_head(services.database, station) is not None:
+                    sent += sender.send_due()
                 pull_from_central(client, services.database, services.folders)
                 lease_code_blocks(client, services.database, services.settings)
             except Retryable as exc:  # offline for now: the outbox keeps it, try again

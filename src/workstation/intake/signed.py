@@ -32,7 +32,7 @@ from workstation.domain import Document
 from workstation.errors import BadInput, Cancelled, WorkstationError
 from workstation.intake.attach import store_file
 from workstation.intake.receive import document_message
-from workstation.store import BlobStore, Database
+from workstation.store import BlobStore, Database, audit
 from workstation.store import signatures as repo
 from workstation.store.dossiers import find_dossier
 from workstation.store.outbox import MessageKind, enqueue
@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from workstation.sign.signer import DocumentSigner
 
 log = logging.getLogger(__name__)
+
+SIGNATURE_REQUESTED = "signature.requested"
+RESULT_ADDED = "signature.result_added"
+SENT_BACK = "signature.sent_back"
+"""Audit actions of the signing queue (the signature itself is ``document.signed``)."""
 
 __all__ = [
     "ROLES",
@@ -92,6 +97,13 @@ def request_signature(
     with database.transaction() as session:
         dossier = find_dossier(session, dossier_reference)
         request_id = repo.add_request(session, dossier.id, document_id, role)
+        audit.record(
+            session,
+            SIGNATURE_REQUESTED,
+            dossier_id=dossier.id,
+            document_id=document_id,
+            object_id=request_id,
+        )
     log.info("document %s of dossier %s waits for a %s signature", document_id, dossier.id, role)
     return request_id
 
@@ -111,6 +123,13 @@ def add_result_for_signature(
     with database.transaction() as session:
         repo.add_result_document(session, dossier.id, document)
         request_id = repo.add_request(session, dossier.id, document.id, "result")
+        audit.record(
+            session,
+            RESULT_ADDED,
+            dossier_id=dossier.id,
+            document_id=document.id,
+            object_id=request_id,
+        )
     log.info("result %s of dossier %s waits for the signature", document.id, dossier.id)
     return document, request_id
 
@@ -119,6 +138,7 @@ def send_back(database: Database, request_id: str, comment: str) -> None:
     """Return a waiting document to its sender with the signing officer's comment."""
     with database.transaction() as session:
         repo.return_request(session, request_id, comment)
+        audit.record(session, SENT_BACK, object_id=request_id)  # never the comment
     log.info("signing request %s sent back", request_id)
 
 

@@ -40,13 +40,16 @@ from workstation.onbehalf.officer import Officer, officer_payload
 from workstation.onbehalf.submit import needs_confirming_again
 from workstation.onbehalf.vietqr import CollectionAccount, payment_payload
 from workstation.paths import resources_dir
-from workstation.store import Database
+from workstation.store import Database, audit
 from workstation.store.dossiers import find_dossier
 from workstation.store.models import DossierRow, PaymentRow
 from workstation.store.outbox import MessageKind, enqueue
 from workstation.store.timestamps import from_stored, to_stored
 
 log = logging.getLogger(__name__)
+
+PAYMENT_CONFIRMED = "payment.confirmed_centrally"
+"""Audit action: a payment the central system confirmed, kept here (nothing is queued)."""
 
 REFERENCE_LIMIT = 100
 
@@ -275,9 +278,10 @@ def confirm_payment(
             )
         ).first()
         if known is None:
+            payment_id = new_id()
             session.add(
                 PaymentRow(
-                    id=new_id(),
+                    id=payment_id,
                     dossier_id=dossier.id,
                     method=str(PaymentMethod.TRANSFER),
                     reference=payment_reference,
@@ -288,6 +292,7 @@ def confirm_payment(
                 )
             )
             session.flush()
+            audit.record(session, PAYMENT_CONFIRMED, dossier_id=dossier.id, object_id=payment_id)
         state = _state(session, dossier)
         row = session.get(DossierRow, dossier.id)
         assert row is not None

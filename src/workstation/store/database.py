@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.errors import StoreError, WorkstationError
-from workstation.store import outbox, schema_head
+from workstation.store import audit, outbox, schema_head
 from workstation.store.diagnosis import diagnose, first_line
 
 if TYPE_CHECKING:
@@ -115,6 +115,9 @@ class Database:
         extra_versions: Iterable[Path] = (),
     ) -> None:
         self.path = Path(path)
+        self.officer: Callable[[], tuple[str, str]] = audit.os_actor
+        """Who acts, as ``(user, source)``, for audit entries that name no officer
+        (:mod:`workstation.store.audit`); called at most once per transaction that records."""
         self._extra_versions = tuple(Path(p) for p in extra_versions)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -300,6 +303,7 @@ class Database:
         It begins ``IMMEDIATE``, taking the write lock at once (another writer waits).
         """
         with self._session(self._writer, commit=True) as session:
+            session.info[audit.ACTOR] = self.officer
             yield session
 
     @contextmanager

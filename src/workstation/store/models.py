@@ -393,3 +393,31 @@ class ArchiveRecordRow(Base):
     record: Mapped[str] = mapped_column(PersonalText)
     warnings: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """One audited action: who (``officer``), when (``at``, ISO UTC), what, on which ids.
+
+    Never a citizen's data: only ids. Append-only (triggers refuse ``UPDATE``
+    and ``DELETE``) and hash-chained: ``hash`` is the SHA-256 of the row's
+    fields and ``prev_hash``, the previous row's ``hash`` (see
+    :mod:`workstation.store.audit`).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_officer", "officer", "seq"),
+        Index("ix_audit_log_dossier", "dossier_id", "seq"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32))
+    officer: Mapped[str] = mapped_column(String(100))
+    officer_source: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    dossier_id: Mapped[str | None] = mapped_column(String(36))
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    message_id: Mapped[str | None] = mapped_column(String(36))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

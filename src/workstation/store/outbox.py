@@ -47,6 +47,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from workstation.store import audit
 from workstation.store.models import DossierRow, OutboxRow
 from workstation.store.timestamps import from_stored, to_stored
 
@@ -72,6 +73,7 @@ class MessageKind(StrEnum):
     DOSSIER_STOPPED = "dossier.stopped"
     DOCUMENT_SIGNED = "document.signed"
     ARCHIVE_RECORD = "archive.record"  # a record of a digitised archive batch, with its PDF/A
+    AUDIT_HEAD = "audit.head"  # the audit log's chain head (workstation.audit)
 
 
 SCHEMA_VERSIONS: dict[MessageKind, int] = {kind: 1 for kind in MessageKind}
@@ -169,7 +171,8 @@ def enqueue(
     """Queue a message for the central system in the caller's transaction; return its id.
 
     ``kind`` must be a :class:`MessageKind`; ``payload`` must be JSON-serialisable
-    and gets the kind's schema version as ``"schema"``.
+    and gets the kind's schema version as ``"schema"``. The change is recorded in
+    the audit log in the same transaction (:func:`workstation.store.audit.record_message`).
     """
     try:
         kind = MessageKind(kind)
@@ -193,6 +196,7 @@ def enqueue(
             created_at=to_stored(datetime.now(UTC)),
         )
     )
+    audit.record_message(session, kind.value, entity_id, message_id, payload)
     return message_id
 
 
@@ -341,8 +345,11 @@ def claim_next(
 
 
 def mark_sent(session: Session, message_id: str) -> None:
-    """The central system acknowledged ``message_id``."""
+    """The central system acknowledged ``message_id`` (recorded in the audit log as sent)."""
     row = _row(session, message_id)
+    if row.state != SENT and row.kind not in audit.NOT_AUDITED:
+        ids = audit.message_ids(row.kind, row.entity_id, json.loads(row.payload))
+        audit.record(session, "message.sent", message_id=message_id, **ids)
     row.state = SENT
     row.claimed_at = None
     row.next_attempt_at = None
@@ -388,10 +395,13 @@ def mark_needs_attention(session: Session, message_id: str, reason: str) -> None
 
 
 def retry(session: Session, message_id: str) -> None:
-    """Queue ``message_id`` again at once, attempts counted afresh (the officer has acted)."""
+    """Queue ``message_id`` again at once, attempts counted afresh (the officer has acted;
+    recorded in the audit log as ``message.retried``)."""
     row = _row(session, message_id)
     if row.state == SENT:
         return
+    ids = audit.message_ids(row.kind, row.entity_id, json.loads(row.payload))
+    audit.record(session, "message.retried", message_id=message_id, **ids)
     row.state = PENDING
     row.claimed_at = None
     row.next_attempt_at = None

@@ -17,6 +17,7 @@ import base64
 import logging
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
@@ -152,6 +153,10 @@ class CentralClient(Protocol):
         sha256: str | None = None,
     ) -> None: ...
 
+    def add_audit_head(self, head: dict[str, Any], key: str) -> None:
+        """The audit log's chain head (``workstation``, ``count``, ``head``, ``at``)."""
+        ...
+
     def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
         """What the counter did to a dossier after creating it (submitted online, paid …)."""
         ...
@@ -215,8 +220,9 @@ class HttpCentralClient:
         self._took_tokens(self._check(response))
 
     def _took_tokens(self, response: httpx.Response) -> Tokens:
-        body = response.json()
-        tokens = Tokens(body["access_token"], body["refresh_token"], body["user"])
+        with _malformed("sign-in answer"):
+            body = response.json()
+            tokens = Tokens(*(_text(body[k]) for k in ("access_token", "refresh_token", "user")))
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
         if self.on_tokens is not None:
             self.on_tokens(tokens)
@@ -243,19 +249,23 @@ class HttpCentralClient:
         return response.content, response.headers.get("ETag", "")
 
     def status_updates(self, after: int) -> tuple[list[tuple[str, int]], int]:
-        answer = self._call("GET", "/v1/status-updates", params={"after": after}).json()
-        try:
-            updates = [(str(u["id"]), int(u["status"])) for u in answer["updates"]]
+        response = self._call("GET", "/v1/status-updates", params={"after": after})
+        with _malformed("status updates"):
+            answer = response.json()
+            updates = [(str(u["id"]), int(u["status"])) for u in _list(answer["updates"])]
             return updates, int(answer["last"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Refused("the status updates are malformed", reason="malformed") from exc
 
     def dossier_status(self, dossier_id: str) -> int | None:
         response = self._call("GET", f"/v1/dossiers/{dossier_id}", allow=(404,))
-        return None if response.status_code == 404 else int(response.json()["status"])
+        if response.status_code == 404:
+            return None
+        with _malformed("dossier"):
+            return int(response.json()["status"])
 
     def citizen_documents(self, id_number: str) -> list[dict[str, Any]]:
-        return self._call("GET", f"/v1/citizens/{id_number}/documents").json()["documents"]
+        response = self._call("GET", f"/v1/citizens/{id_number}/documents")
+        with _malformed("list of documents"):
+            return _list(response.json()["documents"])
 
     def download_file(self, sha256: str, target: BinaryIO, limit: int) -> int:
         """Stream the file ``sha256`` into ``target``; refuse one longer than ``limit`` bytes."""
@@ -285,7 +295,9 @@ class HttpCentralClient:
     def missing_files(self, sha256s: list[str]) -> list[str]:
         if not sha256s:
             return []
-        return self._call("POST", "/v1/files/check", json={"sha256": sha256s}).json()["missing"]
+        response = self._call("POST", "/v1/files/check", json={"sha256": sha256s})
+        with _malformed("file check"):
+            return [_text(d) for d in _list(response.json()["missing"])]
 
     # Writing ------------------------------------------------------------------
 
@@ -306,8 +318,10 @@ class HttpCentralClient:
 
     def lease_block(self, unit: str, day: str, size: int, key: str) -> tuple[int, int]:
         body = {"unit": unit, "day": day, "size": size}
-        answer = self._call("POST", "/v1/sequence-blocks", json=body, key=key).json()
-        return int(answer["first"]), int(answer["last"])
+        response = self._call("POST", "/v1/sequence-blocks", json=body, key=key)
+        with _malformed("sequence block"):
+            answer = response.json()
+            return int(answer["first"]), int(answer["last"])
 
     def add_archive_record(
         self,
@@ -320,13 +334,18 @@ class HttpCentralClient:
         body = {"id": record_id, "dossier_id": dossier_id, "record": record, "sha256": sha256}
         self._call("POST", "/v1/archive-records", json=body, key=key)
 
+    def add_audit_head(self, head: dict[str, Any], key: str) -> None:
+        body = {k: head.get(k) for k in ("workstation", "count", "head", "at")}
+        self._call("POST", "/v1/audit-heads", json=body, key=key)
+
     def add_event(self, dossier_id: str, kind: str, payload: dict[str, Any], key: str) -> None:
         body = {"kind": kind, "payload": payload}
         self._call("POST", f"/v1/dossiers/{dossier_id}/events", json=body, key=key)
 
     def payment_confirmations(self, dossier_id: str) -> list[dict[str, Any]]:
-        answer = self._call("GET", f"/v1/dossiers/{dossier_id}/payment-confirmations")
-        return answer.json()["confirmations"]
+        response = self._call("GET", f"/v1/dossiers/{dossier_id}/payment-confirmations")
+        with _malformed("payment confirmations"):
+            return _list(response.json()["confirmations"])
 
     # Files by tus 1.0 ------------------------------------------------------------
 
@@ -470,11 +489,33 @@ _WAIT_HELPS = {"files.missing", "archive.file_missing", "upload.offset", "upload
 """4xx answers another attempt can get past (files still arriving, a transfer damaged)."""
 
 
+@contextmanager
+def _malformed(what: str) -> Iterator[None]:
+    """An answer that does not have the documented shape is refused (never a crash)."""
+    try:
+        yield
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise Refused(f"the central system's {what} is malformed", reason="malformed") from exc
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"a list was expected, not {type(value).__name__}")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"text was expected, not {type(value).__name__}")
+    return value
+
+
 def _error_code(response: httpx.Response) -> str:
     try:
-        detail = response.json().get("detail")
+        body = response.json()
     except ValueError:
         return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         return str(detail.get("code", ""))
     return "validation" if isinstance(detail, list) else ""

@@ -172,6 +172,8 @@ class Sender:
             self.client.add_archive_record(
                 entry.entity_id, None, record, key, sha256=document["sha256"]
             )
+        elif entry.kind == MessageKind.AUDIT_HEAD:
+            self.client.add_audit_head(payload, key)
         else:
             raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
 

@@ -6,7 +6,9 @@ days without a restart, and an abandoned dialog or a refused save leaves a
 citizen's file in the blob store. So the window runs
 :func:`workstation.intake.cleanup.clean_up_blobs` again every
 :data:`CLEAN_UP_EVERY_MS`, on the ``db`` executor like every other use of the
-store. A failed clean-up is logged by code and retried at the next turn: it
+store. At the same turn it queues the audit log's chain head for the central
+system (:func:`workstation.audit.queue_head`, only when the chain grew). A
+failed clean-up or head is logged by code and retried at the next turn: it
 never interrupts the officer.
 """
 
@@ -16,6 +18,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from workstation.audit import QueuedHead, queue_head, workstation_name
 from workstation.intake.cleanup import CleanUp, clean_up_blobs
 from workstation.services import Services
 from workstation.ui.background import BackgroundTask, run_in_background
@@ -28,10 +31,14 @@ CLEAN_UP_EVERY_MS = 60 * 60 * 1000
 
 
 class Housekeeping(QObject):
-    """Runs the blob clean-up on a timer; ``cleaned(result)`` after each run."""
+    """Runs the blob clean-up on a timer; ``cleaned(result)`` after each run.
+
+    Each turn also queues the audit log's head: ``head_queued(QueuedHead | None)``.
+    """
 
     cleaned = Signal(object)
     failed = Signal(str)
+    head_queued = Signal(object)
 
     def __init__(
         self,
@@ -45,6 +52,7 @@ class Housekeeping(QObject):
         self.timer.setObjectName("housekeeping")
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.clean_up_now)
+        self.timer.timeout.connect(self.queue_audit_head_now)
 
     def start(self) -> None:
         self.timer.start()
@@ -60,6 +68,19 @@ class Housekeeping(QObject):
             return clean_up_blobs(database, blobs)
 
         return run_in_background(self, clean_up, self._cleaned, self._failed)
+
+    def queue_audit_head_now(self) -> BackgroundTask:
+        """Queue the audit log's chain head for the central system, in the background."""
+        database, name = self._services.database, workstation_name(self._services.settings)
+
+        def queue() -> QueuedHead | None:
+            return queue_head(database, name)
+
+        return run_in_background(self, queue, self.head_queued.emit, self._head_failed)
+
+    def _head_failed(self, exc: BaseException) -> None:
+        log.warning("housekeeping: audit head not queued [%s]; trying again later", error_code(exc))
+        self.failed.emit(error_code(exc))
 
     def _cleaned(self, result: CleanUp) -> None:
         if result.blobs or result.interrupted_writes:

@@ -36,7 +36,7 @@ def test_received_dossiers_arrive_once_each_with_identical_files(central, add_by
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert {k: summary[k] for k in ("sent", "waiting", "needs_attention")} == {
-        "sent": 4,
+        "sent": 5,  # and the audit log's head
         "waiting": 0,
         "needs_attention": [],
     }

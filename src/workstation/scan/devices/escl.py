@@ -154,7 +154,12 @@ class EsclDevice:
                 raise DeviceError(
                     f"capabilities answered {response.status_code}", code="device.bad_reply"
                 )
-            self._options = self._parse(self._xml(response))
+            try:
+                self._options = self._parse(self._xml(response))
+            except ValueError as exc:  # a number that is none
+                raise DeviceError(
+                    "the scanner's capabilities cannot be read", code="device.bad_reply"
+                ) from exc
         return self._options
 
     def _parse(self, root: Element) -> DeviceOptions:

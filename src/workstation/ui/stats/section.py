@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.audit import STATS_EXPORTED, record_action
 from workstation.domain import clock
 from workstation.i18n import current_language, tr
 from workstation.services import Services
@@ -268,7 +269,11 @@ class StatsSection(Section):
         if self.report is None:
             return
         op = partial(write_workbook, self.report, path, current_language())
-        run_in_background(self, op, lambda _: self.exported.emit(str(path)), executor="io")
+        database = self.services.database
+        recorded = ("db", lambda _written: record_action(database, STATS_EXPORTED))
+        run_in_background(
+            self, op, lambda _: self.exported.emit(str(path)), executor="io", then=[recorded]
+        )
 
 
 def _count(
