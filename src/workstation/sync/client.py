@@ -35,6 +35,12 @@ MAX_CATALOGUE = 50 << 20
 """The largest catalogue file taken from the central system."""
 READ_SIZE = 1 << 20
 """Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
+WITH_CREATION = 1 << 20
+"""A file up to this size (and one chunk) travels with its tus creation
+(creation-with-upload): one request instead of two. Larger ones are PATCHed, so a
+resumed upload's creation never carries bytes the server already holds."""
+BATCH_LIMIT = 100
+"""The most writes one ``POST /v1/batch`` carries."""
 
 
 class Retryable(ExternalPartError):
@@ -74,6 +80,18 @@ class Tokens:
     user: str
 
 
+@dataclass(frozen=True)
+class Write:
+    """One idempotent write, as a batch carries it: the operation (``dossier.create``,
+    ``dossier.status`` …, see docs/central-api.yaml ``BatchItem``), the dossier its single
+    request's address names, its body and its Idempotency-Key."""
+
+    key: str
+    op: str
+    dossier_id: str | None = None
+    body: dict[str, Any] | None = None
+
+
 Opener = Callable[[], BinaryIO]
 """Opens a stored file for reading from its start (the caller seeks)."""
 
@@ -107,6 +125,12 @@ class CentralClient(Protocol):
         ...
 
     def dossier_status(self, dossier_id: str) -> int | None: ...
+
+    def write_batch(self, writes: list[Write]) -> list[Exception | None]:
+        """Apply several writes at once, each once per key; per write (in order) None if
+        applied, or the :class:`Retryable` or :class:`Refused` its single request would
+        have raised. Raises only what stops them all (unreachable, signed out, 5xx)."""
+        ...
 
     def missing_files(self, sha256s: list[str]) -> list[str]:
         """Which of these files the central system does not hold yet."""
@@ -312,6 +336,23 @@ class HttpCentralClient:
         answer = self._call("GET", f"/v1/dossiers/{dossier_id}/payment-confirmations")
         return answer.json()["confirmations"]
 
+    def write_batch(self, writes: list[Write]) -> list[Exception | None]:
+        outcomes: list[Exception | None] = []
+        for start in range(0, len(writes), BATCH_LIMIT):
+            part = writes[start : start + BATCH_LIMIT]
+            items = [
+                {"key": w.key, "op": w.op, "dossier_id": w.dossier_id, "body": w.body} for w in part
+            ]
+            results = self._call("POST", "/v1/batch", json={"items": items}).json()["results"]
+            if [r.get("key") for r in results] != [w.key for w in part]:
+                raise Retryable("the batch answer does not match its writes", reason="batch")
+            outcomes += [self._outcome(int(r["status"]), r.get("body")) for r in results]
+        return outcomes
+
+    def _outcome(self, status: int, body: Any) -> Exception | None:
+        """A batch item's answer as its single request's: None if applied, else the error."""
+        return None if status < 400 else self._refusal(status, _code_of(body))
+
     # Files by tus 1.0 ------------------------------------------------------------
 
     def upload_file(
@@ -324,16 +365,19 @@ class HttpCentralClient:
         token: CancelToken | None = None,
     ) -> int:
         """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks
-        (checking ``token`` before each)."""
+        (checking ``token`` before each). A small file's bytes go with the creation."""
         sent_before = self.sent_bytes
-        location, fresh = self._create_upload(sha256, size, key)
-        offset = 0 if fresh else self._offset(location)
-        if offset is None:  # the key's upload is gone (finished or refused): start afresh
-            if not self.missing_files([sha256]):
-                return 0
-            location, fresh = self._create_upload(sha256, size, f"{key}:{uuid.uuid4()}")
-            offset = 0 if fresh else (self._offset(location) or 0)
         with opener() as source:
+            body = source if size <= min(WITH_CREATION, self.chunk_size) else None
+            location, offset = self._create_upload(sha256, size, key, body)
+            if offset is None:
+                offset = self._offset(location)
+            if offset is None:  # the key's upload is gone (finished or refused): start afresh
+                if not self.missing_files([sha256]):
+                    return 0
+                location, offset = self._create_upload(sha256, size, f"{key}:{uuid.uuid4()}", body)
+                if offset is None:
+                    offset = self._offset(location) or 0
             while offset < size:
                 if token is not None:
                     token.raise_if_cancelled()
@@ -360,18 +404,32 @@ class HttpCentralClient:
                 offset = int(response.headers["Upload-Offset"])
         return self.sent_bytes - sent_before
 
-    def _create_upload(self, sha256: str, size: int, key: str) -> tuple[str, bool]:
-        """The upload's address, and whether it is new (nothing arrived yet: no HEAD needed)."""
+    def _create_upload(
+        self, sha256: str, size: int, key: str, source: BinaryIO | None = None
+    ) -> tuple[str, int | None]:
+        """The upload's address and its offset: 0 if it is new, what arrived if ``source``'s
+        bytes went with the creation (creation-with-upload), None if unknown (an upload
+        found again: ask it)."""
         metadata = "sha256 " + base64.b64encode(sha256.encode()).decode()
         headers = {
             "Tus-Resumable": TUS_VERSION,
             "Upload-Length": str(size),
             "Upload-Metadata": metadata,
         }
-        response = self._call("POST", "/v1/uploads", headers=headers, key=key)
+        content = None
+        if source is not None:
+            source.seek(0)
+            content = source.read(size)
+            if len(content) != size:
+                raise Refused("a stored file is shorter than recorded", code="sync.file_short")
+            headers["Content-Type"] = "application/offset+octet-stream"
+            self.sent_bytes += size
+        response = self._call("POST", "/v1/uploads", headers=headers, key=key, content=content)
+        if "Upload-Offset" in response.headers:
+            return response.headers["Location"], int(response.headers["Upload-Offset"])
         replayed = response.headers.get("Idempotent-Replayed") == "true"
         fresh = not replayed and response.json().get("created") is True
-        return response.headers["Location"], fresh
+        return response.headers["Location"], 0 if fresh else None
 
     def _offset(self, location: str) -> int | None:
         response = self._call(
@@ -413,7 +471,7 @@ class HttpCentralClient:
             response = self._send(method, path, headers=all_headers, **kwargs)
             if response.status_code == 401 and first:
                 self._refresh()
-                if "content" in kwargs:  # a streamed body cannot be replayed: next attempt
+                if isinstance(kwargs.get("content"), Iterator):  # streamed: not replayable
                     raise Retryable("the access token expired mid-upload", reason="HTTP 401")
                 continue
             if response.status_code == 401:
@@ -441,13 +499,16 @@ class HttpCentralClient:
         status = response.status_code
         if status < 400:
             return response
-        code = _error_code(response)
+        raise self._refusal(status, _error_code(response))
+
+    def _refusal(self, status: int, code: str) -> Retryable | Refused:
+        """What a ``status`` answer with the error ``code`` means: wait, or refused."""
         reason = f"HTTP {status} {code}".strip()
         if status >= 500 or status in (408, 429) or code in _WAIT_HELPS:
-            raise Retryable(
+            return Retryable(
                 f"the central system answered {reason}", server=self.base_url, reason=reason
             )
-        raise Refused(f"the central system refused: {reason}", reason=reason)
+        return Refused(f"the central system refused: {reason}", reason=reason)
 
 
 _WAIT_HELPS = {"files.missing", "archive.file_missing", "upload.offset", "upload.checksum"}
@@ -456,9 +517,14 @@ _WAIT_HELPS = {"files.missing", "archive.file_missing", "upload.offset", "upload
 
 def _error_code(response: httpx.Response) -> str:
     try:
-        detail = response.json().get("detail")
+        return _code_of(response.json())
     except ValueError:
         return ""
+
+
+def _code_of(body: Any) -> str:
+    """The error code of a refusal's body (``validation`` for FastAPI's list of issues)."""
+    detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         return str(detail.get("code", ""))
     return "validation" if isinstance(detail, list) else ""
