@@ -67,7 +67,13 @@ from workstation_central.schemas import (
     Tokens,
 )
 from workstation_central.security import new_token, password_matches, token_digest
-from workstation_central.storage import Central, finish_upload, inventory, open_central
+from workstation_central.storage import (
+    Central,
+    finish_upload,
+    inventory,
+    keep_file,
+    open_central,
+)
 from workstation_central.writes import OPERATIONS, apply_batch, held_dossier
 
 __all__ = ["Central", "create_app", "inventory", "open_central"]
@@ -464,6 +470,14 @@ def create_app(central: Central) -> FastAPI:
         arrived. An upload handed out again (or a replayed answer) takes no bytes with its
         creation: the body is read and dropped, and the client asks the offset (HEAD)."""
         sha256 = _metadata_sha256(upload_metadata)
+        operation = f"POST /v1/uploads {sha256}"
+        whole = request.headers.get(
+            "content-type"
+        ) == "application/offset+octet-stream" and request.headers.get("content-length") == str(
+            upload_length
+        )
+        if whole and await run_in_threadpool(_nothing_under, db, key, sha256, upload_length):
+            return await keep_whole(request, user, key, operation, sha256, upload_length)
 
         def apply() -> tuple[int, Any]:
             row = db.scalars(
@@ -477,9 +491,7 @@ def create_app(central: Central) -> FastAPI:
             # ``created``: nothing arrived yet (a replayed answer says Idempotent-Replayed).
             return 201, {"id": row.id, "created": fresh, "_location": f"/v1/uploads/{row.id}"}
 
-        response = await run_in_threadpool(
-            idempotent, db, user, key, f"POST /v1/uploads {sha256}", apply
-        )
+        response = await run_in_threadpool(idempotent, db, user, key, operation, apply)
         response.headers["Tus-Resumable"] = TUS_VERSION
         if request.headers.get("content-type") != "application/offset+octet-stream":
             return response
@@ -495,6 +507,46 @@ def create_app(central: Central) -> FastAPI:
                 return response
         async for chunk in request.stream():  # not taken: the client asks the offset
             app.state.received_bytes += len(chunk)
+        return response
+
+    async def keep_whole(
+        request: Request, user: str, key: str, operation: str, sha256: str, length: int
+    ) -> Response:
+        """A new upload whose creation carries all of its bytes: written aside, then kept
+        with its answer in one transaction (no upload row to make and remove). A break
+        keeps nothing (the key stays unused), so the next try starts afresh."""
+        upload_id = uuid.uuid4().hex
+        part = central.uploads / upload_id
+        received = 0
+        with part.open("wb") as f:
+            try:
+                async for chunk in request.stream():
+                    if received + len(chunk) > length:
+                        raise problem(400, "upload.too_long", "more than Upload-Length")
+                    f.write(chunk)
+                    received += len(chunk)
+                    app.state.received_bytes += len(chunk)
+            except ClientDisconnect:
+                part.unlink()
+                return Response(status_code=400)  # nobody listens
+            except HTTPException:
+                part.unlink()
+                raise
+        if received != length:
+            part.unlink()
+            raise problem(400, "upload.too_short", "fewer bytes than Upload-Length")
+        location = f"/v1/uploads/{upload_id}"
+        answer = {"id": upload_id, "created": True}
+        record = IdempotentResponse(
+            key=key, user=user, operation=operation, status=201,
+            body=json.dumps(answer), location=location,
+        )  # fmt: skip
+        stored = await run_in_threadpool(keep_file, central, part, sha256, record)
+        if stored is not None:  # a concurrent request with this key got there first
+            return _json(stored.status, json.loads(stored.body), stored.location, replayed=True)
+        response = _json(201, answer, location)
+        response.headers["Tus-Resumable"] = TUS_VERSION
+        response.headers["Upload-Offset"] = str(received)
         return response
 
     async def append(row: Upload, offset: int, request: Request) -> int | None:
@@ -650,6 +702,17 @@ def _component_of(payload: str, document_id: str) -> dict[str, Any]:
         if any(d.get("id") == document_id for d in component.get("documents") or []):
             return component
     return {}
+
+
+def _nothing_under(db: Session, key: str, sha256: str, length: int) -> bool:
+    """Neither the key nor an unfinished upload of the content is known (a new upload)."""
+    if db.get(IdempotentResponse, key) is not None:
+        return False
+    unfinished = db.scalars(
+        select(Upload.id).where(Upload.sha256 == sha256, Upload.length == length)
+    ).first()
+    db.rollback()
+    return unfinished is None
 
 
 def _metadata_sha256(metadata: str) -> str:

@@ -195,3 +195,54 @@ def test_one_refused_message_of_a_batch_waits_for_the_officer_and_the_rest_are_s
     with services.database.reading() as session:
         states = {i.entry.entity_id: i.entry.state for i in outbox.list_entries(session)}
     assert states == {"a": "sent", "b": "needs_attention", "c": "sent"}
+
+
+def test_small_files_go_up_together_and_one_missing_on_disk_holds_back_only_its_dossier(
+    central, services
+):
+    pages = {name: os.urandom(30 << 10) for name in ("a", "b", "c", "d")}
+    digests = {name: services.blobs.put(data) for name, data in pages.items()}
+    lost = hashlib.sha256(b"never stored here").hexdigest()
+    with services.database.transaction() as session:
+        for name, digest in [*digests.items(), ("e", lost)]:
+            payload = _dossier(name, sha256=digest)
+            payload["components"][0]["documents"][0]["size_bytes"] = len(pages.get(name, b"x"))
+            enqueue(session, MessageKind.DOSSIER_CREATED, name, payload)
+    tokens = HttpCentralClient(central.url).login("canbo1", PASSWORD)
+    client = HttpCentralClient(central.url, refresh_token=tokens.refresh_token)
+    try:
+        sender = Sender(services.database, services.blobs, client, parallel_uploads=3)
+        assert sender.send_due() == 4
+        assert client.sent_bytes == sum(len(p) for p in pages.values())  # each once
+    finally:
+        client.close()
+    assert _held(central) == {"a", "b", "c", "d"}
+    for name, digest in digests.items():
+        assert central.central.file_path(digest).read_bytes() == pages[name]
+    with services.database.reading() as session:
+        [stuck] = outbox.needing_attention(session)
+    assert (stuck.entity_id, stuck.last_error) == ("e", "store.blob_missing")
+
+
+def test_a_small_file_whose_bytes_do_not_match_its_creation_is_not_kept_nor_its_key(central):
+    http = _signed_in(central.url)
+    try:
+        data = os.urandom(10 << 10)
+        digest = hashlib.sha256(data).hexdigest()
+        damaged = bytes([data[0] ^ 1]) + data[1:]
+        headers = {
+            "Idempotency-Key": "up-1",
+            "Tus-Resumable": "1.0.0",
+            "Upload-Length": str(len(data)),
+            "Upload-Metadata": "sha256 " + base64.b64encode(digest.encode()).decode(),
+            "Content-Type": "application/offset+octet-stream",
+        }
+        refused = http.post("/v1/uploads", content=damaged, headers=headers)
+        assert refused.status_code == 460
+        assert not central.central.file_path(digest).exists()
+        assert list(central.central.uploads.iterdir()) == []  # nothing left half-kept
+        again = http.post("/v1/uploads", content=data, headers=headers)  # the same key
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+        assert central.central.file_path(digest).read_bytes() == data
+    finally:
+        http.close()
