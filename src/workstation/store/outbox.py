@@ -44,7 +44,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, func, inspect, or_, select
+from sqlalchemy import and_, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from workstation.store.models import DossierRow, OutboxRow
@@ -347,6 +347,16 @@ def mark_sent(session: Session, message_id: str) -> None:
     row.claimed_at = None
     row.next_attempt_at = None
     row.last_error = None
+
+
+def mark_all_sent(session: Session, message_ids: list[str]) -> None:
+    """The central system acknowledged every one of ``message_ids`` (one statement)."""
+    for start in range(0, len(message_ids), 500):
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.message_id.in_(message_ids[start : start + 500]))
+            .values(state=SENT, claimed_at=None, next_attempt_at=None, last_error=None)
+        )
 
 
 def record_failure(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -147,6 +148,7 @@ class CentralClient(Protocol):
     ) -> int:
         """Send one file (resuming what arrived before); returns the bytes sent now.
 
+        The sender calls it from several threads at once, for different files.
         Raises :class:`~workstation.errors.Cancelled` between chunks once ``token``
         is set; what arrived stays on the server and the next call resumes it.
         """
@@ -197,6 +199,7 @@ class HttpCentralClient:
         self.on_tokens = on_tokens
         self.chunk_size = chunk_size
         self.sent_bytes = 0
+        self._lock = threading.Lock()  # small files go up from several threads at once
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -219,6 +222,10 @@ class HttpCentralClient:
         return self._took_tokens(self._check(response))
 
     def _refresh(self) -> None:
+        with self._lock:
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
         if not self.refresh_token:
             raise NotSignedIn(f"not signed in to {self.base_url}", server=self.base_url)
         response = self._send(
@@ -366,16 +373,18 @@ class HttpCentralClient:
     ) -> int:
         """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks
         (checking ``token`` before each). A small file's bytes go with the creation."""
-        sent_before = self.sent_bytes
+        tally = [0]  # this file's bytes (other threads send other files meanwhile)
         with opener() as source:
             body = source if size <= min(WITH_CREATION, self.chunk_size) else None
-            location, offset = self._create_upload(sha256, size, key, body)
+            location, offset = self._create_upload(sha256, size, key, body, tally)
             if offset is None:
                 offset = self._offset(location)
             if offset is None:  # the key's upload is gone (finished or refused): start afresh
                 if not self.missing_files([sha256]):
                     return 0
-                location, offset = self._create_upload(sha256, size, f"{key}:{uuid.uuid4()}", body)
+                location, offset = self._create_upload(
+                    sha256, size, f"{key}:{uuid.uuid4()}", body, tally
+                )
                 if offset is None:
                     offset = self._offset(location) or 0
             while offset < size:
@@ -392,7 +401,7 @@ class HttpCentralClient:
                 response = self._call(
                     "PATCH",
                     location,
-                    content=self._stream(source, length),
+                    content=self._stream(source, length, tally),
                     headers=headers,
                     allow=(404, 409),
                 )
@@ -402,10 +411,15 @@ class HttpCentralClient:
                 if response.status_code == 404:  # finished meanwhile
                     break
                 offset = int(response.headers["Upload-Offset"])
-        return self.sent_bytes - sent_before
+        return tally[0]
 
     def _create_upload(
-        self, sha256: str, size: int, key: str, source: BinaryIO | None = None
+        self,
+        sha256: str,
+        size: int,
+        key: str,
+        source: BinaryIO | None = None,
+        tally: list[int] | None = None,
     ) -> tuple[str, int | None]:
         """The upload's address and its offset: 0 if it is new, what arrived if ``source``'s
         bytes went with the creation (creation-with-upload), None if unknown (an upload
@@ -423,7 +437,7 @@ class HttpCentralClient:
             if len(content) != size:
                 raise Refused("a stored file is shorter than recorded", code="sync.file_short")
             headers["Content-Type"] = "application/offset+octet-stream"
-            self.sent_bytes += size
+            self._count(size, tally)
         response = self._call("POST", "/v1/uploads", headers=headers, key=key, content=content)
         if "Upload-Offset" in response.headers:
             return response.headers["Location"], int(response.headers["Upload-Offset"])
@@ -439,14 +453,21 @@ class HttpCentralClient:
             return None
         return int(response.headers["Upload-Offset"])
 
-    def _stream(self, source: BinaryIO, length: int) -> Iterator[bytes]:
+    def _count(self, sent: int, tally: list[int] | None) -> None:
+        """Count bytes put on the wire: in all (:attr:`sent_bytes`) and for one file."""
+        with self._lock:
+            self.sent_bytes += sent
+        if tally is not None:
+            tally[0] += sent
+
+    def _stream(self, source: BinaryIO, length: int, tally: list[int]) -> Iterator[bytes]:
         left = length
         while left > 0:
             piece = source.read(min(READ_SIZE, left))
             if not piece:
                 raise Refused("a stored file is shorter than recorded", code="sync.file_short")
             left -= len(piece)
-            self.sent_bytes += len(piece)
+            self._count(len(piece), tally)
             yield piece
 
     # Plumbing ---------------------------------------------------------------------

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,6 +50,12 @@ from workstation.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
+SMALL_FILE = 1 << 20
+"""Files up to this size go several at once (:data:`PARALLEL_UPLOADS`), before the rest."""
+PARALLEL_UPLOADS = 3
+"""How many small files are uploaded at once: the client's
+:meth:`~workstation.sync.client.CentralClient.upload_file` is called from as many
+threads, for different files."""
 FLUSH_BYTES = 8 << 20
 """After this many bytes of files, the writes of the messages whose files went are sent
 and recorded before the next file: a batch of big files is acknowledged one by one."""
@@ -103,6 +110,7 @@ class Sender:
         longest_delay: timedelta = timedelta(hours=1),
         rng: random.Random | None = None,
         lease: timedelta = outbox.CLAIM_LEASE,
+        parallel_uploads: int = PARALLEL_UPLOADS,
     ) -> None:
         self.database = database
         self.blobs = blobs
@@ -111,6 +119,7 @@ class Sender:
         self.longest_delay = longest_delay
         self.rng = rng or random.Random()
         self.lease = lease
+        self.parallel_uploads = parallel_uploads
 
     def send_due(self, *, batch: int = 50, token: CancelToken | None = None) -> int:
         """Send every message due now; return how many were acknowledged.
@@ -149,11 +158,15 @@ class Sender:
                 for entry in claimed:
                     outcome.wait(entry, exc.params.get("reason") or exc.code)
                 return 0
+            failed = self._upload_small(claimed, missing, token)
             uploaded = 0
             for index, entry in enumerate(claimed):
                 try:
                     _check(token, sent)
                     write = _write_for(entry)
+                    for digest in sorted(_files_of(entry)):
+                        if digest in failed:
+                            raise failed[digest]
                     uploaded += self._upload(_files_of(entry), missing, token)
                 except (Unreachable, NotSignedIn) as exc:
                     outcome.wait(entry, exc.code, now=True)
@@ -210,6 +223,41 @@ class Sender:
         digests = sorted({d for entry in claimed for d in _files_of(entry)})
         return set(self.client.missing_files(digests)) if digests else set()
 
+    def _upload_small(
+        self, claimed: list[OutboxEntry], missing: set[str], token: CancelToken | None
+    ) -> dict[str, Exception]:
+        """Upload the small files of these messages that the server lacks, several at once
+        (each a request or two: waiting for the server's answers, not bandwidth, bounds
+        them); return what failed, by SHA-256. Big files go later, one at a time."""
+        sizes = {
+            digest: size
+            for entry in claimed
+            for digest, size in _files_of(entry).items()
+            if digest in missing and size <= SMALL_FILE
+        }
+        if not sizes:
+            return {}
+
+        def upload(digest: str) -> None:
+            if token is not None:
+                token.raise_if_cancelled()
+            opener = lambda: self.blobs.open(digest)  # noqa: E731
+            self.client.upload_file(digest, sizes[digest], opener, f"upload:{digest}", token=token)
+
+        failed: dict[str, Exception] = {}
+        workers = min(self.parallel_uploads, len(sizes))
+        with ThreadPoolExecutor(workers, thread_name_prefix="upload") as pool:
+            running = {digest: pool.submit(upload, digest) for digest in sorted(sizes)}
+            for digest, future in running.items():
+                problem = future.exception()
+                if problem is None:
+                    missing.discard(digest)
+                elif isinstance(problem, Exception):
+                    failed[digest] = problem
+                else:
+                    raise problem
+        return failed
+
     def _upload(self, sizes: dict[str, int], missing: set[str], token: CancelToken | None) -> int:
         """Upload, of the files named by SHA-256 with their sizes, those the server lacks
         (a file shared by several messages travels once); return their bytes."""
@@ -235,8 +283,7 @@ class Sender:
             return 0
         moment = datetime.now(UTC)
         with self.database.transaction() as session:
-            for entry in outcome.sent:
-                outbox.mark_sent(session, entry.message_id)
+            outbox.mark_all_sent(session, [entry.message_id for entry in outcome.sent])
             for entry, reason, now in outcome.waiting:
                 delay = timedelta(0) if now else self.delay(entry.attempts)
                 outbox.record_failure(session, entry.message_id, reason, moment + delay)
