@@ -182,7 +182,11 @@ class Sender:
                 else:
                     outcome.ready.append((entry, write))
                 if uploaded >= FLUSH_BYTES and index + 1 < len(claimed):
-                    self._write(outcome, token)
+                    try:
+                        self._write(outcome, token)
+                    except (Unreachable, NotSignedIn, Cancelled):
+                        outcome.hand_back(claimed[index + 1 :])
+                        raise
                     done, outcome, uploaded = outcome, _Outcome(), 0
                     sent += self._record(done)
             self._write(outcome, token)

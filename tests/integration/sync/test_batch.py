@@ -14,8 +14,8 @@ import pytest
 from tests.integration.sync.conftest import PASSWORD
 from workstation.store import outbox
 from workstation.store.outbox import MessageKind, enqueue
-from workstation.sync.client import HttpCentralClient, Refused, Retryable, Write
-from workstation.sync.sender import Sender
+from workstation.sync.client import HttpCentralClient, Refused, Retryable, Unreachable, Write
+from workstation.sync.sender import FLUSH_BYTES, Sender
 from workstation_central.models import StatusEvent
 from workstation_central.storage import inventory
 
@@ -246,3 +246,38 @@ def test_a_small_file_whose_bytes_do_not_match_its_creation_is_not_kept_nor_its_
         assert central.central.file_path(digest).read_bytes() == data
     finally:
         http.close()
+
+
+class NoBatches(httpx.HTTPTransport):
+    """A real transport on which every ``POST /v1/batch`` finds the server gone."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/batch":
+            raise httpx.ConnectError("connection refused", request=request)
+        return super().handle_request(request)
+
+
+def test_the_server_gone_at_an_early_write_hands_back_the_rest_of_the_claim(central, services):
+    big = os.urandom(FLUSH_BYTES)  # its writes go before the next message's files
+    files = {"a": big, "b": b"%PDF b", "c": b"%PDF c"}
+    with services.database.transaction() as session:
+        for name, data in files.items():
+            payload = _dossier(name, sha256=services.blobs.put(data))
+            payload["components"][0]["documents"][0]["size_bytes"] = len(data)
+            enqueue(session, MessageKind.DOSSIER_CREATED, name, payload)
+    tokens = HttpCentralClient(central.url).login("canbo1", PASSWORD)
+    client = HttpCentralClient(
+        central.url, refresh_token=tokens.refresh_token, transport=NoBatches()
+    )
+    try:
+        with pytest.raises(Unreachable):
+            Sender(services.database, services.blobs, client).send_due()
+    finally:
+        client.close()
+    with services.database.reading() as session:
+        states = {
+            i.entry.entity_id: (i.entry.state, i.entry.attempts)
+            for i in outbox.list_entries(session)
+        }
+    # The one whose write was tried waits (due now); the others go back unattempted.
+    assert states == {"a": ("pending", 1), "b": ("pending", 0), "c": ("pending", 0)}
