@@ -23,7 +23,6 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Res
 from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -34,7 +33,6 @@ from starlette.requests import ClientDisconnect
 
 from workstation_central import __version__, problems, targets
 from workstation_central.models import (
-    ArchiveRecord,
     AuditHead,
     DossierEvent,
     DossierFile,
@@ -50,19 +48,18 @@ from workstation_central.models import (
 )
 from workstation_central.problems import errors, problem
 from workstation_central.schemas import (
-    LIFECYCLE_KINDS,
     AddedDocumentIn,
     ArchiveIn,
     AuditHeadIn,
     AuditHeads,
+    BatchIn,
+    BatchOut,
     BlockIn,
     BlockOut,
-    DocumentIn,
     DossierIn,
     EventIn,
     FileCheck,
     FileCheckOut,
-    LifecycleEventIn,
     Login,
     PaymentConfirmationIn,
     Refresh,
@@ -73,7 +70,14 @@ from workstation_central.schemas import (
     Tokens,
 )
 from workstation_central.security import new_token, password_matches, token_digest
-from workstation_central.storage import Central, finish_upload, inventory, open_central
+from workstation_central.storage import (
+    Central,
+    finish_upload,
+    inventory,
+    keep_file,
+    open_central,
+)
+from workstation_central.writes import OPERATIONS, apply_batch, held_dossier
 
 __all__ = ["Central", "create_app", "inventory", "open_central"]
 
@@ -218,6 +222,24 @@ def create_app(central: Central) -> FastAPI:
             raise problem(422, "idempotency.key_reused", "the key was used for another request")
         return _json(stored.status, json.loads(stored.body), stored.location, replayed=True)
 
+    def write(
+        db: Session, user: str, key: str, op: str, dossier_id: str | None, body: Any
+    ) -> Response:
+        """One of :data:`~workstation_central.writes.OPERATIONS`, applied once per key."""
+        operation = OPERATIONS[op]
+        name = operation.name(dossier_id, body)
+        return idempotent(db, user, key, name, lambda: operation.apply(db, user, dossier_id, body))
+
+    @app.post("/v1/batch", response_model=BatchOut, tags=["batch"], responses=errors(401, 409))
+    def batch(body: BatchIn, user: User, db: Db) -> BatchOut:
+        """Several writes in one request and one transaction, each under its own
+        Idempotency-Key (``key``) and answered on its own (``results``, in order): an item
+        refused (its ``status`` 4xx, its ``body`` the refusal the single request would get)
+        leaves the others applied; an item applied before under its key is replayed, not
+        applied again (``replayed``), whichever way it came first. 409 ``write.conflict``:
+        a concurrent request wrote the same key meanwhile and nothing of this one landed."""
+        return BatchOut(results=apply_batch(db, user, body.items))
+
     # Officers ---------------------------------------------------------------
 
     @app.post("/v1/auth/login", response_model=Tokens, tags=["auth"], responses=errors(401))
@@ -290,64 +312,12 @@ def create_app(central: Central) -> FastAPI:
 
     @app.post("/v1/dossiers", status_code=201, tags=["dossiers"], responses=errors(401, 409))
     def create_dossier(body: DossierIn, user: User, key: IdempotencyKey, db: Db) -> Any:
-        def apply() -> tuple[int, Any]:
-            existing = db.get(DossierRecord, body.id)
-            if existing is not None:
-                raise problem(409, "dossier.exists", "a dossier with this id exists")
-            documents = [d for c in body.components for d in c.documents]
-            wanted = {d.sha256 for d in documents}
-            held = set(db.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(wanted))))
-            if wanted - held:
-                raise problem(
-                    409, "files.missing", "upload the files first", missing=sorted(wanted - held)
-                )
-            db.add(
-                DossierRecord(
-                    id=body.id,
-                    code=body.code,
-                    status=body.status,
-                    applicant_id_number=body.applicant.id_number,
-                    payload=body.model_dump_json(by_alias=True),
-                )
-            )
-            db.add(StatusEvent(dossier_id=body.id, status=body.status))
-            db.flush()
-            for d in documents:
-                db.add(
-                    DossierFile(
-                        dossier_id=body.id,
-                        document_id=d.id,
-                        name=d.file_name,
-                        sha256=d.sha256,
-                        media_type=d.media_type,
-                    )
-                )
-            return 201, {"id": body.id, "status": body.status}
-
-        return idempotent(db, user, key, f"POST /v1/dossiers {body.id}", apply)
+        return write(db, user, key, "dossier.create", None, body)
 
     @app.get("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 404))
     def get_dossier(dossier_id: str, user: User, db: Db) -> Any:
         row = held_dossier(db, dossier_id)
         return {"id": row.id, "code": row.code, "status": row.status}
-
-    def add_file(db: Session, dossier_id: str, named: str, document: DocumentIn) -> DossierRecord:
-        """One more stored file of a held dossier (404 unknown, 409 file not uploaded)."""
-        if named != dossier_id:
-            raise problem(404, "dossier.unknown", "the file names another dossier")
-        row = held_dossier(db, dossier_id)
-        if db.get(StoredFile, document.sha256) is None:
-            raise problem(409, "files.missing", "upload the file first", missing=[document.sha256])
-        db.add(
-            DossierFile(
-                dossier_id=dossier_id,
-                document_id=document.id,
-                name=document.file_name,
-                sha256=document.sha256,
-                media_type=document.media_type,
-            )
-        )
-        return row
 
     @app.post(
         "/v1/dossiers/{dossier_id}/documents",
@@ -360,15 +330,7 @@ def create_app(central: Central) -> FastAPI:
     ) -> Any:
         """A document added after the dossier was created joins its files: filed under its
         component (so the citizen's store names the component) or as the result."""
-
-        def apply() -> tuple[int, Any]:
-            row = add_file(db, dossier_id, body.dossier_id, body.document)
-            if body.component_id is not None:
-                row.payload = _with_document(row.payload, body.component_id, body.document)
-            return 201, {"id": body.document.id}
-
-        operation = f"POST /v1/dossiers/{dossier_id}/documents {body.document.id}"
-        return idempotent(db, user, key, operation, apply)
+        return write(db, user, key, "dossier.document", dossier_id, body)
 
     @app.post(
         "/v1/dossiers/{dossier_id}/signed-documents",
@@ -380,36 +342,17 @@ def create_app(central: Central) -> FastAPI:
         dossier_id: str, body: SignedDocumentIn, user: User, key: IdempotencyKey, db: Db
     ) -> Any:
         """A signed PDF joins the dossier's files (the document it was signed from stays)."""
-
-        def apply() -> tuple[int, Any]:
-            add_file(db, dossier_id, body.dossier_id, body.document)
-            return 201, {"id": body.document.id, "role": body.signature.role}
-
-        operation = f"POST /v1/dossiers/{dossier_id}/signed-documents {body.document.id}"
-        return idempotent(db, user, key, operation, apply)
+        return write(db, user, key, "dossier.signed_document", dossier_id, body)
 
     @app.post(
         "/v1/dossiers/{dossier_id}/status", tags=["dossiers"], responses=errors(401, 404, 409)
     )
     def set_status(dossier_id: str, body: StatusIn, user: User, key: IdempotencyKey, db: Db) -> Any:
-        def apply() -> tuple[int, Any]:
-            row = held_dossier(db, dossier_id)
-            if row.status != body.status:  # a repeat of the same status is no news
-                row.status = body.status
-                db.add(StatusEvent(dossier_id=dossier_id, status=body.status))
-            return 200, {"id": dossier_id, "status": body.status}
-
-        return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/status", apply)
+        return write(db, user, key, "dossier.status", dossier_id, body)
 
     @app.delete("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 409))
     def delete_dossier(dossier_id: str, user: User, key: IdempotencyKey, db: Db) -> Any:
-        def apply() -> tuple[int, Any]:
-            row = db.get(DossierRecord, dossier_id)
-            if row is not None:
-                row.deleted = True
-            return 200, {"id": dossier_id, "deleted": True}
-
-        return idempotent(db, user, key, f"DELETE /v1/dossiers/{dossier_id}", apply)
+        return write(db, user, key, "dossier.delete", dossier_id, None)
 
     # What the counter did after creating a dossier; payments the bank reported -----
 
@@ -420,32 +363,7 @@ def create_app(central: Central) -> FastAPI:
         responses=errors(401, 404, 409),
     )
     def add_event(dossier_id: str, body: EventIn, user: User, key: IdempotencyKey, db: Db) -> Any:
-        def apply() -> tuple[int, Any]:
-            row = held_dossier(db, dossier_id)
-            if body.kind in LIFECYCLE_KINDS:
-                try:
-                    step = LifecycleEventIn.model_validate(body.payload)
-                except ValidationError as exc:
-                    raise problem(
-                        422, "event.invalid", "the step does not fit LifecycleEventIn",
-                        errors=len(exc.errors()),
-                    ) from exc  # fmt: skip
-                if step.dossier_id != dossier_id:
-                    raise problem(404, "dossier.unknown", "the step names another dossier")
-            if body.kind == "result.handed_over" and row.status != 10:
-                row.status = 10
-                db.add(StatusEvent(dossier_id=dossier_id, status=10))
-            db.add(
-                DossierEvent(
-                    dossier_id=dossier_id,
-                    kind=body.kind,
-                    payload=json.dumps(body.payload),
-                    officer=user,
-                )
-            )
-            return 201, {"id": dossier_id, "kind": body.kind}
-
-        return idempotent(db, user, key, f"POST /v1/dossiers/{dossier_id}/events", apply)
+        return write(db, user, key, "dossier.event", dossier_id, body)
 
     @app.get("/v1/dossiers/{dossier_id}/events", tags=["dossiers"], responses=errors(401))
     def list_events(dossier_id: str, user: User, db: Db) -> Any:
@@ -532,13 +450,14 @@ def create_app(central: Central) -> FastAPI:
             headers={
                 "Tus-Resumable": TUS_VERSION,
                 "Tus-Version": TUS_VERSION,
-                "Tus-Extension": "creation",
+                "Tus-Extension": "creation,creation-with-upload",
                 "Tus-Max-Size": str(MAX_UPLOAD),
             },
         )
 
     @app.post("/v1/uploads", status_code=201, tags=["uploads"], responses=errors(400, 401, 409))
-    def create_upload(
+    async def create_upload(
+        request: Request,
         user: User,
         key: IdempotencyKey,
         db: Db,
@@ -548,8 +467,22 @@ def create_app(central: Central) -> FastAPI:
         ],
         tus_resumable: Annotated[str, Header(alias="Tus-Resumable")] = TUS_VERSION,
     ) -> Response:
-        """tus creation; an unfinished upload of the same content is handed out again."""
+        """tus creation; an unfinished upload of the same content is handed out again.
+
+        With tus's creation-with-upload extension: a body sent as
+        ``application/offset+octet-stream`` is the upload's first bytes, appended when
+        the upload is new (``created``), and the answer's ``Upload-Offset`` says how many
+        arrived. An upload handed out again (or a replayed answer) takes no bytes with its
+        creation: the body is read and dropped, and the client asks the offset (HEAD)."""
         sha256 = _metadata_sha256(upload_metadata)
+        operation = f"POST /v1/uploads {sha256}"
+        whole = request.headers.get(
+            "content-type"
+        ) == "application/offset+octet-stream" and request.headers.get("content-length") == str(
+            upload_length
+        )
+        if whole and await run_in_threadpool(_nothing_under, db, key, sha256, upload_length):
+            return await keep_whole(request, user, key, operation, sha256, upload_length)
 
         def apply() -> tuple[int, Any]:
             row = db.scalars(
@@ -563,9 +496,89 @@ def create_app(central: Central) -> FastAPI:
             # ``created``: nothing arrived yet (a replayed answer says Idempotent-Replayed).
             return 201, {"id": row.id, "created": fresh, "_location": f"/v1/uploads/{row.id}"}
 
-        response = idempotent(db, user, key, f"POST /v1/uploads {sha256}", apply)
+        response = await run_in_threadpool(idempotent, db, user, key, operation, apply)
         response.headers["Tus-Resumable"] = TUS_VERSION
+        if request.headers.get("content-type") != "application/offset+octet-stream":
+            return response
+        answer = json.loads(bytes(response.body))
+        if answer.get("created") is True and "Idempotent-Replayed" not in response.headers:
+            with central.sessions() as session:
+                row = session.get(Upload, answer["id"])
+            if row is not None:
+                received = await append(row, 0, request)
+                if received is None:
+                    return Response(status_code=400)  # nobody listens; the bytes are kept
+                response.headers["Upload-Offset"] = str(received)
+                return response
+        async for chunk in request.stream():  # not taken: the client asks the offset
+            app.state.received_bytes += len(chunk)
         return response
+
+    async def keep_whole(
+        request: Request, user: str, key: str, operation: str, sha256: str, length: int
+    ) -> Response:
+        """A new upload whose creation carries all of its bytes: written aside, then kept
+        with its answer in one transaction (no upload row to make and remove). A break
+        keeps nothing (the key stays unused), so the next try starts afresh."""
+        upload_id = uuid.uuid4().hex
+        part = central.uploads / upload_id
+        received = 0
+        with part.open("wb") as f:
+            try:
+                async for chunk in request.stream():
+                    if received + len(chunk) > length:
+                        raise problem(400, "upload.too_long", "more than Upload-Length")
+                    f.write(chunk)
+                    received += len(chunk)
+                    app.state.received_bytes += len(chunk)
+            except ClientDisconnect:
+                part.unlink()
+                return Response(status_code=400)  # nobody listens
+            except HTTPException:
+                part.unlink()
+                raise
+        if received != length:
+            part.unlink()
+            raise problem(400, "upload.too_short", "fewer bytes than Upload-Length")
+        location = f"/v1/uploads/{upload_id}"
+        answer = {"id": upload_id, "created": True}
+        record = IdempotentResponse(
+            key=key, user=user, operation=operation, status=201,
+            body=json.dumps(answer), location=location,
+        )  # fmt: skip
+        stored = await run_in_threadpool(keep_file, central, part, sha256, record)
+        if stored is not None:  # a concurrent request with this key got there first
+            return _json(stored.status, json.loads(stored.body), stored.location, replayed=True)
+        response = _json(201, answer, location)
+        response.headers["Tus-Resumable"] = TUS_VERSION
+        response.headers["Upload-Offset"] = str(received)
+        return response
+
+    async def append(row: Upload, offset: int, request: Request) -> int | None:
+        """Append the request's body to the upload at ``offset``; finish it when complete.
+
+        Returns the new offset, or None if the client went away (what arrived is kept).
+        """
+        part = central.uploads / row.id
+        async with locks[row.id]:
+            size = part.stat().st_size
+            if offset != size:
+                raise problem(409, "upload.offset", "offset does not match", offset=size)
+            received = size
+            with part.open("ab") as f:
+                try:
+                    async for chunk in request.stream():
+                        if received + len(chunk) > row.length:
+                            f.write(chunk[: row.length - received])
+                            raise problem(400, "upload.too_long", "more than Upload-Length")
+                        f.write(chunk)
+                        received += len(chunk)
+                        app.state.received_bytes += len(chunk)
+                except ClientDisconnect:
+                    return None
+            if received == row.length:
+                await run_in_threadpool(finish_upload, central, row)
+        return received
 
     @app.head("/v1/uploads/{upload_id}", tags=["uploads"], responses=errors(401, 404, body=False))
     def upload_offset(upload_id: str, user: User, db: Db) -> Response:
@@ -604,24 +617,9 @@ def create_app(central: Central) -> FastAPI:
         part = central.uploads / upload_id
         if row is None or not part.exists():
             raise problem(404, "upload.unknown", "no such upload")
-        async with locks[upload_id]:
-            size = part.stat().st_size
-            if upload_offset != size:
-                raise problem(409, "upload.offset", "offset does not match", offset=size)
-            received = size
-            with part.open("ab") as f:
-                try:
-                    async for chunk in request.stream():
-                        if received + len(chunk) > row.length:
-                            f.write(chunk[: row.length - received])
-                            raise problem(400, "upload.too_long", "more than Upload-Length")
-                        f.write(chunk)
-                        received += len(chunk)
-                        app.state.received_bytes += len(chunk)
-                except ClientDisconnect:
-                    return Response(status_code=400)  # nobody listens; the bytes are kept
-            if received == row.length:
-                await run_in_threadpool(finish_upload, central, row)
+        received = await append(row, upload_offset, request)
+        if received is None:
+            return Response(status_code=400)  # nobody listens; the bytes are kept
         return Response(
             status_code=204,
             headers={
@@ -694,22 +692,7 @@ def create_app(central: Central) -> FastAPI:
 
     @app.post("/v1/archive-records", status_code=201, tags=["archive"], responses=errors(401, 409))
     def add_archive_record(body: ArchiveIn, user: User, key: IdempotencyKey, db: Db) -> Any:
-        def apply() -> tuple[int, Any]:
-            if db.get(ArchiveRecord, body.id) is not None:
-                raise problem(409, "archive.exists", "an archive record with this id exists")
-            if body.sha256 is not None and db.get(StoredFile, body.sha256) is None:
-                raise problem(409, "archive.file_missing", "upload the record's file first")
-            db.add(
-                ArchiveRecord(
-                    id=body.id,
-                    dossier_id=body.dossier_id,
-                    sha256=body.sha256,
-                    payload=json.dumps(body.record, ensure_ascii=False),
-                )
-            )
-            return 201, {"id": body.id}
-
-        return idempotent(db, user, key, f"POST /v1/archive-records {body.id}", apply)
+        return write(db, user, key, "archive_record.create", None, body)
 
     # Audit-log heads --------------------------------------------------------------
 
@@ -722,35 +705,7 @@ def create_app(central: Central) -> FastAPI:
     def add_audit_head(body: AuditHeadIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         """Keep a workstation's audit-log head; the same count with another hash is refused
         (``audit.head_conflict``: the workstation's log was rewritten since)."""
-
-        def apply() -> tuple[int, Any]:
-            answer = {"workstation": body.workstation, "count": body.count, "head": body.head}
-            held = db.scalars(
-                select(AuditHead).where(
-                    AuditHead.workstation == body.workstation, AuditHead.count == body.count
-                )
-            ).one_or_none()
-            if held is not None:
-                if held.head != body.head:
-                    raise problem(
-                        409,
-                        "audit.head_conflict",
-                        "this workstation reported another head at this count",
-                    )
-                return 200, answer
-            db.add(
-                AuditHead(
-                    workstation=body.workstation,
-                    count=body.count,
-                    head=body.head,
-                    at=body.at,
-                    officer=user,
-                )
-            )
-            return 201, answer
-
-        operation = f"POST /v1/audit-heads {body.workstation} {body.count}"
-        return idempotent(db, user, key, operation, apply)
+        return write(db, user, key, "audit_head.add", None, body)
 
     @app.get("/v1/audit-heads", response_model=AuditHeads, tags=["audit"], responses=errors(401))
     def list_audit_heads(
@@ -788,26 +743,15 @@ def _component_of(payload: str, document_id: str) -> dict[str, Any]:
     return {}
 
 
-def _with_document(payload: str, component_id: str, document: DocumentIn) -> str:
-    """A stored dossier's payload with ``document`` added to its component ``component_id``
-    (unchanged if it has no such component)."""
-    try:
-        body = json.loads(payload)
-    except ValueError:
-        return payload
-    for component in body.get("components") or []:
-        if component.get("id") == component_id:
-            component.setdefault("documents", []).append(document.model_dump())
-            return json.dumps(body, ensure_ascii=False)
-    return payload
-
-
-def held_dossier(db: Session, dossier_id: str) -> DossierRecord:
-    """The dossier held under ``dossier_id`` (404 ``dossier.unknown`` if none or deleted)."""
-    row = db.get(DossierRecord, dossier_id)
-    if row is None or row.deleted:
-        raise problem(404, "dossier.unknown", "no such dossier")
-    return row
+def _nothing_under(db: Session, key: str, sha256: str, length: int) -> bool:
+    """Neither the key nor an unfinished upload of the content is known (a new upload)."""
+    if db.get(IdempotentResponse, key) is not None:
+        return False
+    unfinished = db.scalars(
+        select(Upload.id).where(Upload.sha256 == sha256, Upload.length == length)
+    ).first()
+    db.rollback()
+    return unfinished is None
 
 
 def _metadata_sha256(metadata: str) -> str:

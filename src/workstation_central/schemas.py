@@ -291,3 +291,51 @@ class TargetsOut(BaseModel):
 
     illustrative: bool = False
     targets: list[TargetSetOut]
+
+
+class BatchItem(BaseModel):
+    """One write of a batch: what the single request of the same operation would send.
+
+    ``op`` names it: ``dossier.create`` (``body`` a DossierIn, as ``POST /v1/dossiers``),
+    ``dossier.status`` (StatusIn), ``dossier.delete`` (no body), ``dossier.event``
+    (EventIn), ``dossier.document`` (AddedDocumentIn), ``dossier.signed_document``
+    (SignedDocumentIn), ``archive_record.create`` (ArchiveIn), ``audit_head.add``
+    (AuditHeadIn); ``dossier_id`` is the
+    dossier the single request's address names (none for the creations).
+    """
+
+    key: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The write's Idempotency-Key: the same as the single request would carry, "
+        "so a write is applied once whichever way it arrives.",
+    )
+    op: Literal[
+        "dossier.create",
+        "dossier.status",
+        "dossier.delete",
+        "dossier.event",
+        "dossier.document",
+        "dossier.signed_document",
+        "archive_record.create",
+        "audit_head.add",
+    ]
+    dossier_id: str | None = Field(default=None, min_length=1, max_length=64)
+    body: dict[str, Any] | None = None
+
+
+class BatchIn(BaseModel):
+    items: list[BatchItem] = Field(min_length=1, max_length=100)
+
+
+class BatchResult(BaseModel):
+    """One item's answer: the status and body its single request would have had."""
+
+    key: str
+    status: int
+    body: dict[str, Any]
+    replayed: bool = Field(description="Applied before under this key: nothing changed now.")
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResult]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation_central.models import (
@@ -20,6 +21,7 @@ from workstation_central.models import (
     Base,
     DossierFile,
     DossierRecord,
+    IdempotentResponse,
     StoredFile,
     Upload,
 )
@@ -131,6 +133,54 @@ def finish_upload(central: Central, row: Upload) -> None:
         if db.get(StoredFile, row.sha256) is None:
             db.add(StoredFile(sha256=row.sha256, bytes=target.stat().st_size))
         db.commit()
+
+
+def keep_file(
+    central: Central, part: Path, sha256: str, answer: IdempotentResponse
+) -> IdempotentResponse | None:
+    """Keep a whole file that came with its creation: check its SHA-256, keep it
+    content-addressed, and store it with the creation's ``answer`` in one transaction.
+
+    Returns None, or the answer a concurrent request with the same key stored first.
+    """
+    _keep(central, part, sha256)
+    for _attempt in range(2):
+        with central.sessions() as db:
+            if db.get(StoredFile, sha256) is None:
+                db.add(StoredFile(sha256=sha256, bytes=central.file_path(sha256).stat().st_size))
+            db.add(answer)
+            try:
+                db.commit()
+                return None
+            except IntegrityError:  # the same key, or the same file, written meanwhile
+                db.rollback()
+                stored = db.get(IdempotentResponse, answer.key)
+                if stored is not None:
+                    return stored
+            answer = IdempotentResponse(**{c: getattr(answer, c) for c in _ANSWER_COLUMNS})
+    raise problem(409, "write.conflict", "a concurrent write got there first; try again")
+
+
+_ANSWER_COLUMNS = ("key", "user", "operation", "status", "body", "location")
+
+
+def _keep(central: Central, part: Path, sha256: str) -> None:
+    """Move a complete upload into place if its bytes have ``sha256`` (460 if not)."""
+    hasher = hashlib.sha256()
+    with part.open("rb") as f:
+        while chunk := f.read(_HASH_CHUNK):
+            hasher.update(chunk)
+    if hasher.hexdigest() != sha256:
+        part.unlink()
+        raise problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
+    target = central.file_path(sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        part.unlink()
+    else:
+        with part.open("rb") as f:
+            os.fsync(f.fileno())
+        shutil.move(part, target)
 
 
 def inventory(central: Central) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, func, inspect, or_, select
+from sqlalchemy import and_, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from workstation.store import audit
@@ -354,6 +354,27 @@ def mark_sent(session: Session, message_id: str) -> None:
     row.claimed_at = None
     row.next_attempt_at = None
     row.last_error = None
+
+
+def mark_all_sent(session: Session, message_ids: list[str]) -> None:
+    """The central system acknowledged every one of ``message_ids`` (one update per 500;
+    each newly sent message recorded in the audit log, as :func:`mark_sent` does)."""
+    for start in range(0, len(message_ids), 500):
+        part = message_ids[start : start + 500]
+        newly_sent = session.execute(
+            select(OutboxRow.message_id, OutboxRow.kind, OutboxRow.entity_id, OutboxRow.payload)
+            .where(OutboxRow.message_id.in_(part), OutboxRow.state != SENT)
+            .order_by(OutboxRow.id)
+        )
+        for message_id, kind, entity_id, payload in newly_sent.all():
+            if kind not in audit.NOT_AUDITED:
+                ids = audit.message_ids(kind, entity_id, json.loads(payload))
+                audit.record(session, "message.sent", message_id=message_id, **ids)
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.message_id.in_(part))
+            .values(state=SENT, claimed_at=None, next_attempt_at=None, last_error=None)
+        )
 
 
 def record_failure(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,12 @@ MAX_TARGETS = 1 << 20
 """The largest statistics targets file taken from the central system."""
 READ_SIZE = 1 << 20
 """Bytes read from disk at a time while a PATCH streams (the memory a file costs)."""
+WITH_CREATION = 1 << 20
+"""A file up to this size (and one chunk) travels with its tus creation
+(creation-with-upload): one request instead of two. Larger ones are PATCHed, so a
+resumed upload's creation never carries bytes the server already holds."""
+BATCH_LIMIT = 100
+"""The most writes one ``POST /v1/batch`` carries."""
 
 
 class Retryable(ExternalPartError):
@@ -75,6 +82,18 @@ class Tokens:
     access_token: str
     refresh_token: str
     user: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """One idempotent write, as a batch carries it: the operation (``dossier.create``,
+    ``dossier.status`` …, see docs/central-api.yaml ``BatchItem``), the dossier its single
+    request's address names, its body and its Idempotency-Key."""
+
+    key: str
+    op: str
+    dossier_id: str | None = None
+    body: dict[str, Any] | None = None
 
 
 Opener = Callable[[], BinaryIO]
@@ -116,6 +135,12 @@ class CentralClient(Protocol):
 
     def dossier_status(self, dossier_id: str) -> int | None: ...
 
+    def write_batch(self, writes: list[Write]) -> list[Exception | None]:
+        """Apply several writes at once, each once per key; per write (in order) None if
+        applied, or the :class:`Retryable` or :class:`Refused` its single request would
+        have raised. Raises only what stops them all (unreachable, signed out, 5xx)."""
+        ...
+
     def missing_files(self, sha256s: list[str]) -> list[str]:
         """Which of these files the central system does not hold yet."""
         ...
@@ -131,6 +156,7 @@ class CentralClient(Protocol):
     ) -> int:
         """Send one file (resuming what arrived before); returns the bytes sent now.
 
+        The sender calls it from several threads at once, for different files.
         Raises :class:`~workstation.errors.Cancelled` between chunks once ``token``
         is set; what arrived stays on the server and the next call resumes it.
         """
@@ -185,6 +211,7 @@ class HttpCentralClient:
         self.on_tokens = on_tokens
         self.chunk_size = chunk_size
         self.sent_bytes = 0
+        self._lock = threading.Lock()  # small files go up from several threads at once
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -207,6 +234,10 @@ class HttpCentralClient:
         return self._took_tokens(self._check(response))
 
     def _refresh(self) -> None:
+        with self._lock:
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
         if not self.refresh_token:
             raise NotSignedIn(f"not signed in to {self.base_url}", server=self.base_url)
         response = self._send(
@@ -347,6 +378,23 @@ class HttpCentralClient:
         with _malformed("payment confirmations"):
             return _list(response.json()["confirmations"])
 
+    def write_batch(self, writes: list[Write]) -> list[Exception | None]:
+        outcomes: list[Exception | None] = []
+        for start in range(0, len(writes), BATCH_LIMIT):
+            part = writes[start : start + BATCH_LIMIT]
+            items = [
+                {"key": w.key, "op": w.op, "dossier_id": w.dossier_id, "body": w.body} for w in part
+            ]
+            results = self._call("POST", "/v1/batch", json={"items": items}).json()["results"]
+            if [r.get("key") for r in results] != [w.key for w in part]:
+                raise Retryable("the batch answer does not match its writes", reason="batch")
+            outcomes += [self._outcome(int(r["status"]), r.get("body")) for r in results]
+        return outcomes
+
+    def _outcome(self, status: int, body: Any) -> Exception | None:
+        """A batch item's answer as its single request's: None if applied, else the error."""
+        return None if status < 400 else self._refusal(status, _code_of(body))
+
     # Files by tus 1.0 ------------------------------------------------------------
 
     def upload_file(
@@ -359,16 +407,21 @@ class HttpCentralClient:
         token: CancelToken | None = None,
     ) -> int:
         """Create (or find again) the tus upload, ask its offset, PATCH the rest in chunks
-        (checking ``token`` before each)."""
-        sent_before = self.sent_bytes
-        location, fresh = self._create_upload(sha256, size, key)
-        offset = 0 if fresh else self._offset(location)
-        if offset is None:  # the key's upload is gone (finished or refused): start afresh
-            if not self.missing_files([sha256]):
-                return 0
-            location, fresh = self._create_upload(sha256, size, f"{key}:{uuid.uuid4()}")
-            offset = 0 if fresh else (self._offset(location) or 0)
+        (checking ``token`` before each). A small file's bytes go with the creation."""
+        tally = [0]  # this file's bytes (other threads send other files meanwhile)
         with opener() as source:
+            body = source if size <= min(WITH_CREATION, self.chunk_size) else None
+            location, offset = self._create_upload(sha256, size, key, body, tally)
+            if offset is None:
+                offset = self._offset(location)
+            if offset is None:  # the key's upload is gone (finished or refused): start afresh
+                if not self.missing_files([sha256]):
+                    return 0
+                location, offset = self._create_upload(
+                    sha256, size, f"{key}:{uuid.uuid4()}", body, tally
+                )
+                if offset is None:
+                    offset = self._offset(location) or 0
             while offset < size:
                 if token is not None:
                     token.raise_if_cancelled()
@@ -383,7 +436,7 @@ class HttpCentralClient:
                 response = self._call(
                     "PATCH",
                     location,
-                    content=self._stream(source, length),
+                    content=self._stream(source, length, tally),
                     headers=headers,
                     allow=(404, 409),
                 )
@@ -393,20 +446,39 @@ class HttpCentralClient:
                 if response.status_code == 404:  # finished meanwhile
                     break
                 offset = int(response.headers["Upload-Offset"])
-        return self.sent_bytes - sent_before
+        return tally[0]
 
-    def _create_upload(self, sha256: str, size: int, key: str) -> tuple[str, bool]:
-        """The upload's address, and whether it is new (nothing arrived yet: no HEAD needed)."""
+    def _create_upload(
+        self,
+        sha256: str,
+        size: int,
+        key: str,
+        source: BinaryIO | None = None,
+        tally: list[int] | None = None,
+    ) -> tuple[str, int | None]:
+        """The upload's address and its offset: 0 if it is new, what arrived if ``source``'s
+        bytes went with the creation (creation-with-upload), None if unknown (an upload
+        found again: ask it)."""
         metadata = "sha256 " + base64.b64encode(sha256.encode()).decode()
         headers = {
             "Tus-Resumable": TUS_VERSION,
             "Upload-Length": str(size),
             "Upload-Metadata": metadata,
         }
-        response = self._call("POST", "/v1/uploads", headers=headers, key=key)
+        content = None
+        if source is not None:
+            source.seek(0)
+            content = source.read(size)
+            if len(content) != size:
+                raise Refused("a stored file is shorter than recorded", code="sync.file_short")
+            headers["Content-Type"] = "application/offset+octet-stream"
+            self._count(size, tally)
+        response = self._call("POST", "/v1/uploads", headers=headers, key=key, content=content)
+        if "Upload-Offset" in response.headers:
+            return response.headers["Location"], int(response.headers["Upload-Offset"])
         replayed = response.headers.get("Idempotent-Replayed") == "true"
         fresh = not replayed and response.json().get("created") is True
-        return response.headers["Location"], fresh
+        return response.headers["Location"], 0 if fresh else None
 
     def _offset(self, location: str) -> int | None:
         response = self._call(
@@ -416,14 +488,21 @@ class HttpCentralClient:
             return None
         return int(response.headers["Upload-Offset"])
 
-    def _stream(self, source: BinaryIO, length: int) -> Iterator[bytes]:
+    def _count(self, sent: int, tally: list[int] | None) -> None:
+        """Count bytes put on the wire: in all (:attr:`sent_bytes`) and for one file."""
+        with self._lock:
+            self.sent_bytes += sent
+        if tally is not None:
+            tally[0] += sent
+
+    def _stream(self, source: BinaryIO, length: int, tally: list[int]) -> Iterator[bytes]:
         left = length
         while left > 0:
             piece = source.read(min(READ_SIZE, left))
             if not piece:
                 raise Refused("a stored file is shorter than recorded", code="sync.file_short")
             left -= len(piece)
-            self.sent_bytes += len(piece)
+            self._count(len(piece), tally)
             yield piece
 
     # Plumbing ---------------------------------------------------------------------
@@ -448,7 +527,7 @@ class HttpCentralClient:
             response = self._send(method, path, headers=all_headers, **kwargs)
             if response.status_code == 401 and first:
                 self._refresh()
-                if "content" in kwargs:  # a streamed body cannot be replayed: next attempt
+                if isinstance(kwargs.get("content"), Iterator):  # streamed: not replayable
                     raise Retryable("the access token expired mid-upload", reason="HTTP 401")
                 continue
             if response.status_code == 401:
@@ -476,13 +555,16 @@ class HttpCentralClient:
         status = response.status_code
         if status < 400:
             return response
-        code = _error_code(response)
+        raise self._refusal(status, _error_code(response))
+
+    def _refusal(self, status: int, code: str) -> Retryable | Refused:
+        """What a ``status`` answer with the error ``code`` means: wait, or refused."""
         reason = f"HTTP {status} {code}".strip()
         if status >= 500 or status in (408, 429) or code in _WAIT_HELPS:
-            raise Retryable(
+            return Retryable(
                 f"the central system answered {reason}", server=self.base_url, reason=reason
             )
-        raise Refused(f"the central system refused: {reason}", reason=reason)
+        return Refused(f"the central system refused: {reason}", reason=reason)
 
 
 _WAIT_HELPS = {"files.missing", "archive.file_missing", "upload.offset", "upload.checksum"}
@@ -512,9 +594,13 @@ def _text(value: Any) -> str:
 
 def _error_code(response: httpx.Response) -> str:
     try:
-        body = response.json()
+        return _code_of(response.json())
     except ValueError:
         return ""
+
+
+def _code_of(body: Any) -> str:
+    """The error code of a refusal's body (``validation`` for FastAPI's list of issues)."""
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         return str(detail.get("code", ""))

@@ -1,22 +1,27 @@
 """The sender: drains the store's outbox into the central system, once per message.
 
 Messages are claimed with the outbox's own API (:func:`~workstation.store.outbox.claim_next`),
-so they go in order per dossier and a crashed sender's claims come back after their
-lease. Each is sent with its ``message_id`` as the Idempotency-Key on every attempt,
-so a retry after a lost answer changes nothing twice. A dossier's files go first:
-the server is told their SHA-256 and only what it lacks travels, streamed from the
-blob store by tus (resuming where a break left off).
+a batch at a time in one local transaction, at most one per dossier, so they go in
+order per dossier and a crashed sender's claims come back after their lease. Each
+is sent with its ``message_id`` as the Idempotency-Key on every attempt, so a retry
+after a lost answer changes nothing twice. The batch's files go first: the server
+is told their SHA-256 in one question and only what it lacks travels, streamed from
+the blob store by tus (resuming where a break left off; a small file's bytes ride
+on its creation). Then the batch's writes go in one request (``POST /v1/batch``),
+each answered on its own, and what became of every message is recorded in one
+local transaction. A crash before that record loses nothing: the claims lapse and
+the writes go again under the same keys, answered from what the server stored.
 
 Failures are sorted: :class:`~workstation.sync.client.Retryable` ones wait an
 exponentially growing, jittered delay; :class:`~workstation.sync.client.Refused`
 ones wait for the officer with the reason. An unreachable server or a lapsed
 sign-in stops the run (every other message would fail the same way) and is
-raised to the caller; the message in hand waits for the next run.
+raised to the caller; the messages in hand wait for the next run.
 
 A run given a :class:`~workstation.tasks.CancelToken` (the window's sending
 worker, when the window closes) checks it between messages and between a file's
-upload chunks: once it is set, the message in hand and every one claimed after
-it go back to the queue unfinished, their attempt not counted, and
+upload chunks: once it is set, every message claimed and not yet acknowledged
+goes back to the queue unfinished, their attempt not counted, and
 :class:`~workstation.errors.Cancelled` is raised. What the server already
 acknowledged stays sent; a file cut short resumes where it stopped next time.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,10 +38,27 @@ from typing import Any
 from workstation.errors import Cancelled, StoreError
 from workstation.store import BlobStore, Database, outbox
 from workstation.store.outbox import MessageKind, OutboxEntry
-from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryable, Unreachable
+from workstation.sync.client import (
+    CentralClient,
+    NotSignedIn,
+    Refused,
+    Retryable,
+    Unreachable,
+    Write,
+)
 from workstation.tasks import CancelToken
 
 log = logging.getLogger(__name__)
+
+SMALL_FILE = 1 << 20
+"""Files up to this size go several at once (:data:`PARALLEL_UPLOADS`), before the rest."""
+PARALLEL_UPLOADS = 3
+"""How many small files are uploaded at once: the client's
+:meth:`~workstation.sync.client.CentralClient.upload_file` is called from as many
+threads, for different files."""
+FLUSH_BYTES = 8 << 20
+"""After this many bytes of files, the writes of the messages whose files went are sent
+and recorded before the next file: a batch of big files is acknowledged one by one."""
 
 EVENT_KINDS = frozenset(
     {
@@ -88,6 +111,7 @@ class Sender:
         longest_delay: timedelta = timedelta(hours=1),
         rng: random.Random | None = None,
         lease: timedelta = outbox.CLAIM_LEASE,
+        parallel_uploads: int = PARALLEL_UPLOADS,
     ) -> None:
         self.database = database
         self.blobs = blobs
@@ -96,14 +120,18 @@ class Sender:
         self.longest_delay = longest_delay
         self.rng = rng or random.Random()
         self.lease = lease
+        self.parallel_uploads = parallel_uploads
 
-    def send_due(self, *, batch: int = 10, token: CancelToken | None = None) -> int:
+    def send_due(self, *, batch: int = 50, token: CancelToken | None = None) -> int:
         """Send every message due now; return how many were acknowledged.
 
-        Raises :class:`Unreachable` or :class:`NotSignedIn` after putting the
-        message in hand back to wait. Raises :class:`Cancelled` once ``token``
-        is set, checked between messages and between upload chunks, after
-        handing back the messages claimed and not finished.
+        Messages are claimed ``batch`` at a time in one local transaction; their files go
+        first (one question for which the server lacks), then their writes in one request,
+        and what became of each is recorded in one local transaction. Raises
+        :class:`Unreachable` or :class:`NotSignedIn` after putting the messages in hand
+        back to wait. Raises :class:`Cancelled` once ``token`` is set, checked between
+        messages and between upload chunks, after handing back the messages claimed and
+        not acknowledged.
         """
         sent = 0
         while True:
@@ -112,87 +140,136 @@ class Sender:
                 claimed = outbox.claim_next(session, limit=batch, lease=self.lease)
             if not claimed:
                 return sent
+            sent += self._send_claimed(claimed, token)
+
+    def _send_claimed(self, claimed: list[OutboxEntry], token: CancelToken | None) -> int:
+        """Send messages claimed together (at most one per dossier, so the order among them
+        does not matter): the files they need, then their writes as one batch, written
+        (and recorded) early whenever :data:`FLUSH_BYTES` of files went since the last."""
+        outcome = _Outcome()
+        sent = 0
+        try:
+            try:
+                missing = self._missing(claimed)
+            except (Unreachable, NotSignedIn) as exc:
+                outcome.wait(claimed[0], exc.code, now=True)
+                outcome.released += claimed[1:]
+                raise
+            except Retryable as exc:
+                for entry in claimed:
+                    outcome.wait(entry, exc.params.get("reason") or exc.code)
+                return 0
+            failed = self._upload_small(claimed, missing, token)
+            uploaded = 0
             for index, entry in enumerate(claimed):
                 try:
                     _check(token, sent)
-                    sent += self._send_one(entry, token)
-                except (Unreachable, NotSignedIn):
-                    self._release(claimed[index + 1 :])
+                    write = _write_for(entry)
+                    for digest in sorted(_files_of(entry)):
+                        if digest in failed:
+                            raise failed[digest]
+                    uploaded += self._upload(_files_of(entry), missing, token)
+                except (Unreachable, NotSignedIn) as exc:
+                    outcome.wait(entry, exc.code, now=True)
+                    outcome.hand_back(claimed[index + 1 :])
                     raise
                 except Cancelled:
-                    self._release(claimed[index:])
+                    outcome.hand_back(claimed[index:])
                     raise
+                except Retryable as exc:
+                    outcome.wait(entry, exc.params.get("reason") or exc.code)
+                except (Refused, StoreError) as exc:  # refused; a stored file missing, unreadable
+                    outcome.attention(entry, exc.params.get("reason") or exc.code)
+                else:
+                    outcome.ready.append((entry, write))
+                if uploaded >= FLUSH_BYTES and index + 1 < len(claimed):
+                    try:
+                        self._write(outcome, token)
+                    except (Unreachable, NotSignedIn, Cancelled):
+                        outcome.hand_back(claimed[index + 1 :])
+                        raise
+                    done, outcome, uploaded = outcome, _Outcome(), 0
+                    sent += self._record(done)
+            self._write(outcome, token)
+        finally:
+            sent += self._record(outcome)
+        return sent
 
-    def _send_one(self, entry: OutboxEntry, token: CancelToken | None = None) -> int:
+    def _write(self, outcome: _Outcome, token: CancelToken | None) -> None:
+        """Send the writes of the messages whose files are there (``outcome.ready``) in one
+        batch, and sort each by its answer."""
+        if not outcome.ready:
+            return
+        entries = [e for e, _ in outcome.ready]
         try:
-            self._deliver(entry, token)
+            _check(token, 0)
+            answers = self.client.write_batch([w for _, w in outcome.ready])
         except (Unreachable, NotSignedIn) as exc:
-            self._wait(entry, exc.code, now=True)
+            outcome.ready = []
+            for entry in entries:
+                outcome.wait(entry, exc.code, now=True)
             raise
-        except Retryable as exc:
-            self._wait(entry, exc.params.get("reason") or exc.code)
-            return 0
-        except (Refused, StoreError) as exc:  # refused, or a stored file missing or unreadable
-            reason = exc.params.get("reason") or exc.code
-            log.warning("message %s (%s) needs the officer: %s", entry.id, entry.kind, reason)
-            with self.database.transaction() as session:
-                outbox.mark_needs_attention(session, entry.message_id, reason)
-            return 0
-        with self.database.transaction() as session:
-            outbox.mark_sent(session, entry.message_id)
-        log.info("message %s (%s) sent", entry.id, entry.kind)
-        return 1
+        except Cancelled:
+            outcome.hand_back([])
+            raise
+        except (Retryable, Refused) as exc:
+            answers = [exc] * len(entries)
+        outcome.ready = []
+        for entry, answer in zip(entries, answers, strict=True):
+            if answer is None:
+                outcome.sent.append(entry)
+            elif isinstance(answer, Retryable):
+                outcome.wait(entry, answer.params.get("reason") or answer.code)
+            else:
+                outcome.attention(entry, getattr(answer, "params", {}).get("reason") or str(answer))
 
-    def _deliver(self, entry: OutboxEntry, token: CancelToken | None) -> None:
-        payload = {k: v for k, v in entry.payload.items()}
-        key = entry.message_id
-        if entry.kind == MessageKind.DOSSIER_CREATED:
-            self._send_files(payload, token)
-            self.client.create_dossier(payload, key)
-        elif entry.kind in (
-            MessageKind.DOSSIER_STATUS_CHANGED,
-            MessageKind.DOSSIER_STATUS_RECEIVED,  # the same status again: no news there
-        ):
-            self.client.set_status(entry.entity_id, int(payload["status"]), key)
-        elif entry.kind == MessageKind.DOSSIER_DELETED:
-            self.client.delete_dossier(entry.entity_id, key)
-        elif entry.kind in EVENT_KINDS:
-            self.client.add_event(entry.entity_id, entry.kind, payload, key)
-        elif entry.kind == MessageKind.DOCUMENT_ADDED:
-            self._send_document(payload, token)
-            self.client.add_document(entry.entity_id, payload, key)
-        elif entry.kind == MessageKind.DOCUMENT_SIGNED:
-            self._send_document(payload, token)
-            self.client.add_signed_document(entry.entity_id, payload, key)
-        elif entry.kind == MessageKind.ARCHIVE_RECORD:
-            document = payload["document"]
-            self._upload({document["sha256"]: int(document["size_bytes"])}, token)
-            record = {k: payload[k] for k in ("batch", "position", "record", "warnings")}
-            record["pages"] = document["page_count"]
-            self.client.add_archive_record(
-                entry.entity_id, None, record, key, sha256=document["sha256"]
-            )
-        elif entry.kind == MessageKind.AUDIT_HEAD:
-            self.client.add_audit_head(payload, key)
-        else:
-            raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
+    def _missing(self, claimed: list[OutboxEntry]) -> set[str]:
+        """Which files of these messages the server lacks (one question for them all)."""
+        digests = sorted({d for entry in claimed for d in _files_of(entry)})
+        return set(self.client.missing_files(digests)) if digests else set()
 
-    def _send_files(self, payload: dict[str, Any], token: CancelToken | None) -> None:
-        """Tell the server every file's SHA-256; upload only those it lacks."""
-        sizes: dict[str, int] = {}
-        for component in payload.get("components", []):
-            for document in component.get("documents", []):
-                sizes[document["sha256"]] = int(document["size_bytes"])
-        self._upload(sizes, token)
+    def _upload_small(
+        self, claimed: list[OutboxEntry], missing: set[str], token: CancelToken | None
+    ) -> dict[str, Exception]:
+        """Upload the small files of these messages that the server lacks, several at once
+        (each a request or two: waiting for the server's answers, not bandwidth, bounds
+        them); return what failed, by SHA-256. Big files go later, one at a time."""
+        sizes = {
+            digest: size
+            for entry in claimed
+            for digest, size in _files_of(entry).items()
+            if digest in missing and size <= SMALL_FILE
+        }
+        if not sizes:
+            return {}
 
-    def _send_document(self, payload: dict[str, Any], token: CancelToken | None) -> None:
-        """Upload the one file of a ``document.*`` message, unless the server holds it."""
-        document = payload["document"]
-        self._upload({document["sha256"]: int(document["size_bytes"])}, token)
+        def upload(digest: str) -> None:
+            if token is not None:
+                token.raise_if_cancelled()
+            opener = lambda: self.blobs.open(digest)  # noqa: E731
+            self.client.upload_file(digest, sizes[digest], opener, f"upload:{digest}", token=token)
 
-    def _upload(self, sizes: dict[str, int], token: CancelToken | None) -> None:
-        """Upload, of the files named by SHA-256 with their sizes, those the server lacks."""
-        for digest in self.client.missing_files(sorted(sizes)):
+        failed: dict[str, Exception] = {}
+        workers = min(self.parallel_uploads, len(sizes))
+        with ThreadPoolExecutor(workers, thread_name_prefix="upload") as pool:
+            running = {digest: pool.submit(upload, digest) for digest in sorted(sizes)}
+            for digest, future in running.items():
+                problem = future.exception()
+                if problem is None:
+                    missing.discard(digest)
+                elif isinstance(problem, Exception):
+                    failed[digest] = problem
+                else:
+                    raise problem
+        return failed
+
+    def _upload(self, sizes: dict[str, int], missing: set[str], token: CancelToken | None) -> int:
+        """Upload, of the files named by SHA-256 with their sizes, those the server lacks
+        (a file shared by several messages travels once); return their bytes."""
+        uploaded = 0
+        for digest in sorted(sizes):
+            if digest not in missing:
+                continue
             self.client.upload_file(
                 digest,
                 sizes[digest],
@@ -200,28 +277,116 @@ class Sender:
                 f"upload:{digest}",
                 token=token,
             )
+            missing.discard(digest)
+            uploaded += sizes[digest]
+        return uploaded
 
-    def _wait(self, entry: OutboxEntry, reason: str, *, now: bool = False) -> None:
+    def _record(self, outcome: _Outcome) -> int:
+        """What became of each message, in one local transaction; return how many were sent."""
+        outcome.hand_back([])  # ready and never written: not attempted
+        if outcome.empty:
+            return 0
         moment = datetime.now(UTC)
-        delay = timedelta(0) if now else self.delay(entry.attempts)
-        log.info(
-            "message %s (%s) waits %.1f s: %s", entry.id, entry.kind, delay.total_seconds(), reason
-        )
         with self.database.transaction() as session:
-            outbox.record_failure(session, entry.message_id, reason, moment + delay)
-
-    def _release(self, entries: list[OutboxEntry]) -> None:
-        """Hand claimed but unfinished messages back, due at once, their attempt not counted."""
-        if not entries:
-            return
-        with self.database.transaction() as session:
-            for entry in entries:
+            outbox.mark_all_sent(session, [entry.message_id for entry in outcome.sent])
+            for entry, reason, now in outcome.waiting:
+                delay = timedelta(0) if now else self.delay(entry.attempts)
+                outbox.record_failure(session, entry.message_id, reason, moment + delay)
+            for entry, reason in outcome.needs_attention:
+                outbox.mark_needs_attention(session, entry.message_id, reason)
+            for entry in outcome.released:
                 outbox.release(session, entry.message_id)
+        for entry, reason in outcome.needs_attention:
+            log.warning("message %s (%s) needs the officer: %s", entry.id, entry.kind, reason)
+        for entry, reason, _now in outcome.waiting:
+            log.info("message %s (%s) waits: %s", entry.id, entry.kind, reason)
+        log.info(
+            "%d sent, %d waiting, %d for the officer, %d handed back",
+            len(outcome.sent), len(outcome.waiting), len(outcome.needs_attention),
+            len(outcome.released),
+        )  # fmt: skip
+        return len(outcome.sent)
 
     def delay(self, attempts: int) -> timedelta:
         """Exponential backoff with jitter: half to all of the doubled delay."""
         ceiling = outbox.backoff(attempts, first=self.first_delay, longest=self.longest_delay)
         return ceiling * self.rng.uniform(0.5, 1.0)
+
+
+@dataclass
+class _Outcome:
+    """What became of the messages of one claim, recorded together."""
+
+    sent: list[OutboxEntry] = field(default_factory=list)
+    waiting: list[tuple[OutboxEntry, str, bool]] = field(default_factory=list)
+    needs_attention: list[tuple[OutboxEntry, str]] = field(default_factory=list)
+    released: list[OutboxEntry] = field(default_factory=list)
+    ready: list[tuple[OutboxEntry, Write]] = field(default_factory=list)
+    """Files there, write not sent yet."""
+
+    def hand_back(self, entries: list[OutboxEntry]) -> None:
+        """``entries`` and the ready ones go back unattempted (the run stops before them)."""
+        self.released += entries + [e for e, _ in self.ready]
+        self.ready = []
+
+    def wait(self, entry: OutboxEntry, reason: str, *, now: bool = False) -> None:
+        self.waiting.append((entry, reason, now))
+
+    def attention(self, entry: OutboxEntry, reason: str) -> None:
+        self.needs_attention.append((entry, reason))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.sent or self.waiting or self.needs_attention or self.released)
+
+
+def _write_for(entry: OutboxEntry) -> Write:
+    """The central system's write for an outbox message (its key: the ``message_id``)."""
+    payload, key, dossier = dict(entry.payload), entry.message_id, entry.entity_id
+    if entry.kind == MessageKind.DOSSIER_CREATED:
+        return Write(key, "dossier.create", None, payload)
+    if entry.kind in (
+        MessageKind.DOSSIER_STATUS_CHANGED,
+        MessageKind.DOSSIER_STATUS_RECEIVED,  # the same status again: no news there
+    ):
+        return Write(key, "dossier.status", dossier, {"status": int(payload["status"])})
+    if entry.kind == MessageKind.DOSSIER_DELETED:
+        return Write(key, "dossier.delete", dossier)
+    if entry.kind in EVENT_KINDS:
+        return Write(key, "dossier.event", dossier, {"kind": entry.kind, "payload": payload})
+    if entry.kind == MessageKind.DOCUMENT_ADDED:
+        return Write(key, "dossier.document", dossier, payload)
+    if entry.kind == MessageKind.DOCUMENT_SIGNED:
+        return Write(key, "dossier.signed_document", dossier, payload)
+    if entry.kind == MessageKind.ARCHIVE_RECORD:
+        document = payload["document"]
+        record = {k: payload[k] for k in ("batch", "position", "record", "warnings")}
+        record["pages"] = document["page_count"]
+        body = {"id": dossier, "dossier_id": None, "record": record, "sha256": document["sha256"]}
+        return Write(key, "archive_record.create", None, body)
+    if entry.kind == MessageKind.AUDIT_HEAD:
+        body = {k: payload.get(k) for k in ("workstation", "count", "head", "at")}
+        return Write(key, "audit_head.add", None, body)
+    raise Refused(f"no way to send a {entry.kind} message", reason=f"kind {entry.kind}")
+
+
+def _files_of(entry: OutboxEntry) -> dict[str, int]:
+    """The files a message needs on the server first: SHA-256 to size."""
+    payload = entry.payload
+    if entry.kind == MessageKind.DOSSIER_CREATED:
+        return {
+            d["sha256"]: int(d["size_bytes"])
+            for c in payload.get("components", [])
+            for d in c.get("documents", [])
+        }
+    if entry.kind in (
+        MessageKind.DOCUMENT_ADDED,
+        MessageKind.DOCUMENT_SIGNED,
+        MessageKind.ARCHIVE_RECORD,
+    ):
+        document = payload["document"]
+        return {document["sha256"]: int(document["size_bytes"])}
+    return {}
 
 
 def _check(token: CancelToken | None, sent: int) -> None:

@@ -15,7 +15,7 @@ from PIL import Image
 from tests.integration.sync.conftest import PASSWORD
 from workstation.errors import Cancelled
 from workstation.store import outbox
-from workstation.sync.client import HttpCentralClient
+from workstation.sync.client import UPLOAD_CHUNK, HttpCentralClient
 from workstation.sync.sender import Sender, report
 from workstation.tasks import CancelToken
 from workstation_central.storage import inventory
@@ -41,10 +41,12 @@ class CancellingTransport(httpx.HTTPTransport):
         return response
 
 
-def _client(central, transport: httpx.BaseTransport | None = None) -> HttpCentralClient:
+def _client(
+    central, transport: httpx.BaseTransport | None = None, chunk_size: int = CHUNK
+) -> HttpCentralClient:
     tokens = HttpCentralClient(central.url).login("canbo1", PASSWORD)
     return HttpCentralClient(
-        central.url, refresh_token=tokens.refresh_token, chunk_size=CHUNK, transport=transport
+        central.url, refresh_token=tokens.refresh_token, chunk_size=chunk_size, transport=transport
     )
 
 
@@ -58,30 +60,34 @@ def _held(central) -> dict[str, list[dict]]:
     return {d["id"]: d["files"] for d in inventory(central.central)["dossiers"]}
 
 
-def test_a_cancelled_round_stops_after_the_message_in_hand_and_the_next_sends_the_rest_once(
+def test_a_round_cancelled_after_a_file_hands_back_every_message_and_the_file_travels_once(
     central, services, add_by_command, sample_page
 ):
     for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
         assert add_by_command(name) == 0
     token = CancelToken()
-    created = CancellingTransport(
-        token, lambda r: r.method == "POST" and r.url.path == "/v1/dossiers"
+    uploaded = CancellingTransport(
+        token, lambda r: r.method == "POST" and r.url.path == "/v1/uploads"
     )
-    client = _client(central, created)
+    client = _client(central, uploaded, chunk_size=UPLOAD_CHUNK)  # the page goes with its creation
     try:
         with pytest.raises(Cancelled):
             Sender(services.database, services.blobs, client).send_due(token=token)
     finally:
         client.close()
 
-    assert len(_held(central)) == 1  # the message in hand finished, and no other began
-    # The rest wait, due now, their claim not counted as an attempt.
-    assert _states(services) == [("sent", 1), ("pending", 0), ("pending", 0)]
-    assert report(services.database).waiting == 2
+    # The three share the sample page: it arrived, and no dossier was written.
+    assert _held(central) == {}
+    [digest] = list(services.blobs.digests())
+    assert central.central.file_path(digest).exists()
+    # Every message waits, due now, its claim not counted as an attempt.
+    assert _states(services) == [("pending", 0)] * 3
+    assert report(services.database).waiting == 3
 
     client = _client(central)
     try:
-        assert Sender(services.database, services.blobs, client).send_due() == 2
+        assert Sender(services.database, services.blobs, client).send_due() == 3
+        assert client.sent_bytes == 0  # the page did not travel again
     finally:
         client.close()
     held = _held(central)

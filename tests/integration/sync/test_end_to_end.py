@@ -81,6 +81,23 @@ def test_an_unreachable_server_exits_4_naming_the_address(add_by_command, sample
     assert url in done.stderr
 
 
+def test_sync_with_the_central_system_unreachable_exits_4_naming_it_and_keeps_the_outbox(
+    central, add_by_command
+):
+    _login(central.url)
+    assert add_by_command("Đỗ Thị Hoa") == 0
+    central.stop()  # signed in, then the central system goes away: nothing listens now
+    done = workstation("sync", "--server", central.url, "--once")
+    assert done.returncode == 4, done.stderr
+    assert central.url in done.stderr
+    as_json = workstation("sync", "--server", central.url, "--once", "--json")
+    assert as_json.returncode == 4
+    assert json.loads(as_json.stdout)["error"]["code"] == "sync.unreachable"
+    items = json.loads(workstation("outbox", "--json").stdout)["items"]
+    assert [i["state"] for i in items] == ["pending"]
+    assert "sync.unreachable" in items[0]["last_error"]
+
+
 def test_sync_without_sign_in_says_so_and_keeps_the_outbox(central, add_by_command):
     assert add_by_command("Lê Văn Bình") == 0
     done = workstation("sync", "--server", central.url, "--once", "--json")

@@ -32,7 +32,8 @@ DOSSIERS = 50
 KILLS = 8
 
 # The real sender in a process of its own. Its claim lease is one second instead of five
-# minutes, so that the next process takes over the messages a killed one held at once.
+# minutes, so that the next process takes over the messages a killed one held at once;
+# it claims two at a time, so the fifty go in many batches.
 SENDER = textwrap.dedent(
     """
     import sys
@@ -51,7 +52,7 @@ SENDER = textwrap.dedent(
                     first_delay=timedelta(milliseconds=10), longest_delay=timedelta(seconds=1))
     while True:
         try:
-            sender.send_due()
+            sender.send_due(batch=2)  # batches of two: kills land between and within them
         except Retryable:  # a connection dropped or cut: the next round tries again
             pass
     """
