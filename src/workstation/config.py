@@ -27,7 +27,14 @@ from typing import Any
 
 from workstation.errors import ConfigError
 from workstation.i18n import LANGUAGES
-from workstation.paths import Folders, machine_settings_file, resources_dir, user_folders
+from workstation.paths import (
+    DEFAULT_TESSERACT,
+    Folders,
+    machine_settings_file,
+    resolve_tesseract,
+    resources_dir,
+    user_folders,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +98,13 @@ class Settings:
             "empty: the shipped resources/forms/forms.json (docs/forms.md)."
         ),
     )
-    tesseract: str = field(default="tesseract", metadata=_doc("Tesseract program to run."))
+    tesseract: str = field(
+        default=DEFAULT_TESSERACT,
+        metadata=_doc(
+            "Tesseract program to run; the default: the one installed beside the workstation "
+            "(Windows installer), else tesseract on PATH."
+        ),
+    )
     ocr_languages: str = field(default="vie", metadata=_doc("Tesseract languages, e.g. vie+eng."))
     pkcs11_module: str = field(
         default="",
@@ -291,6 +304,10 @@ class Settings:
             )
 
     # Resolved locations -------------------------------------------------
+
+    def tesseract_program(self) -> str:
+        """The Tesseract program to run (:func:`workstation.paths.choose_tesseract`)."""
+        return resolve_tesseract(self.tesseract)
 
     def database_path(self, folders: Folders | None = None) -> Path:
         """The store's SQLite file."""
