@@ -11,7 +11,8 @@ from workstation.doctor.check import WINDOWS, Check, Status, apt, run_program
 
 def check_tesseract(settings: Settings) -> Check:
     fix = (
-        "install Tesseract 5 for Windows and set 'tesseract' in the settings to tesseract.exe"
+        "reinstall the workstation (its installer puts Tesseract in tesseract\\ beside "
+        "workstation.exe), or set 'tesseract' in the settings to a tesseract.exe"
         if WINDOWS
         else apt("tesseract-ocr")
     )
