@@ -6,6 +6,8 @@
 ;
 ;   1. dist\workstation\           the PyInstaller bundle, built on Windows:
 ;                                   py -m PyInstaller --noconfirm installer\workstation.spec
+;                                   (workstation.exe for commands, workstation-gui.exe for
+;                                   the window without a console, one _internal\ for both)
 ;   2. installer\windows\tesseract\ a Tesseract 5 for Windows folder (tesseract.exe and its
 ;                                   DLLs) whose tessdata\ holds vie, osd and eng .traineddata
 ;   3. "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 installer\windows\workstation.iss
@@ -24,11 +26,18 @@
 #define AppName "Máy trạm Một cửa"
 #define AppNameEn "Mot Cua officer workstation"
 #define AppExe "workstation.exe"
+; The windowed executable: the Start-menu and desktop entries open no console with it.
+#define AppGuiExe "workstation-gui.exe"
+; Where the check run at the end of the install writes its report (readable by every user).
+#define DoctorReport "{commonappdata}\MotCua\Workstation\doctor-after-install.txt"
 #define Bundle "..\..\dist\workstation"
 #define Tesseract "tesseract"
 
 #ifnexist Bundle + "\" + AppExe
   #error dist\workstation\workstation.exe is missing: build the bundle first (step 1)
+#endif
+#ifnexist Bundle + "\" + AppGuiExe
+  #error dist\workstation\workstation-gui.exe is missing: build the bundle on Windows (step 1)
 #endif
 #ifnexist Tesseract + "\tesseract.exe"
   #error installer\windows\tesseract\tesseract.exe is missing (step 2)
@@ -61,7 +70,7 @@ Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
 UninstallDisplayName={#AppName} {#AppVersion}
-UninstallDisplayIcon={app}\{#AppExe}
+UninstallDisplayIcon={app}\{#AppGuiExe}
 ChangesEnvironment=yes
 #ifdef PackageExtension
 ChangesAssociations=yes
@@ -89,24 +98,26 @@ Source: "{#Tesseract}\*"; DestDir: "{app}\tesseract"; Flags: ignoreversion recur
 Name: "{commonappdata}\MotCua\Workstation"; Flags: uninsneveruninstall
 
 [Icons]
-Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Comment: "{#AppNameEn}"
+Name: "{group}\{#AppName}"; Filename: "{app}\{#AppGuiExe}"; WorkingDir: "{app}"; Comment: "{#AppNameEn}"
 Name: "{group}\{#AppName} - kiểm tra máy (doctor)"; Filename: "{cmd}"; Parameters: "/k ""{app}\{#AppExe}"" doctor"; WorkingDir: "{app}"
 Name: "{group}\Gỡ cài đặt {#AppName}"; Filename: "{uninstallexe}"
-Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
+Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppGuiExe}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 
 [Registry]
-; The workstation runs Tesseract by name (as on Linux): its folder goes on the machine PATH,
-; and comes off it again on uninstall ([Code] below).
+; The workstation finds {app}\tesseract\tesseract.exe by itself (beside its executable), so
+; OCR and doctor work at once; the folder also goes on the machine PATH for consoles and
+; other tools (new sessions only), and comes off it again on uninstall ([Code] below).
 Root: HKLM; Subkey: "SYSTEM\CurrentControlSet\Control\Session Manager\Environment"; \
   ValueType: expandsz; ValueName: "Path"; ValueData: "{olddata};{app}\tesseract"; \
   Check: NeedsPathEntry(ExpandConstant('{app}\tesseract'))
 #ifdef PackageExtension
-; The workstation's export packages open in it: ISCC /DPackageExtension=.ext once the
-; export package format exists (today archive exports are BagIt folders, which have no
-; file type to associate; see docs/install-windows.md).
+; COMPILED OUT: the workstation writes no single-file package of its own yet (archive
+; exports are BagIt folders; statistics are .xlsx workbooks, opened by Excel; signed files
+; and forms are PDFs), and it has no `open` command. ISCC /DPackageExtension=.ext once both
+; exist (docs/install-windows.md, "File associations").
 Root: HKA; Subkey: "Software\Classes\{#PackageExtension}"; ValueType: string; ValueName: ""; ValueData: "MotCua.Workstation.Package"; Flags: uninsdeletevalue
 Root: HKA; Subkey: "Software\Classes\{#PackageExtension}\OpenWithProgids"; ValueType: string; ValueName: "MotCua.Workstation.Package"; ValueData: ""; Flags: uninsdeletevalue
 Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package"; ValueType: string; ValueName: ""; ValueData: "{#AppNameEn} package"; Flags: uninsdeletekey
@@ -118,15 +129,21 @@ Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package\shell\open\comma
 Filename: "{sys}\icacls.exe"; \
   Parameters: """{commonappdata}\MotCua\Workstation"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX"; \
   Flags: runhidden waituntilterminated; StatusMsg: "Machine-wide settings folder"
-; Check the machine once at the end (Tesseract, Vietnamese data, fonts, token driver).
-Filename: "{app}\{#AppExe}"; Parameters: "doctor"; Description: "Kiểm tra máy (doctor)"; \
-  Flags: postinstall skipifsilent nowait shellexec
-Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#StringChange(AppName, '&', '&&')}}"; \
+; Check the machine once at the end (Tesseract, Vietnamese data, fonts, token driver), also
+; when silent: the console program runs hidden and writes its report to a file, which the
+; last page offers to open (a console that closes at once would show nothing).
+Filename: "{cmd}"; \
+  Parameters: "/c """"{app}\{#AppExe}"" doctor > ""{#DoctorReport}"" 2>&1"""; \
+  WorkingDir: "{app}"; Flags: runhidden waituntilterminated; StatusMsg: "Kiểm tra máy (doctor)"
+Filename: "{#DoctorReport}"; Description: "Xem kết quả kiểm tra máy (doctor)"; \
+  Flags: postinstall skipifsilent shellexec nowait
+Filename: "{app}\{#AppGuiExe}"; Description: "{cm:LaunchProgram,{#StringChange(AppName, '&', '&&')}}"; \
   Flags: postinstall skipifsilent nowait
 
 [UninstallDelete]
 ; Only what the program itself may have written next to its files; never the officers' data.
 Type: filesandordirs; Name: "{app}\_internal\__pycache__"
+Type: files; Name: "{#DoctorReport}"
 
 [Code]
 const

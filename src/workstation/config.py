@@ -27,7 +27,14 @@ from typing import Any
 
 from workstation.errors import ConfigError
 from workstation.i18n import LANGUAGES
-from workstation.paths import Folders, machine_settings_file, resources_dir, user_folders
+from workstation.paths import (
+    DEFAULT_TESSERACT,
+    Folders,
+    machine_settings_file,
+    resolve_tesseract,
+    resources_dir,
+    user_folders,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,10 @@ SETTINGS_VERSION = 2
 NOTIFICATIONS = ("on", "off")
 ENV_PREFIX = "WORKSTATION_"
 FILE_NAME = "settings.toml"
+SIGNATURE_LEVELS = ("", "B-B", "B-T", "B-LT")
+"""The values of ``signature_level`` (workstation.sign.level); empty: as the settings allow."""
+RETENTION_FIELDS = ("retention_scans_days", "retention_results_days", "retention_exports_days")
+"""The retention periods, in days (0: kept until deleted by hand)."""
 CITIZEN_SCREEN_MODES = ("auto", "off")
 """The values of ``citizen_screen`` (workstation.onbehalf.screen_choice.CitizenScreenMode)."""
 
@@ -87,7 +98,13 @@ class Settings:
             "empty: the shipped resources/forms/forms.json (docs/forms.md)."
         ),
     )
-    tesseract: str = field(default="tesseract", metadata=_doc("Tesseract program to run."))
+    tesseract: str = field(
+        default=DEFAULT_TESSERACT,
+        metadata=_doc(
+            "Tesseract program to run; the default: the one installed beside the workstation "
+            "(Windows installer), else tesseract on PATH."
+        ),
+    )
     ocr_languages: str = field(default="vie", metadata=_doc("Tesseract languages, e.g. vie+eng."))
     pkcs11_module: str = field(
         default="",
@@ -103,6 +120,37 @@ class Settings:
     tsa_url: str = field(
         default="",
         metadata=_doc("Time-stamp authority (RFC 3161) for PAdES B-T; empty: no time-stamp."),
+    )
+    signature_level: str = field(
+        default="",
+        metadata=_doc(
+            "Signature policy: the PAdES level signed at when the command or the window does "
+            "not say, B-B (no time-stamp), B-T (time-stamped by tsa_url) or B-LT (time-stamped, "
+            "revocation data of trust_roots embedded); a level whose tsa_url or trust_roots is "
+            "missing stops signing with a message. Empty: B-LT with tsa_url and trust_roots, "
+            "B-T with tsa_url only, else B-B."
+        ),
+    )
+    retention_scans_days: int = field(
+        default=0,
+        metadata=_doc(
+            "Days a dossier's scanned pages are kept after it is closed (handed over or "
+            "returned), for the retention purge; 0: kept until deleted by hand."
+        ),
+    )
+    retention_results_days: int = field(
+        default=0,
+        metadata=_doc(
+            "Days the results of a closed dossier (signed PDFs, result forms) are kept on this "
+            "workstation, for the retention purge; 0: kept until deleted by hand."
+        ),
+    )
+    retention_exports_days: int = field(
+        default=0,
+        metadata=_doc(
+            "Days files the workstation exported (archive packages, statistics workbooks) are "
+            "kept in its exports folder, for the retention purge; 0: kept until deleted by hand."
+        ),
     )
     log_level: str = field(default="INFO", metadata=_doc("DEBUG, INFO, WARNING or ERROR."))
     agency_code: str = field(
@@ -207,16 +255,31 @@ class Settings:
                 name="language",
                 value=self.language,
             )
-        if isinstance(self.workstation_slot, str):  # typed in an editor or a variable
-            object.__setattr__(
-                self, "workstation_slot", _coerce("workstation_slot", self.workstation_slot)
-            )
+        for name in ("workstation_slot", *RETENTION_FIELDS):
+            value = getattr(self, name)
+            if isinstance(value, str):  # typed in an editor or a variable
+                object.__setattr__(self, name, _coerce(name, value))
         if self.workstation_slot < 1:
             raise ConfigError(
                 f"workstation_slot must be 1 or more, not {self.workstation_slot}",
                 code="config.invalid_value",
                 name="workstation_slot",
                 value=str(self.workstation_slot),
+            )
+        for name in RETENTION_FIELDS:
+            if getattr(self, name) < 0:
+                raise ConfigError(
+                    f"{name} must be 0 or more days, not {getattr(self, name)}",
+                    code="config.invalid_value",
+                    name=name,
+                    value=str(getattr(self, name)),
+                )
+        if self.signature_level not in SIGNATURE_LEVELS:
+            raise ConfigError(
+                f"signature_level must be B-B, B-T, B-LT or empty, not {self.signature_level!r}",
+                code="config.invalid_value",
+                name="signature_level",
+                value=self.signature_level,
             )
         if self.citizen_screen not in CITIZEN_SCREEN_MODES:
             raise ConfigError(
@@ -241,6 +304,10 @@ class Settings:
             )
 
     # Resolved locations -------------------------------------------------
+
+    def tesseract_program(self) -> str:
+        """The Tesseract program to run (:func:`workstation.paths.choose_tesseract`)."""
+        return resolve_tesseract(self.tesseract)
 
     def database_path(self, folders: Folders | None = None) -> Path:
         """The store's SQLite file."""

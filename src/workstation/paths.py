@@ -83,3 +83,35 @@ def resources_dir() -> Path:
     if installed.is_dir():
         return installed
     return package.parents[1] / "resources"
+
+
+DEFAULT_TESSERACT = "tesseract"
+"""The ``tesseract`` setting's default: the program of that name, bundled or on ``PATH``."""
+BUNDLED_TESSERACT = ("tesseract.exe", "tesseract")
+"""The program's file names in the ``tesseract`` folder beside a frozen executable."""
+
+
+def choose_tesseract(setting: str, *, frozen: bool, executable: Path) -> str:
+    """The Tesseract program to run.
+
+    In order: the ``tesseract`` setting when the administrator set it (anything
+    but the default name); then, in a frozen bundle, ``tesseract/tesseract.exe``
+    beside the executable (where the Windows installer puts it, so OCR and
+    ``doctor`` work right after installing, before a new ``PATH`` reaches
+    anyone); then the name itself, looked up on ``PATH``.
+    """
+    if setting and setting != DEFAULT_TESSERACT:
+        return setting
+    if frozen:
+        for name in BUNDLED_TESSERACT:
+            bundled = executable.parent / "tesseract" / name
+            if bundled.is_file():
+                return str(bundled)
+    return DEFAULT_TESSERACT
+
+
+def resolve_tesseract(setting: str) -> str:
+    """:func:`choose_tesseract` for this process (frozen or not, its executable)."""
+    return choose_tesseract(
+        setting, frozen=bool(getattr(sys, "frozen", False)), executable=Path(sys.executable)
+    )

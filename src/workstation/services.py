@@ -162,17 +162,25 @@ class Services:
         """The signer of PDFs, through :attr:`signer_factory` when one is set.
 
         The administrator's settings apply unless ``arguments`` say otherwise, as
-        on the command line: the time-stamp authority (``tsa_url``, PAdES B-T) and,
-        when trusted roots are configured, the revocation check before signing (a
-        revoked certificate is refused, ``sign.certificate_revoked``), whose
-        answers are embedded with a time-stamp authority (PAdES B-LT).
+        on the command line: the signature policy (``level``, else the
+        ``signature_level`` setting; :mod:`workstation.sign.level`), the time-stamp
+        authority (``tsa_url``, PAdES B-T) and, when trusted roots are configured,
+        the revocation check before signing (a revoked certificate is refused,
+        ``sign.certificate_revoked``), whose answers are embedded at B-LT. A level
+        the settings cannot reach raises ``sign.level_needs_tsa`` or
+        ``sign.level_needs_trust`` before any token is opened.
         """
-        arguments.setdefault("tsa_url", self.settings.tsa_url or None)
-        roots = self.settings.trust_root_files()
-        if roots and arguments.get("revocation") is None:
-            from workstation.sign.revocation import RevocationCheck
+        from workstation.sign.level import signature_plan
+        from workstation.sign.revocation import RevocationCheck
 
-            arguments["revocation"] = RevocationCheck(roots)
+        level = arguments.pop("level", None) or self.settings.signature_level
+        tsa_url = arguments.get("tsa_url", self.settings.tsa_url or None)
+        given = arguments.get("revocation")
+        roots = given.trust_roots if given is not None else self.settings.trust_root_files()
+        plan = signature_plan(level, tsa_url, roots)
+        arguments["tsa_url"] = plan.tsa_url
+        if plan.trust_roots:
+            arguments["revocation"] = RevocationCheck(plan.trust_roots, embed=plan.embed_revocation)
         return (self.signer_factory or open_signer)(**arguments)
 
     def stats_targets(self) -> Targets:

@@ -51,3 +51,21 @@ def test_saving_keeps_the_officers_own_value_under_the_lock(qtbot, locked_dialog
     assert own.agency_place == "Ninh Bình"
     assert ADMIN_URL not in settings_file(folders).read_text(encoding="utf-8")
     assert load_settings(folders).central_url == ADMIN_URL
+
+
+def test_a_locked_signature_policy_and_retention_period_show_locked(
+    qtbot, folders, tmp_path: Path, monkeypatch
+):
+    if Path("/etc/workstation/settings.toml").exists():
+        pytest.skip("this machine has a real machine-wide settings file")
+    machine = tmp_path / "machine.toml"
+    machine.write_text('signature_level = "B-LT"\nretention_scans_days = 365\n', encoding="utf-8")
+    monkeypatch.setenv(MACHINE_SETTINGS_ENV, str(machine))
+    dialog = SettingsDialog(folders)
+    qtbot.addWidget(dialog)
+    level = dialog.editor("signature_level")
+    assert (level.currentData(), level.isEnabled()) == ("B-LT", False)
+    scans = dialog.editor("retention_scans_days")
+    assert (scans.text(), scans.isEnabled()) == ("365", False)
+    assert set(dialog.lock_notes) == {"signature_level", "retention_scans_days"}
+    assert dialog.editor("retention_exports_days").isEnabled()

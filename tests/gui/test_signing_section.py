@@ -321,3 +321,17 @@ def test_agency_seal_goes_on_the_signed_result_by_incremental_update(
 def _signed_messages(services: Services) -> list[dict]:
     with services.database.reading() as session:
         return [m.payload for m in pending(session) if m.kind == "document.signed"]
+
+
+def test_a_signature_policy_the_settings_cannot_reach_signs_nothing_and_says_why(
+    qtbot, services, receive, tmp_path, token, type_text
+) -> None:
+    queue_documents(services, receive, tmp_path, 1)
+    policy = dataclasses.replace(services.settings, signature_level="B-T", tsa_url="")
+    section = open_section(qtbot, dataclasses.replace(services, settings=policy), token, type_text)
+    queue = section.queue
+    sign_with_pin(qtbot, section, type_text, token.pin)
+    assert "máy chủ dấu thời gian (tsa_url)" in queue.message
+    assert [e.state for e in queue.entries] == ["waiting"]
+    with services.database.reading() as session:
+        assert not [m for m in pending(session) if m.kind == "document.signed"]

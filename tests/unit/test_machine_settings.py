@@ -73,3 +73,30 @@ def test_a_locked_value_of_the_wrong_type_is_refused(folders, machine_file):
 def test_the_machine_file_is_in_a_place_officers_cannot_write(monkeypatch):
     monkeypatch.delenv(MACHINE_SETTINGS_ENV, raising=False)
     assert machine_settings_file() == Path("/etc/workstation/settings.toml")
+
+
+def test_the_signature_policy_and_retention_periods_can_be_locked(folders, machine_file):
+    machine_file.write_text(
+        'signature_level = "B-LT"\nretention_scans_days = 365\nretention_exports_days = 90\n',
+        encoding="utf-8",
+    )
+    save_settings(Settings(signature_level="B-B", retention_scans_days=30), folders)
+    environ = {"WORKSTATION_SIGNATURE_LEVEL": "B-T", "WORKSTATION_RETENTION_EXPORTS_DAYS": "7"}
+    settings = load_settings(folders, environ=environ)
+    assert settings.signature_level == "B-LT"
+    assert (settings.retention_scans_days, settings.retention_exports_days) == (365, 90)
+    assert settings.retention_results_days == 0  # not locked: the officer's (default)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("signature_level", "B-X"), ("retention_scans_days", -1), ("retention_results_days", "x")],
+)
+def test_an_unusable_signature_policy_or_retention_period_is_refused(name, value):
+    with pytest.raises(ConfigError) as caught:
+        Settings(**{name: value})
+    assert caught.value.params["name"] == name
+
+
+def test_a_retention_period_typed_as_text_is_read_as_days():
+    assert Settings(retention_results_days="1825").retention_results_days == 1825

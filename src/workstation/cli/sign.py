@@ -21,6 +21,7 @@ from workstation.cli.tokens import module_path
 from workstation.config import load_settings
 from workstation.errors import BadInput, ExitCode
 from workstation.sign import APPEARANCES
+from workstation.sign.level import LEVELS
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -75,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="time-stamp authority (PAdES B-T); default: the tsa_url setting",
     )
     parser.add_argument(
+        "--level",
+        choices=LEVELS,
+        help="PAdES level to sign at (B-T needs a time-stamp authority, B-LT also trusted "
+        "roots); default: the signature_level setting, else what --tsa and --trust allow",
+    )
+    parser.add_argument(
         "--trust",
         type=Path,
         action="append",
@@ -118,6 +125,7 @@ def _pin(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace, context: Context) -> Outcome:
     # Here, not at the top: pyHanko and the store cost every command's start.
     from workstation.services import open_signer
+    from workstation.sign.level import signature_plan
     from workstation.sign.pades import Appearance, KeyChoice
     from workstation.sign.remote import RemoteChoice
     from workstation.sign.revocation import RevocationCheck
@@ -139,9 +147,15 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     jobs = [(source, args.output / source.name) for source in args.inputs]
     # The flags override the administrator's settings; without them the settings apply.
     settings = load_settings()
-    tsa_url = args.tsa or settings.tsa_url or None
-    trust = args.trust or settings.trust_root_files()
-    revocation = RevocationCheck(trust) if trust else None
+    plan = signature_plan(
+        args.level or settings.signature_level,
+        args.tsa or settings.tsa_url or None,
+        args.trust or settings.trust_root_files(),
+    )
+    tsa_url = plan.tsa_url
+    revocation = (
+        RevocationCheck(plan.trust_roots, embed=plan.embed_revocation) if plan.trust_roots else None
+    )
     if args.remote:
         if not args.credential:
             raise BadInput("--remote needs --credential", code="sign.remote_credential_unknown")

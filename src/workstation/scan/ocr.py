@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from workstation.errors import Cancelled, ExternalPartError
+from workstation.paths import resolve_tesseract
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,11 @@ def tesseract_program(program: str = TESSERACT) -> str:
     """The path of the Tesseract ``program`` to run, or an error naming the fix.
 
     ``program`` is the ``tesseract`` setting: a name looked up on ``PATH``
-    or a path to the program (``C:\\Program Files\\Tesseract-OCR\\tesseract.exe``).
+    or a path to the program (``C:\\Program Files\\Tesseract-OCR\\tesseract.exe``);
+    the default name finds the Tesseract installed beside a frozen workstation
+    first (:func:`workstation.paths.choose_tesseract`).
     """
-    found = shutil.which(program or TESSERACT)
+    found = shutil.which(resolve_tesseract(program or TESSERACT))
     if not found:
         raise ExternalPartError(
             "tesseract is not installed (Debian: apt install tesseract-ocr tesseract-ocr-vie)",

@@ -5,6 +5,7 @@
 - :mod:`.watch`: notice a token plugged in or pulled out (polling slots).
 - :mod:`.pades`: sign PDFs in a batch with one login (pyHanko's PKCS#11 signer).
 - :mod:`.remote`: remote signing over the CSC API v1, confirmed on a phone.
+- :mod:`.level`: the signature policy (B-B, B-T, B-LT) and what each level needs.
 - :mod:`.revocation`: refuse a revoked certificate; the data PAdES B-LT embeds.
 - :mod:`.appearance`: the copy, signer and agency appearances, rules as data.
 - :mod:`.verify`: report on every signature of a PDF.

@@ -359,7 +359,9 @@ class PdfSigningSession:
                 code="sign.pdf_unreadable",
                 name=source.name,
             ) from exc
-        long_term = self.revocation is not None and self.tsa_url is not None
+        long_term = (
+            self.revocation is not None and self.revocation.embed and self.tsa_url is not None
+        )
         meta = signers.PdfSignatureMetadata(
             field_name=name,
             subfilter=fields.SigSeedSubFilter.PADES,

@@ -31,6 +31,9 @@ class RevocationCheck:
     """Check revocation online against these trusted roots (PEM or DER files)."""
 
     trust_roots: Sequence[Path] = field(default_factory=tuple)
+    embed: bool = True
+    """Embed the answers in the signed file when it is time-stamped (B-LT); False for a
+    policy of B-T, which checks but does not embed (workstation.sign.level)."""
 
     def roots(self) -> list[Any]:
         from workstation.sign.verify import load_certificates

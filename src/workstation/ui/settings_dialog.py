@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from workstation.config import (
     ENV_PREFIX,
     NOTIFICATIONS,
+    SIGNATURE_LEVELS,
     SettingProblem,
     Settings,
     field_docs,
@@ -272,6 +273,12 @@ class SettingsDialog(QDialog):
             combo = QComboBox()
             for choice in NOTIFICATIONS:
                 combo.addItem(tr(f"settings.notifications.{choice}"), choice)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
+        if name == "signature_level":
+            combo = QComboBox()
+            for level in SIGNATURE_LEVELS:
+                combo.addItem(level or tr("settings.signature_level.auto"), level)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
         if name == "log_level":

@@ -70,7 +70,7 @@ class Batch:
     dossier_items: list[tuple[str, SignItem]]  # (entry key, item)
     files: list[tuple[str, Path]]  # (entry key, file added by hand)
     pin: str | None = field(default=None, repr=False)  # never in a log or a report
-    tsa_url: str = ""  # PAdES B-T when set (settings.tsa_url)
+    tsa_url: str = ""  # settings.tsa_url; the level (signature_level) is Services.open_signer's
     remote: RemoteChoice | None = field(default=None, repr=False)  # holds the access token
     # Set by the window's Cancel: stops a remote signer waiting for the phone.
     stop: threading.Event = field(default_factory=threading.Event)

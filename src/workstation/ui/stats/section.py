@@ -3,8 +3,9 @@
 The officer picks the period, how to split it and whether to group by procedure
 or sector; the figures are counted on the ``db`` executor (core:
 :func:`workstation.stats.report.counter_report`) and shown as a table (count,
-total, rate, target, met) beside bars of each rate against its target. Export
-writes the same report as an Excel workbook.
+total, rate, target, met) beside bars of each rate against its target, and under
+them the trend of each chosen rate per sub-period against its target
+(:mod:`workstation.ui.stats.trend`). Export writes the same report as an Excel workbook.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +46,7 @@ from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
 from workstation.ui.section import Section
 from workstation.ui.stats.chart import RateBars
+from workstation.ui.stats.trend import TREND_MEASURES, TrendChart, trend_of
 
 COLUMNS = ("measure", "count", "total", "rate", "target", "met")
 # Counts only: their rate out of received is the channel split, shown in the table.
@@ -131,6 +135,25 @@ class StatsSection(Section):
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.addWidget(QLabel(tr("stats_ui.chart")))
         chart_layout.addWidget(self.bars)
+        self.trend = TrendChart()
+        # Which rates the trend draws: a menu of checkable measures keeps the pane narrow.
+        self.trend_choice = QToolButton()
+        self.trend_choice.setText(tr("stats_ui.trend.measures"))
+        self.trend_choice.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.trend_choice)
+        self.trend_actions: dict[str, QAction] = {}
+        for name in TREND_MEASURES:
+            action = menu.addAction(tr(f"stats.measure.{name}"))
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self._show_trend)
+            self.trend_actions[name] = action
+        self.trend_choice.setMenu(menu)
+        trend_title = QHBoxLayout()
+        trend_title.addWidget(QLabel(tr("stats_ui.trend")), 1)
+        trend_title.addWidget(self.trend_choice)
+        chart_layout.addLayout(trend_title)
+        chart_layout.addWidget(self.trend)
         chart_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -232,7 +255,18 @@ class StatsSection(Section):
             ]
         )
         self._show_breakdown(report)
+        self._show_trend()
         self.report_shown.emit(report)
+
+    def chosen_trend_measures(self) -> list[str]:
+        """The measures the trend draws, in the breakdown's order."""
+        return [name for name, action in self.trend_actions.items() if action.isChecked()]
+
+    def _show_trend(self) -> None:
+        """The chosen rates per sub-period (always by period, even when grouped)."""
+        if self.report is None:
+            return
+        self.trend.set_trend(*trend_of(self.report, self.chosen_trend_measures()))
 
     def _show_breakdown(self, report: Report) -> None:
         """One row per group (procedure or sector) if grouped, else per sub-period."""
