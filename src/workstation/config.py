@@ -242,6 +242,13 @@ class Settings:
             "soon or overdue, a token pulled out, the central system back online): on or off."
         ),
     )
+    central_ca_file: str = field(
+        default="",
+        metadata=_doc(
+            "The central system's certificate authority (a PEM file): when set, only it is "
+            "trusted for central_url; empty: the usual public roots."
+        ),
+    )
 
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""

@@ -234,12 +234,17 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     )
     if settings.central_url:
         services.sender = _sending_round(settings, database, blobs, folders)
-        services.login = _signing_in(database)
-        services.payment_confirmations = _payment_confirmations(settings.central_url)
+        services.login = _signing_in(database, settings.central_ca_file or None)
+        services.payment_confirmations = _payment_confirmations(
+            settings.central_url, settings.central_ca_file or None
+        )
         services.officer = signed_in_officer(settings.central_url)
         from workstation.reuse import ReuseLookup
 
-        services.reuse = ReuseLookup(_connect(settings.central_url), folders.data / "reused")
+        services.reuse = ReuseLookup(
+            _connect(settings.central_url, settings.central_ca_file or None),
+            folders.data / "reused",
+        )
     database.officer = lambda: _officer_for_audit(services.officer())
     return services
 
@@ -249,11 +254,11 @@ def _officer_for_audit(officer: Officer) -> tuple[str, str]:
     return officer.user, str(officer.source)
 
 
-def _connect(server: str) -> Callable[[], CentralClient]:
+def _connect(server: str, ca_file: str | None) -> Callable[[], CentralClient]:
     def connect() -> CentralClient:
         from workstation.sync.auth import signed_in_client
 
-        return signed_in_client(server)
+        return signed_in_client(server, ca_file=ca_file)
 
     return connect
 
@@ -274,13 +279,15 @@ def signed_in_officer(server: str) -> Callable[[], Officer]:
     return officer
 
 
-def _payment_confirmations(server: str) -> Callable[[str], list[dict[str, Any]]]:
+def _payment_confirmations(
+    server: str, ca_file: str | None
+) -> Callable[[str], list[dict[str, Any]]]:
     """The bank's reports of payments for a dossier, through the kept sign-in."""
 
     def ask(dossier_id: str) -> list[dict[str, Any]]:
         from workstation.sync.auth import signed_in_client
 
-        client = signed_in_client(server)
+        client = signed_in_client(server, ca_file=ca_file)
         try:
             return client.payment_confirmations(dossier_id)
         finally:
@@ -344,7 +351,7 @@ def _sending_round(
         from workstation.sync.sender import Sender
 
         token.raise_if_cancelled()
-        client = signed_in_client(settings.central_url)
+        client = signed_in_client(settings.central_url, ca_file=settings.central_ca_file or None)
         try:
             sent = Sender(database, blobs, client).send_due(token=token)
             token.raise_if_cancelled()
@@ -357,7 +364,7 @@ def _sending_round(
     return send_once
 
 
-def _signing_in(database: Database) -> Login:
+def _signing_in(database: Database, ca_file: str | None = None) -> Login:
     """Signs in to the central system, the sign-in (or its refusal) recorded in the audit log."""
 
     def sign_in(server: str, user: str, password: str) -> str:
@@ -366,7 +373,7 @@ def _signing_in(database: Database) -> Login:
         from workstation.sync.status import SignInRefused
 
         try:
-            signed_in = login(server, user, password).user
+            signed_in = login(server, user, password, ca_file=ca_file).user
         except SignInRefused:
             record_action(database, SIGN_IN_REFUSED, officer=(user, CENTRAL_SIGN_IN))
             raise

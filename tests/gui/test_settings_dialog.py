@@ -46,6 +46,15 @@ def test_an_address_that_is_not_http_is_refused_inline(qtbot, dialog, folders):
     assert load_settings(folders).central_url == ""
 
 
+def test_plain_http_to_another_machine_is_refused_inline(qtbot, dialog, folders):
+    dialog.editor("central_url").setText("http://motcua.ninhbinh.gov.vn/api")
+    with qtbot.assertNotEmitted(dialog.settings_saved):
+        dialog.save()
+    assert "https://" in dialog.error_label.text()
+    assert dialog.isVisible()
+    assert load_settings(folders).central_url == ""
+
+
 def test_every_setting_has_an_editor_a_label_and_a_tooltip(dialog):
     names = [name for name in field_docs() if name != "version"]
     assert list(dialog.editors) == names

@@ -66,6 +66,13 @@ def _server(args: argparse.Namespace) -> str:
     return server.rstrip("/")
 
 
+def _ca_file() -> str | None:
+    """The pinned certificate authority of the central system, if the settings name one."""
+    from workstation.config import load_settings
+
+    return load_settings().central_ca_file or None
+
+
 def _login(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.audit import CENTRAL_SIGN_IN, SIGN_IN_REFUSED, SIGNED_IN, record_action
     from workstation.sync.auth import login
@@ -80,7 +87,7 @@ def _login(args: argparse.Namespace, context: Context) -> Outcome:
     server = _server(args)
     database = context.services().database
     try:
-        tokens = login(server, args.user, password)
+        tokens = login(server, args.user, password, ca_file=_ca_file())
     except SignInRefused:
         record_action(database, SIGN_IN_REFUSED, officer=(args.user, CENTRAL_SIGN_IN))
         raise
@@ -115,7 +122,7 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
     server = _server(args)
     services = context.services()
     services.officer = signed_in_officer(server)  # who the audit log names for this round
-    client = signed_in_client(server)
+    client = signed_in_client(server, ca_file=services.settings.central_ca_file or None)
     sender = Sender(services.database, services.blobs, client)
     sent = 0
     station = workstation_name(services.settings)

@@ -192,9 +192,31 @@ def check_central(settings: Settings) -> Check:
         )
     import httpx
 
+    from workstation.errors import WorkstationError
+    from workstation.tls import require_secure_url, untrusted_certificate, verification
+
+    try:  # the same rules as the sync client: https (http only to loopback), pinned CA
+        require_secure_url(settings.central_url, "central system")
+        verify = verification(settings.central_ca_file)
+    except WorkstationError as exc:
+        return Check(
+            "central system",
+            Status.FAILED,
+            exc.detail,
+            "check central_url and central_ca_file",
+            required=False,
+        )
     try:
-        response = httpx.get(settings.central_url, timeout=5.0, follow_redirects=True)
+        response = httpx.get(settings.central_url, timeout=5.0, verify=verify)
     except httpx.HTTPError as exc:
+        if untrusted_certificate(exc):
+            return Check(
+                "central system",
+                Status.FAILED,
+                f"{settings.central_url}: certificate not trusted",
+                "check central_ca_file and that the address is the province's system",
+                required=False,
+            )
         return Check(
             "central system",
             Status.FAILED,

@@ -4,10 +4,13 @@ A newcomer can sign without hardware: ``workstation demo`` and
 ``./dev.sh run`` make, on first use, a software token (Token thử nghiệm /
 Demo token, labelled :data:`DEMO_TOKEN_LABEL`) in the user's data folder
 (``<data>/demo-token``), holding one key whose certificate is issued by
-"CA thử nghiệm (demo)". Its PIN is :data:`DEMO_PIN`, written here and in
-the folder's README on purpose: **it protects nothing and is for the demo
-only**. Signatures made with it chain to the demo CA (``ca.pem`` in the
-folder), which no real validator trusts.
+"CA thử nghiệm (demo)". Its PIN is :data:`DEMO_PIN`, written here, in the
+project's README and in what ``workstation demo`` prints: **it protects
+nothing and is for the demo only**. The folder's own README says where to
+find it rather than the PIN itself: no file the workstation writes holds a
+PIN (``tests/integration/sync/test_no_secrets_on_disk.py``). Signatures
+made with it chain to the demo CA (``ca.pem`` in the folder), which no real
+validator trusts.
 
 It is never used outside demo mode unless the officer chooses it: it is
 made only by the demo, and ``workstation tokens`` / ``sign`` see it only
@@ -40,10 +43,12 @@ DEMO_KEY_LABEL = "demo"
 FOLDER_NAME = "demo-token"
 README = """Token thử nghiệm / Demo token
 
-Token phần mềm (SoftHSM2) chỉ dùng cho chế độ trình diễn. Mã PIN: 123456.
+Token phần mềm (SoftHSM2) chỉ dùng cho chế độ trình diễn. Mã PIN: xem README của
+dự án hoặc kết quả lệnh "workstation demo".
 Chữ ký tạo bằng token này không có giá trị pháp lý.
 
-A software token (SoftHSM2) for the demo mode only. PIN: 123456.
+A software token (SoftHSM2) for the demo mode only. PIN: see the project's README
+or what "workstation demo" prints.
 Signatures made with it chain to a demo CA (ca.pem) and have no legal value.
 Delete this folder to remove the demo token.
 """
@@ -88,6 +93,8 @@ def ensure_demo_token(folder: Path) -> DemoToken:
         raise _unavailable("SoftHSM2 is not installed (Debian package softhsm2)")
     if not (folder / "ready").is_file():
         _make(folder, module)
+    else:  # a token made by an earlier version kept the PIN in its README
+        (folder / "README.txt").write_text(README, encoding="utf-8")
     config = softhsm.configure(folder)  # rewrites the same file; sets SOFTHSM2_CONF
     return DemoToken(folder=folder, config=config, module=module)
 

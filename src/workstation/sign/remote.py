@@ -80,8 +80,13 @@ class CscClient:
     """The four CSC v1 calls over HTTPS, with typed errors."""
 
     def __init__(self, choice: RemoteChoice) -> None:
+        """Refuses a plain ``http://`` service off this machine before any connection
+        (:class:`~workstation.tls.InsecureAddress`): the access token and PIN travel."""
         import httpx
 
+        from workstation.tls import require_secure_url
+
+        require_secure_url(choice.url, "remote signing service")
         self.choice = choice
         headers = {"Accept": "application/json"}
         if choice.access_token:

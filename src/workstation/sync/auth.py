@@ -69,10 +69,13 @@ def forget_sign_in(server: str) -> bool:
     return True
 
 
-def login(server: str, user: str, password: str) -> Tokens:
-    """Sign in to ``server`` and keep the refresh token (never the password)."""
+def login(server: str, user: str, password: str, *, ca_file: str | None = None) -> Tokens:
+    """Sign in to ``server`` and keep the refresh token (never the password).
+
+    ``ca_file``: the pinned certificate authority of the central system (the
+    ``central_ca_file`` setting); None trusts the default roots."""
     _keyring()  # refuse before the password travels if it could not be kept
-    client = HttpCentralClient(server)
+    client = HttpCentralClient(server, ca_file=ca_file)
     try:
         tokens = client.login(user, password)
     finally:

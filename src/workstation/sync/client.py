@@ -27,6 +27,12 @@ import httpx
 from workstation.errors import BadInput, ExternalPartError
 from workstation.sync.status import SignInRefused
 from workstation.tasks import CancelToken
+from workstation.tls import (
+    UntrustedCertificate,
+    require_secure_url,
+    untrusted_certificate,
+    verification,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,13 @@ class Unreachable(Retryable):
     """No answer at all from the address tried (connection refused, dropped, timed out)."""
 
     code = "sync.unreachable"
+
+
+class CentralNotTrusted(Unreachable, UntrustedCertificate):
+    """The central system's certificate is not trusted (the pinned authority, else the
+    default roots): it may not be the province's system. Waits like :class:`Unreachable`."""
+
+    code = "tls.untrusted"
 
 
 class Refused(BadInput):
@@ -204,8 +217,13 @@ class HttpCentralClient:
         timeout: float = 30.0,
         chunk_size: int = UPLOAD_CHUNK,
         transport: httpx.BaseTransport | None = None,
+        ca_file: str | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        """``ca_file``: the pinned certificate authority (PEM), the only one trusted for
+        ``base_url``; None: the default roots. A plain ``http://`` address off this
+        machine is refused here (:class:`~workstation.tls.InsecureAddress`), before
+        any connection."""
+        self.base_url = require_secure_url(base_url, "central system").rstrip("/")
         self.refresh_token = refresh_token
         self.access_token: str | None = None
         self.on_tokens = on_tokens
@@ -216,6 +234,7 @@ class HttpCentralClient:
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             transport=transport,
+            verify=verification(ca_file),
             headers={"User-Agent": "workstation-sync"},
         )
 
@@ -317,10 +336,7 @@ class HttpCentralClient:
                         )
                     target.write(piece)
         except httpx.TransportError as exc:
-            raise Unreachable(
-                f"the central system at {self.base_url} cannot be reached ({type(exc).__name__})",
-                server=self.base_url,
-            ) from exc
+            raise self._unreachable(exc) from exc
         return written
 
     def missing_files(self, sha256s: list[str]) -> list[str]:
@@ -545,11 +561,20 @@ class HttpCentralClient:
             response = self._http.request(method, path, **kwargs)
             response.read()
         except httpx.TransportError as exc:
-            raise Unreachable(
-                f"the central system at {self.base_url} cannot be reached ({type(exc).__name__})",
-                server=self.base_url,
-            ) from exc
+            raise self._unreachable(exc) from exc
         return response
+
+    def _unreachable(self, exc: httpx.TransportError) -> Unreachable:
+        if untrusted_certificate(exc):
+            return CentralNotTrusted(
+                f"the certificate of {self.base_url} is not signed by an authority trusted "
+                "for the central system",
+                server=self.base_url,
+            )
+        return Unreachable(
+            f"the central system at {self.base_url} cannot be reached ({type(exc).__name__})",
+            server=self.base_url,
+        )
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         status = response.status_code

@@ -65,12 +65,13 @@ from workstation.errors import ConfigError, WorkstationError
 from workstation.i18n import LANGUAGES, catalogue, current_language, tr
 from workstation.paths import Folders, machine_settings_file
 from workstation.services import check_locations
+from workstation.tls import require_secure_url
 from workstation.ui.errors import reporter, user_message
 
 log = logging.getLogger(__name__)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-FILE_FIELDS = {"database", "catalogue", "tesseract", "pkcs11_module"}
+FILE_FIELDS = {"database", "catalogue", "tesseract", "pkcs11_module", "central_ca_file"}
 FOLDER_FIELDS = {"blob_folder"}
 HIDDEN_FIELDS = {"version"}
 SYSTEM_CHECK_FIELDS = {"tesseract", "ocr_languages", "pkcs11_module", "central_url"}
@@ -319,6 +320,8 @@ class SettingsDialog(QDialog):
                 f"the central system's address must start with http:// or https://, not {url!r}",
                 code="settings.invalid_url",
             )
+        if url:  # https, or plain http only to this machine (workstation.tls)
+            require_secure_url(url, "central system")
         edited = self.settings.replace(**changes)
         check_locations(edited, self.folders)  # a bad store path must not lock the officer out
         return edited

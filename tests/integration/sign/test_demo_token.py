@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workstation.sign.demo_token import DEMO_TOKEN_LABEL, point_at_demo_token
+from workstation.sign.demo_token import DEMO_PIN, DEMO_TOKEN_LABEL, point_at_demo_token
 from workstation.sign.verify import verify_pdf
 
 WORKSTATION = [sys.executable, "-m", "workstation"]
@@ -35,7 +35,8 @@ def test_demo_makes_the_demo_token_signs_the_sample_and_tokens_finds_it(tmp_path
     token_folder = Path(report["signing"]["demo_token"])
     assert token_folder == folder / "data" / "demo-token"
     assert not (home / "data" / "demo-token").exists()  # never the officer's own data
-    assert "123456" in (token_folder / "README.txt").read_text(encoding="utf-8")
+    readme = (token_folder / "README.txt").read_text(encoding="utf-8")
+    assert "workstation demo" in readme and DEMO_PIN not in readme  # where, never the PIN
     (signature,) = verify_pdf(signed, [token_folder / "ca.pem"])
     assert signature.intact and signature.trusted
     assert "Cán bộ thử nghiệm (demo)" in signature.signer
