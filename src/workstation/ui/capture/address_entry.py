@@ -31,7 +31,7 @@ class EsclAddressEntry(QWidget):
         super().__init__(parent)
         self.services = services
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("http://192.168.1.20:8080/eSCL")
+        self.edit.setPlaceholderText(tr("capture_ui.escl_address_example"))
         self.edit.setAccessibleName(tr("capture_ui.escl_address"))
         self.edit.returnPressed.connect(self.add)
         self.button = QPushButton(tr("capture_ui.add_scanner"))
