@@ -122,7 +122,7 @@ Root: HKA; Subkey: "Software\Classes\{#PackageExtension}"; ValueType: string; Va
 Root: HKA; Subkey: "Software\Classes\{#PackageExtension}\OpenWithProgids"; ValueType: string; ValueName: "MotCua.Workstation.Package"; ValueData: ""; Flags: uninsdeletevalue
 Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package"; ValueType: string; ValueName: ""; ValueData: "{#AppNameEn} package"; Flags: uninsdeletekey
 Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
-Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" open ""%1"""
+Root: HKA; Subkey: "Software\Classes\MotCua.Workstation.Package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppGuiExe}"" open ""%1"""
 #endif
 
 [Run]

@@ -26,10 +26,11 @@ def test_the_configured_module_wins_over_the_search() -> None:
     )
 
 
-def test_windows_modules_are_dlls_searched_in_both_system_folders() -> None:
+def test_windows_modules_are_dlls_searched_in_system32_not_the_32_bit_syswow64() -> None:
     known = tokens.known_modules()
     folders = {PureWindowsPath(f).name.lower() for f in known["folders"]["windows"]}
-    assert {"system32", "syswow64"} <= folders
+    assert "system32" in folders
+    assert "syswow64" not in folders  # 32-bit modules cannot load into the 64-bit workstation
     files = [m["file"] for m in known["modules"]["windows"]]
     assert all(name.lower().endswith(".dll") for name in files)
     cas = {m["ca"] for m in known["modules"]["windows"]}
