@@ -125,6 +125,18 @@ def test_split_cuts_records_at_sheets_and_reports_what_it_could_not_read(tmp_pat
     assert report.records[0].metadata["title"] == stack.records[0].title
 
 
+def test_a_plain_patch_t_sheet_splits_the_batch_and_asks_for_the_records_metadata(
+    tmp_path: Path,
+) -> None:
+    stack = specimens.write_stack(tmp_path / "in", [2, 3, 2], skewed=(1,), patch_only=(1,))
+    report = split(stack.files, tmp_path / "out", NO_OCR)
+    assert [(r.first_page, r.last_page) for r in report.records] == stack.expected
+    assert report.separators == stack.separators
+    assert report.records[1].metadata is None
+    assert "separator_without_metadata" in report.records[1].warnings
+    assert report.records[2].metadata["title"] == stack.records[2].title
+
+
 def test_batch_without_separators_keeps_every_page_with_a_warning(tmp_path: Path) -> None:
     stack = specimens.write_stack(tmp_path / "in", [3], missing=(0,))
     report = split(stack.files, tmp_path / "out", NO_OCR)

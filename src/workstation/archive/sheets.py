@@ -73,8 +73,13 @@ def _shown(record: RecordMetadata, key: str) -> str:
     return str(value)
 
 
-def separator_sheets(records: list[RecordMetadata], out: Path | None = None) -> bytes:
-    """One separator sheet per record as a PDF; written to ``out`` when given."""
+def separator_sheets(records: list[RecordMetadata | None], out: Path | None = None) -> bytes:
+    """One separator sheet per record as a PDF; written to ``out`` when given.
+
+    A ``None`` record gives a plain patch-T sheet, as scanner vendors print
+    them: the heading and the Code 39 only, no metadata (the split finds the
+    record's boundary and asks the clerk for its metadata).
+    """
     pdf = _SeparatorPdf()
     labels = _labels()
     for number, record in enumerate(records, start=1):
@@ -89,6 +94,8 @@ def separator_sheets(records: list[RecordMetadata], out: Path | None = None) -> 
         bar_w = (len(PATCH_T) + 2) * (3 * wide + 7 * BAR_NARROW)
         pdf.set_fill_color(0)
         pdf.code39(f"*{PATCH_T}*", x=(pdf.w - bar_w) / 2, y=36, w=wide, h=BAR_HEIGHT)
+        if record is None:
+            continue
         pdf.qr(qr_payload(record), (pdf.w - QR_MM) / 2, 36 + BAR_HEIGHT + 10, QR_MM)
         pdf.set_y(36 + BAR_HEIGHT + 10 + QR_MM + 8)
         for key in ("archive_code", *labels):

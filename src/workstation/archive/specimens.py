@@ -70,16 +70,21 @@ def write_stack(
     skewed: tuple[int, ...] = (),
     missing: tuple[int, ...] = (),
     damaged: tuple[int, ...] = (),
+    patch_only: tuple[int, ...] = (),
     lines: int = 8,
     seed: int = 0,
 ) -> Stack:
-    """Write a stack of PNG pages into ``folder``: a sheet, then ``sizes[i]`` text pages, …"""
+    """Write a stack of PNG pages into ``folder``: a sheet, then ``sizes[i]`` text pages, …
+
+    Sheets are ours (patch-T and metadata QR) except those of the records in
+    ``patch_only``: plain patch-T sheets, without metadata.
+    """
     from PIL import Image
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     records = [record(i + 1, n) for i, n in enumerate(sizes)]
-    sheets = separator_sheets(records)
+    sheets = separator_sheets([None if i in patch_only else r for i, r in enumerate(records)])
     width = round(8.27 * dpi)
     files: list[Path] = []
     expected: list[tuple[int, int]] = []

@@ -14,9 +14,11 @@ waited on. Many pages run in :func:`workstation.workers.process_pool`, through
 from __future__ import annotations
 
 import csv
+import html
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -120,6 +122,69 @@ def recognise(
     """
     started = time.perf_counter()
     binary = image if binarised else binarise(image)
+    output = _run(binary, dpi, language, timeout_s, psm, config, program, "tsv")
+    if output is None:
+        log.warning("OCR gave up on a page after %.0f s", timeout_s)
+        return OcrResult(warnings=["ocr_timeout"], ms=_ms(started))
+    words = parse_tsv(output)
+    confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else None
+    return OcrResult(words, confidence, [], _ms(started))
+
+
+@dataclass
+class Symbol:
+    """One recognised character and its box in image pixels (left, top, right, bottom)."""
+
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+    confidence: float
+
+
+_SYMBOL = re.compile(
+    r"<span class='ocrx_cinfo' title='x_bboxes (\d+) (\d+) (\d+) (\d+); x_conf ([\d.]+)'>"
+    r"(.*?)</span>"
+)
+
+
+def recognise_symbols(
+    binary: np.ndarray,
+    dpi: int,
+    language: str = DEFAULT_LANGUAGE,
+    timeout_s: float = PAGE_TIMEOUT_S,
+    *,
+    psm: int = 7,
+    config: dict[str, str] | None = None,
+    program: str = TESSERACT,
+) -> list[Symbol]:
+    """The characters of a binarised image, each with its box (hOCR's character boxes).
+
+    For reading part of a line again (a result form's serial whose letters came
+    out as digits); empty when nothing is read or the time limit passes.
+    """
+    settings = dict(config or {}, hocr_char_boxes="1")
+    output = _run(binary, dpi, language, timeout_s, psm, settings, program, "hocr")
+    if output is None:
+        return []
+    return [
+        Symbol(html.unescape(m[6]), int(m[1]), int(m[2]), int(m[3]), int(m[4]), float(m[5]))
+        for m in _SYMBOL.finditer(output)
+    ]
+
+
+def _run(
+    binary: np.ndarray,
+    dpi: int,
+    language: str,
+    timeout_s: float,
+    psm: int,
+    config: dict[str, str] | None,
+    program: str,
+    output: str,
+) -> str | None:
+    """Tesseract's ``output`` (``tsv``, ``hocr``) for a binarised image; None past the limit."""
     with tempfile.TemporaryDirectory(prefix="ws-ocr-") as folder:
         source = Path(folder) / "page.pbm"
         if not cv2.imwrite(str(source), binary, [cv2.IMWRITE_PXM_BINARY, 1]):
@@ -137,24 +202,21 @@ def recognise(
         ]
         for name, value in (config or {}).items():
             command += ["-c", f"{name}={value}"]
-        command.append("tsv")
+        command.append(output)
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
         try:
             done = subprocess.run(
                 command, capture_output=True, timeout=timeout_s, env=env, check=False
             )
         except subprocess.TimeoutExpired:
-            log.warning("OCR gave up on a page after %.0f s", timeout_s)
-            return OcrResult(warnings=["ocr_timeout"], ms=_ms(started))
+            return None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExternalPartError(
             f"tesseract failed ({done.returncode}): {message[-1] if message else ''}",
             code="capture.ocr_failed",
         )
-    words = parse_tsv(done.stdout.decode("utf-8", "replace"))
-    confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else None
-    return OcrResult(words, confidence, [], _ms(started))
+    return done.stdout.decode("utf-8", "replace")
 
 
 OSD_MIN_CONFIDENCE = 2.0
