@@ -15,6 +15,9 @@ Enter in the last field goes on to the next record too. Ctrl+S stores the
 records in the local store (:func:`~workstation.archive.records.store_batch`,
 off the UI thread), which queues them for the central system; a record whose
 metadata is still incomplete is not stored and the report says why.
+
+Ctrl+F goes to the second tab, the search of records already stored
+(:mod:`workstation.ui.archive.search`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -44,6 +48,7 @@ from workstation.i18n import tr
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.archive.runs import BatchTools
+from workstation.ui.archive.search import ArchiveSearch
 from workstation.ui.background import run_in_background
 from workstation.ui.intake.receipt_step import DialogPrinter
 from workstation.ui.section import Section
@@ -145,14 +150,36 @@ class ArchiveSection(Section):
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
 
+        review_page = QWidget()
+        review_layout = QVBoxLayout(review_page)
+        review_layout.setContentsMargins(0, 0, 0, 0)
+        review_layout.addWidget(self.tools)
+        review_layout.addWidget(self.batch_label)
+        review_layout.addWidget(splitter, 1)
+        review_layout.addWidget(self.result_label)
+
+        self.search = ArchiveSearch(services)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(review_page, tr("archive_search.tab.review"))
+        self.tabs.addTab(self.search, tr("archive_search.tab.search"))
+        self.search_action = QAction(tr("archive_search.focus"), self)
+        set_shortcuts(self.search_action, "Ctrl+F")
+        self.search_action.triggered.connect(self.show_search)
+        toolbar.addSeparator()
+        toolbar.addAction(self.search_action)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 4)
         layout.addWidget(toolbar)
-        layout.addWidget(self.tools)
-        layout.addWidget(self.batch_label)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.result_label)
+        layout.addWidget(self.tabs, 1)
         self._enable()
+
+    def show_search(self) -> None:
+        """Go to the search of stored records, its box focused, the list brought up to date."""
+        self.tabs.setCurrentWidget(self.search)
+        self.search.box.setFocus()
+        self.search.box.selectAll()
+        self.search.search()
 
     # Opening a batch ---------------------------------------------------------
 
@@ -285,6 +312,7 @@ class ArchiveSection(Section):
         self.result_label.setText("\n".join(lines))
         if report.stored:
             self.store_changed.emit()
+            self.search.search()
         self.batch_stored.emit(report)
 
     def _store_failed(self, exc: BaseException) -> None:
