@@ -122,3 +122,55 @@ def test_a_record_left_without_its_title_is_not_stored_and_the_clerk_is_told(
         qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert stored.args[0].refused == {3: "metadata_missing:title"}
     assert "3" in view.result_label.text().splitlines()[1]
+
+
+def add_document(view: ArchiveSection, qtbot) -> None:
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_D, modifiers)
+
+
+def test_documents_are_entered_checked_as_typed_and_repeat_their_author(
+    view: ArchiveSection, qtbot, type_text, services
+) -> None:
+    documents = view.documents
+    add_document(view, qtbot)
+    assert documents.editors["sequence"].text() == "1"
+    assert (
+        documents.editors["summary"].hasFocus()
+        or view.focusWidget() is documents.editors["summary"]
+    )
+    assert "Trích yếu" in view.problems_label.text() or "Summary" in view.problems_label.text()
+    type_text(documents.editors["summary"], "Đơn đề nghị cấp giấy phép xây dựng")
+    type_text(documents.editors["author"], "UBND phường Đông Ba")
+    date = documents.editors["date"]
+    type_text(date, "32/13/2019")
+    assert documents.invalid_fields() == ["date"]
+    assert view.table.item(0, 2).text()  # the record's row shows the document's problem
+    date.selectAll()
+    type_text(date, "14/03/2019")
+    assert documents.invalid_fields() == []
+    assert view.table.item(0, 2).text() == ""
+
+    add_document(view, qtbot)
+    assert documents.editors["sequence"].text() == "2"
+    assert documents.editors["author"].text() == "UBND phường Đông Ba"  # carried over
+    assert documents.invalid_fields() == ["summary"]  # required, still empty
+    type_text(documents.editors["summary"], "Giấy phép xây dựng số 12/GPXD")
+    assert documents.list.count() == 2
+    assert documents.list.item(1).text() == "2. Giấy phép xây dựng số 12/GPXD"
+
+    qtbot.keyClick(view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert documents.list.count() == 0 and not documents.editors["summary"].isEnabled()
+    title = view.editors["title"]
+    view.go(3)
+    type_text(title, "Hồ sơ đăng ký hộ kinh doanh")
+    with qtbot.waitSignal(view.batch_stored) as stored:
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert stored.args[0].stored == [1, 2, 3]
+    with services.database.reading() as session:
+        (record,) = find_records(session, "giay phep xay dung so 12")
+    items = record.metadata["items"]
+    assert [(i["sequence"], i["author"], i["date"]) for i in items] == [
+        (1, "UBND phường Đông Ba", "2019-03-14"),
+        (2, "UBND phường Đông Ba", None),
+    ]

@@ -243,3 +243,46 @@ def test_review_carries_repeating_fields_over_and_names_every_problem(tmp_path) 
     assert review.corrections()[2]["box"] == "13"
     review.set_value(1, "retention", "10")
     assert review.values(1)["retention"] == "10"
+
+
+def test_review_documents_take_the_next_sequence_and_carry_their_repeating_fields_over(
+    tmp_path,
+) -> None:
+    import json
+
+    from workstation.archive.review import BatchReview
+
+    sheet_item = {"sequence": 1, "summary": "Tờ trình", "author": "UBND xã", "language": "vi"}
+    records = [
+        {"file": "record-001.pdf", "metadata": {"file_number": "1", "items": [sheet_item]}},
+        {"file": "record-002.pdf", "metadata": {"file_number": "2"}},
+    ]
+    (tmp_path / "batch.json").write_text(
+        json.dumps({"records": records, "separators": [1, 3], "warnings": []}), encoding="utf-8"
+    )
+    review = BatchReview(tmp_path)
+    assert review.documents(1)[0]["summary"] == "Tờ trình"
+    assert review.add_document(2) == 0  # the first document of record 2 repeats record 1's last
+    new = review.documents(2)[0]
+    assert (new["sequence"], new["author"], new["language"], new["summary"]) == (
+        "1",
+        "UBND xã",
+        "vi",
+        "",
+    )
+    assert new["number"] == ""  # a document number is never carried over
+    assert "document_invalid:1:summary:missing" in review.problems(2)
+    assert review.set_document_value(2, 0, "date", "31/02/2020") == "not_a_date"
+    assert review.set_document_value(2, 0, "date", "28/02/2020") is None
+    assert review.set_document_value(2, 0, "summary", "Quyết định") is None
+    assert review.document_problems(2) == []
+    assert review.corrections()[2]["items"] == [
+        {
+            "sequence": "1",
+            "summary": "Quyết định",
+            "date": "28/02/2020",
+            "author": "UBND xã",
+            "language": "vi",
+        }
+    ]
+    assert review.corrections()[1]["items"] == [sheet_item]  # untouched: as the sheet said

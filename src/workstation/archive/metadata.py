@@ -261,10 +261,11 @@ def from_qr(text: str) -> RecordMetadata | None:
 RECORD_KEYS = tuple(f.name for f in fields(RecordMetadata) if f.name != "items")
 
 
-def check_field(key: str, text: str) -> str | None:
-    """Why ``text`` is not a valid value of record field ``key`` (``missing``,
-    ``not_a_number``, ``not_a_date``...), or None when it is: for checking as the clerk types."""
-    for spec in field_specs()["record"]:
+def check_field(key: str, text: str, level: str = "record") -> str | None:
+    """Why ``text`` is not a valid value of field ``key`` of a record (``level="record"``) or
+    of one of its documents (``level="document"``): ``missing``, ``not_a_number``,
+    ``not_a_date``..., or None when it is: for checking as the clerk types."""
+    for spec in field_specs()[level]:
         if spec["key"] == key:
             try:
                 _value(spec, text, "file")

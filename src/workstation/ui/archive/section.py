@@ -10,11 +10,13 @@ guessing: the clerk looks and decides.
 The right-hand form holds the selected record's metadata (Circular
 02/2019/TT-BNV). It starts with what the record's sheet said, its empty
 repeating fields carried over from the record before, and checks every field
-as it is typed. Ctrl+PgDown / Ctrl+PgUp go to the next / previous record;
-Enter in the last field goes on to the next record too. Ctrl+S stores the
-records in the local store (:func:`~workstation.archive.records.store_batch`,
-off the UI thread), which queues them for the central system; a record whose
-metadata is still incomplete is not stored and the report says why.
+as it is typed. Beside it, the record's documents and their own fields
+(:mod:`workstation.ui.archive.documents`, Ctrl+Shift+D adds one). Ctrl+PgDown
+/ Ctrl+PgUp go to the next / previous record; Enter in the last field goes on
+to the next record too. Ctrl+S stores the records in the local store
+(:func:`~workstation.archive.records.store_batch`, off the UI thread), which
+queues them for the central system; a record whose metadata is still
+incomplete is not stored and the report says why.
 
 Ctrl+F goes to the second tab, the search of records already stored
 (:mod:`workstation.ui.archive.search`).
@@ -47,6 +49,7 @@ from workstation.archive.review import BatchReview, record_keys
 from workstation.i18n import tr
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
+from workstation.ui.archive.documents import DocumentsEditor
 from workstation.ui.archive.runs import BatchTools
 from workstation.ui.archive.search import ArchiveSearch
 from workstation.ui.background import run_in_background
@@ -60,6 +63,14 @@ PROBLEM_COLOUR = QColor("#c0392b")
 def problem_text(problem: str) -> str:
     """The clerk's text for one problem code from :meth:`BatchReview.problems`."""
     code, _, detail = problem.partition(":")
+    if code == "document_invalid":
+        number, key, reason = detail.split(":", 2)
+        return tr(
+            "archive_documents.problem",
+            number=number,
+            field=tr(f"archive_documents.field.{key}"),
+            reason=tr(f"archive_ui.reason.{reason}"),
+        )
     if code == "field_invalid":
         key, _, reason = detail.partition(":")
         return tr(
@@ -141,11 +152,15 @@ class ArchiveSection(Section):
         self.problems_label.setStyleSheet("color: #c0392b")
         form.addRow(self.problems_label)
 
+        self.documents = DocumentsEditor()
+        self.documents.edited.connect(self._documents_edited)
+
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(form_box)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.addWidget(self.documents)
+        for pane in range(3):
+            splitter.setStretchFactor(pane, 1)
 
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -213,6 +228,7 @@ class ArchiveSection(Section):
         for position in range(1, len(review) + 1):
             self._fill_row(position)
         self._enable()
+        self.documents.show_record(review, 0)
         if len(review):
             self.go(1)
         self.batch_opened.emit(len(review))
@@ -250,6 +266,7 @@ class ArchiveSection(Section):
         self.table.selectRow(position - 1)
         self.table.setCurrentCell(position - 1, 0)
         self.table.blockSignals(False)
+        self.documents.show_record(self.review, position)
         self._show_problems()
         first_empty = next((e for k, e in self.editors.items() if not values[k]), None)
         (first_empty or self.editors["title"]).setFocus()
@@ -258,6 +275,12 @@ class ArchiveSection(Section):
         if self._showing or self.review is None or not self.position:
             return
         self.review.set_value(self.position, key, text)
+        self._fill_row(self.position)
+        self._show_problems()
+
+    def _documents_edited(self) -> None:
+        if self.review is None or not self.position:
+            return
         self._fill_row(self.position)
         self._show_problems()
 
