@@ -12,6 +12,7 @@ system's viewer, written to a temporary file from the blob store.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,9 @@ def metadata_text(record: StoredRecord) -> str:
         lines.append(tr("archive_search.documents", count=len(items)))
         lines += [f"  {item.get('sequence')}. {item.get('summary', '')}" for item in items]
     return "\n".join(lines)
+
+
+log = logging.getLogger(__name__)
 
 
 class ArchiveSearch(QWidget):
@@ -166,14 +170,27 @@ class ArchiveSearch(QWidget):
             self.open_pdf(self.table.currentRow())
 
     def open_pdf(self, row: int) -> None:
-        """Write the record's PDF/A from the blob store to a temporary file and open it."""
+        """Write the record's PDF/A from the blob store to a file for viewing and open it.
+
+        The copy goes to one folder, ``viewing`` in the data folder (a temporary folder
+        when the services have none), whose earlier copies are removed first: no copy of
+        a record outlives the next one opened, and it is named by the record's id only.
+        """
         if not 0 <= row < len(self.records):
             return
         record, blobs = self.records[row], self.services.blobs
+        folders = getattr(self.services, "folders", None)
+        folder = folders.data / "viewing" if folders is not None else None
 
         def op() -> Path:
-            folder = Path(tempfile.mkdtemp(prefix="archive-"))
-            path = folder / f"{record.id}.pdf"
+            target = folder or Path(tempfile.gettempdir()) / "workstation-viewing"
+            target.mkdir(parents=True, exist_ok=True)
+            for earlier in target.glob("*.pdf"):
+                try:
+                    earlier.unlink(missing_ok=True)
+                except OSError:  # a viewer still holds it open (Windows): gone next time
+                    log.info("an earlier viewing copy is still open; left for next time")
+            path = target / f"{record.id}.pdf"
             path.write_bytes(blobs.read(record.sha256))
             return path
 
