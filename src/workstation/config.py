@@ -54,6 +54,17 @@ def _doc(text: str) -> dict[str, str]:
     return {"doc": text}
 
 
+def _invalid(name: str, must: str, value: object) -> ConfigError:
+    """The refusal of a setting's value (``config.invalid_value``)."""
+    shown = repr(value) if isinstance(value, str) else str(value)
+    return ConfigError(
+        f"{name} must be {must}, not {shown}",
+        code="config.invalid_value",
+        name=name,
+        value=str(value),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything an administrator can set on one workstation."""
@@ -255,60 +266,25 @@ class Settings:
         return [Path(p) for p in self.trust_roots.split(os.pathsep) if p.strip()]
 
     def __post_init__(self) -> None:
-        if self.language not in LANGUAGES:
-            raise ConfigError(
-                f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}",
-                code="config.invalid_value",
-                name="language",
-                value=self.language,
-            )
+        for name, allowed, must in (
+            ("language", LANGUAGES, f"one of {', '.join(LANGUAGES)}"),
+            ("signature_level", SIGNATURE_LEVELS, "B-B, B-T, B-LT or empty"),
+            ("citizen_screen", CITIZEN_SCREEN_MODES, "auto or off"),
+            ("notifications", NOTIFICATIONS, "on or off"),
+        ):
+            if getattr(self, name) not in allowed:
+                raise _invalid(name, must, getattr(self, name))
         for name in ("workstation_slot", *RETENTION_FIELDS):
             value = getattr(self, name)
             if isinstance(value, str):  # typed in an editor or a variable
                 object.__setattr__(self, name, _coerce(name, value))
         if self.workstation_slot < 1:
-            raise ConfigError(
-                f"workstation_slot must be 1 or more, not {self.workstation_slot}",
-                code="config.invalid_value",
-                name="workstation_slot",
-                value=str(self.workstation_slot),
-            )
+            raise _invalid("workstation_slot", "1 or more", self.workstation_slot)
         for name in RETENTION_FIELDS:
             if getattr(self, name) < 0:
-                raise ConfigError(
-                    f"{name} must be 0 or more days, not {getattr(self, name)}",
-                    code="config.invalid_value",
-                    name=name,
-                    value=str(getattr(self, name)),
-                )
-        if self.signature_level not in SIGNATURE_LEVELS:
-            raise ConfigError(
-                f"signature_level must be B-B, B-T, B-LT or empty, not {self.signature_level!r}",
-                code="config.invalid_value",
-                name="signature_level",
-                value=self.signature_level,
-            )
-        if self.citizen_screen not in CITIZEN_SCREEN_MODES:
-            raise ConfigError(
-                f"citizen_screen must be auto or off, not {self.citizen_screen!r}",
-                code="config.invalid_value",
-                name="citizen_screen",
-                value=self.citizen_screen,
-            )
-        if self.notifications not in NOTIFICATIONS:
-            raise ConfigError(
-                f"notifications must be on or off, not {self.notifications!r}",
-                code="config.invalid_value",
-                name="notifications",
-                value=self.notifications,
-            )
+                raise _invalid(name, "0 or more days", getattr(self, name))
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ConfigError(
-                f"log_level must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}",
-                code="config.invalid_value",
-                name="log_level",
-                value=self.log_level,
-            )
+            raise _invalid("log_level", "DEBUG, INFO, WARNING or ERROR", self.log_level)
 
     # Resolved locations -------------------------------------------------
 
