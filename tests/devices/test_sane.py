@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,31 @@ def test_each_scanner_failure_has_its_code(
     with pytest.raises(DeviceError) as caught:
         list(device.scan(settings, tmp_path / "out", extra=failing))
     assert caught.value.code == code
+
+
+FAKE_HANGING_SCANIMAGE = """#!/bin/sh
+# Fake scanimage: a scan reports a jam and then hangs, as SANE's test backend
+# sometimes does while cancelling; anything else goes to the real program.
+case "$*" in
+  *--batch=*) echo "scanimage: sane_read: Document feeder jammed" >&2; exec sleep 600 ;;
+  *) exec {real} "$@" ;;
+esac
+"""
+
+
+def test_a_reported_jam_is_raised_even_when_scanimage_hangs_after_it(
+    sane_test_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = shutil.which("scanimage")
+    assert real is not None
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    fake = bin_folder / "scanimage"
+    fake.write_text(FAKE_HANGING_SCANIMAGE.format(real=real))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
+    device = SaneBackend().open("sane:test:0")
+    settings = ScanSettings(source=Source.ADF, dpi=10, mode=ColourMode.GRAY, page_size="a5")
+    with pytest.raises(DeviceError) as caught:
+        list(device.scan(settings, tmp_path / "out"))
+    assert caught.value.code == "device.jammed"  # not device.gone after the stall timer

@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from workstation.errors import Cancelled, ExternalPartError
 from workstation.scan.devices.base import (
@@ -50,6 +51,10 @@ PREFIX = "sane:"
 LIST_TIMEOUT_S = 30.0
 POLL_S = 0.05
 STALL_S = 180.0
+REPORTED_S = 3.0
+"""How long scanimage may linger after it reported a failed read or start (the
+``test`` backend sometimes hangs while cancelling after a jam) before it is stopped
+and the reported failure raised."""
 """A batch with no new page and no growing file for this long is taken as a scanner gone."""
 _PAGE = re.compile(r"page-(\d{4})\.png$")
 
@@ -252,6 +257,11 @@ class SaneDevice:
                     now = (len(ready), _bytes_in(folder))
                     if now != progress:
                         progress, moved = now, time.monotonic()
+                    elif time.monotonic() - moved > REPORTED_S and (
+                        reported := _reported(errors, given)
+                    ):
+                        log.warning("SANE reported a failure and did not exit; stopping it")
+                        raise self._failure(reported, given)
                     elif time.monotonic() - moved > STALL_S:
                         log.warning("SANE batch stalled after %d page(s)", given)
                         raise gone(self.info.id, given)
@@ -295,6 +305,19 @@ class SaneDevice:
         if "cover" in text and "open" in text:
             return DeviceError(f"{self.info.id}: cover open", code="device.cover_open")
         return gone(self.info.id, pages)
+
+
+def _reported(errors: IO[str], pages: int) -> str:
+    """What scanimage wrote so far, if it reported a failed ``sane_start`` or ``sane_read``
+    (read at offset 0 without moving the offset it shares with the child); else empty.
+
+    An empty feeder after ``pages`` pages is the batch's normal end, not a failure: it
+    is left to the process's own exit (or the stall timer), as before.
+    """
+    text = os.pread(errors.fileno(), 1 << 16, 0).decode("utf-8", "replace")
+    if "sane_read:" not in text and "sane_start:" not in text:
+        return ""
+    return "" if pages > 0 and "out of documents" in text.lower() else text
 
 
 def _choices(text: str) -> list[str]:
