@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import insert, select, update
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from workstation.sync.client import CentralClient
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STATUS_CURSOR = "central_status_cursor"
 """The last status update applied (the server's ``seq``); only grows."""
@@ -57,23 +59,40 @@ def pull_catalogue(client: CentralClient, folders: Folders) -> bool:
     A malformed catalogue is refused whole (``catalogue.unreadable``) and the one in
     use stays.
     """
-    target = catalogue_file(folders)
+    catalogue = _pull_versioned(
+        catalogue_file(folders),
+        client.download_catalogue,
+        lambda data: parse_catalogue(data, "the central system's catalogue"),
+    )
+    if catalogue is None:
+        return False
+    log.info("central catalogue kept: %d procedure version(s)", len(catalogue))
+    return True
+
+
+def _pull_versioned(
+    target: Path,
+    download: Callable[[str | None], tuple[bytes, str] | None],
+    parse: Callable[[bytes], T],
+) -> T | None:
+    """Download the file kept at ``target`` if its version (kept beside it) changed, check
+    it whole with ``parse`` (which raises on a malformed one, leaving the kept file as it
+    was), and keep it; what ``parse`` made of it, or None when it was unchanged."""
     version_file = target.with_suffix(".version")
     known = (
         version_file.read_text(encoding="utf-8")
         if target.exists() and version_file.exists()
         else None
     )
-    downloaded = client.download_catalogue(known)
+    downloaded = download(known)
     if downloaded is None:
-        return False
+        return None
     data, version = downloaded
-    catalogue = parse_catalogue(data, "the central system's catalogue")
+    parsed = parse(data)
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(target, data)
     _write_atomically(version_file, version.encode())
-    log.info("central catalogue kept: %d procedure version(s)", len(catalogue))
-    return True
+    return parsed
 
 
 def targets_file(folders: Folders) -> Path:
@@ -88,21 +107,13 @@ def pull_targets(client: CentralClient, folders: Folders) -> bool:
     Malformed targets are refused whole (``stats.targets_unusable``) and the ones in use
     stay.
     """
-    target = targets_file(folders)
-    version_file = target.with_suffix(".version")
-    known = (
-        version_file.read_text(encoding="utf-8")
-        if target.exists() and version_file.exists()
-        else None
+    targets = _pull_versioned(
+        targets_file(folders),
+        client.download_targets,
+        lambda data: parse_targets(data, "the central system's targets"),
     )
-    downloaded = client.download_targets(known)
-    if downloaded is None:
+    if targets is None:
         return False
-    data, version = downloaded
-    targets = parse_targets(data, "the central system's targets")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, data)
-    _write_atomically(version_file, version.encode())
     log.info("central statistics targets kept: %d target set(s)", len(targets.sets))
     return True
 
