@@ -32,6 +32,14 @@ class Codec(Protocol):
 
     def open(self, stored: bytes) -> bytes: ...
 
+    def keyed(self, purpose: str, value: str) -> str:
+        """A keyed one-way name for ``value`` (blob names, blind search tokens).
+
+        A sealing codec returns a keyed hash (hex) under a key derived for
+        ``purpose``, so nobody without the key can test a guessed value.
+        """
+        ...
+
 
 class PlainCodec:
     """Stores bytes as they are. Replaced when encryption at rest lands."""
@@ -43,6 +51,9 @@ class PlainCodec:
 
     def open(self, stored: bytes) -> bytes:
         return stored
+
+    def keyed(self, purpose: str, value: str) -> str:
+        return value
 
 
 _codec: Codec = PlainCodec()
@@ -57,6 +68,11 @@ def install_codec(codec: Codec) -> None:
 def codec() -> Codec:
     """The codec every stored byte passes through."""
     return _codec
+
+
+def keyed(purpose: str, value: str) -> str:
+    """``value`` as a keyed name for ``purpose`` (unchanged with the plain codec)."""
+    return _codec.keyed(purpose, value)
 
 
 SEALED_PREFIX = "sealed:"
