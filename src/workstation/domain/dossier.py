@@ -64,7 +64,11 @@ class Page:
 
 @dataclass(frozen=True)
 class Document:
-    """A stored file (tệp): a scanned page image or a PDF, kept in the blob store by hash."""
+    """A stored file (tệp): a scanned page image or a PDF, kept in the blob store by hash.
+
+    ``removed_at``: when the retention purge removed the local copy, the central
+    system having confirmed it (:mod:`workstation.retention`); None while held here.
+    """
 
     sha256: str
     media_type: str
@@ -73,6 +77,12 @@ class Document:
     pages: tuple[Page, ...] = ()
     kind: DocumentKind = DocumentKind.COMPONENT
     id: str = field(default_factory=new_id)
+    removed_at: datetime | None = None
+
+    @property
+    def held_here(self) -> bool:
+        """Whether this workstation still holds the file (else only the central system does)."""
+        return self.removed_at is None
 
     @property
     def page_count(self) -> int:
@@ -149,6 +159,7 @@ class Dossier:
     cases: tuple[str, ...] = ()  # the applicant's fee cases (poor_household …), as received
     owner: Applicant | None = None  # chủ hồ sơ, when not the person filing
     collection: CollectionMethod = CollectionMethod.COUNTER  # hình thức nhận kết quả
+    forgotten_at: datetime | None = None  # when retention forgot its personal data
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "collection", CollectionMethod(self.collection))

@@ -453,6 +453,7 @@ def _dossier(row: DossierRow) -> Dossier:
         cases=tuple(c for c in (row.fee_cases or "").split(",") if c),
         owner=_owner(row),
         collection=CollectionMethod(row.collection or CollectionMethod.COUNTER),
+        forgotten_at=from_stored(row.forgotten_at) if row.forgotten_at is not None else None,
         applicant=Applicant(
             name=a.name,
             type=ApplicantType(a.type),
@@ -481,6 +482,7 @@ def _dossier(row: DossierRow) -> Dossier:
                         file_name=d.file_name,
                         size_bytes=d.size_bytes,
                         kind=DocumentKind(d.kind),
+                        removed_at=from_stored(d.removed_at) if d.removed_at else None,
                         pages=tuple(
                             Page(
                                 number=p.number,

@@ -99,6 +99,8 @@ class DossierRow(Base):
     owner_email: Mapped[str | None] = mapped_column(PersonalText)
     # How the result will be collected (domain.dossier.CollectionMethod).
     collection: Mapped[str] = mapped_column(String(20), default="counter", server_default="counter")
+    # When the retention purge forgot the dossier's personal data (workstation.retention).
+    forgotten_at: Mapped[datetime | None]
 
     applicant: Mapped[ApplicantRow] = relationship(lazy="joined")
     components: Mapped[list[ComponentRow]] = relationship(
@@ -138,6 +140,8 @@ class DocumentRow(Base):
     file_name: Mapped[str] = mapped_column(PersonalText)  # names often carry personal data
     size_bytes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
+    # When the retention purge removed the local copy (the central system holds the file).
+    removed_at: Mapped[datetime | None]
 
     component: Mapped[ComponentRow | None] = relationship(back_populates="documents")
     pages: Mapped[list[PageRow]] = relationship(
@@ -272,6 +276,7 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]  # when a sender took it; expires (see outbox.claim_next)
     last_error: Mapped[str | None] = mapped_column(Text)  # why it was not sent (no payload)
+    sent_at: Mapped[datetime | None]  # when the central system acknowledged it (retention)
 
 
 class DossierCodeSequenceRow(Base):

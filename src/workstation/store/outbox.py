@@ -350,6 +350,8 @@ def mark_sent(session: Session, message_id: str) -> None:
     if row.state != SENT and row.kind not in audit.NOT_AUDITED:
         ids = audit.message_ids(row.kind, row.entity_id, json.loads(row.payload))
         audit.record(session, "message.sent", message_id=message_id, **ids)
+    if row.state != SENT:
+        row.sent_at = to_stored(datetime.now(UTC))
     row.state = SENT
     row.claimed_at = None
     row.next_attempt_at = None
@@ -370,6 +372,11 @@ def mark_all_sent(session: Session, message_ids: list[str]) -> None:
             if kind not in audit.NOT_AUDITED:
                 ids = audit.message_ids(kind, entity_id, json.loads(payload))
                 audit.record(session, "message.sent", message_id=message_id, **ids)
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.message_id.in_(part), OutboxRow.state != SENT)
+            .values(sent_at=to_stored(datetime.now(UTC)))
+        )
         session.execute(
             update(OutboxRow)
             .where(OutboxRow.message_id.in_(part))
