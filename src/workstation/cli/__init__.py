@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         form,
         onbehalf,
         result_form,
+        retention,
         scan,
         sign,
         signing_queue,
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         onbehalf,
         stats,
         audit,
+        retention,
     ):
         module.register(subparsers, parent)
     return parser

@@ -296,6 +296,14 @@ class BlobStore:
             raise ValueError(f"not a SHA-256 hex digest: {digest!r}")
         return self.root / digest[:2] / digest[2:4] / digest
 
+    def discard(self, digest: str, *, unclaimed_for: timedelta = timedelta(hours=1)) -> bool:
+        """Delete blob ``digest``, which its holders no longer need (the retention purge).
+
+        As in :meth:`remove_unreferenced`, a blob claimed within ``unclaimed_for``
+        (stored again for a dossier about to refer to it) stays. True if it went.
+        """
+        return self._remove_if_unclaimed(digest, time.time_ns() - _ns(unclaimed_for))
+
 
 def _ns(span: timedelta) -> int:
     return int(span.total_seconds() * 1_000_000_000)
