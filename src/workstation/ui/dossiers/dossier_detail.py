@@ -209,6 +209,8 @@ class DossierDetail(QWidget):
                 type=tr(applicant.type.message_key),
             )
         )
+        if dossier.forgotten_at is not None:  # the retention purge forgot who it was
+            self.fields["applicant"].setText(tr("retention.forgotten"))
         self.fields["id_number"].setText(applicant.id_number or "—")
         self.fields["status"].setText(tr(dossier.status.message_key))
         self.fields["received_at"].setText(local(dossier.received_at).strftime(TIME_FORMAT))
@@ -234,16 +236,12 @@ class DossierDetail(QWidget):
                 [component.name, tr(f"digitisation.{int(component.digitisation)}")]
             )
             for document in component.documents:
-                child = QTreeWidgetItem(
-                    [
-                        document.file_name,
-                        tr_count(
-                            "dossier.detail.document_info",
-                            document.page_count,
-                            pages=document.page_count,
-                        ),
-                    ]
+                info = tr_count(
+                    "dossier.detail.document_info", document.page_count, pages=document.page_count
                 )
+                if not document.held_here:
+                    info = tr("retention.document_info", info=info)
+                child = QTreeWidgetItem([document.file_name, info])
                 child.setData(0, DOCUMENT_ROLE, document)
                 item.addChild(child)
             self.components.addTopLevelItem(item)

@@ -79,9 +79,14 @@ class PagePreview(QWidget):
         self.page_count_label.clear()
 
     def show_document(self, document: Document | None, number: int = 1) -> None:
-        """Show page ``number`` of ``document`` (``None``: say the dossier has no file)."""
+        """Show page ``number`` of ``document`` (``None``: say the dossier has no file; one
+        whose local copy the retention purge removed: say the central system holds it)."""
         if document is None:
             self.clear(tr("preview.no_document"))
+            self.page_shown.emit(0)
+            return
+        if not document.held_here:  # purged by retention: the central system holds it
+            self.clear(tr("retention.held_centrally"))
             self.page_shown.emit(0)
             return
         self.document = document
