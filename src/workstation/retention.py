@@ -225,6 +225,32 @@ def apply(
     """
     moment = now or datetime.now(UTC)
     purge = Purge()
+    if periods.scans or periods.results:
+        _apply_to_dossiers(database, periods, moment, purge)
+        purge.blobs = _discard_blobs(database, blobs, claim_grace)
+    for key in FOLDER_KEYS:
+        due = _due_entries(key, data, periods, moment)
+        if due:
+            with database.transaction() as session:  # the entry stands with the removal
+                store.record_cleaned(session, key)
+                purge.folders[key] = _remove_entries(key, due)
+    if purge.anything:
+        log.info(
+            "retention: removed %d scan(s), %d result(s), %d blob(s); forgot %d dossier(s); "
+            "cleaned %d working entr(ies)",
+            purge.files[SCANS],
+            purge.files[RESULTS],
+            purge.blobs,
+            purge.forgotten,
+            sum(purge.folders.values()),
+        )
+    return purge
+
+
+def _apply_to_dossiers(
+    database: Database, periods: Periods, moment: datetime, purge: Purge
+) -> None:
+    """Each dossier with something due, decided again in its own write transaction."""
     with database.reading() as session:
         candidates = [
             h.dossier_id for h in store.holdings(session) if _anything_due(h, periods, moment)
@@ -241,24 +267,6 @@ def apply(
             if _forget_due(holding, periods, moment):
                 store.forget_personal_data(session, dossier_id, moment)
                 purge.forgotten += 1
-    purge.blobs = _discard_blobs(database, blobs, claim_grace)
-    for key in FOLDER_KEYS:
-        removed = _clean_folder(key, data, periods, moment)
-        if removed:
-            with database.transaction() as session:
-                store.record_cleaned(session, key)
-            purge.folders[key] = removed
-    if purge.anything:
-        log.info(
-            "retention: removed %d scan(s), %d result(s), %d blob(s); forgot %d dossier(s); "
-            "cleaned %d working entr(ies)",
-            purge.files[SCANS],
-            purge.files[RESULTS],
-            purge.blobs,
-            purge.forgotten,
-            sum(purge.folders.values()),
-        )
-    return purge
 
 
 # Deciding ----------------------------------------------------------------------
@@ -412,11 +420,15 @@ def _folder_held(key: str, data: Path, periods: Periods, now: datetime) -> Folde
     )
 
 
-def _clean_folder(key: str, data: Path, periods: Periods, now: datetime) -> int:
+def _due_entries(key: str, data: Path, periods: Periods, now: datetime) -> list[Path]:
+    if _folder_days(key, periods) <= 0:
+        return []
+    return [entry for entry, _, due in _stale(key, data, periods, now) if due]
+
+
+def _remove_entries(key: str, entries: list[Path]) -> int:
     removed = 0
-    for entry, _, due in _stale(key, data, periods, now):
-        if not due:
-            continue
+    for entry in entries:
         try:
             if entry.is_dir():
                 shutil.rmtree(entry)

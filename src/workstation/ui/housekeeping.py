@@ -7,9 +7,11 @@ citizen's file in the blob store. So the window runs
 :func:`workstation.intake.cleanup.clean_up_blobs` again every
 :data:`CLEAN_UP_EVERY_MS`, on the ``db`` executor like every other use of the
 store. At the same turn it queues the audit log's chain head for the central
-system (:func:`workstation.audit.queue_head`, only when the chain grew). A
-failed clean-up or head is logged by code and retried at the next turn: it
-never interrupts the officer.
+system (:func:`workstation.audit.queue_head`, only when the chain grew) and
+runs the retention purge (:func:`workstation.retention.apply` with the
+settings' periods: local copies the central system confirmed, once their
+period has passed). A failed clean-up, head or purge is logged by code and
+retried at the next turn: it never interrupts the officer.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workstation.audit import QueuedHead, queue_head, workstation_name
 from workstation.intake.cleanup import CleanUp, clean_up_blobs
+from workstation.retention import Periods, Purge, apply
 from workstation.services import Services
 from workstation.ui.background import BackgroundTask, run_in_background
 from workstation.ui.errors import error_code
@@ -33,12 +36,14 @@ CLEAN_UP_EVERY_MS = 60 * 60 * 1000
 class Housekeeping(QObject):
     """Runs the blob clean-up on a timer; ``cleaned(result)`` after each run.
 
-    Each turn also queues the audit log's head: ``head_queued(QueuedHead | None)``.
+    Each turn also queues the audit log's head: ``head_queued(QueuedHead | None)``, and
+    runs the retention purge: ``purged(Purge)``.
     """
 
     cleaned = Signal(object)
     failed = Signal(str)
     head_queued = Signal(object)
+    purged = Signal(object)
 
     def __init__(
         self,
@@ -53,6 +58,7 @@ class Housekeeping(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.clean_up_now)
         self.timer.timeout.connect(self.queue_audit_head_now)
+        self.timer.timeout.connect(self.apply_retention_now)
 
     def start(self) -> None:
         self.timer.start()
@@ -77,6 +83,23 @@ class Housekeeping(QObject):
             return queue_head(database, name)
 
         return run_in_background(self, queue, self.head_queued.emit, self._head_failed)
+
+    def apply_retention_now(self) -> BackgroundTask:
+        """Run the retention purge with the settings' periods, in the background."""
+        services = self._services
+        database, blobs, data = services.database, services.blobs, services.folders.data
+        periods = Periods.from_settings(services.settings)
+
+        def purge() -> Purge:
+            return apply(database, blobs, data, periods)
+
+        return run_in_background(self, purge, self.purged.emit, self._purge_failed)
+
+    def _purge_failed(self, exc: BaseException) -> None:
+        log.warning(
+            "housekeeping: retention purge failed [%s]; trying again later", error_code(exc)
+        )
+        self.failed.emit(error_code(exc))
 
     def _head_failed(self, exc: BaseException) -> None:
         log.warning("housekeeping: audit head not queued [%s]; trying again later", error_code(exc))
