@@ -133,6 +133,7 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
             sent += sender.send_due()
         pulled = pull_from_central(client, services.database, services.folders)
         pulled["codes_leased"] = lease_code_blocks(client, services.database, services.settings)
+        purged_at: float | None = None
         while not args.once:
             time.sleep(5)  # until Ctrl-C; a message waiting out its delay is claimed when due
             try:
@@ -143,6 +144,10 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
                 lease_code_blocks(client, services.database, services.settings)
             except Retryable as exc:  # offline for now: the outbox keeps it, try again
                 log.info("central system unavailable: %s", exc.code)
+                continue
+            due = purged_at is None or time.monotonic() - purged_at >= RETENTION_EVERY_S
+            if due and _purge_when_drained(services):
+                purged_at = time.monotonic()
     finally:
         client.close()
     result = report(services.database, sent)
@@ -152,6 +157,31 @@ def _sync(args: argparse.Namespace, context: Context) -> Outcome:
     for item in result.needs_attention:
         text += f"\n  #{item['id']} {item['dossier_code']}: {item['reason']}"
     return Outcome(result.as_json(), text)
+
+
+RETENTION_EVERY_S = 3600
+"""How often the sending loop runs the retention purge (after a round that drained the outbox)."""
+
+
+def _purge_when_drained(services) -> bool:  # type: ignore[no-untyped-def]
+    """Run the retention purge if the outbox is empty (everything confirmed: the purge can
+    do all it may); whether it ran. A failure is logged by code; sending goes on."""
+    from workstation.retention import Periods, apply
+    from workstation.store.outbox import count_pending
+
+    with services.database.reading() as session:
+        if count_pending(session):
+            return False
+    try:
+        apply(
+            services.database,
+            services.blobs,
+            services.folders.data,
+            Periods.from_settings(services.settings),
+        )
+    except WorkstationError as exc:
+        log.warning("retention purge failed [%s]; trying again later", exc.code)
+    return True
 
 
 def _outbox(args: argparse.Namespace, context: Context) -> Outcome:

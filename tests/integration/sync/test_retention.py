@@ -3,6 +3,7 @@ its period has passed; nothing it has not confirmed ever goes."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -299,3 +300,23 @@ def test_the_command_reports_and_applies_what_is_due(
     assert verified.returncode == 0, verified.stdout + verified.stderr
     text = workstation("retention", "report", extra_env=env)
     assert text.returncode == 0 and "removed" in text.stdout
+
+
+def test_the_sending_loop_purges_only_after_a_round_that_drained_the_outbox(
+    services, client, sample_page
+):
+    from workstation.cli.sync import _purge_when_drained
+
+    stale = services.folders.data / "capture" / "into-abandoned"
+    stale.mkdir(parents=True)
+    old = (clock.now() - timedelta(days=30)).timestamp()
+    os.utime(stale, (old, old))
+    settings = dataclasses.replace(services.settings, retention_scans_days=7)
+    looping = dataclasses.replace(services, settings=settings)
+    _receive(services, sample_page)
+
+    assert not _purge_when_drained(looping)  # a message still waits
+    assert stale.exists()
+    _send_all(services, client)
+    assert _purge_when_drained(looping)
+    assert not stale.exists()
