@@ -35,6 +35,7 @@ crash is deleted at the next run.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -181,6 +182,7 @@ class Purge:
     bytes: int = 0
     blobs: int = 0
     forgotten: int = 0
+    printed: int = 0  # receipts, hand-over records and forms of forgotten dossiers
     folders: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FOLDER_KEYS, 0))
 
     def as_json(self) -> dict[str, Any]:
@@ -226,7 +228,7 @@ def apply(
     moment = now or datetime.now(UTC)
     purge = Purge()
     if periods.scans or periods.results:
-        _apply_to_dossiers(database, periods, moment, purge)
+        _apply_to_dossiers(database, data, periods, moment, purge)
         purge.blobs = _discard_blobs(database, blobs, claim_grace)
     for key in FOLDER_KEYS:
         due = _due_entries(key, data, periods, moment)
@@ -248,7 +250,7 @@ def apply(
 
 
 def _apply_to_dossiers(
-    database: Database, periods: Periods, moment: datetime, purge: Purge
+    database: Database, data: Path, periods: Periods, moment: datetime, purge: Purge
 ) -> None:
     """Each dossier with something due, decided again in its own write transaction."""
     with database.reading() as session:
@@ -264,9 +266,12 @@ def _apply_to_dossiers(
                 store.mark_removed(session, dossier_id, held.document_id, moment)
                 purge.files[held.kind] += 1
                 purge.bytes += held.size_bytes
+            forms = None
             if _forget_due(holding, periods, moment):
-                store.forget_personal_data(session, dossier_id, moment)
+                forms = store.forget_personal_data(session, dossier_id, moment)
                 purge.forgotten += 1
+        if forms is not None:  # committed: its printouts, which name the citizen, go too
+            purge.printed += _remove_printed(data, holding.code, forms)
 
 
 # Deciding ----------------------------------------------------------------------
@@ -438,6 +443,25 @@ def _remove_entries(key: str, entries: list[Path]) -> int:
             continue
         except OSError as exc:  # (Windows) open elsewhere: next run
             log.info("retention: a %s entry stays for now (%s)", key, exc.__class__.__name__)
+            continue
+        removed += 1
+    return removed
+
+
+def _remove_printed(data: Path, code: str | None, forms: list[str]) -> int:
+    """Remove the receipt, hand-over record and life-cycle forms printed for a dossier."""
+    paths = [data / "forms" / name for name in forms if Path(name).name == name]
+    if code:  # named as the window names them (ui/intake/receipt_step, ui/onbehalf/handover_view)
+        safe = re.sub(r"[^0-9A-Za-z._-]", "_", code)
+        paths += [data / "receipts" / f"{safe}.pdf", data / "handovers" / f"{safe}.pdf"]
+    removed = 0
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # (Windows) open elsewhere: it stays, said in the log
+            log.warning("retention: a printed form stays (%s)", exc.__class__.__name__)
             continue
         removed += 1
     return removed

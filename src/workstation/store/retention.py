@@ -278,8 +278,10 @@ def mark_removed(session: Session, dossier_id: str, document_id: str, now: datet
     audit.record(session, PURGE, dossier_id=dossier_id, document_id=document_id)
 
 
-def forget_personal_data(session: Session, dossier_id: str, now: datetime) -> None:
-    """Stage forgetting ``dossier_id``'s personal data, with its audit entry.
+def forget_personal_data(session: Session, dossier_id: str, now: datetime) -> list[str]:
+    """Stage forgetting ``dossier_id``'s personal data, with its audit entry; return the file
+    names of the forms printed for its life-cycle steps (under the data folder's ``forms/``),
+    for the caller to remove once this is committed.
 
     Names, ID numbers, addresses, phones and e-mails (applicant, owner, hand-over,
     identity proof), file names, reasons and comments, and the payloads of its
@@ -304,10 +306,13 @@ def forget_personal_data(session: Session, dossier_id: str, now: datetime) -> No
         if document is not None:
             suffix = PurePath(document.file_name).suffix.lower()[:10]
             document.file_name = f"{held.kind}-{document.id[:8]}{suffix}"
+    printed = []
     for event in session.scalars(
         select(DossierEventRow).where(DossierEventRow.dossier_id == dossier_id)
     ):
         event.details = "{}"
+        if event.form_file:
+            printed.append(event.form_file)
     for handover in session.scalars(
         select(HandoverRow).where(HandoverRow.dossier_id == dossier_id)
     ):
@@ -329,6 +334,7 @@ def forget_personal_data(session: Session, dossier_id: str, now: datetime) -> No
         schema = _schema(message.payload)
         message.payload = json.dumps({"forgotten": True, "schema": schema}, sort_keys=True)
     audit.record(session, FORGET, dossier_id=dossier_id)
+    return printed
 
 
 def _schema(payload: str) -> int | None:

@@ -118,6 +118,8 @@ def test_files_the_central_system_confirmed_go_after_their_period_and_personal_d
     assert held[dossier.id].forget_from is not None
     assert before.as_json()["personal_data"] == {"held": 2, "forgotten": 0, "due": 1}
 
+    assert [p.suffix for p in (data / "forms").iterdir()] == [".pdf"]  # the refusal, printed
+
     purge = retention.apply(
         services.database,
         services.blobs,
@@ -129,6 +131,7 @@ def test_files_the_central_system_confirmed_go_after_their_period_and_personal_d
 
     assert purge.files == {"scans": 1, "results": 1}
     assert purge.forgotten == 1
+    assert purge.printed == 1 and not list((data / "forms").iterdir())
     assert not services.blobs.exists(result)
     # The open dossier holds the same scan: its copy stays, the store keeps the blob.
     assert services.blobs.exists(scan)
