@@ -40,7 +40,7 @@ from workstation.store.models import (
     SignatureRow,
     SigningRequestRow,
 )
-from workstation.store.outbox import SENT, unsent_file_digests
+from workstation.store.outbox import SENT, MessageKind, unsent_file_digests
 from workstation.store.timestamps import from_stored, to_stored
 
 SCANS = "scans"
@@ -140,31 +140,49 @@ def holdings(session: Session, dossier_ids: Iterable[str] | None = None) -> list
     return result
 
 
+@dataclass(frozen=True)
+class _Document:
+    id: str
+    kind: str
+    sha256: str
+    size_bytes: int
+    removed_at: datetime | None
+
+
+_DOCUMENT_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.kind,
+    DocumentRow.sha256,
+    DocumentRow.size_bytes,
+    DocumentRow.removed_at,
+)  # not the file name: it is personal data, opened through the codec for nothing
+
+
 def _documents(
     session: Session, dossier_ids: list[str]
-) -> Iterator[tuple[str, list[tuple[DocumentRow, str, tuple[str, ...]]]]]:
+) -> Iterator[tuple[str, list[tuple[_Document, str, tuple[str, ...]]]]]:
     """Each dossier's documents (its components' and its results'), with kind and page images."""
-    found: dict[str, dict[str, DocumentRow]] = defaultdict(dict)
+    found: dict[str, dict[str, _Document]] = defaultdict(dict)
     for start in range(0, len(dossier_ids), 500):
         part = dossier_ids[start : start + 500]
-        for dossier_id, doc in session.execute(
-            select(ComponentRow.dossier_id, DocumentRow)
+        for dossier_id, *columns in session.execute(
+            select(ComponentRow.dossier_id, *_DOCUMENT_COLUMNS)
             .join(DocumentRow, DocumentRow.component_id == ComponentRow.id)
             .where(ComponentRow.dossier_id.in_(part))
         ):
-            found[dossier_id][doc.id] = doc
+            found[dossier_id][columns[0]] = _Document(*columns)
         # Results and signed files hang off the dossier without a component.
         for owner, column in (
             (ResultRow.dossier_id, ResultRow.document_id),
             (SignatureRow.dossier_id, SignatureRow.document_id),
             (SignatureRow.dossier_id, SignatureRow.source_document_id),
         ):
-            for dossier_id, doc in session.execute(
-                select(owner, DocumentRow)
+            for dossier_id, *columns in session.execute(
+                select(owner, *_DOCUMENT_COLUMNS)
                 .join(DocumentRow, DocumentRow.id == column)
                 .where(owner.in_(part), DocumentRow.component_id.is_(None))
             ):
-                found[dossier_id][doc.id] = doc
+                found[dossier_id][columns[0]] = _Document(*columns)
     every = [doc_id for docs in found.values() for doc_id in docs]
     pages: dict[str, list[str]] = defaultdict(list)
     for start in range(0, len(every), 500):
@@ -185,6 +203,17 @@ def _documents(
         )
 
 
+CARRYING_FILES = frozenset(
+    {
+        MessageKind.DOSSIER_CREATED.value,
+        MessageKind.DOCUMENT_ADDED.value,
+        MessageKind.DOCUMENT_SIGNED.value,
+    }
+)
+"""The dossier message kinds that carry files: only their payloads are opened. A kind left
+off keeps its files (never confirmed), so the list can only err on the side of keeping."""
+
+
 def _messages(
     session: Session, dossier_ids: list[str]
 ) -> dict[str, tuple[dict[str, datetime], int, datetime | None]]:
@@ -194,19 +223,28 @@ def _messages(
     unsent: dict[str, int] = defaultdict(int)
     last: dict[str, datetime] = {}
     for start in range(0, len(dossier_ids), 500):
+        part = dossier_ids[start : start + 500]
         rows = session.execute(
-            select(OutboxRow.entity_id, OutboxRow.state, OutboxRow.sent_at, OutboxRow.payload)
-            .where(OutboxRow.entity_id.in_(dossier_ids[start : start + 500]))
-            .order_by(OutboxRow.id)
+            select(OutboxRow.entity_id, OutboxRow.state, OutboxRow.sent_at).where(
+                OutboxRow.entity_id.in_(part)
+            )
         )
-        for entity, state, sent_at, payload in rows:
+        for entity, state, sent_at in rows:
             if state != SENT:
                 unsent[entity] += 1
-                continue
-            moment = from_stored(sent_at) if sent_at is not None else None
-            if moment is None:  # (acknowledged before 0930 and not backfilled: not counted)
-                continue
-            last[entity] = max(last.get(entity, moment), moment)
+            elif sent_at is not None:  # (acknowledged before 0930 and not backfilled: skipped)
+                moment = from_stored(sent_at)
+                last[entity] = max(last.get(entity, moment), moment)
+        carrying = session.execute(
+            select(OutboxRow.entity_id, OutboxRow.sent_at, OutboxRow.payload).where(
+                OutboxRow.entity_id.in_(part),
+                OutboxRow.state == SENT,
+                OutboxRow.sent_at.is_not(None),
+                OutboxRow.kind.in_(CARRYING_FILES),
+            )
+        )
+        for entity, sent_at, payload in carrying:
+            moment = from_stored(sent_at)
             for document_id in _carried(payload):
                 known = confirmed[entity].get(document_id)
                 confirmed[entity][document_id] = moment if known is None else min(known, moment)
