@@ -35,6 +35,7 @@ crash is deleted at the next run.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 from dataclasses import asdict, dataclass, field
@@ -94,6 +95,7 @@ class KindHeld:
     confirmed: int  # of ``files``, those the central system has confirmed
     removed: int  # documents whose local copy is gone already
     removable_from: datetime | None  # when the last held file may go; None: kept
+    days_left: int | None  # whole days until then (0: due now); None: kept
     reason: str  # kept | unfinished | unconfirmed | waiting | due | removed | none
 
     def as_json(self) -> dict[str, Any]:
@@ -112,6 +114,7 @@ class DossierHeld:
     unsent_messages: int
     personal_data: str  # held | forgotten
     forget_from: datetime | None  # when its personal data may be forgotten; None: kept
+    forget_days_left: int | None  # whole days until then (0: due now); None: kept
     kinds: tuple[KindHeld, ...]
 
     def as_json(self) -> dict[str, Any]:
@@ -327,6 +330,7 @@ def _dossier_held(holding: Holding, periods: Periods, now: datetime) -> DossierH
         unsent_messages=holding.unsent,
         personal_data="forgotten" if holding.forgotten_at else "held",
         forget_from=_forget_from(holding, periods),
+        forget_days_left=_days_left(_forget_from(holding, periods), now),
         kinds=tuple(_kind_held(holding, kind, periods, now) for kind in KINDS),
     )
 
@@ -358,6 +362,7 @@ def _kind_held(holding: Holding, kind: str, periods: Periods, now: datetime) -> 
         confirmed=sum(1 for f in held if f.confirmed_at is not None),
         removed=len(files) - len(held),
         removable_from=removable_from,
+        days_left=_days_left(removable_from, now),
         reason=reason,
     )
 
@@ -465,6 +470,12 @@ def _remove_printed(data: Path, code: str | None, forms: list[str]) -> int:
             continue
         removed += 1
     return removed
+
+
+def _days_left(moment: datetime | None, now: datetime) -> int | None:
+    if moment is None:
+        return None
+    return max(0, math.ceil((moment - now) / timedelta(days=1)))
 
 
 def _iso(moment: datetime | None) -> str | None:

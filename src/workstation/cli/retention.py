@@ -52,7 +52,11 @@ def _report(args: argparse.Namespace, context: Context) -> Outcome:
         name = dossier.code or f"#{dossier.number:06d}"
         kinds = ", ".join(
             f"{k.kind} {k.files} ({k.bytes} B) {k.reason}"
-            + (f" from {k.removable_from:%Y-%m-%d}" if k.removable_from and k.files else "")
+            + (
+                f" from {k.removable_from:%Y-%m-%d} ({k.days_left} day(s) left)"
+                if k.removable_from and k.files
+                else ""
+            )
             for k in dossier.kinds
             if k.reason != "none"
         )

@@ -115,6 +115,16 @@ def test_files_the_central_system_confirmed_go_after_their_period_and_personal_d
     assert totals["results"]["files"] == totals["results"]["due"] == 1
     held = {d.dossier_id: d for d in before.dossiers}
     assert held[open_one.id].kinds[0].reason == "unfinished"
+    assert held[open_one.id].kinds[0].days_left is None
+    assert held[dossier.id].kinds[0].days_left == 0
+    waiting = retention.report(
+        services.database, data, PERIODS, now=clock.now() + timedelta(days=1)
+    )
+    kinds = {
+        k.kind: k for k in next(d for d in waiting.dossiers if d.dossier_id == dossier.id).kinds
+    }
+    assert (kinds["scans"].reason, kinds["scans"].days_left) == ("waiting", 2)
+    assert (kinds["results"].reason, kinds["results"].days_left) == ("waiting", 4)
     assert held[dossier.id].forget_from is not None
     assert before.as_json()["personal_data"] == {"held": 2, "forgotten": 0, "due": 1}
 
