@@ -93,6 +93,7 @@ class KindHeld:
     page_images: int
     bytes: int
     confirmed: int  # of ``files``, those the central system has confirmed
+    due: int  # of ``files``, those whose period has passed (removed by the next apply)
     removed: int  # documents whose local copy is gone already
     removable_from: datetime | None  # when the last held file may go; None: kept
     days_left: int | None  # whole days until then (0: due now); None: kept
@@ -157,8 +158,7 @@ class Report:
                 total["files"] += kind.files
                 total["bytes"] += kind.bytes
                 total["confirmed"] += kind.confirmed
-                if kind.reason == "due":
-                    total["due"] += kind.files
+                total["due"] += kind.due
         return totals
 
     def as_json(self) -> dict[str, Any]:
@@ -360,6 +360,7 @@ def _kind_held(holding: Holding, kind: str, periods: Periods, now: datetime) -> 
         page_images=sum(len(f.page_images) for f in held),
         bytes=sum(f.size_bytes for f in held),
         confirmed=sum(1 for f in held if f.confirmed_at is not None),
+        due=sum(1 for t in due_times if t is not None and t <= now),
         removed=len(files) - len(held),
         removable_from=removable_from,
         days_left=_days_left(removable_from, now),
