@@ -9,8 +9,9 @@ its own file, then one line appended (and synced) to ``state.jsonl``. After a
 crash, a power loss or a jam, running the same split again reads the state,
 skips the pages already done and goes on, so no page is lost or repeated.
 Once every page is done, records are cut at the separators and each is written
-with :func:`~workstation.scan.pdf.write_pdf` (atomically), and ``batch.json``
-lists them for export.
+with :func:`~workstation.scan.pdf.write_pdf` (atomically), its sheet's metadata
+in its XMP (:mod:`workstation.archive.xmp`; rewritten when the clerk's review is
+stored), and ``batch.json`` lists them for review and export.
 
 Nothing is guessed silently: a sheet that looks like a separator but decodes
 nothing, a record whose page count differs from its sheet's, pages before the
@@ -34,6 +35,7 @@ from typing import Any
 
 from workstation.archive.detect import Detection, detect
 from workstation.archive.metadata import RecordMetadata, carry_over, missing_required
+from workstation.archive.xmp import write_record_metadata
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import map_pages
@@ -314,6 +316,8 @@ def _assemble(
                 language=(cut.metadata.language if cut.metadata else "") or "vi",
             )
             write_pdf(encoded, out / name, info)
+            if cut.metadata is not None:
+                write_record_metadata(out / name, cut.metadata.as_json())
         records.append(
             RecordResult(
                 cut.pages[0] + 1, cut.pages[-1] + 1, name, _meta(cut), notes, len(cut.pages)
