@@ -16,7 +16,11 @@ stored), and ``batch.json`` lists them for review and export.
 Nothing is guessed silently: a sheet that looks like a separator but decodes
 nothing, a record whose page count differs from its sheet's, pages before the
 first separator, a batch with no separator at all and an unreadable page are
-all warnings in the report, and every page still lands in a record.
+all warnings in the report, and every page still lands in a record. So is a
+page inside a record that opens a new document (the national heading near its
+top, :mod:`workstation.archive.headings`): a separator missed after a plain
+patch-T sheet, which states no page count, reported with its page number and
+never split on.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.archive.detect import Detection, detect
+from workstation.archive.headings import has_national_heading
 from workstation.archive.metadata import RecordMetadata, carry_over, missing_required
 from workstation.archive.xmp import write_record_metadata
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
@@ -307,6 +312,11 @@ def _assemble(
         if good:
             name = _file_name(number, cut.metadata)
             encoded = [state.page_result(index)[1] for index in good]
+            for index, page in zip(good, encoded, strict=True):
+                if index != cut.pages[0] and has_national_heading(page.words, page.pixel_height):
+                    note = f"possible_missed_separator:page {index + 1}"
+                    notes.append(note)
+                    page_warnings.setdefault(index + 1, []).append(note)
             title = (
                 cut.metadata.title if cut.metadata and cut.metadata.title else f"Record {number}"
             )

@@ -131,6 +131,7 @@ WARNING_CODES = (
     "page_count_mismatch",
     "pages_before_first_separator",
     "page_unreadable",
+    "possible_missed_separator",
 )
 
 
