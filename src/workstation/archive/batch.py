@@ -88,7 +88,28 @@ class SplitReport:
     seconds: float = 0.0
     page_warnings: dict[int, list[str]] = field(default_factory=dict)
 
+    def cli_json(self) -> dict[str, Any]:
+        """What ``archive split --json`` prints, exactly the documented shape:
+        ``{"records": [{"first_page", "last_page", "file", "metadata", "warnings"}],
+        "separators": [...], "warnings": [...]}`` with 1-based page numbers of the input
+        (an empty record, a sheet followed by no page, has null pages)."""
+        return {
+            "records": [
+                {
+                    "first_page": record.first_page or None,
+                    "last_page": record.last_page or None,
+                    "file": record.file,
+                    "metadata": record.metadata,
+                    "warnings": list(record.warnings),
+                }
+                for record in self.records
+            ],
+            "separators": list(self.separators),
+            "warnings": list(self.warnings),
+        }
+
     def as_json(self) -> dict[str, Any]:
+        """What ``batch.json`` keeps for review and export: the CLI's shape, plus page counts."""
         return {
             "records": [record.as_json() for record in self.records],
             "separators": self.separators,

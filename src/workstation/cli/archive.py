@@ -122,7 +122,7 @@ def run_split(args: argparse.Namespace, context: Context) -> Outcome:
     )
     lines.extend(f"warning: {warning}" for warning in report.warnings)
     lines.extend(_explain(report.warnings))
-    return Outcome(report.as_json(), "\n".join(lines))
+    return Outcome(report.cli_json(), "\n".join(lines))
 
 
 WARNING_CODES = (
