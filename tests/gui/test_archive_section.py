@@ -174,3 +174,46 @@ def test_documents_are_entered_checked_as_typed_and_repeat_their_author(
         (1, "UBND phường Đông Ba", "2019-03-14"),
         (2, "UBND phường Đông Ba", None),
     ]
+
+
+def test_a_document_left_without_its_summary_is_refused_shown_and_kept(
+    view: ArchiveSection, qtbot, type_text, services
+) -> None:
+    documents = view.documents
+    add_document(view, qtbot)
+    type_text(documents.editors["author"], "UBND phường Đông Ba")
+    view.go(3)
+    type_text(view.editors["title"], "Hồ sơ đăng ký hộ kinh doanh")
+    with qtbot.waitSignal(view.batch_stored) as stored:
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    report = stored.args[0]
+    assert report.refused == {1: "document_invalid:1:summary:missing"}
+    assert report.stored == [2, 3]
+    assert view.position == 1  # the refused record is put in front of the clerk
+    assert documents.list.count() == 1 and documents.invalid_fields() == ["summary"]
+    assert documents.editors["author"].text() == "UBND phường Đông Ba"  # the entry kept
+    assert "Trích yếu" in view.problems_label.text()
+    assert "1" in view.result_label.text().splitlines()[1]
+    with services.database.reading() as session:
+        assert [r.position for r in find_records(session)] == [2, 3]
+
+    type_text(documents.editors["summary"], "Đơn đề nghị cấp giấy phép xây dựng")
+    with qtbot.waitSignal(view.batch_stored) as stored:
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert stored.args[0].stored == [1] and stored.args[0].already_stored == [2, 3]
+
+
+def test_the_window_exports_the_batch_with_the_reviewed_metadata_from_the_store(
+    view: ArchiveSection, qtbot, type_text, tmp_path: Path
+) -> None:
+    view.go(3)
+    type_text(view.editors["title"], "Hồ sơ đăng ký hộ kinh doanh")
+    with qtbot.waitSignal(view.batch_stored):
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(view.batch_exported) as exported:
+        view.export(tmp_path / "bag")
+    assert exported.args[0]["valid"] and exported.args[0]["reviewed"] == 3
+    data = json.loads((tmp_path / "bag" / "data" / "metadata.json").read_text("utf-8"))
+    assert data["records"][2]["metadata"]["title"] == "Hồ sơ đăng ký hộ kinh doanh"
+    assert data["records"][1]["metadata"]["fonds"] == "H01"  # carried over, as reviewed
+    assert "3" in view.result_label.text()

@@ -188,3 +188,21 @@ def test_each_value_is_shown_beside_the_dossier_and_mismatches_flagged() -> None
     assert rows["owner_id_number"].matches is False
     assert rows["business_name"].matches is None
     assert [row.field for row in mismatches(list(rows.values()))] == ["owner_id_number"]
+
+
+def test_extract_tells_the_officer_in_words_when_the_form_was_upside_down_or_cut_off(
+    capsys, tmp_path
+) -> None:
+    *_, page = filled("birth-extract", seed=5)
+    turned = tmp_path / "turned.png"
+    Image.fromarray(synthetic.distort(page, random.Random(3), upside_down=True)).save(turned)
+    cut = tmp_path / "cut.png"
+    Image.fromarray(page[: int(page.shape[0] * 0.48)]).save(cut)
+    assert main(["result-form", "extract", "--template", "birth-extract", str(turned)]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: upside_down" in err
+    assert "ngược" in out  # the officer's message, not only the code
+    assert main(["result-form", "extract", "--template", "birth-extract", str(cut)]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: form_cut_off" in err
+    assert "thiếu" in out.lower() and "registered_on" in out

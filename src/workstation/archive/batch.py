@@ -9,13 +9,18 @@ its own file, then one line appended (and synced) to ``state.jsonl``. After a
 crash, a power loss or a jam, running the same split again reads the state,
 skips the pages already done and goes on, so no page is lost or repeated.
 Once every page is done, records are cut at the separators and each is written
-with :func:`~workstation.scan.pdf.write_pdf` (atomically), and ``batch.json``
-lists them for export.
+with :func:`~workstation.scan.pdf.write_pdf` (atomically), its sheet's metadata
+in its XMP (:mod:`workstation.archive.xmp`; rewritten when the clerk's review is
+stored), and ``batch.json`` lists them for review and export.
 
 Nothing is guessed silently: a sheet that looks like a separator but decodes
 nothing, a record whose page count differs from its sheet's, pages before the
 first separator, a batch with no separator at all and an unreadable page are
-all warnings in the report, and every page still lands in a record.
+all warnings in the report, and every page still lands in a record. So is a
+page inside a record that opens a new document (the national heading near its
+top, :mod:`workstation.archive.headings`): a separator missed after a plain
+patch-T sheet, which states no page count, reported with its page number and
+never split on.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from workstation.archive.detect import Detection, detect
+from workstation.archive.headings import has_national_heading
 from workstation.archive.metadata import RecordMetadata, carry_over, missing_required
+from workstation.archive.xmp import write_record_metadata
 from workstation.errors import BadInput, ExternalPartError, WorkstationError
 from workstation.scan.inputs import PageSource, load_page, page_sources
 from workstation.scan.ocr import map_pages
@@ -81,7 +88,28 @@ class SplitReport:
     seconds: float = 0.0
     page_warnings: dict[int, list[str]] = field(default_factory=dict)
 
+    def cli_json(self) -> dict[str, Any]:
+        """What ``archive split --json`` prints, exactly the documented shape:
+        ``{"records": [{"first_page", "last_page", "file", "metadata", "warnings"}],
+        "separators": [...], "warnings": [...]}`` with 1-based page numbers of the input
+        (an empty record, a sheet followed by no page, has null pages)."""
+        return {
+            "records": [
+                {
+                    "first_page": record.first_page or None,
+                    "last_page": record.last_page or None,
+                    "file": record.file,
+                    "metadata": record.metadata,
+                    "warnings": list(record.warnings),
+                }
+                for record in self.records
+            ],
+            "separators": list(self.separators),
+            "warnings": list(self.warnings),
+        }
+
     def as_json(self) -> dict[str, Any]:
+        """What ``batch.json`` keeps for review and export: the CLI's shape, plus page counts."""
         return {
             "records": [record.as_json() for record in self.records],
             "separators": self.separators,
@@ -305,6 +333,11 @@ def _assemble(
         if good:
             name = _file_name(number, cut.metadata)
             encoded = [state.page_result(index)[1] for index in good]
+            for index, page in zip(good, encoded, strict=True):
+                if index != cut.pages[0] and has_national_heading(page.words, page.pixel_height):
+                    note = f"possible_missed_separator:page {index + 1}"
+                    notes.append(note)
+                    page_warnings.setdefault(index + 1, []).append(note)
             title = (
                 cut.metadata.title if cut.metadata and cut.metadata.title else f"Record {number}"
             )
@@ -314,6 +347,8 @@ def _assemble(
                 language=(cut.metadata.language if cut.metadata else "") or "vi",
             )
             write_pdf(encoded, out / name, info)
+            if cut.metadata is not None:
+                write_record_metadata(out / name, cut.metadata.as_json())
         records.append(
             RecordResult(
                 cut.pages[0] + 1, cut.pages[-1] + 1, name, _meta(cut), notes, len(cut.pages)

@@ -164,6 +164,16 @@ def _invalid(key: str, reason: str) -> BadInput:
     )
 
 
+def _document_invalid(number: int, key: str, reason: str) -> BadInput:
+    return BadInput(
+        f"field {key!r} of document {number} of the archive record is invalid: {reason}",
+        code="archive.document_invalid",
+        document=number,
+        field=key,
+        reason=reason,
+    )
+
+
 def parse_record(data: Any, *, strict: bool = True) -> RecordMetadata:
     """A record's metadata from a JSON object; ``strict=False`` lets required fields be
     missing (a sheet may leave repeating fields to carry-over)."""
@@ -177,13 +187,15 @@ def parse_record(data: Any, *, strict: bool = True) -> RecordMetadata:
     if not isinstance(raw_items, list):
         raise _invalid("items", "not_a_list")
     items = []
-    for raw in raw_items:
+    for number, raw in enumerate(raw_items, start=1):
         if not isinstance(raw, dict):
             raise _invalid("items", "not_an_object")
-        item = {
-            spec["key"]: _value(spec, raw.get(spec["key"]), where)
-            for spec in field_specs()["document"]
-        }
+        item = {}
+        for spec in field_specs()["document"]:
+            try:
+                item[spec["key"]] = _value(spec, raw.get(spec["key"]), where)
+            except BadInput as exc:
+                raise _document_invalid(number, spec["key"], exc.params["reason"]) from exc
         items.append(DocumentMetadata(**item))
     record = RecordMetadata(**values, items=tuple(items))
     if record.start_date and record.end_date and record.end_date < record.start_date:
@@ -210,6 +222,25 @@ def missing_required(record: RecordMetadata) -> list[str]:
         for spec in field_specs()["record"]
         if spec.get("required") and getattr(record, spec["key"]) in (None, "")
     ]
+
+
+def check_complete(record: RecordMetadata) -> None:
+    """Refuse a record still lacking a required field, of its own or of one of its documents
+    (:class:`BadInput` naming the field: ``archive.metadata_invalid`` with reason
+    ``missing``, or ``archive.document_field_missing`` with the document's number)."""
+    missing = missing_required(record)
+    if missing:
+        raise _invalid(missing[0], "missing")
+    required = [spec["key"] for spec in field_specs()["document"] if spec.get("required")]
+    for number, item in enumerate(record.items, start=1):
+        for key in required:
+            if getattr(item, key) in (None, ""):
+                raise BadInput(
+                    f"document {number} of the archive record lacks its {key!r}",
+                    code="archive.document_field_missing",
+                    document=number,
+                    field=key,
+                )
 
 
 def load_records(path: Path) -> list[RecordMetadata]:

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from workstation.archive.batch import STATE_DIR, read_batch
-from workstation.archive.metadata import missing_required, parse_record
+from workstation.archive.metadata import check_complete, parse_record
+from workstation.archive.xmp import write_record_metadata
 from workstation.errors import BadInput
 from workstation.intake.files import inspect_files
 from workstation.intake.receive import _store, document_message
@@ -36,6 +37,15 @@ from workstation.store.archive import add_record, stored_positions
 from workstation.store.outbox import MessageKind, enqueue
 
 log = logging.getLogger(__name__)
+
+REFUSALS = (
+    "archive.metadata_invalid",
+    "archive.document_invalid",
+    "archive.document_field_missing",
+    "archive.no_file",
+    "archive.record_unreadable",
+)
+"""Codes of the errors that refuse one record (the others stop the run)."""
 
 _RECORD_IDS = uuid.UUID("6f1d1c0e-2b7a-4d38-9a51-0c4b8e5f0a11")
 """Namespace of record ids: a record's id follows from its batch and position."""
@@ -50,6 +60,8 @@ class StoreReport:
     already_stored: list[int] = field(default_factory=list)
     refused: dict[int, str] = field(default_factory=dict)
     """Position → why the record was not stored (``metadata_missing:title``, ``no_file``...)."""
+    messages: dict[int, str] = field(default_factory=dict)
+    """Position → the clerk's message for a refusal (the typed error's, in the language set)."""
     cancelled: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -58,6 +70,7 @@ class StoreReport:
             "stored": self.stored,
             "already_stored": self.already_stored,
             "refused": {str(k): v for k, v in self.refused.items()},
+            "messages": {str(k): v for k, v in self.messages.items()},
             "cancelled": self.cancelled,
         }
 
@@ -86,18 +99,36 @@ def record_id(batch: str, position: int) -> str:
     return str(uuid.uuid5(_RECORD_IDS, f"{batch}/{position}"))
 
 
-def checked_metadata(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """(metadata JSON, None) when complete and valid, else (None, the problem)."""
+def checked_metadata(raw: Any) -> tuple[dict[str, Any] | None, BadInput | None]:
+    """(metadata JSON, None) when complete and valid, else (None, the typed error naming the
+    field: of the record, or of one of its documents)."""
     if not raw:
-        return None, "metadata_missing:record"
+        return None, BadInput(
+            "the record has no metadata",
+            code="archive.metadata_invalid",
+            field="record",
+            reason="missing",
+        )
     try:
         record = parse_record(raw, strict=False)
+        check_complete(record)
     except BadInput as exc:
-        return None, f"metadata_invalid:{exc.params.get('field')}:{exc.params.get('reason')}"
-    missing = missing_required(record)
-    if missing:
-        return None, f"metadata_missing:{missing[0]}"
+        return None, exc
     return record.as_json(), None
+
+
+def problem_code(error: BadInput) -> str:
+    """The review's problem code for a refused record's error: ``metadata_missing:KEY``,
+    ``metadata_invalid:KEY:REASON`` or ``document_invalid:N:KEY:REASON``."""
+    params = error.params
+    if error.code in ("archive.no_file", "archive.record_unreadable"):
+        return error.code.split(".", 1)[1]
+    if error.code in ("archive.document_invalid", "archive.document_field_missing"):
+        reason = params.get("reason", "missing")
+        return f"document_invalid:{params.get('document')}:{params.get('field')}:{reason}"
+    if params.get("reason") == "missing":
+        return f"metadata_missing:{params.get('field')}"
+    return f"metadata_invalid:{params.get('field')}:{params.get('reason')}"
 
 
 def store_batch(
@@ -128,11 +159,15 @@ def store_batch(
             report.cancelled = True
             break
         else:
-            problem = _store_one(database, blobs, folder, batch, position, record, corrections)
-            if problem is None:
-                report.stored.append(position)
+            try:
+                _store_one(database, blobs, folder, batch, position, record, corrections)
+            except BadInput as exc:
+                if exc.code not in REFUSALS:
+                    raise
+                report.refused[position] = problem_code(exc)
+                report.messages[position] = exc.user_message()
             else:
-                report.refused[position] = problem
+                report.stored.append(position)
         if progress is not None:
             progress(position, len(records))
     log.info(
@@ -152,14 +187,17 @@ def _store_one(
     position: int,
     record: dict[str, Any],
     corrections: Mapping[int, dict[str, Any]] | None,
-) -> str | None:
+) -> None:
+    """Store one record, or raise the :class:`BadInput` (one of :data:`REFUSALS`) saying why
+    not. The PDF/A's XMP is rewritten with the metadata as reviewed before it is stored."""
     raw = (corrections or {}).get(position, record.get("metadata"))
     metadata, problem = checked_metadata(raw)
     if problem is not None:
-        return problem
+        raise problem
     name = record.get("file")
     if not name or Path(name).name != name:
-        return "no_file"
+        raise BadInput("the record has no PDF (no readable page)", code="archive.no_file")
+    write_record_metadata(folder / name, metadata or {})
     inspected = inspect_files([folder / name])
     document = _store(blobs, inspected[0])
     identifier = record_id(batch, position)
@@ -179,4 +217,3 @@ def _store_one(
                 "warnings": warnings,
             },
         )
-    return None

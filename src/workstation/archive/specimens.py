@@ -11,6 +11,7 @@ import numpy as np
 
 from workstation.archive.metadata import RecordMetadata, parse_record
 from workstation.archive.sheets import separator_sheets
+from workstation.domain.text import fold
 from workstation.pages import render_page
 from workstation.scan import specimens
 
@@ -62,6 +63,39 @@ def damage(image: np.ndarray) -> np.ndarray:
     return out
 
 
+NATIONAL_HEADING = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+AGENCY = ("ỦY BAN NHÂN DÂN", "XÃ AN BÌNH")
+
+
+def first_page(seed: int = 0, *, dpi: int = 100, lines: int = 8) -> np.ndarray:
+    """The first page of an administrative document: the issuing agency on the left and the
+    national heading on the right (Decree 30/2020/ND-CP's layout) above ``lines`` of text."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    body = specimens.text_page(seed, dpi=dpi, lines=lines, margin_mm=20 + 30).image
+    page = Image.fromarray(body)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(specimens.font_path()), round(12 / 72 * dpi))
+    width = page.width
+    margin = round(15 / 25.4 * dpi)
+    step = round(12 * 1.7 / 72 * dpi)
+    for row, (left, right) in enumerate(zip(AGENCY, NATIONAL_HEADING, strict=True)):
+        y = margin + row * step
+        draw.text((margin, y), left, fill=(20, 20, 20), font=font)
+        x = width - margin - draw.textlength(right, font=font)
+        draw.text((x, y), right, fill=(20, 20, 20), font=font)
+    return np.asarray(page).copy()
+
+
+def plain_page(rng: random.Random, *, dpi: int, lines: int) -> np.ndarray:
+    """A text page that does not open a document: drawn again until the national heading is
+    not among its first lines (the sentences drawn from include both of its lines)."""
+    while True:
+        page = specimens.text_page(rng.randrange(10**6), dpi=dpi, lines=lines)
+        if not {fold(line) for line in NATIONAL_HEADING} & {fold(line) for line in page.lines[:4]}:
+            return page.image
+
+
 def write_stack(
     folder: Path,
     sizes: list[int],
@@ -73,11 +107,13 @@ def write_stack(
     patch_only: tuple[int, ...] = (),
     lines: int = 8,
     seed: int = 0,
+    headed: bool = False,
 ) -> Stack:
     """Write a stack of PNG pages into ``folder``: a sheet, then ``sizes[i]`` text pages, …
 
     Sheets are ours (patch-T and metadata QR) except those of the records in
-    ``patch_only``: plain patch-T sheets, without metadata.
+    ``patch_only``: plain patch-T sheets, without metadata. ``headed``: each
+    record's first page opens a document (:func:`first_page`, national heading).
     """
     from PIL import Image
 
@@ -105,8 +141,11 @@ def write_stack(
             put(sheet)
             separators.append(len(files))
         first = len(files) + 1
-        for _ in range(size):
-            put(specimens.text_page(rng.randrange(10**6), dpi=dpi, lines=lines).image)
+        for number in range(size):
+            if headed and number == 0:
+                put(first_page(rng.randrange(10**6), dpi=dpi, lines=lines))
+            else:
+                put(plain_page(rng, dpi=dpi, lines=lines))
         if index in missing and expected:
             expected[-1] = (expected[-1][0], len(files))
         else:

@@ -34,7 +34,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     split.add_argument("--no-ocr", action="store_true", help="images only, no text layer")
     split.set_defaults(handler=run_split)
     export = commands.add_parser(
-        "export", parents=[parent], help="write a split batch as a validated BagIt package"
+        "export",
+        parents=[parent],
+        help="write a split batch, with its reviewed metadata from the store, as a validated "
+        "BagIt package",
     )
     export.add_argument("batch", type=Path, metavar="BATCH")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
@@ -119,7 +122,7 @@ def run_split(args: argparse.Namespace, context: Context) -> Outcome:
     )
     lines.extend(f"warning: {warning}" for warning in report.warnings)
     lines.extend(_explain(report.warnings))
-    return Outcome(report.as_json(), "\n".join(lines))
+    return Outcome(report.cli_json(), "\n".join(lines))
 
 
 WARNING_CODES = (
@@ -128,6 +131,7 @@ WARNING_CODES = (
     "page_count_mismatch",
     "pages_before_first_separator",
     "page_unreadable",
+    "possible_missed_separator",
 )
 
 
@@ -140,13 +144,15 @@ def _explain(warnings: list[str]) -> list[str]:
 
 
 def run_export(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.archive.export import export_bag
+    from workstation.archive.export import export_batch
 
-    result = export_bag(args.batch, args.output)
-    from workstation.audit import ARCHIVE_EXPORTED, record_action
-
-    record_action(context.services().database, ARCHIVE_EXPORTED)
-    return Outcome(result, f"bag with {result['records']} records, valid: {args.output}")
+    services = context.services()
+    result = export_batch(services.database, services.blobs, args.batch, args.output)
+    return Outcome(
+        result,
+        f"bag with {result['records']} records ({result['reviewed']} reviewed and stored), "
+        f"valid: {args.output}",
+    )
 
 
 def run_store(args: argparse.Namespace, context: Context) -> Outcome:
@@ -158,7 +164,10 @@ def run_store(args: argparse.Namespace, context: Context) -> Outcome:
         f"{len(report.stored)} records stored, {len(report.already_stored)} stored before, "
         f"{len(report.refused)} refused"
     ]
-    lines += [f"record {position}: {why}" for position, why in report.refused.items()]
+    lines += [
+        f"record {position}: {report.messages.get(position) or why}"
+        for position, why in report.refused.items()
+    ]
     return Outcome(report.as_json(), "\n".join(lines))
 
 

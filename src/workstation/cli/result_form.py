@@ -52,7 +52,23 @@ def run_extract(args: argparse.Namespace, context: Context) -> Outcome:
     for item in template.fields:
         value = result.fields[item.name]
         lines.append(f"  {item.name}: {value.value} ({value.confidence:.0f})")
+    lines.extend(explain(result.warnings))
     return Outcome(data, "\n".join(lines), warnings=list(result.warnings))
+
+
+def explain(warnings: list[str]) -> list[str]:
+    """The officer's message for each recognition warning that has one (the form upside
+    down, cut off, a field cut off...), in the interface language."""
+    from workstation import i18n
+
+    known = i18n.catalogue(i18n.current_language())
+    texts = []
+    for warning in warnings:
+        code, _, field = warning.partition(":")
+        key = f"resultforms.warning.{code}"
+        if key in known:
+            texts.append(i18n.translate(key, field=field))
+    return texts
 
 
 def run_file(args: argparse.Namespace, context: Context) -> Outcome:
@@ -79,7 +95,8 @@ def run_file(args: argparse.Namespace, context: Context) -> Outcome:
         services.database, services.blobs, args.dossier, template, recognition, values
     )
     data = {"result": result.id, "dossier_id": result.dossier_id, "fields": values}
-    return Outcome(data, f"result {result.id} stored", warnings=list(recognition.warnings))
+    text = "\n".join([f"result {result.id} stored", *explain(recognition.warnings)])
+    return Outcome(data, text, warnings=list(recognition.warnings))
 
 
 def run_templates(args: argparse.Namespace, context: Context) -> Outcome:

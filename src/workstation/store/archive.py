@@ -48,6 +48,12 @@ def stored_positions(session: Session, batch: str) -> set[int]:
     return set(session.scalars(query))
 
 
+def records_of_batch(session: Session, batch: str) -> dict[int, StoredRecord]:
+    """The stored records of ``batch`` by position (from 1), with their reviewed metadata."""
+    query = select(ArchiveRecordRow).where(ArchiveRecordRow.batch == batch)
+    return {row.position: _stored(session, row) for row in session.scalars(query)}
+
+
 def search_text(metadata: dict[str, Any]) -> str:
     """The folded text a record is found by: title, codes, keywords, notes."""
     parts = [
@@ -160,4 +166,11 @@ def _stored(session: Session, row: ArchiveRecordRow) -> StoredRecord:
     )
 
 
-__all__ = ["StoredRecord", "add_record", "find_records", "search_text", "stored_positions"]
+__all__ = [
+    "StoredRecord",
+    "add_record",
+    "find_records",
+    "records_of_batch",
+    "search_text",
+    "stored_positions",
+]

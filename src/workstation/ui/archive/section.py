@@ -15,8 +15,12 @@ as it is typed. Beside it, the record's documents and their own fields
 / Ctrl+PgUp go to the next / previous record; Enter in the last field goes on
 to the next record too. Ctrl+S stores the records in the local store
 (:func:`~workstation.archive.records.store_batch`, off the UI thread), which
-queues them for the central system; a record whose metadata is still
-incomplete is not stored and the report says why.
+rewrites each PDF/A's XMP with the reviewed metadata and queues them for the
+central system; a record whose metadata is still incomplete (a document
+without its summary, say) is not stored, the report says which field, and the
+form shows the first such record with the clerk's entries kept. Ctrl+E exports
+the batch as a BagIt package with the stored, reviewed metadata
+(:func:`~workstation.archive.export.export_batch`).
 
 Ctrl+F goes to the second tab, the search of records already stored
 (:mod:`workstation.ui.archive.search`).
@@ -60,9 +64,15 @@ INVALID_STYLE = "QLineEdit { border: 2px solid #c0392b; }"
 PROBLEM_COLOUR = QColor("#c0392b")
 
 
+OUTPUT_PROBLEMS = ("possible_missed_separator", "record_unreadable")
+"""Problem codes whose texts live in the ``archive_out`` catalogue."""
+
+
 def problem_text(problem: str) -> str:
     """The clerk's text for one problem code from :meth:`BatchReview.problems`."""
     code, _, detail = problem.partition(":")
+    if code in OUTPUT_PROBLEMS:
+        return tr(f"archive_out.problem.{code}", page=detail.removeprefix("page "))
     if code == "document_invalid":
         number, key, reason = detail.split(":", 2)
         return tr(
@@ -89,6 +99,8 @@ class ArchiveSection(Section):
     """The batch was read: how many records it has."""
     batch_stored = Signal(object)
     """The store's answer (:class:`~workstation.archive.records.StoreReport`)."""
+    batch_exported = Signal(object)
+    """The export's answer (what :func:`~workstation.archive.export.export_batch` returns)."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
@@ -106,6 +118,10 @@ class ArchiveSection(Section):
         set_shortcuts(self.store_action, "Ctrl+S")
         self.store_action.triggered.connect(self.store)
         toolbar.addAction(self.store_action)
+        self.export_action = QAction(tr("archive_out.export"), self)
+        set_shortcuts(self.export_action, "Ctrl+E")
+        self.export_action.triggered.connect(self.choose_export)
+        toolbar.addAction(self.export_action)
         self.next_action = QAction(tr("archive_ui.next"), self)
         set_shortcuts(self.next_action, "Ctrl+PgDown")
         self.next_action.triggered.connect(lambda: self.go(self.position + 1))
@@ -336,7 +352,57 @@ class ArchiveSection(Section):
         if report.stored:
             self.store_changed.emit()
             self.search.search()
+        for position in report.refused:
+            self._fill_row(position)
+        if report.refused:
+            # The first refused record in the form, the clerk's entries as they were.
+            first = min(report.refused)
+            if first == self.position:
+                self._show_problems()
+            self.go(first)
         self.batch_stored.emit(report)
+
+    # Exporting ------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        if self.review is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("archive_out.export"))
+        if folder:
+            self.export(Path(folder))
+
+    def export(self, out: Path) -> None:
+        """Write the batch as a BagIt package at ``out`` with the store's reviewed metadata
+        (off the UI thread); a record not stored yet goes as its sheet said, marked."""
+        if self.review is None:
+            return
+        from workstation.archive.export import export_batch
+
+        folder, services = self.review.folder, self.services
+        self.export_action.setEnabled(False)
+        self.result_label.setText(tr("archive_out.exporting"))
+
+        def op() -> Any:
+            return export_batch(services.database, services.blobs, folder, out)
+
+        run_in_background(self, op, self._exported, self._store_failed)
+
+    def _exported(self, result: dict[str, Any]) -> None:
+        self._enable()
+        lines = [
+            tr(
+                "archive_out.exported",
+                records=result["records"],
+                reviewed=result["reviewed"],
+                bag=result["bag"],
+            )
+        ]
+        if result["records"] > result["reviewed"]:
+            lines.append(
+                tr("archive_out.not_reviewed", count=result["records"] - result["reviewed"])
+            )
+        self.result_label.setText("\n".join(lines))
+        self.batch_exported.emit(result)
 
     def _store_failed(self, exc: BaseException) -> None:
         from workstation.ui.errors import show_error
@@ -347,7 +413,8 @@ class ArchiveSection(Section):
 
     def _enable(self) -> None:
         opened = self.review is not None and len(self.review) > 0
-        for action in (self.store_action, self.next_action, self.previous_action):
+        actions = (self.store_action, self.export_action, self.next_action, self.previous_action)
+        for action in actions:
             action.setEnabled(opened)
         for editor in self.editors.values():
             editor.setEnabled(opened)
