@@ -140,8 +140,8 @@ def scrambling_codec():
 
 
 def test_personal_data_and_files_pass_through_the_one_codec(
-    scrambling_codec, services, sample_page
-) -> None:
+    services, scrambling_codec, sample_page
+) -> None:  # (services first: opening them installs the store's own codec)
     dossier = receive(services, sample_page)
     with services.database.engine.connect() as connection:
         raw_name = connection.exec_driver_sql("SELECT name FROM applicants").scalar()

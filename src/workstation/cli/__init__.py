@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         form,
+        key,
         onbehalf,
         result_form,
         scan,
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         onbehalf,
         stats,
         audit,
+        key,
     ):
         module.register(subparsers, parent)
     return parser

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from workstation.errors import StoreError
 from workstation.store import protection
@@ -33,6 +33,7 @@ from workstation.store import protection
 log = logging.getLogger(__name__)
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_SEALED_FILE = b"MC\x02"  # (workstation.store.sealing.MAGIC_STREAM)
 _CHUNK = 1 << 20
 INCOMING = ".incoming-"
 """Prefix of a blob being written (a temporary file, renamed when complete)."""
@@ -341,6 +342,52 @@ class BlobStore:
         if count:
             log.info("removed %d interrupted blob write(s)", count)
         return count
+
+    # Sealing anew ---------------------------------------------------------------
+
+    def reseal(self, name: str, codec: Any) -> bool:
+        """Seal the blob ``name`` under ``codec``'s current key and keyed name; False if it was.
+
+        For switching encryption on (a plain blob, named by its SHA-256) and for a
+        rotation (a blob sealed under an older key): the content streams from the
+        old file to a new one, hashed on the way, which takes its new name before
+        the old file is removed, so a kill at any point loses nothing and running
+        again finishes the work. A blob sealed under a key ``codec`` does not hold
+        is left as it is (False).
+        """
+        path = self.path_of_name(name)
+        with path.open("rb") as f:
+            head = f.read(64)
+        key = codec.stream_key(head)
+        if key == codec.current:
+            return False
+        if key is None and head.startswith(_SEALED_FILE):
+            log.warning("blob %s is sealed under a key this store does not hold", name)
+            return False
+        source = codec.open_stream(path.open("rb")) if key else path.open("rb")
+        fd, tmp = tempfile.mkstemp(prefix=INCOMING, dir=path.parent)
+        try:
+            hasher = hashlib.sha256()
+            with source, os.fdopen(fd, "wb") as f:
+                codec.seal_stream(_Hashing(source, hasher), f)
+                f.flush()
+                os.fsync(f.fileno())
+            digest = hasher.hexdigest()
+            if key is None and digest != name:  # damaged before: keep its name, reading says so
+                log.warning("blob %s does not match its name; sealed as it is", name)
+                digest = name
+            target = self.path_of_name(codec.keyed("blob", digest))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._place(tmp, target)
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        if target != path:
+            path.unlink()
+            for folder in (path.parent, path.parent.parent):  # its name's prefix goes too
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        return True
 
     def _path(self, digest: str) -> Path:
         return self.path_of_name(self.name_of(digest))

@@ -421,3 +421,34 @@ class AuditRow(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class StoreKeyRow(Base):
+    """A data key of the store, wrapped; any row means encryption is on (store.keys).
+
+    ``state``: ``sealing`` while the store is being sealed under it, ``current`` after.
+    ``wrapped_local`` is under the key in the OS keyring, ``wrapped_recovery`` under
+    the recovery key (:class:`StoreRecoveryRow`).
+    """
+
+    __tablename__ = "store_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12))
+    wrapped_local: Mapped[str] = mapped_column(Text)
+    wrapped_recovery: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class StoreRecoveryRow(Base):
+    """The store's recovery key (one row, id 1), wrapped for each way of recovering it."""
+
+    __tablename__ = "store_recovery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    store_id: Mapped[str] = mapped_column(String(36))
+    wrapped_local: Mapped[str] = mapped_column(Text)
+    by_passphrase: Mapped[str | None] = mapped_column(Text)
+    by_public_key: Mapped[str | None] = mapped_column(Text)
+    public_key_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
