@@ -20,7 +20,7 @@ test whether a known document is held.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import re
 from typing import Protocol
 
@@ -88,7 +88,7 @@ def seal_text(text: str) -> str:
     """``text`` as it is stored: unchanged with the plain codec, sealed and base64 otherwise."""
     if isinstance(_codec, PlainCodec):
         return text
-    sealed = base64.b64encode(_codec.seal(text.encode("utf-8"))).decode("ascii")
+    sealed = binascii.b2a_base64(_codec.seal(text.encode("utf-8")), newline=False).decode("ascii")
     return f"{SEALED_PREFIX}{_codec.name}:{sealed}"
 
 
@@ -97,7 +97,7 @@ def open_text(stored: str) -> str:
     if isinstance(_codec, PlainCodec) or not stored.startswith(SEALED_PREFIX):
         return stored
     _, _, sealed = stored[len(SEALED_PREFIX) :].rpartition(":")
-    return _codec.open(base64.b64decode(sealed)).decode("utf-8")
+    return _codec.open(binascii.a2b_base64(sealed)).decode("utf-8")  # (faster than base64's)
 
 
 class PersonalText(TypeDecorator[str]):
