@@ -300,3 +300,19 @@ def test_a_store_with_encryption_on_seals_what_is_received_afterwards(
 def test_settings_load_the_recovery_public_key_file(folders) -> None:
     save_settings(replace(load_settings(folders), recovery_public_key_file="/x/p.pem"), folders)
     assert load_settings(folders).recovery_public_key_file == "/x/p.pem"
+
+
+def test_doctor_says_when_this_pc_s_keyring_has_lost_the_store_s_key(
+    settings, folders, sample_page, test_keyring
+) -> None:
+    from workstation.doctor.check import Status
+    from workstation.doctor.local import check_encryption
+
+    receive(settings, folders, sample_page)
+    assert check_encryption(settings, folders).facts["encryption"] == "off"
+    run("key", "init")
+    on = check_encryption(settings, folders)
+    assert on.status is Status.OK and on.facts["recovery"] == ["passphrase"]
+    test_keyring.unlink()
+    lost = check_encryption(settings, folders)
+    assert lost.status is Status.FAILED and lost.blocking and "key recover" in lost.fix

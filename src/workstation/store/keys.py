@@ -61,7 +61,7 @@ SEALING, CURRENT = "sealing", "current"
 class StoreLocked(StoreError):
     """The store has encryption on but its key is not in this PC's keyring."""
 
-    code = "store.locked"
+    code = "store.key_missing"
 
 
 class SealingUnfinished(StoreError):
