@@ -316,3 +316,30 @@ def test_doctor_says_when_this_pc_s_keyring_has_lost_the_store_s_key(
     test_keyring.unlink()
     lost = check_encryption(settings, folders)
     assert lost.status is Status.FAILED and lost.blocking and "key recover" in lost.fix
+
+
+def test_a_process_opened_before_encryption_was_switched_on_cannot_write_plain_values(
+    settings, folders, sample_page
+) -> None:
+    from workstation.errors import StoreError
+
+    stale = open_services(settings, folders)  # the window, left open: the plain codec
+    try:
+        assert child("key", "init").wait(timeout=300) == 0
+        with pytest.raises(StoreError) as caught:
+            receive_dossier(
+                stale.database,
+                stale.blobs,
+                stale.catalogue,
+                NewDossier(
+                    procedure_code="1.001193",
+                    applicant=Applicant(
+                        name="Lê Thị Mai", type=ApplicantType.CITIZEN, id_number=ID_NUMBER
+                    ),
+                    files=[sample_page],
+                ),
+            )
+        assert caught.value.code == "store.database_refused"
+    finally:
+        stale.close()
+    assert ID_NUMBER.encode() not in raw_values(settings, folders)

@@ -15,7 +15,9 @@ Three layers, so that losing the PC's keyring never loses data:
 
 A store with a row in ``store_keys`` has encryption on: :func:`store_codec`
 (what the composition root installs) then refuses to open it without its key
-(:class:`StoreLocked`) and never hands out the plain codec. A key in state
+(:class:`StoreLocked`) and never hands out the plain codec, and SQLite triggers
+refuse a plain value from a process still running with the plain codec
+(:mod:`workstation.store.guards`). A key in state
 ``sealing`` means sealing under it has not finished (switching on or rotating);
 the store is refused (:class:`SealingUnfinished`) until the same command is run
 again, so no query ever meets a half-sealed column. The re-sealing itself is in
@@ -44,6 +46,7 @@ from sqlalchemy import delete, select
 
 from workstation.errors import BadInput, ExternalPartError, StoreError
 from workstation.store.database import Database
+from workstation.store.guards import ensure_guards
 from workstation.store.models import StoreKeyRow, StoreRecoveryRow
 from workstation.store.protection import Codec, PlainCodec
 from workstation.store.sealing import SealingCodec, key_id_of
@@ -188,6 +191,7 @@ def store_codec(database: Database) -> Codec:
             "(or key rotate) again to finish it",
             key=sealing,
         )
+    ensure_guards(database)
     return codec
 
 
@@ -292,6 +296,7 @@ def begin_sealing(database: Database, *, public_key_pem: bytes | None = None) ->
                 "encryption is already on for this store", code="store.already_encrypted"
             )
         assert codec is not None
+        ensure_guards(database)
         passphrase = None
         if recovery.by_passphrase:
             passphrase = make_passphrase()
@@ -326,6 +331,7 @@ def begin_sealing(database: Database, *, public_key_pem: bytes | None = None) ->
             )
         )
         session.add(_key_row(data_key, kek, recovery_key, now))
+    ensure_guards(database)  # from now on, no process writes a plain value
     log.info("encryption key %s made for store %s", key_id, store_id)
     return NewKey(SealingCodec({key_id: data_key}, key_id), key_id, passphrase)
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from workstation.store import keys
 from workstation.store.blobs import BlobStore
 from workstation.store.database import Database
-from workstation.store.models import Base
-from workstation.store.protection import SEALED_PREFIX, PersonalText, SealedDigest, install_codec
+from workstation.store.guards import sealed_columns
+from workstation.store.protection import SEALED_PREFIX, install_codec
 from workstation.store.sealing import SealingCodec
 
 log = logging.getLogger(__name__)
@@ -94,26 +94,10 @@ def _seal_all(
     return Sealed(codec.current, values, count)
 
 
-def _sealed_columns() -> list[tuple[str, list[str]]]:
-    tables = []
-    for table in Base.metadata.sorted_tables:
-        columns = [
-            c.name for c in table.columns if isinstance(c.type, (PersonalText, SealedDigest))
-        ]
-        if columns:
-            tables.append((table.name, columns))
-    return tables
-
-
 def _seal_database(database: Database, codec: SealingCodec, progress: Progress | None) -> int:
     count = 0
-    digest_columns = {
-        (t.name, c.name)
-        for t in Base.metadata.sorted_tables
-        for c in t.columns
-        if isinstance(c.type, SealedDigest)
-    }
-    for table, columns in _sealed_columns():
+    for table, texts, digests in sealed_columns():
+        columns = [*texts, *digests]
         listed = ", ".join(columns)
         last = 0
         while True:
@@ -127,7 +111,7 @@ def _seal_database(database: Database, codec: SealingCodec, progress: Progress |
                     for column, value in zip(columns, stored, strict=True):
                         if value is None:
                             continue
-                        if (table, column) in digest_columns:
+                        if column in digests:
                             new = _digest_anew(codec, value)
                         else:
                             new = _text_anew(codec, value)
