@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from workstation.store import keys
@@ -80,6 +81,7 @@ def _seal_all(
     database: Database, blobs: BlobStore, codec: SealingCodec, progress: Progress | None
 ) -> Sealed:
     install_codec(codec)  # what this process writes from now on is sealed
+    blobs.remove_interrupted(timedelta(0))  # half-written files from before: maybe plain
     values = _seal_database(database, codec, progress)
     count = 0
     for name in list(blobs.names()):
