@@ -343,3 +343,16 @@ def test_a_process_opened_before_encryption_was_switched_on_cannot_write_plain_v
     finally:
         stale.close()
     assert ID_NUMBER.encode() not in raw_values(settings, folders)
+
+
+def test_switching_on_is_refused_on_a_pc_whose_keyring_would_not_keep_the_key_safe(
+    settings, folders, sample_page
+) -> None:
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    dossier_id = receive(settings, folders, sample_page)
+    keyring.set_keyring(NoKeyring())  # a headless PC with no Secret Service
+    code, refused = run("key", "init")
+    assert code == 4 and refused["error"]["code"] == "store.no_keyring"
+    assert run("key", "status")[1]["encryption"] == "off", "nothing was changed"
+    assert read_back(settings, folders, dossier_id)[0] == ID_NUMBER
