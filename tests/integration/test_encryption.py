@@ -130,7 +130,8 @@ def test_switching_on_seals_what_was_stored_and_the_window_reads_it_back(
     assert not list(blobs.rglob(digest)), "the blob is renamed to its keyed name"
     assert read_back(settings, folders, dossier_id) == (ID_NUMBER, sample_page.read_bytes())
     assert run("key", "status")[1]["encryption"] == "on"
-    assert run("key", "init")[0] == 4, "switching on twice is refused"
+    assert run("key", "init")[0] == 3, "switching on twice is refused"
+    assert run("key", "init")[1]["error"]["code"] == "store.already_encrypted"
 
 
 def test_a_sealed_store_refuses_to_open_without_its_key_and_recovers_with_the_passphrase(
@@ -193,6 +194,8 @@ def test_rotation_seals_everything_under_a_new_key_and_forgets_the_old(
     settings, folders, sample_page
 ) -> None:
     dossier_id = receive(settings, folders, sample_page)
+    code, refused = run("key", "rotate")
+    assert code == 3 and refused["error"]["code"] == "store.not_encrypted"
     first = run("key", "init")[1]["key_id"]
     names_before = {p.name for p in settings.blob_path(folders).rglob("*") if p.is_file()}
     code, report = run("key", "rotate")

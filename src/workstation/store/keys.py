@@ -286,13 +286,13 @@ def begin_sealing(database: Database, *, public_key_pem: bytes | None = None) ->
     a recovery passphrase (returned, to be shown once) unless ``public_key_pem``
     (the province's recovery public key) is given. Taking up an interrupted
     switch makes a new passphrase (the first one may never have been shown).
-    Raises :class:`StoreError` (``store.already_encrypted``) if encryption is on.
+    Raises :class:`BadInput` (``store.already_encrypted``) if encryption is on.
     """
     keys, recovery = _rows(database)
     if keys and recovery is not None:
         codec, sealing = loaded_codec(database)
         if sealing is None or any(row.state == CURRENT for row in keys):
-            raise StoreError(
+            raise BadInput(
                 "encryption is already on for this store", code="store.already_encrypted"
             )
         assert codec is not None
@@ -349,11 +349,11 @@ def _key_row(data_key: bytes, kek: bytes, recovery_key: bytes, now: Any) -> Stor
 def begin_rotation(database: Database) -> SealingCodec:
     """A new data key (state ``sealing``) beside the current one, or the one left ``sealing``.
 
-    Raises :class:`StoreError` (``store.not_encrypted``) for a store with encryption off.
+    Raises :class:`BadInput` (``store.not_encrypted``) for a store with encryption off.
     """
     codec, sealing = loaded_codec(database)
     if codec is None:
-        raise StoreError("encryption is off for this store", code="store.not_encrypted")
+        raise BadInput("encryption is off for this store", code="store.not_encrypted")
     if sealing is not None:
         return codec
     keys, recovery = _rows(database)
@@ -394,7 +394,7 @@ def recover(
     """
     keys, recovery = _rows(database)
     if not keys or recovery is None:
-        raise StoreError("encryption is off for this store", code="store.not_encrypted")
+        raise BadInput("encryption is off for this store", code="store.not_encrypted")
     recovery_key = _recovery_key(recovery, passphrase, private_key_pem)
     try:
         data_keys = {
