@@ -89,9 +89,12 @@ def _seal_all(
             count += 1
             if progress:
                 progress("blobs", count)
+    # Before the key is marked done, so a kill before the compaction has run is
+    # taken up again by the next run (which finds nothing else left to seal).
+    _compact(database.path)
     keys.finish_sealing(database, codec.current)
     install_codec(keys.store_codec(database))  # the old key is forgotten
-    _compact(database.path)
+    _compact(database.path, vacuum=False)
     log.info("sealed %d value(s) and %d blob(s) under key %s", values, count, codec.current)
     return Sealed(codec.current, values, count)
 
@@ -154,12 +157,13 @@ def _digest_anew(codec: SealingCodec, stored: str) -> str | None:
     return codec.seal_digest(codec.open_digest(stored))
 
 
-def _compact(path: Path) -> None:
+def _compact(path: Path, *, vacuum: bool = True) -> None:
     """Rebuild the database file and empty its write-ahead log: no freed page keeps old data."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA busy_timeout=30000")
-        connection.execute("VACUUM")
+        if vacuum:
+            connection.execute("VACUUM")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
