@@ -37,6 +37,11 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 Progress = Callable[[str, int], None]
 """Told ``("values", n)`` and ``("blobs", n)`` as work is done."""
 
+REKEYED: list[Callable[[Database], None]] = []
+"""Rebuilders of values derived with ``protection.keyed`` (blind search tokens), which
+the new key changes: each runs after the columns are sealed, with the new key
+installed, and must be idempotent (a walk killed half-way runs them again)."""
+
 
 @dataclass(frozen=True)
 class Sealed:
@@ -83,6 +88,8 @@ def _seal_all(
     install_codec(codec)  # what this process writes from now on is sealed
     blobs.remove_interrupted(timedelta(0))  # half-written files from before: maybe plain
     values = _seal_database(database, codec, progress)
+    for rebuild in REKEYED:
+        rebuild(database)
     count = 0
     for name in list(blobs.names()):
         if blobs.reseal(name, codec):
