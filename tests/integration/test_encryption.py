@@ -359,3 +359,23 @@ def test_switching_on_is_refused_on_a_pc_whose_keyring_would_not_keep_the_key_sa
     assert code == 4 and refused["error"]["code"] == "store.no_keyring"
     assert run("key", "status")[1]["encryption"] == "off", "nothing was changed"
     assert read_back(settings, folders, dossier_id)[0] == ID_NUMBER
+
+
+def test_values_derived_with_the_key_are_rebuilt_under_each_new_key(
+    settings, folders, sample_page
+) -> None:
+    from workstation.store.resealing import REKEYED
+
+    receive(settings, folders, sample_page)
+    tokens: list[str] = []
+
+    def rebuild(database) -> None:
+        tokens.append(protection.keyed("name", "mai"))
+
+    REKEYED.append(rebuild)
+    try:
+        run("key", "init")
+        run("key", "rotate")
+    finally:
+        REKEYED.remove(rebuild)
+    assert len(tokens) == 2 and "mai" not in tokens and tokens[0] != tokens[1]
