@@ -11,6 +11,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ import keyring
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import insert, select
 
 from tests.fakes.fake_keyring import FakeFileKeyring
 from workstation.cli import main
@@ -34,6 +36,7 @@ from workstation.services import open_services
 from workstation.store import protection
 from workstation.store.dossiers import get_dossier, referenced_blobs
 from workstation.store.keys import SealingUnfinished, StoreLocked
+from workstation.store.models import ApplicantRow
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -379,3 +382,50 @@ def test_values_derived_with_the_key_are_rebuilt_under_each_new_key(
     finally:
         REKEYED.remove(rebuild)
     assert len(tokens) == 2 and "mai" not in tokens and tokens[0] != tokens[1]
+
+
+def test_switching_on_killed_while_sealing_the_database_loses_no_value(settings, folders) -> None:
+    count = 6000
+    people = [
+        {"id": f"a{n}", "type": 1, "name": f"Người {n}", "id_number": f"0792010{n:05d}",
+         "address": f"Số {n} phố Huế"}
+        for n in range(count)
+    ]  # fmt: skip
+    services = open_services(settings, folders)
+    try:
+        with services.database.engine.begin() as connection:
+            connection.execute(insert(ApplicantRow), people)
+    finally:
+        services.close()
+    path = settings.database_path(folders)
+    process = child("key", "init")
+    watcher = sqlite3.connect(path)
+    sealed = 0
+    try:
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            (sealed,) = watcher.execute(
+                "SELECT count(*) FROM applicants WHERE id_number LIKE 'sealed:%'"
+            ).fetchone()
+            if 0 < sealed < count:
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.001)
+        process.wait()
+    finally:
+        watcher.close()
+    assert 0 < sealed < count, f"killed half-way through the applicants ({sealed})"
+    with pytest.raises(SealingUnfinished):
+        open_services(settings, folders)
+    assert run("key", "init")[0] == 0
+    services = open_services(settings, folders)
+    try:
+        with services.database.reading() as session:
+            stored = {
+                r.id: (r.name, r.id_number, r.address)
+                for r in session.scalars(select(ApplicantRow))
+            }
+    finally:
+        services.close()
+    assert stored == {p["id"]: (p["name"], p["id_number"], p["address"]) for p in people}
+    assert b"0792010" not in raw_values(settings, folders), "no value left plain"
