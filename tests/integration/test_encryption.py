@@ -35,7 +35,7 @@ from workstation.paths import Folders
 from workstation.services import open_services
 from workstation.store import protection
 from workstation.store.dossiers import get_dossier, referenced_blobs
-from workstation.store.keys import SealingUnfinished, StoreLocked
+from workstation.store.keys import KeyMissing, SealingUnfinished
 from workstation.store.models import ApplicantRow
 
 pytestmark = pytest.mark.integration
@@ -143,7 +143,7 @@ def test_a_sealed_store_refuses_to_open_without_its_key_and_recovers_with_the_pa
     dossier_id = receive(settings, folders, sample_page)
     passphrase = run("key", "init")[1]["recovery_passphrase"]
     test_keyring.unlink()  # the keyring is lost (a new PC, a reset profile)
-    with pytest.raises(StoreLocked):
+    with pytest.raises(KeyMissing):
         open_services(settings, folders)
     assert run("key", "status")[1]["keyring"] == "missing"
     code, refused = run("key", "recover", "--passphrase-stdin", stdin="AAAAA-BBBBB\n")
@@ -177,7 +177,7 @@ def test_a_store_set_up_for_the_province_s_recovery_key_recovers_with_it(
     assert code == 0 and report["recovery_passphrase"] is None
     assert run("key", "status")[1]["recovery"] == ["public_key"]
     test_keyring.unlink()
-    with pytest.raises(StoreLocked):
+    with pytest.raises(KeyMissing):
         open_services(settings, folders)
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     wrong = tmp_path / "other.pem"

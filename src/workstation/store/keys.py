@@ -15,7 +15,7 @@ Three layers, so that losing the PC's keyring never loses data:
 
 A store with a row in ``store_keys`` has encryption on: :func:`store_codec`
 (what the composition root installs) then refuses to open it without its key
-(:class:`StoreLocked`) and never hands out the plain codec, and SQLite triggers
+(:class:`KeyMissing`) and never hands out the plain codec, and SQLite triggers
 refuse a plain value from a process still running with the plain codec
 (:mod:`workstation.store.guards`). A key in state
 ``sealing`` means sealing under it has not finished (switching on or rotating);
@@ -61,7 +61,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 SEALING, CURRENT = "sealing", "current"
 
 
-class StoreLocked(StoreError):
+class KeyMissing(StoreError):
     """The store has encryption on but its key is not in this PC's keyring."""
 
     code = "store.key_missing"
@@ -141,7 +141,7 @@ def _rows(database: Database) -> tuple[list[StoreKeyRow], StoreRecoveryRow | Non
 def _kek(recovery: StoreRecoveryRow) -> bytes:
     stored = _keyring().get_password(SERVICE, recovery.store_id)
     if not stored:
-        raise StoreLocked(
+        raise KeyMissing(
             "this store is encrypted and its key is not in this computer's keyring; "
             "run workstation key recover",
             store=recovery.store_id,
@@ -153,7 +153,7 @@ def _unwrap(wrapping: bytes, wrapped: str, what: str) -> bytes:
     try:
         return aes_key_unwrap(wrapping, _unb64(wrapped))
     except InvalidUnwrap as exc:
-        raise StoreLocked(
+        raise KeyMissing(
             f"the key in the keyring does not open this store's {what}; "
             "run workstation key recover",
         ) from exc
@@ -162,7 +162,7 @@ def _unwrap(wrapping: bytes, wrapped: str, what: str) -> bytes:
 def loaded_codec(database: Database) -> tuple[SealingCodec | None, str | None]:
     """The codec over every key the store holds, and the id of a key still ``sealing``.
 
-    (None, None) for a store with encryption off. Raises :class:`StoreLocked`
+    (None, None) for a store with encryption off. Raises :class:`KeyMissing`
     without the key, :class:`NoSafeKeyring` without a safe keyring.
     """
     keys, recovery = _rows(database)
@@ -178,7 +178,7 @@ def loaded_codec(database: Database) -> tuple[SealingCodec | None, str | None]:
 def store_codec(database: Database) -> Codec:
     """The codec the store must be used with: plain, or sealing under its current key.
 
-    What the composition root installs. Raises :class:`StoreLocked` (no key),
+    What the composition root installs. Raises :class:`KeyMissing` (no key),
     :class:`SealingUnfinished` (switching on or a rotation was interrupted) or
     :class:`NoSafeKeyring`.
     """
