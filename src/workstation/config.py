@@ -260,6 +260,13 @@ class Settings:
             "trusted for central_url; empty: the usual public roots."
         ),
     )
+    recovery_public_key_file: str = field(
+        default="",
+        metadata=_doc(
+            "The province's recovery public key (an RSA PEM file): `workstation key init` "
+            "wraps the store's keys for it; empty: a recovery passphrase is made instead."
+        ),
+    )
 
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""

@@ -213,6 +213,7 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     use_texts_file(settings.form_texts_path())  # checked before the store is opened
     database = open_database(settings.database_path(folders))
     log.info("store %s at revision %s", database.path, database.revision())
+    _install_codec(database)
     blobs = BlobStore(settings.blob_path(folders))
     _clean_up_quietly(database, blobs)
     services = Services(
@@ -381,6 +382,18 @@ def _signing_in(database: Database, ca_file: str | None = None) -> Login:
         return signed_in
 
     return sign_in
+
+
+def _install_codec(database: Database) -> None:
+    """Seal and open everything through the store's own codec: plain, or under its key."""
+    from workstation.store import protection
+    from workstation.store.keys import store_codec
+
+    try:
+        protection.install_codec(store_codec(database))
+    except BaseException:
+        database.close()
+        raise
 
 
 def _clean_up_quietly(database: Database, blobs: BlobStore) -> None:

@@ -6,6 +6,8 @@ UTF-8), as a real cipher's is, so the store must not assume sealed data is text.
 
 from __future__ import annotations
 
+import hashlib
+
 
 class ScramblingCodec:
     name = "scrambling-test"
@@ -16,3 +18,6 @@ class ScramblingCodec:
     def open(self, stored: bytes) -> bytes:
         assert stored[:2] == b"\xff\xfe", "not sealed by this codec"
         return bytes(b ^ 0xA5 for b in stored[2:])
+
+    def keyed(self, purpose: str, value: str) -> str:
+        return hashlib.sha256(f"{purpose}:{value}".encode()).hexdigest()

@@ -71,7 +71,7 @@ def test_start_up_clears_old_unreferenced_blobs_and_interrupted_writes(
 
     reopened = open_services(settings, folders)
     try:
-        assert set(reopened.blobs.digests()) == {kept, young}
+        assert set(reopened.blobs.names()) == {kept, young}
         assert not killed.exists()
     finally:
         reopened.close()

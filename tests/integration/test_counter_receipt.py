@@ -143,7 +143,7 @@ def test_missing_mandatory_component_is_refused_naming_it(services, sample_page)
     assert caught.value.code == "receive.missing_component"
     assert "Bản sao giấy tờ pháp lý của chủ hộ kinh doanh" in caught.value.user_message()
     assert_nothing_saved(services)
-    assert list(services.blobs.digests()) == []  # refused before any file was stored
+    assert list(services.blobs.names()) == []  # refused before any file was stored
 
 
 def test_component_with_zero_pages_and_no_file_is_not_presented(services, sample_page) -> None:

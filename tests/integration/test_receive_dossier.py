@@ -96,11 +96,11 @@ def test_blob_left_by_a_refused_write_is_unreferenced_and_can_be_cleared(
     with services.database.transaction() as session:
         referenced = referenced_blobs(session)
         assert count_dossiers(session) == 0 and count_pending(session) == 0
-    stray = set(services.blobs.digests()) - referenced
+    stray = set(services.blobs.names()) - referenced
     assert len(stray) == 1
     assert services.blobs.remove_unreferenced(referenced) == [], "too young: may be in flight"
     assert services.blobs.remove_unreferenced(referenced, older_than=timedelta(0)) == list(stray)
-    assert set(services.blobs.digests()) == referenced
+    assert set(services.blobs.names()) == referenced
 
 
 def test_failed_blob_write_creates_nothing(services, tmp_path, sample_page) -> None:
@@ -121,7 +121,7 @@ def test_damaged_file_is_refused_before_anything_is_stored(services, tmp_path) -
     with pytest.raises(BadInput) as caught:
         receive(services, broken)
     assert caught.value.code == "file.pdf_damaged"
-    assert list(services.blobs.digests()) == []
+    assert list(services.blobs.names()) == []
     with services.database.transaction() as session:
         assert count_dossiers(session) == 0
 
@@ -140,8 +140,8 @@ def scrambling_codec():
 
 
 def test_personal_data_and_files_pass_through_the_one_codec(
-    scrambling_codec, services, sample_page
-) -> None:
+    services, scrambling_codec, sample_page
+) -> None:  # (services first: opening them installs the store's own codec)
     dossier = receive(services, sample_page)
     with services.database.engine.connect() as connection:
         raw_name = connection.exec_driver_sql("SELECT name FROM applicants").scalar()
@@ -150,7 +150,8 @@ def test_personal_data_and_files_pass_through_the_one_codec(
     for raw in (raw_name, raw_id, raw_payload):
         assert "Nhung" not in raw and "089202017098" not in raw
     digest = dossier.components[0].documents[0].sha256
-    on_disk = next(services.blobs.root.rglob(digest)).read_bytes()
+    assert not list(services.blobs.root.rglob(digest)), "blobs are named by the codec's keyed name"
+    on_disk = services.blobs.path_of_name(services.blobs.name_of(digest)).read_bytes()
     assert on_disk != sample_page.read_bytes()
     with services.database.transaction() as session:
         stored = get_dossier(session, dossier.id)

@@ -50,7 +50,7 @@ def test_no_temporary_file_is_left_behind(tmp_path) -> None:
     blobs.put(b"a")
     blobs.put(b"b")
     assert not [p for p in tmp_path.rglob(".incoming-*")]
-    assert len(list(blobs.digests())) == 2
+    assert len(list(blobs.names())) == 2
 
 
 def test_damaged_blob_is_reported_not_returned(tmp_path) -> None:
@@ -132,7 +132,9 @@ def test_a_file_goes_through_a_sealing_codec_too(tmp_path) -> None:
         blobs = BlobStore(tmp_path / "blobs")
         with source.open("rb") as f:
             digest = blobs.put_file(f)
-        assert next((tmp_path / "blobs").rglob(digest)).read_bytes() != source.read_bytes()
+        assert not list((tmp_path / "blobs").rglob(digest)), "named by the codec's keyed name"
+        stored = blobs.path_of_name(blobs.name_of(digest)).read_bytes()
+        assert stored != source.read_bytes()
         assert blobs.read(digest) == source.read_bytes()
     finally:
         protection.install_codec(protection.PlainCodec())

@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         form,
+        key,
         onbehalf,
         result_form,
         retention,
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         stats,
         audit,
         retention,
+        key,
     ):
         module.register(subparsers, parent)
     return parser

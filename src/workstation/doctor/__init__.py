@@ -21,6 +21,7 @@ from workstation.doctor.local import (
     check_central,
     check_data_folder,
     check_database,
+    check_encryption,
     check_log_folder,
     check_settings,
 )
@@ -65,6 +66,7 @@ def run_checks(settings: Settings, folders: Folders) -> list[Check]:
         ("data folder", lambda: check_data_folder(settings, folders)),
         ("log folder", lambda: check_log_folder(settings, folders)),
         ("database", lambda: check_database(settings, folders)),
+        ("encryption", lambda: check_encryption(settings, folders)),
         ("procedure catalogue", lambda: check_catalogue(settings)),
         ("central system", lambda: check_central(settings)),
         ("ghostscript", lambda: check_ghostscript(settings)),

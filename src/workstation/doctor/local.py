@@ -238,3 +238,54 @@ def check_central(settings: Settings) -> Check:
         f"{settings.central_url} answered {response.status_code}",
         required=False,
     )
+
+
+def check_encryption(settings: Settings, folders: Folders) -> Check:
+    """Whether the store is encrypted at rest and this PC's keyring holds its key."""
+    from workstation.errors import StoreError
+    from workstation.store.database import Database
+    from workstation.store.keys import status
+
+    path = settings.database_path(folders)
+    off = Check(
+        "encryption",
+        Status.OK,
+        "off: the store is not encrypted at rest (workstation key init switches it on)",
+        required=False,
+        facts={"encryption": "off"},
+    )
+    if not path.exists():
+        return off
+    database = Database(path)
+    try:
+        state = status(database)
+    except StoreError:  # a store not yet upgraded has no key tables: encryption is off
+        return off
+    finally:
+        database.close()
+    facts: dict[str, object] = dict(state.as_json())
+    if state.encryption == "off":
+        return off
+    if state.encryption == "unfinished":
+        return Check(
+            "encryption",
+            Status.FAILED,
+            "sealing the store under a new key stopped half-way; the store is refused",
+            "run workstation key init (or workstation key rotate) again to finish it",
+            facts=facts,
+        )
+    if state.keyring != "ok":
+        return Check(
+            "encryption",
+            Status.FAILED,
+            f"the store is encrypted but this PC's keyring does not hold its key ({state.keyring})",
+            "run workstation key recover with the recovery passphrase or the province's key",
+            facts=facts,
+        )
+    recovery = ", ".join(state.recovery) or "nothing"
+    return Check(
+        "encryption",
+        Status.OK,
+        f"on, key {state.current} in the keyring; recoverable by {recovery}",
+        facts=facts,
+    )

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from workstation.store.protection import PersonalText
+from workstation.store.protection import PersonalText, SealedDigest
 
 
 class Base(DeclarativeBase):
@@ -135,7 +135,7 @@ class DocumentRow(Base):
     component_id: Mapped[str | None] = mapped_column(ForeignKey("components.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(SealedDigest(64), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
     file_name: Mapped[str] = mapped_column(PersonalText)  # names often carry personal data
     size_bytes: Mapped[int] = mapped_column(Integer)
@@ -156,7 +156,7 @@ class PageRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
     number: Mapped[int] = mapped_column(Integer)
-    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    image_sha256: Mapped[str | None] = mapped_column(SealedDigest(64))
     width_px: Mapped[int | None] = mapped_column(Integer)
     height_px: Mapped[int | None] = mapped_column(Integer)
 
@@ -318,7 +318,7 @@ class IdentityProofRow(Base):
     method: Mapped[str] = mapped_column(String(40))
     provider: Mapped[str] = mapped_column(String(40))
     confirmed_at: Mapped[datetime]
-    content_sha256: Mapped[str] = mapped_column(String(64))
+    content_sha256: Mapped[str] = mapped_column(SealedDigest(64))
     submitted_at: Mapped[datetime]
 
 
@@ -347,7 +347,7 @@ class HandoverRow(Base):
     delivery: Mapped[str] = mapped_column(String(20))  # counter | email | citizen_store
     collector: Mapped[str] = mapped_column(String(20))  # owner | authorised
     collector_id_number: Mapped[str] = mapped_column(PersonalText)
-    authorisation_sha256: Mapped[str | None] = mapped_column(String(64))
+    authorisation_sha256: Mapped[str | None] = mapped_column(SealedDigest(64))
     email: Mapped[str | None] = mapped_column(PersonalText)
     handed_at: Mapped[datetime]
     officer_id: Mapped[int | None] = mapped_column(Integer)
@@ -426,3 +426,34 @@ class AuditRow(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class StoreKeyRow(Base):
+    """A data key of the store, wrapped; any row means encryption is on (store.keys).
+
+    ``state``: ``sealing`` while the store is being sealed under it, ``current`` after.
+    ``wrapped_local`` is under the key in the OS keyring, ``wrapped_recovery`` under
+    the recovery key (:class:`StoreRecoveryRow`).
+    """
+
+    __tablename__ = "store_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12))
+    wrapped_local: Mapped[str] = mapped_column(Text)
+    wrapped_recovery: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class StoreRecoveryRow(Base):
+    """The store's recovery key (one row, id 1), wrapped for each way of recovering it."""
+
+    __tablename__ = "store_recovery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    store_id: Mapped[str] = mapped_column(String(36))
+    wrapped_local: Mapped[str] = mapped_column(Text)
+    by_passphrase: Mapped[str | None] = mapped_column(Text)
+    by_public_key: Mapped[str | None] = mapped_column(Text)
+    public_key_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -71,7 +71,14 @@ from workstation.ui.errors import reporter, user_message
 log = logging.getLogger(__name__)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-FILE_FIELDS = {"database", "catalogue", "tesseract", "pkcs11_module", "central_ca_file"}
+FILE_FIELDS = {
+    "database",
+    "catalogue",
+    "tesseract",
+    "pkcs11_module",
+    "central_ca_file",
+    "recovery_public_key_file",
+}
 FOLDER_FIELDS = {"blob_folder"}
 HIDDEN_FIELDS = {"version"}
 SYSTEM_CHECK_FIELDS = {"tesseract", "ocr_languages", "pkcs11_module", "central_url"}

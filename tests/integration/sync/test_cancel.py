@@ -78,7 +78,7 @@ def test_a_round_cancelled_after_a_file_hands_back_every_message_and_the_file_tr
 
     # The three share the sample page: it arrived, and no dossier was written.
     assert _held(central) == {}
-    [digest] = list(services.blobs.digests())
+    [digest] = list(services.blobs.names())
     assert central.central.file_path(digest).exists()
     # Every message waits, due now, its claim not counted as an attempt.
     assert _states(services) == [("pending", 0)] * 3
@@ -102,7 +102,7 @@ def test_a_round_cancelled_mid_upload_stops_between_chunks_and_the_next_resumes_
     noise = tmp_path / "ban-ve.png"  # incompressible: several chunks on the wire
     Image.frombytes("L", (640, 640), os.urandom(640 * 640)).save(noise)
     assert add_by_command("Phạm Thị Dung", file=noise) == 0
-    [digest] = list(services.blobs.digests())
+    [digest] = list(services.blobs.names())
     size = noise.stat().st_size
     assert size > 4 * CHUNK
 

@@ -108,7 +108,7 @@ def test_a_deleted_dossiers_files_stay_until_the_central_system_has_them(
     from workstation.store.dossiers import delete_dossier
 
     assert add_by_command("Đỗ Thị Hoa") == 0
-    [digest] = list(services.blobs.digests())
+    [digest] = list(services.blobs.names())
     with services.database.transaction() as session:
         [created] = pending(session)
         delete_dossier(session, created.entity_id)
