@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 
@@ -149,6 +150,14 @@ def test_a_blob_changed_on_disk_is_reported_damaged(sealing, tmp_path) -> None:
     with pytest.raises(Exception) as caught:
         blobs.read(digest)
     assert getattr(caught.value, "code", None) == "store.blob_damaged"
+
+
+def test_the_retention_purge_discards_a_blob_stored_under_its_keyed_name(sealing, tmp_path) -> None:
+    blobs = BlobStore(tmp_path)
+    digest = blobs.put(b"scan" * 1000)
+    assert blobs.discard(digest, unclaimed_for=timedelta(0))
+    assert not blobs.exists(digest)
+    assert list(blobs.names()) == []
 
 
 class _Generated(io.RawIOBase):
