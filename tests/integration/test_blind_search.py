@@ -26,7 +26,7 @@ from workstation.store.dossiers import (
     list_dossiers,
 )
 from workstation.store.outbox import MessageKind, enqueue
-from workstation.store.search_index import rebuild_search_index
+from workstation.store.search_index import index_dossier_name, rebuild_search_index
 
 pytestmark = pytest.mark.integration
 
@@ -176,6 +176,18 @@ def test_deleting_a_dossier_takes_its_tokens_with_it(named) -> None:
         ).scalar()
     assert left == 0
     assert found(named, "duong") == set()
+
+
+def test_a_dossier_indexed_under_another_name_or_none_is_found_only_as_such(named) -> None:
+    with named.reading() as session:
+        (dossier,) = list_dossiers(session, search="Bùi Quang Dũng")
+    with named.transaction() as session:
+        index_dossier_name(session, dossier.id, "Bùi Quang Dũng Mới")
+    assert found(named, "dung moi") == {"Bùi Quang Dũng"}
+    with named.transaction() as session:
+        index_dossier_name(session, dossier.id, None)  # a name forgotten
+    assert found(named, "bui quang") == set()
+    assert found(named, "dung") == set()
 
 
 def _archive(database: Database, title: str) -> None:

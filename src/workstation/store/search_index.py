@@ -16,7 +16,8 @@ a word (``uyen``) finds nothing, and a single letter finds only a one-letter
 word. ARCHITECTURE.md (the local store) says what the index still gives away.
 
 Every change to an applicant's name or an archive record's metadata goes
-through here (:func:`dossier_tokens`, :func:`archive_tokens`); when the codec's
+through here (:func:`dossier_tokens`, :func:`index_dossier_name` for a name
+changed or forgotten, :func:`archive_tokens`); when the codec's
 key changes (encryption switched on, a key rotated) :func:`rebuild_search_index`
 computes every token again from the sealed columns.
 """
@@ -33,6 +34,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from workstation.domain.text import fold
+from workstation.errors import NotFound
 from workstation.store import protection
 from workstation.store.models import (
     ApplicantRow,
@@ -54,6 +56,7 @@ ARCHIVE_PURPOSE = "archive-search"
 
 _WORD = re.compile(r"\w+")
 _BATCH = 5_000
+_COUNTED = 1_000
 
 
 def words(text: str) -> list[str]:
@@ -93,6 +96,15 @@ def dossier_tokens(name: str, received_at: datetime) -> list[DossierSearchTokenR
     ]
 
 
+def index_dossier_name(session: Session, dossier_id: str, name: str | None) -> None:
+    """Stage ``dossier_id``'s tokens for its applicant's ``name`` in place of its old ones;
+    ``None`` forgets them (for whoever changes or forgets a name: the index follows)."""
+    row = session.get(DossierRow, dossier_id)
+    if row is None:
+        raise NotFound(f"no dossier {dossier_id}", code="dossier.not_found", dossier=dossier_id)
+    row.search_tokens = dossier_tokens(name, row.received_at) if name else []
+
+
 def dossiers_named(text: str) -> ColumnElement[bool] | None:
     """A condition on ``DossierRow``: its applicant's name holds every word of ``text``
     (whole, or as the start of a word); None when ``text`` has no word. For searches
@@ -106,13 +118,21 @@ def dossiers_named(text: str) -> ColumnElement[bool] | None:
 
 def rarest_first(session: Session, text: str) -> list[str] | None:
     """The tokens a name search for ``text`` asks for, the one fewest dossiers hold first;
-    None when one of them is held by none (nothing can match)."""
+    None when one of them is held by none (nothing can match).
+
+    Each token's dossiers are counted up to :data:`_COUNTED` only: past that,
+    every token is common and any of them leads as well.
+    """
     tokens = query_tokens(DOSSIER_PURPOSE, text)
-    table = DossierSearchTokenRow
-    held = select(table.token, func.count()).where(table.token.in_(sorted(tokens)))
-    counts: dict[str, int] = {t: n for t, n in session.execute(held.group_by(table.token))}
-    if not tokens or len(counts) < len(tokens):
+    if not tokens:
         return None
+    table = DossierSearchTokenRow
+    counts: dict[str, int] = {}
+    for token in tokens:
+        held = select(table.dossier_id).where(table.token == token).limit(_COUNTED).subquery()
+        counts[token] = session.scalar(select(func.count()).select_from(held)) or 0
+        if not counts[token]:
+            return None
     return sorted(tokens, key=lambda t: (counts[t], t))
 
 
@@ -236,6 +256,7 @@ __all__ = [
     "archive_tokens",
     "dossier_tokens",
     "dossiers_named",
+    "index_dossier_name",
     "index_tokens",
     "named_in_order",
     "query_tokens",
