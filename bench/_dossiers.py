@@ -22,7 +22,7 @@ from workstation.store.models import (
     DossierRow,
     DossierSearchTokenRow,
 )
-from workstation.store.search_index import DOSSIER_PURPOSE, index_tokens
+from workstation.store.search_index import DOSSIER_PURPOSE, index_tokens, received_key
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Minh", "Hữu", "Đức", "Thu", "Ngọc", "Quang", "Thanh", "Hồng"]
@@ -64,7 +64,7 @@ def filled_store(path: Path, count: int, seed: int = 7) -> Database:
                 when = (start + timedelta(minutes=7 * n)).replace(tzinfo=None)
                 applicants.append({"id": applicant_id, "type": 1, "name": name})
                 tokens += (
-                    {"token": token, "received_at": when, "dossier_id": dossier_id}
+                    {"token": token, "received": received_key(when), "number": n + 1}
                     for token in index_tokens(DOSSIER_PURPOSE, name)
                 )
                 dossiers.append(

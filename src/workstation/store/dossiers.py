@@ -58,6 +58,7 @@ from workstation.store.search_index import (
     dossiers_named,
     named_in_order,
     rarest_first,
+    received_key,
 )
 from workstation.store.timestamps import from_stored, to_stored
 
@@ -391,14 +392,18 @@ def _list_named(
     first, held = named_in_order(tokens)
     query = (
         _summaries()
-        .join(first, first.dossier_id == DossierRow.id)
+        .join(first, first.number == DossierRow.number)
         .where(held)
-        .order_by(first.received_at.desc(), first.dossier_id.desc())
+        .order_by(first.received.desc(), first.number.desc())
         .limit(limit)
     )
     if after is not None:
-        stored = to_stored(after.received_at)
-        query = query.where(tuple_(first.received_at, first.dossier_id) < (stored, after.id))
+        number = session.scalar(select(DossierRow.number).where(DossierRow.id == after.id))
+        if number is None:  # the dossier the last page ended on is gone: start after its time
+            query = query.where(first.received < received_key(to_stored(after.received_at)))
+        else:
+            key = (received_key(to_stored(after.received_at)), number)
+            query = query.where(tuple_(first.received, first.number) < key)
     return [_summary(r) for r in session.execute(query)]
 
 

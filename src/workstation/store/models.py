@@ -112,21 +112,23 @@ class DossierSearchTokenRow(Base):
 
     ``token`` is a folded word of the name, or one of its prefixes, passed
     through the codec's keyed door (:mod:`workstation.store.search_index`):
-    a keyed hash under the sealing codec, never the plain name. The dossier's
-    ``received_at`` is repeated here so that the rows of one token lie in the
-    list's own order (clustered on the primary key, no rowid): a search walks
-    them newest first and stops after a page.
+    a keyed hash under the sealing codec, never the plain name. The dossier is
+    named by its short ``number`` and its reception time is repeated as
+    ``received`` (microseconds since 1970, UTC), both integers to keep the rows
+    small, so that the rows of one token lie in the list's order (clustered on
+    the primary key, no rowid): a search walks them newest first and stops
+    after a page.
     """
 
     __tablename__ = "dossier_search_tokens"
     __table_args__ = (
-        Index("ix_dossier_search_tokens_dossier", "dossier_id"),
+        Index("ix_dossier_search_tokens_number", "number"),
         {"sqlite_with_rowid": False},
     )
 
     token: Mapped[str] = mapped_column(String(16), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(primary_key=True)
-    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    received: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(ForeignKey("dossiers.number"), primary_key=True)
 
 
 class ComponentRow(Base):

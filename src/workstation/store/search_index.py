@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select
@@ -57,6 +57,8 @@ ARCHIVE_PURPOSE = "archive-search"
 _WORD = re.compile(r"\w+")
 _BATCH = 5_000
 _COUNTED = 1_000
+_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def words(text: str) -> list[str]:
@@ -87,11 +89,17 @@ def _holding_all(owner: Any, table: Any, key: Any, tokens: set[str]) -> ColumnEl
     return and_(*(owner.in_(select(key).where(table.token == t)) for t in sorted(tokens)))
 
 
+def received_key(received_at: datetime) -> int:
+    """A stored (naive UTC) reception time as the index keeps it: microseconds since 1970."""
+    return (received_at.replace(tzinfo=None) - _EPOCH) // _MICROSECOND
+
+
 def dossier_tokens(name: str, received_at: datetime) -> list[DossierSearchTokenRow]:
-    """The rows a dossier received at ``received_at`` whose applicant is ``name`` is found
-    by (set on ``DossierRow.search_tokens``)."""
+    """The rows a dossier received at ``received_at`` (stored, naive UTC) whose applicant
+    is ``name`` is found by (set on ``DossierRow.search_tokens``)."""
+    received = received_key(received_at)
     return [
-        DossierSearchTokenRow(token=t, received_at=received_at)
+        DossierSearchTokenRow(token=t, received=received)
         for t in sorted(index_tokens(DOSSIER_PURPOSE, name))
     ]
 
@@ -113,7 +121,7 @@ def dossiers_named(text: str) -> ColumnElement[bool] | None:
     if not tokens:
         return None
     table = DossierSearchTokenRow
-    return _holding_all(DossierRow.id, table, table.dossier_id, tokens)
+    return _holding_all(DossierRow.number, table, table.number, tokens)
 
 
 def rarest_first(session: Session, text: str) -> list[str] | None:
@@ -129,7 +137,7 @@ def rarest_first(session: Session, text: str) -> list[str] | None:
     table = DossierSearchTokenRow
     counts: dict[str, int] = {}
     for token in tokens:
-        held = select(table.dossier_id).where(table.token == token).limit(_COUNTED).subquery()
+        held = select(table.number).where(table.token == token).limit(_COUNTED).subquery()
         counts[token] = session.scalar(select(func.count()).select_from(held)) or 0
         if not counts[token]:
             return None
@@ -139,7 +147,7 @@ def rarest_first(session: Session, text: str) -> list[str] | None:
 def named_in_order(tokens: list[str]) -> tuple[Any, ColumnElement[bool]]:
     """The token rows of the dossiers holding every one of ``tokens``, and the condition
     that picks them: walks the first (rarest) token's rows, which lie in the list's order
-    (``received_at``, ``dossier_id``), and checks each other token by its primary key."""
+    (``received``, ``number``), and checks each other token by its primary key."""
     first = aliased(DossierSearchTokenRow, name="t0")
     conditions = [first.token == tokens[0]]
     for n, token in enumerate(tokens[1:], start=1):
@@ -147,8 +155,8 @@ def named_in_order(tokens: list[str]) -> tuple[Any, ColumnElement[bool]]:
         conditions.append(
             exists().where(
                 other.token == token,
-                other.received_at == first.received_at,
-                other.dossier_id == first.dossier_id,
+                other.received == first.received,
+                other.number == first.number,
             )
         )
     return first, and_(*conditions)
@@ -198,7 +206,7 @@ def rebuild_search_index(session: Session) -> tuple[int, int]:
     session.execute(delete(DossierSearchTokenRow))
     session.execute(delete(ArchiveSearchTokenRow))
     names = session.execute(
-        select(DossierRow.id, DossierRow.received_at, ApplicantRow.name).join(
+        select(DossierRow.number, DossierRow.received_at, ApplicantRow.name).join(
             ApplicantRow, DossierRow.applicant_id == ApplicantRow.id
         )
     ).all()
@@ -206,11 +214,11 @@ def rebuild_search_index(session: Session) -> tuple[int, int]:
         session,
         DossierSearchTokenRow,
         (
-            {"dossier_id": dossier_id, "received_at": received_at, "token": token}
-            for dossier_id, received_at, name in names
+            {"number": number, "received": received_key(received_at), "token": token}
+            for number, received_at, name in names
             for token in index_tokens(DOSSIER_PURPOSE, name or "")
         ),
-        "dossier_id",
+        "number",
     )
     records = session.execute(select(ArchiveRecordRow.id, ArchiveRecordRow.record)).all()
     archived = _insert_all(
@@ -230,7 +238,7 @@ def rebuild_search_index(session: Session) -> tuple[int, int]:
 
 def _insert_all(session: Session, table: Any, rows: Iterable[dict[str, Any]], key: str) -> int:
     """Insert ``rows`` in batches; how many distinct ``key`` values they held."""
-    owners: set[str] = set()
+    owners: set[Any] = set()
     for batch in _batches(rows):
         owners.update(row[key] for row in batch)
         session.execute(insert(table), batch)
@@ -262,5 +270,6 @@ __all__ = [
     "query_tokens",
     "rarest_first",
     "rebuild_search_index",
+    "received_key",
     "words",
 ]

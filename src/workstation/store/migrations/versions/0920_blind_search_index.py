@@ -5,7 +5,8 @@ Adds ``dossier_search_tokens`` (a dossier's applicant name) and
 one row per folded word and per prefix of it from two characters, each passed
 through the store's keyed door (``protection.keyed``, 16 characters kept), so
 under the sealing codec nothing there can be read back as a name. A dossier's
-rows repeat its ``received_at``, so one token's rows lie in the list's order.
+rows name it by its short number and repeat its reception time (microseconds
+since 1970), so one token's rows lie in the list's order.
 Fills both from the rows already stored, then drops ``applicants.name_search``
 and ``archive_records.search``, which held the folded text plainly.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,15 +68,21 @@ def _archive_text(metadata: dict[str, Any]) -> str:
     return " ".join(str(p) for p in parts if p not in (None, ""))
 
 
-def _create(table: str, owner: str, parent: str, *ordered: sa.Column) -> None:
+def _create(table: str, owner: sa.Column, *ordered: sa.Column) -> None:
     op.create_table(
         table,
         sa.Column("token", sa.String(16), primary_key=True),
         *ordered,
-        sa.Column(owner, sa.String(36), sa.ForeignKey(parent), primary_key=True),
+        owner,
         sqlite_with_rowid=False,
     )
-    op.create_index(f"ix_{table}_{owner.removesuffix('_id')}", table, [owner])
+    op.create_index(f"ix_{table}_{owner.name.removesuffix('_id')}", table, [owner.name])
+
+
+def _received(stored: str | datetime) -> int:
+    # As workstation.store.search_index.received_key: microseconds since 1970 (naive UTC).
+    when = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+    return (when.replace(tzinfo=None) - datetime(1970, 1, 1)) // timedelta(microseconds=1)
 
 
 def _fill(table: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
@@ -87,22 +95,30 @@ def _fill(table: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> N
 
 
 def upgrade() -> None:
-    received = sa.Column("received_at", sa.DateTime(), primary_key=True)
-    _create("dossier_search_tokens", "dossier_id", "dossiers.id", received)
-    _create("archive_search_tokens", "record_id", "archive_records.id")
+    _create(
+        "dossier_search_tokens",
+        sa.Column("number", sa.Integer(), sa.ForeignKey("dossiers.number"), primary_key=True),
+        sa.Column("received", sa.Integer(), primary_key=True),
+    )
+    _create(
+        "archive_search_tokens",
+        sa.Column(
+            "record_id", sa.String(36), sa.ForeignKey("archive_records.id"), primary_key=True
+        ),
+    )
     connection = op.get_bind()
     names = connection.execute(
         sa.text(
-            "SELECT d.id, d.received_at, a.name FROM dossiers d "
+            "SELECT d.number, d.received_at, a.name FROM dossiers d "
             "JOIN applicants a ON d.applicant_id = a.id"
         )
     ).all()
     _fill(
         "dossier_search_tokens",
-        ("token", "received_at", "dossier_id"),
+        ("token", "received", "number"),
         [
-            {"token": token, "received_at": received_at, "dossier_id": dossier_id}
-            for dossier_id, received_at, name in names
+            {"token": token, "received": _received(received_at), "number": number}
+            for number, received_at, name in names
             for token in _tokens("search", protection.open_text(name or ""))
         ],
     )
@@ -132,6 +148,6 @@ def downgrade() -> None:
     with op.batch_alter_table("applicants") as batch:
         batch.add_column(sa.Column("name_search", sa.Text(), nullable=False, server_default=""))
     op.create_index("ix_applicants_name_search", "applicants", ["name_search"])
-    for table, owner in (("archive_search_tokens", "record"), ("dossier_search_tokens", "dossier")):
+    for table, owner in (("archive_search_tokens", "record"), ("dossier_search_tokens", "number")):
         op.drop_index(f"ix_{table}_{owner}", table_name=table)
         op.drop_table(table)
