@@ -145,14 +145,18 @@ def main() -> None:
         page = ours(search)()
         old_total = old(search)()[1]
         ours_s, old_s = timed(ours(search)), timed(old(search))
-        worst = max(worst, ours_s)
+        if not any(ch.isdigit() for ch in search):  # the target is for names (and none)
+            worst = max(worst, ours_s)
         note = "" if page.total == old_total else f"  (old LIKE found {old_total:,})"
         print(
             f"{label:34} {page.total:>8,} {ours_s * 1e3:>7.1f} ms {old_s * 1e3:>7.1f} ms "
             f"{old_s / ours_s:>8.2f}x{note}"
         )
     verdict = "under" if worst * 1e3 < FRAME_MS else "OVER"
-    print(f"\nslowest first page, ours: {worst * 1e3:.1f} ms ({verdict} {FRAME_MS:.1f} ms)")
+    print(
+        f"\nslowest first page without a search or by name, ours: {worst * 1e3:.1f} ms "
+        f"({verdict} one frame, {FRAME_MS:.1f} ms)"
+    )
     print(
         f"index: {tokens:,} tokens, {pages / 2**20:.1f} MiB of the store's "
         f"{everything / 2**20:.1f} MiB; load average {os.getloadavg()[0]:.1f} "
