@@ -2,7 +2,8 @@
 
 Rows go in with bulk inserts (what is measured is reading, not filling), with
 names drawn from common Vietnamese family, middle and given names so that
-searches hit a realistic share of rows.
+searches hit a realistic share of rows; each name's blind search tokens go in
+beside it, made with the installed codec's keyed door.
 """
 
 from __future__ import annotations
@@ -14,9 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from workstation.domain.text import fold
 from workstation.store.database import Database, open_database
-from workstation.store.models import ApplicantRow, ComponentRow, DossierRow
+from workstation.store.models import (
+    ApplicantRow,
+    ComponentRow,
+    DossierRow,
+    DossierSearchTokenRow,
+)
+from workstation.store.search_index import DOSSIER_PURPOSE, index_tokens, received_key
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Minh", "Hữu", "Đức", "Thu", "Ngọc", "Quang", "Thanh", "Hồng"]
@@ -51,13 +57,15 @@ def filled_store(path: Path, count: int, seed: int = 7) -> Database:
     batch = 10_000
     with database.engine.begin() as connection:
         for first in range(0, count, batch):
-            applicants, dossiers, components = [], [], []
+            applicants, dossiers, components, tokens = [], [], [], []
             for n in range(first, min(first + batch, count)):
                 name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
                 dossier_id, applicant_id = str(uuid.UUID(int=rng.getrandbits(128))), f"a{n}"
                 when = (start + timedelta(minutes=7 * n)).replace(tzinfo=None)
-                applicants.append(
-                    {"id": applicant_id, "type": 1, "name": name, "name_search": fold(name)}
+                applicants.append({"id": applicant_id, "type": 1, "name": name})
+                tokens += (
+                    {"token": token, "received": received_key(when), "number": n + 1}
+                    for token in index_tokens(DOSSIER_PURPOSE, name)
                 )
                 dossiers.append(
                     {
@@ -91,4 +99,5 @@ def filled_store(path: Path, count: int, seed: int = 7) -> Database:
             connection.execute(insert(ApplicantRow), applicants)
             connection.execute(insert(DossierRow), dossiers)
             connection.execute(insert(ComponentRow), components)
+            connection.execute(insert(DossierSearchTokenRow), tokens)
     return database

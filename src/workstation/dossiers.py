@@ -78,7 +78,9 @@ def list_dossiers(
     """
     with _reading(database) as session:
         rows = repository.list_dossiers(session, after=after, limit=limit, search=search)
-        total = repository.count_dossiers(session, search) if after is None else None
+        total = None
+        if after is None:  # a first page that is not full holds every match: no count to run
+            total = len(rows) if len(rows) < limit else repository.count_dossiers(session, search)
     return DossierPage(rows, total)
 
 

@@ -107,7 +107,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     listing.add_argument(
         "--search",
         metavar="TEXT",
-        help="applicant name (accents optional), dossier code or whole short number (#000123)",
+        help="applicant name (its words or their starts, any order, accents optional), "
+        "dossier code or whole short number (#000123)",
     )
     listing.add_argument(
         "--limit", type=_limit, default=50, metavar="N", help="at most N dossiers (1-1000)"

@@ -2,9 +2,10 @@
 
 The use case (:mod:`workstation.archive.records`) stores each record's PDF/A
 in the blob store, then calls :func:`add_record` and queues its
-``archive.record`` message in the same transaction. Search folds Vietnamese
-the way dossier search does (:func:`workstation.domain.text.fold`), so
-``ho so dat dai`` finds ``Hồ sơ đất đai``.
+``archive.record`` message in the same transaction. Search goes through a
+blind index made the way the dossier list's is
+(:mod:`workstation.store.search_index`: titles name people), so ``ho so dat
+dai`` finds ``Hồ sơ đất đai``, every word typed whole or as a word's start.
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workstation.domain import Document
-from workstation.domain.text import fold
-from workstation.store.dossiers import _document_row, _like_escaped
+from workstation.store.dossiers import _document_row
 from workstation.store.models import ArchiveRecordRow
+from workstation.store.search_index import (
+    archive_records_matching,
+    archive_search_text,
+    archive_tokens,
+)
 from workstation.store.timestamps import from_stored, to_stored
 
 DOCUMENT_KIND = "archive"
@@ -54,22 +59,6 @@ def records_of_batch(session: Session, batch: str) -> dict[int, StoredRecord]:
     return {row.position: _stored(session, row) for row in session.scalars(query)}
 
 
-def search_text(metadata: dict[str, Any]) -> str:
-    """The folded text a record is found by: title, codes, keywords, notes."""
-    parts = [
-        metadata.get("fonds"),
-        metadata.get("catalogue"),
-        metadata.get("box"),
-        metadata.get("file_number"),
-        metadata.get("title"),
-        metadata.get("keywords"),
-        metadata.get("notes"),
-    ]
-    for item in metadata.get("items") or []:
-        parts += [item.get("summary"), item.get("number"), item.get("symbol")]
-    return fold(" ".join(str(p) for p in parts if p not in (None, "")))
-
-
 def add_record(
     session: Session,
     record_id: str,
@@ -98,7 +87,7 @@ def add_record(
             start_date=_date(metadata.get("start_date")),
             end_date=_date(metadata.get("end_date")),
             pages=document.page_count,
-            search=search_text(metadata),
+            search_tokens=archive_tokens(archive_search_text(metadata)),
             record=json.dumps(metadata, ensure_ascii=False, sort_keys=True),
             warnings="\n".join(warnings),
             created_at=now,
@@ -120,11 +109,13 @@ def find_records(
     year: int | None = None,
     limit: int = 200,
 ) -> list[StoredRecord]:
-    """Records whose folded search text holds every word of ``text`` and whose place and
-    dates match what is given (``year``: the record's date range covers that year)."""
+    """Records whose title, codes or keywords hold every word of ``text`` (whole, or as
+    a word's start, accents optional) and whose place and dates match what is given
+    (``year``: the record's date range covers that year)."""
     query = select(ArchiveRecordRow)
-    for word in fold(text).split():
-        query = query.where(ArchiveRecordRow.search.like(f"%{_like_escaped(word)}%", escape="\\"))
+    matching = archive_records_matching(text)
+    if matching is not None:
+        query = query.where(matching)
     if fonds:
         query = query.where(ArchiveRecordRow.fonds == fonds)
     if catalogue is not None:
@@ -166,11 +157,4 @@ def _stored(session: Session, row: ArchiveRecordRow) -> StoredRecord:
     )
 
 
-__all__ = [
-    "StoredRecord",
-    "add_record",
-    "find_records",
-    "records_of_batch",
-    "search_text",
-    "stored_positions",
-]
+__all__ = ["StoredRecord", "add_record", "find_records", "records_of_batch", "stored_positions"]

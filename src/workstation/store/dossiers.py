@@ -36,7 +36,6 @@ from workstation.domain import (
     Page,
 )
 from workstation.domain.dossier import SHORT_NUMBER_MAX_DIGITS, new_id, parse_short_number
-from workstation.domain.text import fold
 from workstation.errors import BadInput, NotFound
 from workstation.store.models import (
     ApplicantRow,
@@ -53,6 +52,13 @@ from workstation.store.models import (
     RatingRow,
     ResultRow,
     SignatureRow,
+)
+from workstation.store.search_index import (
+    dossier_tokens,
+    dossiers_named,
+    named_in_order,
+    rarest_first,
+    received_key,
 )
 from workstation.store.timestamps import from_stored, to_stored
 
@@ -94,6 +100,7 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
     now = to_stored(datetime.now(UTC))
     applicant = dossier.applicant
     number = next_dossier_number(session)
+    received_at = to_stored(dossier.received_at)
     row = DossierRow(
         id=dossier.id,
         number=number,
@@ -102,7 +109,7 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
         procedure_version=dossier.procedure_version,
         status=int(dossier.status),
         channel=str(dossier.channel),
-        received_at=to_stored(dossier.received_at),
+        received_at=received_at,
         created_at=now,
         updated_at=now,
         officer_id=dossier.officer_id,
@@ -114,11 +121,11 @@ def add_dossier(session: Session, dossier: Dossier) -> Dossier:
         fee_cases=",".join(dossier.cases),
         collection=str(dossier.collection),
         **_owner_columns(dossier.owner),
+        search_tokens=dossier_tokens(applicant.name, received_at),
         applicant=ApplicantRow(
             id=new_id(),
             type=int(applicant.type),
             name=applicant.name,
-            name_search=fold(applicant.name),
             id_number=applicant.id_number,
             address=applicant.address,
             phone=applicant.phone,
@@ -285,9 +292,8 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
-    """Applicant name (accents optional), dossier code, the start of a procedure code,
-    or the whole short number (``#000123``, ``#123`` or ``000123``)."""
+def _checked(search: str | None) -> str | None:
+    """The search text stripped, None without one; :class:`BadInput` when too long."""
     if not search or not search.strip():
         return None
     if len(search) > SEARCH_LENGTH:
@@ -296,13 +302,30 @@ def _search_filter(search: str | None):  # type: ignore[no-untyped-def]
             code="search.too_long",
             limit=SEARCH_LENGTH,
         )
-    key, raw = _like_escaped(fold(search)), _like_escaped(search.strip())
+    return search.strip()
+
+
+def _by_name_only(text: str) -> bool:
+    """Whether ``text`` can only be (part of) a name: every dossier code, procedure code
+    and short number holds a digit, so text without one is looked up in the name index
+    alone, newest first, without reading the dossiers it does not match."""
+    return not any(ch.isdigit() for ch in text)
+
+
+def _search_filter(text: str):  # type: ignore[no-untyped-def]
+    """Applicant name (every word typed, whole or its start, in any order, accents
+    optional: :func:`~workstation.store.search_index.dossiers_named`), dossier code,
+    the start of a procedure code, or the whole short number (``#000123``, ``#123``
+    or ``000123``)."""
+    raw = _like_escaped(text)
     conditions = [
-        ApplicantRow.name_search.like(f"%{key}%", escape="\\"),
         DossierRow.code.like(f"%{raw}%", escape="\\"),
         DossierRow.procedure_code.like(f"{raw}%", escape="\\"),
     ]
-    number = parse_short_number(search)
+    named = dossiers_named(text)
+    if named is not None:
+        conditions.append(named)
+    number = parse_short_number(text)
     if number is not None:
         conditions.append(DossierRow.number == number)
     return or_(*conditions)
@@ -344,29 +367,58 @@ def list_dossiers(
     session: Session, *, after: PageKey | None = None, limit: int = 200, search: str | None = None
 ) -> list[DossierSummary]:
     """One page of the dossier list, newest first, starting after ``after``."""
+    text = _checked(search)
+    if text is not None and _by_name_only(text):
+        return _list_named(session, text, after, limit)
     query = _summaries().order_by(DossierRow.received_at.desc(), DossierRow.id.desc()).limit(limit)
     if after is not None:
         stored = to_stored(after.received_at)
         # A row-value comparison lets SQLite walk the (received_at, id) index straight
         # to the start of the page; the equivalent OR of two conditions scans.
         query = query.where(tuple_(DossierRow.received_at, DossierRow.id) < (stored, after.id))
-    condition = _search_filter(search)
-    if condition is not None:
-        query = query.where(condition)
+    if text is not None:
+        query = query.where(_search_filter(text))
+    return [_summary(r) for r in session.execute(query)]
+
+
+def _list_named(
+    session: Session, text: str, after: PageKey | None, limit: int
+) -> list[DossierSummary]:
+    """A page of the dossiers whose applicant's name holds every word of ``text``: their
+    rarest token's rows walked in the list's order, so a page reads about a page of rows."""
+    tokens = rarest_first(session, text)
+    if tokens is None:
+        return []
+    first, held = named_in_order(tokens)
+    query = (
+        _summaries()
+        .join(first, first.number == DossierRow.number)
+        .where(held)
+        .order_by(first.received.desc(), first.number.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        number = session.scalar(select(DossierRow.number).where(DossierRow.id == after.id))
+        if number is None:  # the dossier the last page ended on is gone: start after its time
+            query = query.where(first.received < received_key(to_stored(after.received_at)))
+        else:
+            key = (received_key(to_stored(after.received_at)), number)
+            query = query.where(tuple_(first.received, first.number) < key)
     return [_summary(r) for r in session.execute(query)]
 
 
 def count_dossiers(session: Session, search: str | None = None) -> int:
     """How many dossiers match ``search`` (all of them without one)."""
-    condition = _search_filter(search)
-    if condition is None:
+    text = _checked(search)
+    if text is None:
         return session.scalar(select(func.count()).select_from(DossierRow)) or 0
-    query = (
-        select(func.count(DossierRow.id))
-        .join(ApplicantRow, DossierRow.applicant_id == ApplicantRow.id)
-        .where(condition)
-    )
-    return session.scalar(query) or 0
+    if _by_name_only(text):
+        tokens = rarest_first(session, text)
+        if tokens is None:
+            return 0
+        first, held = named_in_order(tokens)
+        return session.scalar(select(func.count()).select_from(first).where(held)) or 0
+    return session.scalar(select(func.count(DossierRow.id)).where(_search_filter(text))) or 0
 
 
 def received_between(session: Session, start: datetime, end: datetime) -> list[DossierSummary]:

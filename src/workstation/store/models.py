@@ -47,8 +47,8 @@ class ApplicantRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     type: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(PersonalText)
-    # Lower-case, diacritics and đ folded, for search (see workstation.domain.text).
-    name_search: Mapped[str] = mapped_column(Text, default="", index=True)
+    # Searched through dossier_search_tokens (a blind index, store.search_index), never a
+    # plain copy of the name.
     id_number: Mapped[str | None] = mapped_column(PersonalText)
     address: Mapped[str | None] = mapped_column(PersonalText)
     phone: Mapped[str | None] = mapped_column(PersonalText)
@@ -106,6 +106,31 @@ class DossierRow(Base):
     components: Mapped[list[ComponentRow]] = relationship(
         back_populates="dossier", order_by="ComponentRow.position", cascade="all, delete-orphan"
     )
+    search_tokens: Mapped[list[DossierSearchTokenRow]] = relationship(cascade="all, delete-orphan")
+
+
+class DossierSearchTokenRow(Base):
+    """One keyed token of a dossier's applicant name (the blind name index).
+
+    ``token`` is a folded word of the name, or one of its prefixes, passed
+    through the codec's keyed door (:mod:`workstation.store.search_index`):
+    a keyed hash under the sealing codec, never the plain name. The dossier is
+    named by its short ``number`` and its reception time is repeated as
+    ``received`` (microseconds since 1970, UTC), both integers to keep the rows
+    small, so that the rows of one token lie in the list's order (clustered on
+    the primary key, no rowid): a search walks them newest first and stops
+    after a page.
+    """
+
+    __tablename__ = "dossier_search_tokens"
+    __table_args__ = (
+        Index("ix_dossier_search_tokens_number", "number"),
+        {"sqlite_with_rowid": False},
+    )
+
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    received: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(ForeignKey("dossiers.number"), primary_key=True)
 
 
 class ComponentRow(Base):
@@ -372,9 +397,9 @@ class ArchiveRecordRow(Base):
     ``(batch, position)`` is unique, so storing a batch again after an
     interruption adds only the records not yet stored. The PDF/A is a
     document row without a component (kind ``archive``), so the blob clean-up
-    keeps its file. ``search`` holds the folded (lower-case, diacritics and đ
-    removed) title, codes and keywords for search; ``record`` the whole
-    metadata as JSON (titles may name people: personal data).
+    keeps its file. ``record`` holds the whole metadata as JSON (titles may
+    name people: personal data); the record is searched by its title, codes
+    and keywords through ``archive_search_tokens`` (a blind index).
     """
 
     __tablename__ = "archive_records"
@@ -394,10 +419,25 @@ class ArchiveRecordRow(Base):
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     pages: Mapped[int] = mapped_column(Integer)
-    search: Mapped[str] = mapped_column(Text, default="")
     record: Mapped[str] = mapped_column(PersonalText)
     warnings: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+
+    search_tokens: Mapped[list[ArchiveSearchTokenRow]] = relationship(cascade="all, delete-orphan")
+
+
+class ArchiveSearchTokenRow(Base):
+    """One keyed token of an archive record's title, codes and keywords (its blind index),
+    made as :class:`DossierSearchTokenRow`'s under its own purpose."""
+
+    __tablename__ = "archive_search_tokens"
+    __table_args__ = (
+        Index("ix_archive_search_tokens_record", "record_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("archive_records.id"), primary_key=True)
 
 
 class AuditRow(Base):

@@ -28,6 +28,7 @@ from workstation.store.database import Database
 from workstation.store.guards import sealed_columns
 from workstation.store.protection import SEALED_PREFIX, install_codec
 from workstation.store.sealing import SealingCodec
+from workstation.store.search_index import rebuild_search_index
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,13 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 Progress = Callable[[str, int], None]
 """Told ``("values", n)`` and ``("blobs", n)`` as work is done."""
 
-REKEYED: list[Callable[[Database], None]] = []
+
+def _rebuild_search_tokens(database: Database) -> None:
+    with database.transaction() as session:
+        rebuild_search_index(session)
+
+
+REKEYED: list[Callable[[Database], None]] = [_rebuild_search_tokens]
 """Rebuilders of values derived with ``protection.keyed`` (blind search tokens), which
 the new key changes: each runs after the columns are sealed, with the new key
 installed, and must be idempotent (a walk killed half-way runs them again)."""

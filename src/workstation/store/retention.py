@@ -41,6 +41,7 @@ from workstation.store.models import (
     SigningRequestRow,
 )
 from workstation.store.outbox import SENT, MessageKind, unsent_file_digests
+from workstation.store.search_index import index_dossier_name
 from workstation.store.timestamps import from_stored, to_stored
 
 SCANS = "scans"
@@ -331,7 +332,7 @@ def forget_personal_data(session: Session, dossier_id: str, now: datetime) -> li
     applicant = session.get(ApplicantRow, row.applicant_id)
     if applicant is not None:
         applicant.name = FORGOTTEN_NAME
-        applicant.name_search = ""
+        index_dossier_name(session, dossier_id, None)
         for column in ("id_number", "address", "phone", "email", "current_address"):
             setattr(applicant, column, None)
     for column in ("owner_name", "owner_id_number", "owner_address", "owner_phone", "owner_email"):

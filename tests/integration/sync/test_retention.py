@@ -19,7 +19,7 @@ from workstation.domain import Applicant, DossierStatus, clock
 from workstation.intake.attach import attach_result
 from workstation.intake.receive import ChecklistRequest, ComponentReceipt, receive_dossier
 from workstation.retention import Periods
-from workstation.store.dossiers import get_dossier
+from workstation.store.dossiers import count_dossiers, get_dossier
 from workstation.store.models import DossierRow, OutboxRow
 from workstation.store.retention import FORGOTTEN_NAME
 from workstation.sync.client import HttpCentralClient, Retryable
@@ -162,6 +162,8 @@ def test_files_the_central_system_confirmed_go_after_their_period_and_personal_d
     with services.database.reading() as session:
         payloads = session.query(OutboxRow.payload).filter(OutboxRow.entity_id == dossier.id)
         assert all(NAME not in p and ID_NUMBER not in p for (p,) in payloads)
+        # Nor can the forgotten name still be found through the search index.
+        assert count_dossiers(session, "Hoàng Văn Nam") == 0
 
     entries = audit.list_entries(services.database, dossier=dossier.id)
     purged = [e for e in entries if e.action == "retention.purge"]

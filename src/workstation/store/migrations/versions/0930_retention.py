@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0930"
-down_revision = "0910"
+down_revision = "0920"
 branch_labels = None
 depends_on = None
 
