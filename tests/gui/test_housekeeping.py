@@ -87,3 +87,17 @@ def test_the_plain_working_folder_is_emptied_at_start_every_hour_and_at_exit(
     assert not old.exists() and in_use.exists()
     window.close()
     assert not in_use.exists()  # and when it closes
+
+
+def test_pages_of_a_capture_left_behind_are_removed_when_the_window_starts(qtbot, services) -> None:
+    capture = services.folders.data / "capture"
+    left = capture / "batch-left-by-a-crash"
+    left.mkdir(parents=True)
+    (left / "page-0001.png").write_bytes(b"\x89PNG a citizen's page")
+    _age(left / "page-0001.png", HOUR_AND_A_BIT)
+    running = capture / "batch-being-scanned"
+    running.mkdir()
+    (running / "page-0001.png").write_bytes(b"\x89PNG arriving now")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    assert not left.exists() and running.exists()

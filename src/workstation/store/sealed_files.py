@@ -31,6 +31,7 @@ import hashlib
 import io
 import logging
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -156,6 +157,39 @@ def empty_plain_folder(data_folder: Path, older_than: timedelta = timedelta(0)) 
             continue
     if count:
         log.info("removed %d plain working cop(ies)", count)
+    return count
+
+
+CAPTURE_FOLDER = "capture"
+"""Pages being captured: plain (the scanner's programs write them), kept only while it runs."""
+
+
+def remove_stale_captures(data_folder: Path, older_than: timedelta) -> int:
+    """Remove capture batches nothing has written to for ``older_than``; how many went.
+
+    A capture the window was closed on, or a crash left, is not taken up again; a
+    capture still running keeps its batch's files fresh.
+    """
+    root = data_folder / CAPTURE_FOLDER
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    count = 0
+    for entry in root.iterdir():
+        try:
+            files = [entry] if entry.is_file() else list(entry.rglob("*"))
+            newest = max((p.stat().st_mtime for p in files), default=entry.stat().st_mtime)
+            if newest > cutoff:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            count += 1
+        except OSError:
+            continue
+    if count:
+        log.info("removed %d stale capture batch(es)", count)
     return count
 
 

@@ -12,7 +12,8 @@ runs the retention purge (:func:`workstation.retention.apply` with the
 settings' periods: local copies the central system confirmed, once their
 period has passed), and removes the plain working copies (``viewing/``,
 :mod:`workstation.store.sealed_files`) older than an hour; that folder is
-emptied when the housekeeping starts and stops (the window's start and exit).
+emptied when the housekeeping starts and stops (the window's start and exit);
+at start it also removes capture batches (``capture/``) untouched for an hour.
 A failed clean-up, head or purge is logged by code and retried at the next
 turn: it never interrupts the officer.
 """
@@ -69,6 +70,10 @@ class Housekeeping(QObject):
 
     def start(self) -> None:
         self._empty_plain_folder()
+        try:  # pages of a capture the window was closed on, or a crash left: plain
+            sealed_files.remove_stale_captures(self._services.folders.data, PLAIN_COPIES_KEPT)
+        except OSError as exc:
+            log.warning("housekeeping: stale captures not removed [%s]", type(exc).__name__)
         self.timer.start()
 
     def stop(self) -> None:
