@@ -49,7 +49,7 @@ from workstation.forms.model import Agency, Form, SupplementItem
 from workstation.forms.render import render_pdf
 from workstation.intake.attach import add_stored_document, store_file
 from workstation.intake.receive import _counting, portal_timestamp
-from workstation.store import BlobStore, Database
+from workstation.store import BlobStore, Database, sealed_files
 from workstation.store import events as event_store
 from workstation.store.dossiers import find_dossier, received_between, set_dossier_status
 from workstation.store.outbox import MessageKind, enqueue
@@ -294,8 +294,7 @@ def print_register(counter: Counter, start: date, end: date) -> Path:
         summaries, counter.catalogue, counter.agency, start, end, counter.officer_name
     )
     path = counter.forms_folder / f"register-{start.isoformat()}-{end.isoformat()}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    render_pdf(form, path)
+    sealed_files.write(path, render_pdf(form))  # sealed when encryption is on
     log.info("register printed: %d dossier(s)", len(summaries))
     return path
 
@@ -413,8 +412,7 @@ def _commit(
     )
     event = replace(event, form_file=form_file_name(dossier, event.form or "", event.id))
     path = counter.forms_folder / (event.form_file or "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    render_pdf(form, path)
+    sealed_files.write(path, render_pdf(form))  # sealed when encryption is on
     try:
         with counter.database.transaction() as session:
             current = find_dossier(session, dossier.id)

@@ -7,9 +7,11 @@ for the applicant's documents and matches them to the procedure's checklist:
 a document fits a component when it was filed under a component of the same
 name (folded: case, diacritics and ``đ`` ignored). :meth:`ReuseLookup.fetch`
 downloads one into the data folder's ``reused/`` (streamed, its SHA-256
-checked, its size capped), ready to be received with the component as a
-reused document (digitisation status 2, reused from another dossier's
-component; :class:`~workstation.intake.receive.ComponentReceipt` ``reused``).
+checked, its size capped; kept sealed under a keyed name when encryption is on,
+the caller then gets a plain working copy in ``viewing/``), ready to be
+received with the component as a reused document (digitisation status 2,
+reused from another dossier's component;
+:class:`~workstation.intake.receive.ComponentReceipt` ``reused``).
 
 Offline, the lookup says so (``reuse.offline``), never an empty list that
 would look like "nothing to reuse".
@@ -21,13 +23,15 @@ import hashlib
 import logging
 import os
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from workstation.domain.catalogue import Procedure
 from workstation.domain.text import fold
-from workstation.errors import BadInput, ExternalPartError
+from workstation.errors import BadInput, ExternalPartError, StoreError
+from workstation.store import sealed_files
 from workstation.sync.client import CentralClient, NotSignedIn, Refused, Retryable
 
 log = logging.getLogger(__name__)
@@ -87,13 +91,45 @@ class ReuseLookup:
         return matches
 
     def fetch(self, document: ReusableDocument) -> Path:
-        """The document's file in ``folder`` (downloaded unless already there, hash checked)."""
+        """The document's file (downloaded unless already kept, hash checked).
+
+        With encryption off it is ``folder/<sha256><suffix>``. With encryption on
+        the kept copy is sealed under a keyed name
+        (:func:`workstation.store.sealed_files.kept_name`) and what is returned is
+        a plain working copy in the data folder's one plain folder, for the
+        intake's page checks.
+        """
         suffix = Path(document.file_name).suffix
         suffix = suffix.lower() if _SUFFIX.fullmatch(suffix) else ""
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{document.sha256}{suffix}"
-        if path.is_file() and _sha256(path) == document.sha256:
+        if not sealed_files.sealing():
+            path = self.folder / f"{document.sha256}{suffix}"
+            if not (path.is_file() and _sha256(path) == document.sha256):
+                self._download(document, path)
+            log.info("reused document fetched: %d bytes", path.stat().st_size)
             return path
+        data_folder = self.folder.parent
+        kept = self.folder / sealed_files.kept_name(document.sha256, suffix)
+        if kept.is_file():
+            try:
+                copy = sealed_files.plain_copy(data_folder, kept, suffix)
+            except StoreError:  # damaged: fetched again below
+                log.warning("a kept reused document fails its seal; fetching it again")
+            else:
+                if _sha256(copy) == document.sha256:
+                    return copy
+                copy.unlink(missing_ok=True)
+        working = sealed_files.plain_folder(data_folder)
+        working.mkdir(parents=True, exist_ok=True)
+        copy = working / f"{uuid.uuid4().hex}{suffix}"
+        self._download(document, copy)
+        with copy.open("rb") as plain:
+            sealed_files.write_from(kept, plain)  # kept sealed for the next time
+        log.info("reused document fetched: %d bytes", copy.stat().st_size)
+        return copy
+
+    def _download(self, document: ReusableDocument, path: Path) -> None:
+        """Download ``document`` to ``path`` (through a partial file), checking its SHA-256."""
         partial = path.with_name(path.name + ".part")
         try:
             with partial.open("wb") as target:
@@ -108,8 +144,6 @@ class ReuseLookup:
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
-        log.info("reused document fetched: %d bytes", path.stat().st_size)
-        return path
 
     def _ask(self, call):  # type: ignore[no-untyped-def]
         """Run ``call(client)``; say what went wrong in the officer's terms."""

@@ -37,6 +37,18 @@ def test_the_services_scan_into_scans_a_batch_with_the_first_scanner_found(
     assert pages == sorted(pages)
 
 
+def test_the_scanned_pages_are_removed_once_the_receive_view_is_done_with_them(
+    sane_test_config: Path, services
+) -> None:
+    _small_component_profile(services.folders.data)
+    first, second = services.scan_into("CT01"), services.scan_into("CT02")
+    assert all(p.is_file() for p in [*first, *second])
+    assert services.scan_into.remove_scans() == 2
+    assert not any(p.exists() for p in [*first, *second])
+    assert not list((services.folders.data / "capture").iterdir())
+    assert services.scan_into.remove_scans() == 0
+
+
 def test_without_a_scanner_scanning_into_a_component_says_so(tmp_path: Path) -> None:
     scan_into = ScanIntoComponent(tmp_path, lambda: [], open_device)
     with pytest.raises(NotFound) as caught:

@@ -67,3 +67,37 @@ def test_a_failed_clean_up_keeps_every_file_and_never_interrupts_the_officer(
         housekeeping.clean_up_now()
     assert blocker.args == ["store.database_refused"]
     assert services.blobs.exists(orphan)
+
+
+def test_the_plain_working_folder_is_emptied_at_start_every_hour_and_at_exit(
+    qtbot, services
+) -> None:
+    from workstation.store import sealed_files
+
+    data = services.folders.data
+    left_by_a_crash = sealed_files.plain_copy(data, b"%PDF-1.4 a record left open")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    assert not left_by_a_crash.exists()  # emptied when the window starts
+    old = sealed_files.plain_copy(data, b"%PDF-1.4 opened this morning")
+    _age(old, HOUR_AND_A_BIT)
+    in_use = sealed_files.plain_copy(data, b"%PDF-1.4 open in the viewer now")
+    with qtbot.waitSignal(window.housekeeping.cleaned):
+        window.housekeeping.clean_up_now()
+    assert not old.exists() and in_use.exists()
+    window.close()
+    assert not in_use.exists()  # and when it closes
+
+
+def test_pages_of_a_capture_left_behind_are_removed_when_the_window_starts(qtbot, services) -> None:
+    capture = services.folders.data / "capture"
+    left = capture / "batch-left-by-a-crash"
+    left.mkdir(parents=True)
+    (left / "page-0001.png").write_bytes(b"\x89PNG a citizen's page")
+    _age(left / "page-0001.png", HOUR_AND_A_BIT)
+    running = capture / "batch-being-scanned"
+    running.mkdir()
+    (running / "page-0001.png").write_bytes(b"\x89PNG arriving now")
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    assert not left.exists() and running.exists()

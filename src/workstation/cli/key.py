@@ -61,6 +61,12 @@ def _store() -> tuple[Any, Any, Any]:
     return settings, database, BlobStore(settings.blob_path(folders))
 
 
+def _data_folder() -> Path:
+    from workstation.paths import user_folders
+
+    return user_folders().data
+
+
 def _init(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.errors import BadInput
     from workstation.store.resealing import switch_on
@@ -76,12 +82,13 @@ def _init(args: argparse.Namespace, context: Context) -> Outcome:
                     f"cannot read the recovery public key file: {exc.strerror}",
                     code="store.bad_recovery_key",
                 ) from exc
-        sealed = switch_on(database, blobs, public_key_pem=pem)
+        sealed = switch_on(database, blobs, public_key_pem=pem, data_folder=_data_folder())
     finally:
         database.close()
     lines = [
         f"encryption is on (key {sealed.key_id}): "
-        f"{sealed.values} row(s) and {sealed.blobs} file(s) sealed"
+        f"{sealed.values} row(s), {sealed.blobs} stored file(s) and "
+        f"{sealed.files} kept file(s) sealed"
     ]
     if sealed.passphrase:
         lines += [
@@ -94,20 +101,14 @@ def _init(args: argparse.Namespace, context: Context) -> Outcome:
         ]
     else:
         lines.append("the key can be recovered with the province's recovery key")
-    warnings = [
-        f"{name} is a copy made before an upgrade and is not encrypted: "
-        "remove it once the store works"
-        for name in sealed.plain_copies
-    ]
     data = {
         "key_id": sealed.key_id,
         "values": sealed.values,
         "blobs": sealed.blobs,
+        "files": sealed.files,
         "recovery_passphrase": sealed.passphrase,
-        "plain_copies": sealed.plain_copies,
-        "warnings": warnings,
     }
-    return Outcome(data, "\n".join(lines), warnings=warnings)
+    return Outcome(data, "\n".join(lines))
 
 
 def _status(args: argparse.Namespace, context: Context) -> Outcome:
@@ -135,13 +136,18 @@ def _rotate(args: argparse.Namespace, context: Context) -> Outcome:
 
     _, database, blobs = _store()
     try:
-        sealed = rotate(database, blobs)
+        sealed = rotate(database, blobs, data_folder=_data_folder())
     finally:
         database.close()
-    data = {"key_id": sealed.key_id, "values": sealed.values, "blobs": sealed.blobs}
+    data = {
+        "key_id": sealed.key_id,
+        "values": sealed.values,
+        "blobs": sealed.blobs,
+        "files": sealed.files,
+    }
     text = (
-        f"the store is sealed under the new key {sealed.key_id}: "
-        f"{sealed.values} row(s) and {sealed.blobs} file(s) sealed anew"
+        f"the store is sealed under the new key {sealed.key_id}: {sealed.values} row(s), "
+        f"{sealed.blobs} stored file(s) and {sealed.files} kept file(s) sealed anew"
     )
     return Outcome(data, text)
 

@@ -107,6 +107,10 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
     )  # fmt: skip
     try:
         data_out, text = _capture(device, settings, batch, output, options, info)
+    except BaseException:
+        if _encrypted(context):  # plain pages are kept only while the capture runs
+            shutil.rmtree(batch, ignore_errors=True)
+        raise  # (encryption off: a batch a device broke off stays for the officer)
     finally:
         close = getattr(device, "close", None)
         if close is not None:
@@ -124,6 +128,18 @@ def run(args: argparse.Namespace, context: Context) -> Outcome:
         data_out["document_id"] = document.id
         text += f"\nadded to dossier {args.dossier}, component {args.component}"
     return Outcome(data_out, text)
+
+
+def _encrypted(context: Context) -> bool:
+    """Whether the store has encryption on (a store that cannot be opened counts as on)."""
+    from workstation.errors import WorkstationError
+    from workstation.store import sealed_files
+
+    try:
+        context.services()
+    except WorkstationError:
+        return True
+    return sealed_files.sealing()
 
 
 def _capture(device, settings, batch, output, options, info):  # type: ignore[no-untyped-def]

@@ -23,9 +23,12 @@ FAMILY = "RecordSerif"
 
 
 def render_handover_record(
-    handover: Handover, catalogue: Catalogue, agency_name: str, output: Path
+    handover: Handover, catalogue: Catalogue, agency_name: str, output: Path | None
 ) -> bytes:
-    """Write the hand-over record of ``handover`` to ``output``; return the PDF's bytes."""
+    """The hand-over record of ``handover`` as a PDF's bytes, also written to ``output`` if given.
+
+    The window keeps it sealed (:mod:`workstation.store.sealed_files`) and gives no ``output``.
+    """
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -77,6 +80,8 @@ def render_handover_record(
     pdf.cell(width / 2, 6, t("sign_hint"), align="C")
     pdf.cell(width / 2, 6, t("sign_hint"), align="C", **line)
     data = bytes(pdf.output())
+    if output is None:
+        return data
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -6,12 +6,17 @@ capture profile on the profile's device, else the first scanner reachable
 (SANE or eSCL; never the file import, hot folders or the demo feeder, which the
 officer picks in the capture section), into a folder of its own under the data
 folder, and returns the page files in order. The intake then checks and stores
-them as it does chosen files.
+them as it does chosen files. The pages are plain (written by the scanner's own
+programs), so they are kept only while the dossier is being received:
+:meth:`ScanIntoComponent.remove_scans` removes them once it is saved or
+discarded (see docs/encryption.md).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +44,8 @@ class ScanIntoComponent:
         self.devices = devices
         self.open_device = open_device
         self.profile = profile
+        self._folders: list[Path] = []
+        self._lock = threading.Lock()
 
     def __call__(self, code: str) -> list[Path]:
         from workstation.scan.devices.profiles import profile
@@ -46,6 +53,8 @@ class ScanIntoComponent:
         chosen = profile(self.profile, self.data)
         device = self.open_device(chosen.device or self._first_scanner())
         folder = self.data / "capture" / f"into-{uuid.uuid4().hex}"
+        with self._lock:
+            self._folders.append(folder)
         try:
             pages = [p.path for p in device.scan(chosen.settings(), folder)]
         finally:
@@ -54,6 +63,16 @@ class ScanIntoComponent:
                 close()
         log.info("scanned %d page(s) into component %s", len(pages), code)
         return pages
+
+    def remove_scans(self) -> int:
+        """Remove every batch scanned so far (their pages are stored, or not wanted); how many."""
+        with self._lock:
+            folders, self._folders = self._folders, []
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        if folders:
+            log.info("removed %d scanned batch(es) of the receive view", len(folders))
+        return len(folders)
 
     def _first_scanner(self) -> str:
         for info in self.devices():

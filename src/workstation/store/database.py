@@ -172,8 +172,7 @@ class Database:
         from alembic import command
         from alembic.util import CommandError
 
-        if current is not None:
-            self._back_up(current)
+        copy = self._back_up(current) if current is not None else None
         try:
             with self.engine.connect() as connection:
                 raw = connection.connection.driver_connection
@@ -194,6 +193,25 @@ class Database:
                 default_code="store.migration_failed",
                 detail=f"cannot upgrade the database {self.path}: {first_line(exc)}",
             ) from exc
+        if copy is not None and self._encrypted():
+            # Kept only while a failed upgrade needs it: with encryption on, no copy of
+            # the store is left outside it (one sealed under a key that a rotation
+            # later forgets would only be noise); see docs/encryption.md.
+            copy.unlink(missing_ok=True)
+            log.info("upgrade copy %s removed (encryption is on)", copy.name)
+
+    def _encrypted(self) -> bool:
+        """Whether the store has encryption on (a data key in ``store_keys``)."""
+        reader = self.engine.execution_options(**{_BEGIN: "DEFERRED"})
+        with reader.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_keys'"
+            ).first()
+            if found is None:
+                return False
+            return (
+                connection.exec_driver_sql("SELECT 1 FROM store_keys LIMIT 1").first() is not None
+            )
 
     def _refuse_dangling_references(self, connection, current: str | None) -> None:  # type: ignore[no-untyped-def]
         violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

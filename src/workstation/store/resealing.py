@@ -18,11 +18,11 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
-from workstation.store import keys
+from workstation.store import keys, sealed_files
 from workstation.store.blobs import BlobStore
 from workstation.store.database import Database
 from workstation.store.guards import sealed_columns
@@ -36,7 +36,7 @@ BATCH = 500
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 Progress = Callable[[str, int], None]
-"""Told ``("values", n)`` and ``("blobs", n)`` as work is done."""
+"""Told ``("values", n)``, ``("blobs", n)`` and ``("files", n)`` as work is done."""
 
 
 def _rebuild_search_tokens(database: Database) -> None:
@@ -52,13 +52,13 @@ installed, and must be idempotent (a walk killed half-way runs them again)."""
 
 @dataclass(frozen=True)
 class Sealed:
-    """What a walk did: values and blobs sealed anew, plain copies still on disk."""
+    """What a walk did: values, blobs and kept files (and upgrade copies) sealed anew."""
 
     key_id: str
     values: int
     blobs: int
     passphrase: str | None = None
-    plain_copies: list[str] = field(default_factory=list)
+    files: int = 0
 
 
 def switch_on(
@@ -67,30 +67,36 @@ def switch_on(
     *,
     public_key_pem: bytes | None = None,
     progress: Progress | None = None,
+    data_folder: Path | None = None,
 ) -> Sealed:
     """Switch encryption on for the store (or finish switching it on), sealing everything.
 
     Returns the recovery passphrase to show once (None when the province's
-    recovery public key is given).
+    recovery public key is given). ``data_folder`` (default: the database's
+    folder) holds the kept files to seal.
     """
     new = keys.begin_sealing(database, public_key_pem=public_key_pem)
-    sealed = _seal_all(database, blobs, new.codec, progress)
-    return Sealed(
-        new.key_id,
-        sealed.values,
-        sealed.blobs,
-        passphrase=new.passphrase,
-        plain_copies=_plain_copies(database.path),
-    )
+    sealed = _seal_all(database, blobs, new.codec, progress, data_folder)
+    return replace(sealed, passphrase=new.passphrase)
 
 
-def rotate(database: Database, blobs: BlobStore, *, progress: Progress | None = None) -> Sealed:
+def rotate(
+    database: Database,
+    blobs: BlobStore,
+    *,
+    progress: Progress | None = None,
+    data_folder: Path | None = None,
+) -> Sealed:
     """Seal the store under a new data key (or finish a rotation), then forget the old key."""
-    return _seal_all(database, blobs, keys.begin_rotation(database), progress)
+    return _seal_all(database, blobs, keys.begin_rotation(database), progress, data_folder)
 
 
 def _seal_all(
-    database: Database, blobs: BlobStore, codec: SealingCodec, progress: Progress | None
+    database: Database,
+    blobs: BlobStore,
+    codec: SealingCodec,
+    progress: Progress | None,
+    data_folder: Path | None,
 ) -> Sealed:
     install_codec(codec)  # what this process writes from now on is sealed
     blobs.remove_interrupted(timedelta(0))  # half-written files from before: maybe plain
@@ -103,14 +109,23 @@ def _seal_all(
             count += 1
             if progress:
                 progress("blobs", count)
+    files = sealed_files.seal_kept_files(
+        data_folder or database.path.parent, codec, database.path, progress
+    )
     # Before the key is marked done, so a kill before the compaction has run is
     # taken up again by the next run (which finds nothing else left to seal).
     _compact(database.path)
     keys.finish_sealing(database, codec.current)
     install_codec(keys.store_codec(database))  # the old key is forgotten
     _compact(database.path, vacuum=False)
-    log.info("sealed %d value(s) and %d blob(s) under key %s", values, count, codec.current)
-    return Sealed(codec.current, values, count)
+    log.info(
+        "sealed %d value(s), %d blob(s) and %d kept file(s) under key %s",
+        values,
+        count,
+        files,
+        codec.current,
+    )
+    return Sealed(codec.current, values, count, files=files)
 
 
 def _seal_database(database: Database, codec: SealingCodec, progress: Progress | None) -> int:
@@ -181,8 +196,3 @@ def _compact(path: Path, *, vacuum: bool = True) -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
-
-
-def _plain_copies(database_path: Path) -> list[str]:
-    """Copies of the database made before upgrades, which still hold plain values."""
-    return sorted(p.name for p in database_path.parent.glob(f"{database_path.name}.before-*"))

@@ -10,13 +10,18 @@ store. At the same turn it queues the audit log's chain head for the central
 system (:func:`workstation.audit.queue_head`, only when the chain grew) and
 runs the retention purge (:func:`workstation.retention.apply` with the
 settings' periods: local copies the central system confirmed, once their
-period has passed). A failed clean-up, head or purge is logged by code and
-retried at the next turn: it never interrupts the officer.
+period has passed), and removes the plain working copies (``viewing/``,
+:mod:`workstation.store.sealed_files`) older than an hour; that folder is
+emptied when the housekeeping starts and stops (the window's start and exit);
+at start it also removes capture batches (``capture/``) untouched for an hour.
+A failed clean-up, head or purge is logged by code and retried at the next
+turn: it never interrupts the officer.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -24,6 +29,7 @@ from workstation.audit import QueuedHead, queue_head, workstation_name
 from workstation.intake.cleanup import CleanUp, clean_up_blobs
 from workstation.retention import Periods, Purge, apply
 from workstation.services import Services
+from workstation.store import sealed_files
 from workstation.ui.background import BackgroundTask, run_in_background
 from workstation.ui.errors import error_code
 
@@ -31,6 +37,8 @@ log = logging.getLogger(__name__)
 
 CLEAN_UP_EVERY_MS = 60 * 60 * 1000
 """Once an hour: as often as an unreferenced blob becomes old enough to go."""
+PLAIN_COPIES_KEPT = timedelta(hours=1)
+"""How long a plain working copy (a PDF open in a viewer, a reused document) may stay."""
 
 
 class Housekeeping(QObject):
@@ -61,16 +69,33 @@ class Housekeeping(QObject):
         self.timer.timeout.connect(self.apply_retention_now)
 
     def start(self) -> None:
+        self._empty_plain_folder()
+        try:  # pages of a capture the window was closed on, or a crash left: plain
+            sealed_files.remove_stale_captures(self._services.folders.data, PLAIN_COPIES_KEPT)
+        except OSError as exc:
+            log.warning("housekeeping: stale captures not removed [%s]", type(exc).__name__)
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self._empty_plain_folder()
+        remove_scans = getattr(self._services.scan_into, "remove_scans", None)
+        if remove_scans is not None:  # pages scanned for a dossier not received
+            remove_scans()
+
+    def _empty_plain_folder(self, older_than: timedelta = timedelta(0)) -> None:
+        try:
+            sealed_files.empty_plain_folder(self._services.folders.data, older_than)
+        except OSError as exc:
+            log.warning("housekeeping: plain working copies not removed [%s]", type(exc).__name__)
 
     def clean_up_now(self) -> BackgroundTask:
         """Start one clean-up in the background (also what the timer does)."""
         database, blobs = self._services.database, self._services.blobs
+        data = self._services.folders.data
 
         def clean_up() -> CleanUp:
+            sealed_files.empty_plain_folder(data, PLAIN_COPIES_KEPT)
             return clean_up_blobs(database, blobs)
 
         return run_in_background(self, clean_up, self._cleaned, self._failed)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from workstation.i18n import tr
 from workstation.services import Services
+from workstation.store import sealed_files
 from workstation.store.archive import StoredRecord, find_records
 from workstation.ui.background import run_in_background
 
@@ -62,6 +63,8 @@ def metadata_text(record: StoredRecord) -> str:
 
 
 log = logging.getLogger(__name__)
+RECORD_COPY = "record-"
+"""Prefix of an archive record's viewing copy in the plain working folder."""
 
 
 class ArchiveSearch(QWidget):
@@ -172,25 +175,26 @@ class ArchiveSearch(QWidget):
     def open_pdf(self, row: int) -> None:
         """Write the record's PDF/A from the blob store to a file for viewing and open it.
 
-        The copy goes to one folder, ``viewing`` in the data folder (a temporary folder
-        when the services have none), whose earlier copies are removed first: no copy of
-        a record outlives the next one opened, and it is named by the record's id only.
+        The copy goes to the one plain working folder, ``viewing`` in the data folder
+        (:mod:`workstation.store.sealed_files`; a temporary folder when the services have
+        none), whose earlier record copies are removed first: no copy of a record
+        outlives the next one opened, and it is named by the record's id only.
         """
         if not 0 <= row < len(self.records):
             return
         record, blobs = self.records[row], self.services.blobs
         folders = getattr(self.services, "folders", None)
-        folder = folders.data / "viewing" if folders is not None else None
+        folder = sealed_files.plain_folder(folders.data) if folders is not None else None
 
         def op() -> Path:
             target = folder or Path(tempfile.gettempdir()) / "workstation-viewing"
             target.mkdir(parents=True, exist_ok=True)
-            for earlier in target.glob("*.pdf"):
+            for earlier in target.glob(f"{RECORD_COPY}*.pdf"):
                 try:
                     earlier.unlink(missing_ok=True)
                 except OSError:  # a viewer still holds it open (Windows): gone next time
                     log.info("an earlier viewing copy is still open; left for next time")
-            path = target / f"{record.id}.pdf"
+            path = target / f"{RECORD_COPY}{record.id}.pdf"
             path.write_bytes(blobs.read(record.sha256))
             return path
 

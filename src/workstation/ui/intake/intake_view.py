@@ -479,6 +479,7 @@ class IntakeView(QWidget):
 
     def _saved(self, dossier: Dossier) -> None:
         self.dossier = dossier
+        self._remove_scans()  # their pages are stored now
         log.info("dossier %s received at the counter", dossier.id)
         self.code_label.setText(dossier.code or "")
         self.due_label.setText(printed_moment(dossier.due_at) if dossier.due_at else "—")
@@ -583,6 +584,12 @@ class IntakeView(QWidget):
         if busy:
             self.error_label.setVisible(False)
 
+    def _remove_scans(self) -> None:
+        """Remove the scanned pages of this dossier: plain files, kept only while receiving."""
+        remove = getattr(self.services.scan_into, "remove_scans", None)
+        if remove is not None:
+            remove()
+
     def focus_start(self) -> None:
         """Put the cursor where work resumes: the procedure search, or the next citizen."""
         target = self.next_button if self.dossier is not None else self.search.edit
@@ -593,6 +600,7 @@ class IntakeView(QWidget):
         if self.busy:
             return
         self.dossier, self.receipt_path, self.card = None, None, None
+        self._remove_scans()  # the pages of a dossier not received are not wanted
         self._card_image_asked += 1
         self.search.clear()
         self._procedure_picked(None)

@@ -26,7 +26,7 @@ from workstation.domain import Catalogue, Dossier
 from workstation.forms import build
 from workstation.forms.render import render_pdf
 from workstation.onbehalf.payment import receipt_payment_code
-from workstation.store import Database
+from workstation.store import Database, sealed_files
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,8 @@ def write_receipt(  # type: ignore[no-untyped-def]
         code = receipt_payment_code(database, settings, dossier.id)
     form = build.receipt(dossier, catalogue, build.agency_from(settings), payment_code=code)
     path = receipt_path(data_folder, form.code)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = render_pdf(form, path)
+    data = render_pdf(form)
+    sealed_files.write(path, data)  # sealed when encryption is on
     log.info("receipt of dossier %s written (%d bytes)", dossier.id, len(data))
     return path
 
@@ -74,7 +74,7 @@ class DialogPrinter:
             return False
         from workstation.ui.dossiers.render import render_page
 
-        data = path.read_bytes()
+        data = sealed_files.read(path)  # a kept form is sealed when encryption is on
         count = len(pages.page_sizes(data, pages.PDF_TYPE, path.name))
         painter = QPainter(printer)
         try:

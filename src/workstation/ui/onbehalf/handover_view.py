@@ -47,6 +47,7 @@ from workstation.onbehalf.handover import (
 )
 from workstation.onbehalf.handover_record import render_handover_record
 from workstation.services import Services
+from workstation.store import sealed_files
 from workstation.ui.background import run_in_background
 from workstation.ui.errors import show_error, user_message
 from workstation.ui.intake.checklist import WARNING_STYLE
@@ -186,7 +187,8 @@ class HandoverView(QWidget):
                 services.open_capture_device,
                 device_id,
                 data / "capture" / name,
-                data / "handovers" / "authorisations" / f"{name}.pdf",
+                # A working file until the hand-over stores it: the one plain folder.
+                sealed_files.plain_folder(data) / "authorisations" / f"{name}.pdf",
                 language,
                 code,
             )
@@ -282,9 +284,8 @@ class HandoverView(QWidget):
                 agency_name=agency,
             )
             path = record_path(data, handover.dossier.code or handover.dossier.id)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            render_handover_record(handover, services.catalogue, agency, path)
-            return path
+            record = render_handover_record(handover, services.catalogue, agency, None)
+            return sealed_files.write(path, record)  # sealed when encryption is on
 
         self.hand_button.setEnabled(False)
         run_in_background(self, op, self._handed_over, self._failed, essential=True)
