@@ -134,6 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_role(args: argparse.Namespace, context: Context) -> None:
+    """Refuse a command the officer acting on this PC has no role for
+    (:data:`workstation.cli.roles.COMMAND_ACTIONS`), before it does anything."""
+    from workstation.cli.roles import command_action
+
+    action = command_action(args)
+    if action is not None:
+        context.services().require(action)
+
+
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
@@ -161,6 +171,7 @@ def main(
     try:
         if prepare is not None:
             prepare(args)
+        _check_role(args, context)
         outcome = handler(args, context)
     except WorkstationError as exc:
         log.warning("%s", failure_line(args, exc))
