@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.services import Services
 
 
@@ -24,6 +25,9 @@ class Section(QWidget):
     """
 
     title_key: ClassVar[str] = ""
+    action: ClassVar[Action | None] = None
+    """What the page is for, when it needs a role (:data:`workstation.officers.ACTION_ROLES`):
+    the window disables it, naming the role, for an officer without it."""
     store_changed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:

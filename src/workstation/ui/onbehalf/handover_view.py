@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workstation.domain import Dossier, clock
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.onbehalf.authorisation_scan import scan_authorisation
 from workstation.onbehalf.delivery import mailer_for
 from workstation.onbehalf.handover import (
@@ -311,6 +312,7 @@ class HandoverSection(Section):
     """Trả kết quả: handing results back at the counter."""
 
     title_key = "section.handover"
+    action = Action.HAND_OVER
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
