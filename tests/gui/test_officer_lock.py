@@ -23,6 +23,7 @@ from workstation.services import Services, open_services
 from workstation.store import audit
 from workstation.ui import background
 from workstation.ui.archive.section import ArchiveSection
+from workstation.ui.capture.section import CaptureSection
 from workstation.ui.errors import ErrorDialog
 from workstation.ui.intake.section import IntakeSection
 from workstation.ui.main_window import MainWindow
@@ -170,6 +171,8 @@ def test_another_officer_takes_over_with_their_own_roles(
     assert window.navigation.item(archive).flags() & Qt.ItemFlag.ItemIsEnabled
     assert not window.settings_action.isEnabled()
     assert tr("role.administrator") in window.settings_action.toolTip()
+    entry = window.section(CaptureSection).view.address_entry  # devices: an administrator's
+    assert not entry.isEnabled() and tr("role.administrator") in entry.toolTip()
 
 
 def test_a_refused_attempt_shows_the_typed_message_and_is_recorded(

@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from workstation.i18n import tr
-from workstation.officers import Action
+from workstation.officers import Action, SignedIn
 from workstation.services import Services
 
 
@@ -37,6 +37,11 @@ class Section(QWidget):
     @classmethod
     def title(cls) -> str:
         return tr(cls.title_key)
+
+    def apply_officer(self, officer: SignedIn | None) -> None:
+        """The officer acting now is known (None: nobody): disable what their roles do not
+        allow within the page. The window already disables a page whose :attr:`action`
+        they may not do. Nothing by default."""
 
     def refresh(self) -> None:
         """Re-read what the page shows: the store changed (here, in another section or by

@@ -314,6 +314,7 @@ class ArchiveSection(Section):
         self.result_label.setText(tr("archive_ui.storing"))
 
         def op() -> Any:
+            services.require(Action.ARCHIVE)  # a records clerk's; a refusal is recorded
             return store_batch(
                 services.database, services.blobs, review.folder, corrections=corrections
             )

@@ -60,6 +60,7 @@ from workstation.domain.id_number import id_number_warnings
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.receive import ChecklistRequest, CodeIssuer, prepare_dossier, save_dossier
+from workstation.officers import Action
 from workstation.scan.barcodes import read_card_image
 from workstation.services import Services
 from workstation.tasks import TaskContext
@@ -460,6 +461,7 @@ class IntakeView(QWidget):
         issuer = CodeIssuer.from_settings(services.settings)
 
         def prepare(context: TaskContext) -> Dossier:
+            services.require(Action.RECEIVE)  # before any file is stored; refusals recorded
             return prepare_dossier(blobs, catalogue, request, context.progress)
 
         def save(dossier: Dossier) -> Dossier:

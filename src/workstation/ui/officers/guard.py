@@ -117,6 +117,7 @@ class OfficerGuard(QObject):
             tr("officers.status", user=officer.user) if officer else tr("officers.status_nobody")
         )
         for index, section in enumerate(self.window.sections):
+            section.apply_officer(officer)
             action = getattr(section, "action", None)
             if action is not None:
                 allowed = self.may(action)

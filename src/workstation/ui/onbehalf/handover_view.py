@@ -270,6 +270,7 @@ class HandoverView(QWidget):
         agency = services.settings.agency_name
 
         def op() -> Path:
+            services.require(Action.HAND_OVER, dossier_id=dossier_id)
             handover: Handover = hand_over(
                 services.database,
                 services.blobs,
