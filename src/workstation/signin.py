@@ -258,15 +258,15 @@ class OfficerDesk:
         if verifier is None:
             record_action(self.database, SIGN_IN_REFUSED, officer=offline)
             raise OfflineNotPossible(
-                "the central system cannot be reached and this officer has no offline "
-                "sign-in on this PC",
+                f"{cause}; this officer has no offline sign-in on this PC",
                 code="signin.offline_not_possible",
+                server=server,
             ) from cause
         try:
             roles = check_verifier(verifier, password, now)
-        except (OfflineWrongPassword, OfflineNotPossible):
+        except (OfflineWrongPassword, OfflineNotPossible) as exc:
             record_action(self.database, SIGN_IN_REFUSED, officer=offline)
-            raise
+            raise type(exc)(f"{cause}; {exc.detail}", code=exc.code, server=server) from cause
         expires = min(
             now + timedelta(hours=self.settings.session_hours),
             datetime.fromisoformat(str(verifier["expires_at"])),

@@ -203,3 +203,13 @@ def test_nobody_signed_in_sees_every_gated_section_disabled(qtbot, central, fold
         window.close()
         background.wait_for_idle(10_000)
         services.close()
+
+
+def test_signing_out_locks_and_is_recorded(qtbot, signed_in_window) -> None:
+    window = signed_in_window
+    with qtbot.waitSignal(window.officers.signed_out, timeout=20_000):
+        window.officers.sign_out_action.trigger()
+    assert window.officers.is_locked and window.officers.officer is None
+    assert window.officers.lock_page.user_edit.text() == ""
+    assert audit_actions(window)[-1][:2] == ("officer.signed_out", "canbo1")
+    assert window.services.desk.current() is None

@@ -8,7 +8,8 @@ role; so is Settings for anyone but an administrator. An attempt that gets
 through anyway (a shortcut, a stale state) goes to the core gate, which
 records the refusal, and the typed message is shown.
 
-The lock: after ``lock_after_seconds`` without a key press or mouse move
+File → Sign out ends the acting officer's sign-in on this PC (recorded) and
+locks the window. The lock: after ``lock_after_seconds`` without a key press or mouse move
 (0: never), or on Ctrl+L, the window's content is replaced by a
 :class:`~workstation.ui.officers.lock_page.LockPage`, its open dialogs are
 hidden, its menus disabled and its title is the application's name only,
@@ -58,6 +59,7 @@ class OfficerGuard(QObject):
     unlocked = Signal(str)  # the same officer signed in again
     taken_over = Signal(str)  # another officer signed in: their user name
     refused = Signal(str)  # an attempt the gate refused: the message shown
+    signed_out = Signal()
 
     def __init__(self, window: MainWindow, pages: QStackedWidget, menu: QMenu) -> None:
         super().__init__(window)
@@ -81,6 +83,10 @@ class OfficerGuard(QObject):
         set_shortcuts(self.lock_action, LOCK_KEYS)
         self.lock_action.triggered.connect(self.lock)
         menu.addAction(self.lock_action)
+        self.sign_out_action = QAction(tr("officers.sign_out"), window)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.sign_out_action.setVisible(self.central)
+        menu.addAction(self.sign_out_action)
 
         self.officer_label = QLabel(tr("officers.status_nobody"))
         window.statusBar().addPermanentWidget(self.officer_label)
@@ -174,6 +180,20 @@ class OfficerGuard(QObject):
         self.pages.setCurrentWidget(self.lock_page)
         log.info("window locked")
         self.locked.emit()
+
+    def sign_out(self) -> None:
+        """End the acting officer's sign-in on this PC (recorded) and lock the window."""
+        desk = self.services.desk
+        if desk is None or not self.central:
+            return
+        self.lock()
+        self._locked_by = None
+        self.lock_page.prepare(None)
+        run_in_background(self, desk.sign_out, self._signed_out, self._refused, executor="io")
+
+    def _signed_out(self, _officer: SignedIn | None) -> None:
+        self._known(None)
+        self.signed_out.emit()
 
     def _sign_in(self, user: str, password: str) -> SignedIn | None:
         """The lock page's sign-in (on ``io``): the central system's, else who acts now."""
