@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         dossier_code,
         due_date,
         form,
+        officers,
         onbehalf,
         result_form,
         scan,
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         onbehalf,
         stats,
         audit,
+        officers,
     ):
         module.register(subparsers, parent)
     return parser

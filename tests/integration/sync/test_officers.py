@@ -160,6 +160,8 @@ def test_the_counter_officer_receives_on_the_command_line(central, at_central, s
         "--file", str(sample_page), extra_env={"WORKSTATION_CENTRAL_URL": central.url},
     )  # fmt: skip
     assert add.returncode == 0, add.stderr
+    who = workstation("whoami", "--json", extra_env={"WORKSTATION_CENTRAL_URL": central.url})
+    assert json.loads(who.stdout)["officer"]["user"] == "canbo1"
     out = workstation("logout", extra_env={"WORKSTATION_CENTRAL_URL": central.url})
     assert out.returncode == 0 and "canbo1" in out.stdout
     again = workstation(
