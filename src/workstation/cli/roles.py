@@ -27,7 +27,7 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "archive store": Action.ARCHIVE,
     "sign": Action.SIGN,
     "key": Action.KEYS,
-    "retention apply": Action.RETENTION,
+    "retention": Action.RETENTION,
 }
 
 
