@@ -213,3 +213,30 @@ def test_signing_out_locks_and_is_recorded(qtbot, signed_in_window) -> None:
     assert window.officers.lock_page.user_edit.text() == ""
     assert audit_actions(window)[-1][:2] == ("officer.signed_out", "canbo1")
     assert window.services.desk.current() is None
+
+
+def test_signing_in_from_the_outbox_enables_what_the_roles_allow(
+    qtbot, type_text, central, folders
+) -> None:
+    from workstation.ui.outbox.section import OutboxSection
+
+    window, services = open_window(qtbot, folders)
+    try:
+        with qtbot.waitSignal(window.officers.officer_known, timeout=10_000):
+            pass
+        assert not window.section(IntakeSection).isEnabled()
+        dialog = window.section(OutboxSection).open_sign_in()
+        type_text(dialog.user_edit, "canbo1")
+        type_text(dialog.password_edit, PASSWORD)
+        with qtbot.waitSignal(
+            window.officers.officer_known,
+            timeout=20_000,
+            check_params_cb=lambda officer: officer is not None,
+        ):
+            dialog.sign_in_button.click()
+        assert window.section(IntakeSection).isEnabled()
+        assert window.officers.officer_label.text() == tr("officers.status", user="canbo1")
+    finally:
+        window.close()
+        background.wait_for_idle(10_000)
+        services.close()
