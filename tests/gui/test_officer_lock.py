@@ -240,3 +240,17 @@ def test_signing_in_from_the_outbox_enables_what_the_roles_allow(
         window.close()
         background.wait_for_idle(10_000)
         services.close()
+
+
+def test_adding_a_scanner_past_the_disabled_box_is_refused_with_the_message(
+    qtbot, type_text, signed_in_window
+) -> None:
+    window = signed_in_window
+    window.officers.lock()
+    unlock(qtbot, type_text, window, "vanthu", CLERK_PASSWORD, window.officers.taken_over)
+    entry = window.section(CaptureSection).view.address_entry
+    entry.edit.setText("http://127.0.0.1:9/eSCL")
+    with qtbot.waitSignal(entry.failed, timeout=20_000) as blocker:
+        entry.add()  # as a shortcut or a stale state would, past the disabled box
+    assert tr("role.administrator") in blocker.args[0]
+    assert ("action.refused", "vanthu", "devices") in audit_actions(window)

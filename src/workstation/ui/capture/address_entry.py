@@ -54,12 +54,14 @@ class EsclAddressEntry(QWidget):
         data = self.services.folders.data
         services = self.services
 
-        def add() -> DeviceInfo:
+        def allowed() -> None:
             services.require(Action.DEVICES)  # an administrator's; a refusal is recorded
+
+        def add(_allowed: None) -> DeviceInfo:
             return add_escl_scanner(data, address)
 
         self.button.setEnabled(False)
-        run_in_background(self, add, self._added, self._failed, "io")
+        run_in_background(self, allowed, self._added, self._failed, "db", then=[("io", add)])
 
     def _added(self, device: DeviceInfo) -> None:
         self.button.setEnabled(True)

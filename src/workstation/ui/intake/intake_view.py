@@ -461,10 +461,12 @@ class IntakeView(QWidget):
         issuer = CodeIssuer.from_settings(services.settings)
 
         def prepare(context: TaskContext) -> Dossier:
-            services.require(Action.RECEIVE)  # before any file is stored; refusals recorded
             return prepare_dossier(blobs, catalogue, request, context.progress)
 
         def save(dossier: Dossier) -> Dossier:
+            # On ``db``, as every store access; a refused save leaves only unclaimed blobs,
+            # which the clean-up removes.
+            services.require(Action.RECEIVE)
             return save_dossier(database, dossier, issuer)
 
         self._set_busy(True)
