@@ -218,10 +218,14 @@ class OfficerDesk:
         except SignInRefused:
             record_action(self.database, SIGN_IN_REFUSED, officer=(user, CENTRAL_SIGN_IN))
             raise
-        except CentralNotTrusted:
-            raise
         except Retryable as exc:
+            if isinstance(exc, CentralNotTrusted):  # maybe not the province's server at all
+                record_action(self.database, SIGN_IN_REFUSED, officer=(user, CENTRAL_SIGN_IN))
+                raise
             officer = self._offline(server, user, password, now, exc)
+        except WorkstationError:  # refused otherwise, or no safe keyring to keep it in
+            record_action(self.database, SIGN_IN_REFUSED, officer=(user, CENTRAL_SIGN_IN))
+            raise
         else:
             roles = known_roles(list(tokens.roles))
             if self.settings.offline_signin_days > 0:
