@@ -117,7 +117,8 @@ with_local_central() {
   WORKSTATION_DEMO_CENTRAL_PASSWORD=$(head -c 18 /dev/urandom | base64)
   export WORKSTATION_DEMO_CENTRAL_PASSWORD
   "$VENV/bin/python" -m workstation_central create-officer --data "$data" --user canbo.demo \
-    --password-env WORKSTATION_DEMO_CENTRAL_PASSWORD >/dev/null
+    --password-env WORKSTATION_DEMO_CENTRAL_PASSWORD --role counter_officer \
+    --role records_clerk --role signing_officer --role administrator >/dev/null
   "$VENV/bin/python" -m workstation_central serve --data "$data" --port "$port" 2>"$data/serve.log" &
   central_pid=$!
   trap 'kill "$central_pid" 2>/dev/null || true' EXIT

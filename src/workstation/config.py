@@ -46,6 +46,8 @@ SIGNATURE_LEVELS = ("", "B-B", "B-T", "B-LT")
 """The values of ``signature_level`` (workstation.sign.level); empty: as the settings allow."""
 RETENTION_FIELDS = ("retention_scans_days", "retention_results_days", "retention_exports_days")
 """The retention periods, in days (0: kept until deleted by hand)."""
+OFFICER_FIELDS = ("offline_signin_days", "session_hours", "lock_after_seconds")
+"""Whole numbers of the officers' sign-in and the window's lock (workstation.signin)."""
 CITIZEN_SCREEN_MODES = ("auto", "off")
 """The values of ``citizen_screen`` (workstation.onbehalf.screen_choice.CitizenScreenMode)."""
 
@@ -267,6 +269,28 @@ class Settings:
             "wraps the store's keys for it; empty: a recovery passphrase is made instead."
         ),
     )
+    offline_signin_days: int = field(
+        default=3,
+        metadata=_doc(
+            "Days an officer may still sign in on this PC while the central system cannot be "
+            "reached, checked against a verifier kept from their last sign-in (never the "
+            "password); 0: only the central system signs officers in."
+        ),
+    )
+    session_hours: int = field(
+        default=12,
+        metadata=_doc(
+            "Hours a sign-in on this PC lasts for the command line and the window before the "
+            "officer signs in again (workstation logout ends it sooner)."
+        ),
+    )
+    lock_after_seconds: int = field(
+        default=600,
+        metadata=_doc(
+            "Seconds without a key press or mouse move after which the window locks, hiding "
+            "citizens' data until an officer signs in again; 0: only when asked (Ctrl+L)."
+        ),
+    )
 
     def trust_root_files(self) -> list[Path]:
         """The trusted root certificate files named by ``trust_roots``."""
@@ -281,15 +305,20 @@ class Settings:
         ):
             if getattr(self, name) not in allowed:
                 raise _invalid(name, must, getattr(self, name))
-        for name in ("workstation_slot", *RETENTION_FIELDS):
+        for name in ("workstation_slot", *RETENTION_FIELDS, *OFFICER_FIELDS):
             value = getattr(self, name)
             if isinstance(value, str):  # typed in an editor or a variable
                 object.__setattr__(self, name, _coerce(name, value))
         if self.workstation_slot < 1:
             raise _invalid("workstation_slot", "1 or more", self.workstation_slot)
+        if self.session_hours < 1:
+            raise _invalid("session_hours", "1 or more", self.session_hours)
         for name in RETENTION_FIELDS:
             if getattr(self, name) < 0:
                 raise _invalid(name, "0 or more days", getattr(self, name))
+        for name in ("offline_signin_days", "lock_after_seconds"):
+            if getattr(self, name) < 0:
+                raise _invalid(name, "0 or more", getattr(self, name))
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise _invalid("log_level", "DEBUG, INFO, WARNING or ERROR", self.log_level)
 

@@ -28,9 +28,11 @@ from workstation.tasks import CancelToken
 
 if TYPE_CHECKING:
     from workstation.domain.targets import Targets
+    from workstation.officers import Action, Gate, SignedIn
     from workstation.reuse import ReuseLookup
     from workstation.scan.devices.base import Device, DeviceInfo
     from workstation.sign.signer import DocumentSigner
+    from workstation.signin import OfficerDesk
     from workstation.sync.client import CentralClient
 
 log = logging.getLogger(__name__)
@@ -157,6 +159,28 @@ class Services:
     the keyring: call it off the UI thread."""
     signer_factory: Callable[..., DocumentSigner] | None = None
     """Opens the signer of PDFs (:func:`open_signer`'s arguments); None: :func:`open_signer`."""
+    desk: OfficerDesk | None = None
+    """Signs officers in and out on this PC and says who acts now (set by
+    :func:`open_services`)."""
+    gate: Gate | None = None
+    """The role gate (:mod:`workstation.officers`) the window and the command line ask
+    before an action that needs a role; None lets everything through (never so from
+    :func:`open_services`)."""
+
+    def require(self, action: Action, **ids: str | None) -> None:
+        """Let ``action`` through for the officer acting now, or record its refusal and
+        raise :class:`~workstation.officers.RoleRequired` naming the role (``ids``:
+        ``dossier_id``, ``document_id`` for the audit entry). May read the keyring."""
+        if self.gate is not None:
+            self.gate.require(action, **ids)
+
+    def current_officer(self) -> SignedIn | None:
+        """The officer acting on this PC now, with their roles (None: nobody signed in)."""
+        if self.desk is None:
+            from workstation.officers import every_role
+
+            return every_role(self.officer())
+        return self.desk.current()
 
     def open_signer(self, **arguments: Any) -> DocumentSigner:
         """The signer of PDFs, through :attr:`signer_factory` when one is set.
@@ -233,13 +257,18 @@ def open_services(settings: Settings | None = None, folders: Folders | None = No
     services.scan_into = ScanIntoComponent(
         folders.data, services.capture_devices, services.open_capture_device
     )
+    from workstation.officers import Gate
+    from workstation.signin import OfficerDesk
+
+    services.desk = OfficerDesk(settings, folders, database)
+    services.gate = Gate(database, services.desk.current)
     if settings.central_url:
         services.sender = _sending_round(settings, database, blobs, folders)
-        services.login = _signing_in(database, settings.central_ca_file or None)
+        services.login = _signing_in(services.desk)
         services.payment_confirmations = _payment_confirmations(
             settings.central_url, settings.central_ca_file or None
         )
-        services.officer = signed_in_officer(settings.central_url)
+        services.officer = _acting_officer(services.desk)
         from workstation.reuse import ReuseLookup
 
         services.reuse = ReuseLookup(
@@ -262,6 +291,16 @@ def _connect(server: str, ca_file: str | None) -> Callable[[], CentralClient]:
         return signed_in_client(server, ca_file=ca_file)
 
     return connect
+
+
+def _acting_officer(desk: OfficerDesk) -> Callable[[], Officer]:
+    """The officer acting on this PC (:meth:`OfficerDesk.current`), else the OS user."""
+
+    def officer() -> Officer:
+        acting = desk.current()
+        return acting.as_officer() if acting is not None else os_officer()
+
+    return officer
 
 
 def signed_in_officer(server: str) -> Callable[[], Officer]:
@@ -365,21 +404,12 @@ def _sending_round(
     return send_once
 
 
-def _signing_in(database: Database, ca_file: str | None = None) -> Login:
-    """Signs in to the central system, the sign-in (or its refusal) recorded in the audit log."""
+def _signing_in(desk: OfficerDesk) -> Login:
+    """Signs an officer in (central system, else offline within the grace period), who then
+    acts on this PC; every attempt recorded in the audit log (:mod:`workstation.signin`)."""
 
     def sign_in(server: str, user: str, password: str) -> str:
-        from workstation.audit import CENTRAL_SIGN_IN, SIGN_IN_REFUSED, SIGNED_IN, record_action
-        from workstation.sync.auth import login
-        from workstation.sync.status import SignInRefused
-
-        try:
-            signed_in = login(server, user, password, ca_file=ca_file).user
-        except SignInRefused:
-            record_action(database, SIGN_IN_REFUSED, officer=(user, CENTRAL_SIGN_IN))
-            raise
-        record_action(database, SIGNED_IN, officer=(signed_in, CENTRAL_SIGN_IN))
-        return signed_in
+        return desk.sign_in(user, password, server).user
 
     return sign_in
 

@@ -39,6 +39,7 @@ from workstation_central.models import (
     DossierRecord,
     IdempotentResponse,
     Officer,
+    OfficerRole,
     PaymentConfirmation,
     SequenceBlock,
     StatusEvent,
@@ -176,8 +177,13 @@ def create_app(central: Central) -> FastAPI:
                 )
             )
         db.commit()
+        roles = sorted(db.scalars(select(OfficerRole.role).where(OfficerRole.user == user)))
         return Tokens(
-            access_token=access, refresh_token=refresh, expires_in=ACCESS_SECONDS, user=user
+            access_token=access,
+            refresh_token=refresh,
+            expires_in=ACCESS_SECONDS,
+            user=user,
+            roles=roles,
         )
 
     def idempotent(

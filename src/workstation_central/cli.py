@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_DATA = Path("central-data")
+ROLES = ("counter_officer", "records_clerk", "signing_officer", "administrator")
+"""The roles an officer can hold (the workstation's ``workstation.officers.Role``)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin",
         action="store_true",
         help="read the password from the first line of standard input",
+    )
+    officer.add_argument(
+        "--role",
+        action="append",
+        choices=ROLES,
+        default=[],
+        metavar="ROLE",
+        help=f"a role the officer holds ({', '.join(ROLES)}); repeatable; replaces the "
+        "officer's roles",
     )
     officer.set_defaults(handler=_create_officer)
 
@@ -92,7 +103,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _create_officer(args: argparse.Namespace) -> int:
     from workstation_central.app import open_central
-    from workstation_central.models import Officer
+    from workstation_central.models import Officer, OfficerRole
     from workstation_central.security import hash_password
 
     if args.password_env:
@@ -105,8 +116,12 @@ def _create_officer(args: argparse.Namespace) -> int:
     central = open_central(args.data, args.db)
     with central.sessions() as db:
         db.merge(Officer(user=args.user, password_hash=hash_password(password)))
+        db.flush()
+        db.query(OfficerRole).filter(OfficerRole.user == args.user).delete()
+        db.add_all(OfficerRole(user=args.user, role=role) for role in sorted(set(args.role)))
         db.commit()
-    print(f"officer {args.user} can sign in")
+    roles = ", ".join(sorted(set(args.role))) or "no role"
+    print(f"officer {args.user} can sign in ({roles})")
     return 0
 
 

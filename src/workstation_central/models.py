@@ -22,6 +22,16 @@ class Officer(Base):
     password_hash: Mapped[str] = mapped_column(String(200))  # scrypt$salt-hex$hash-hex
 
 
+class OfficerRole(Base):
+    """A role an officer holds (counter_officer, records_clerk, signing_officer,
+    administrator); the workstation's role gate reads them from the sign-in answer."""
+
+    __tablename__ = "officer_roles"
+
+    user: Mapped[str] = mapped_column(ForeignKey("officers.user"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class Token(Base):
     """A bearer token, stored by its SHA-256 (the token itself is never kept)."""
 

@@ -22,6 +22,11 @@ class Tokens(BaseModel):
     refresh_token: str
     expires_in: int
     user: str
+    roles: list[str] = Field(
+        default_factory=list,
+        description="The officer's roles (counter_officer, records_clerk, signing_officer, "
+        "administrator): what the workstation lets them do.",
+    )
 
 
 class DocumentIn(BaseModel):

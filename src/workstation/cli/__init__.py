@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         due_date,
         form,
         key,
+        officers,
         onbehalf,
         result_form,
         retention,
@@ -133,9 +134,20 @@ def build_parser() -> argparse.ArgumentParser:
         audit,
         retention,
         key,
+        officers,
     ):
         module.register(subparsers, parent)
     return parser
+
+
+def _check_role(args: argparse.Namespace, context: Context) -> None:
+    """Refuse a command the officer acting on this PC has no role for
+    (:data:`workstation.cli.roles.COMMAND_ACTIONS`), before it does anything."""
+    from workstation.cli.roles import command_action
+
+    action = command_action(args)
+    if action is not None:
+        context.services().require(action)
 
 
 def to_json(data: Any) -> str:
@@ -165,6 +177,7 @@ def main(
     try:
         if prepare is not None:
             prepare(args)
+        _check_role(args, context)
         outcome = handler(args, context)
     except WorkstationError as exc:
         log.warning("%s", failure_line(args, exc))

@@ -74,10 +74,6 @@ def _ca_file() -> str | None:
 
 
 def _login(args: argparse.Namespace, context: Context) -> Outcome:
-    from workstation.audit import CENTRAL_SIGN_IN, SIGN_IN_REFUSED, SIGNED_IN, record_action
-    from workstation.sync.auth import login
-    from workstation.sync.status import SignInRefused
-
     if args.password_env:
         password = os.environ.get(args.password_env, "")
     else:
@@ -85,14 +81,23 @@ def _login(args: argparse.Namespace, context: Context) -> Outcome:
     if not password:
         raise BadInput("the password is empty", code="sync.empty_password")
     server = _server(args)
-    database = context.services().database
-    try:
-        tokens = login(server, args.user, password, ca_file=_ca_file())
-    except SignInRefused:
-        record_action(database, SIGN_IN_REFUSED, officer=(args.user, CENTRAL_SIGN_IN))
-        raise
-    record_action(database, SIGNED_IN, officer=(tokens.user, CENTRAL_SIGN_IN))
-    return Outcome({"server": server, "user": tokens.user}, f"Signed in to {server}.")
+    officer = _desk(context, server).sign_in(args.user, password)
+    roles = ", ".join(sorted(officer.roles)) or "no role"
+    how = "offline (central system unreachable)" if officer.source == "offline_sign_in" else server
+    return Outcome(
+        {"server": server, **officer.as_json()},
+        f"Signed in to {how} as {officer.user} ({roles}); "
+        f"commands act as {officer.user} until workstation logout.",
+    )
+
+
+def _desk(context: Context, server: str):  # type: ignore[no-untyped-def]
+    """The officers' desk for ``server`` (the one the command names, else the settings')."""
+    from workstation.signin import OfficerDesk
+
+    services = context.services()
+    settings = services.settings.replace(central_url=server)
+    return OfficerDesk(settings, services.folders, services.database)
 
 
 def _logout(args: argparse.Namespace, context: Context) -> Outcome:
@@ -100,13 +105,19 @@ def _logout(args: argparse.Namespace, context: Context) -> Outcome:
     from workstation.sync.auth import forget_sign_in, load_sign_in
 
     server = _server(args)
-    try:
-        officer = (load_sign_in(server)[0], CENTRAL_SIGN_IN)
+    services = context.services()
+    officer = _desk(context, server).sign_out()
+    if officer is not None:
+        text = f"Signed {officer.user} out of {server}."
+        return Outcome({"server": server, "signed_out": True, "user": officer.user}, text)
+    try:  # a sign-in kept from before sessions, or for another server
+        user = load_sign_in(server)[0]
     except WorkstationError:  # not signed in, or no keyring to ask
-        officer = None
+        user = None
     removed = forget_sign_in(server)
     if removed:
-        record_action(context.services().database, SIGNED_OUT, officer=officer)
+        signed_out = (user, CENTRAL_SIGN_IN) if user else None
+        record_action(services.database, SIGNED_OUT, officer=signed_out)
     text = f"Signed out of {server}." if removed else f"Was not signed in to {server}."
     return Outcome({"server": server, "signed_out": removed}, text)
 

@@ -20,6 +20,7 @@ class OfficerSource(StrEnum):
     """Where the officer's name came from."""
 
     CENTRAL_SIGN_IN = "central_sign_in"  # the user signed in to the central system
+    OFFLINE_SIGN_IN = "offline_sign_in"  # checked offline against their kept verifier
     OS_USER = "os_user"  # the operating system's user (no sign-in to the central system)
 
 

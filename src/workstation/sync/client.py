@@ -95,6 +95,9 @@ class Tokens:
     access_token: str
     refresh_token: str
     user: str
+    roles: tuple[str, ...] = ()
+    """The officer's roles as the central system holds them (``workstation.officers.Role``
+    values; others are kept but grant nothing)."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,15 @@ class HttpCentralClient:
         with _malformed("sign-in answer"):
             body = response.json()
             tokens = Tokens(*(_text(body[k]) for k in ("access_token", "refresh_token", "user")))
+            roles = body.get("roles", [])
+            if not isinstance(roles, list):
+                raise TypeError("roles is not a list")
+            tokens = Tokens(
+                tokens.access_token,
+                tokens.refresh_token,
+                tokens.user,
+                tuple(_text(role) for role in roles),
+            )
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
         if self.on_tokens is not None:
             self.on_tokens(tokens)

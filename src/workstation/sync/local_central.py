@@ -83,6 +83,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+_ALL_ROLES = [
+    argument
+    for role in ("counter_officer", "records_clerk", "signing_officer", "administrator")
+    for argument in ("--role", role)
+]
+"""The demo officer holds every role, so the demo shows every capability."""
+
+
 def start_local_central(data: Path, *, timeout: float = 60.0) -> LocalCentral:
     """Start the reference server on a free loopback port, with data in ``data``.
 
@@ -96,7 +104,7 @@ def start_local_central(data: Path, *, timeout: float = 60.0) -> LocalCentral:
     command = [sys.executable, "-m", "workstation_central"]
     officer = subprocess.run(
         [*command, "create-officer", "--data", str(data), "--user", DEMO_OFFICER,
-         "--password-env", _PASSWORD_VARIABLE],
+         "--password-env", _PASSWORD_VARIABLE, *_ALL_ROLES],
         env=env, capture_output=True, timeout=timeout, check=False,
     )  # fmt: skip
     if officer.returncode != 0:

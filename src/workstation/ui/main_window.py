@@ -42,6 +42,7 @@ from workstation.domain.clock import local
 from workstation.errors import WorkstationError
 from workstation.i18n import tr
 from workstation.layouts import load_layout, save_layout
+from workstation.officers import Action
 from workstation.onbehalf.officer import Officer
 from workstation.outbox import OutboxCounts, count_by_state
 from workstation.services import Services
@@ -53,6 +54,7 @@ from workstation.ui.housekeeping import Housekeeping
 from workstation.ui.layout_memory import apply as apply_layout
 from workstation.ui.layout_memory import capture as capture_layout
 from workstation.ui.notices import Notifier
+from workstation.ui.officers.guard import OfficerGuard
 from workstation.ui.outbox.sync_worker import SyncWorker
 from workstation.ui.section import Section
 from workstation.ui.settings_dialog import SettingsDialog
@@ -104,7 +106,9 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([160, 1120])
-        self.setCentralWidget(splitter)
+        self.pages = QStackedWidget()  # the content; the lock page replaces it when locked
+        self.pages.addWidget(splitter)
+        self.setCentralWidget(self.pages)
 
         self._build_menus()
         self.outbox_label = QLabel(tr("status.outbox_unknown"))
@@ -132,6 +136,7 @@ class MainWindow(QMainWindow):
         self.notifier = Notifier(services, self)
         self._show_connection(services.sync_status.snapshot())
         self.notifier.start()
+        self.officers = OfficerGuard(self, self.pages, self.file_menu)
 
     def fitting_size(self) -> QSize:
         """1280×800, or 90 % of the screen's available area if that is smaller."""
@@ -154,6 +159,8 @@ class MainWindow(QMainWindow):
     def _changed_in(self, changed: Section | None) -> None:
         """The store changed (in ``changed``, or by the sender): recount, refresh the others."""
         self.refresh_outbox()
+        if self.services.settings.central_url:  # a sign-in may have changed who acts
+            self.officers.reload()
         for section in self.sections:
             if section is not changed:
                 section.refresh()
@@ -173,7 +180,7 @@ class MainWindow(QMainWindow):
     # Menus -----------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(tr("menu.file"))
+        file_menu = self.file_menu = self.menuBar().addMenu(tr("menu.file"))
         self.quit_action = QAction(tr("menu.file.quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -195,8 +202,12 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
 
-    def open_settings(self) -> SettingsDialog:
-        """Open the settings dialog (non-blocking) and return it."""
+    def open_settings(self) -> SettingsDialog | None:
+        """Open the settings dialog (non-blocking) and return it; None, with the typed
+        message shown, when the officer acting now is no administrator."""
+        if not self.officers.may(Action.SETTINGS):
+            self.officers.refuse(Action.SETTINGS)
+            return None
         dialog = SettingsDialog(self.services.folders, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_saved.connect(self._settings_saved)
@@ -314,6 +325,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self._outbox_timer.stop()
+        self.officers.stop()
         self.housekeeping.stop()
         self.notifier.stop()
         if self.sync_worker is not None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from workstation.i18n import tr
+from workstation.officers import Action, SignedIn
 from workstation.services import Services
 
 
@@ -24,6 +25,9 @@ class Section(QWidget):
     """
 
     title_key: ClassVar[str] = ""
+    action: ClassVar[Action | None] = None
+    """What the page is for, when it needs a role (:data:`workstation.officers.ACTION_ROLES`):
+    the window disables it, naming the role, for an officer without it."""
     store_changed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -33,6 +37,11 @@ class Section(QWidget):
     @classmethod
     def title(cls) -> str:
         return tr(cls.title_key)
+
+    def apply_officer(self, officer: SignedIn | None) -> None:
+        """The officer acting now is known (None: nobody): disable what their roles do not
+        allow within the page. The window already disables a page whose :attr:`action`
+        they may not do. Nothing by default."""
 
     def refresh(self) -> None:
         """Re-read what the page shows: the store changed (here, in another section or by

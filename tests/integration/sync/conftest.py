@@ -24,11 +24,13 @@ import uvicorn
 from tests.fakes.fake_keyring import FakeFileKeyring
 from tests.postgres import Cluster, temporary_cluster
 from workstation_central.app import Central, create_app, open_central
-from workstation_central.models import Officer
+from workstation_central.models import Officer, OfficerRole
 from workstation_central.security import hash_password
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "mật-khẩu-thử"
+ALL_ROLES = ("counter_officer", "records_clerk", "signing_officer", "administrator")
+"""``canbo1`` holds every role: the sync tests are about sending, not the role gate."""
 
 
 @dataclass
@@ -58,6 +60,9 @@ def start_server(
     central = open_central(data, db_url)
     with central.sessions() as db:
         db.merge(Officer(user="canbo1", password_hash=hash_password(PASSWORD)))
+        db.flush()
+        for role in ALL_ROLES:
+            db.merge(OfficerRole(user="canbo1", role=role))
         db.commit()
     app = create_app(central)
     if sock is None:

@@ -33,13 +33,13 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from tests.integration.sync.conftest import workstation
+from tests.integration.sync.conftest import ALL_ROLES, workstation
 from workstation.config import Settings, save_settings
 from workstation.paths import Folders
 from workstation.sign import softhsm
 from workstation.sign.demo_token import DEMO_KEY_LABEL, DEMO_PIN, DEMO_TOKEN_LABEL
 from workstation_central.app import create_app, open_central
-from workstation_central.models import Officer
+from workstation_central.models import Officer, OfficerRole
 from workstation_central.security import hash_password
 
 pytestmark = pytest.mark.integration
@@ -84,6 +84,8 @@ def recorded_central(tmp_path: Path) -> Iterator[tuple[str, TokenRecorder]]:
     central = open_central(tmp_path / "server")
     with central.sessions() as db:
         db.merge(Officer(user=OFFICER, password_hash=hash_password(PASSWORD)))
+        db.flush()
+        db.add_all(OfficerRole(user=OFFICER, role=role) for role in ALL_ROLES)
         db.commit()
     recorder = TokenRecorder(create_app(central))
     sock = socket.socket()

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from workstation.archive.review import BatchReview, record_keys
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.archive.documents import DocumentsEditor
@@ -95,6 +96,7 @@ class ArchiveSection(Section):
     """A split batch's records, their problems and their metadata, stored in one action."""
 
     title_key = "section.archive"
+    action = Action.ARCHIVE
     batch_opened = Signal(int)
     """The batch was read: how many records it has."""
     batch_stored = Signal(object)
@@ -328,6 +330,7 @@ class ArchiveSection(Section):
         self.result_label.setText(tr("archive_ui.storing"))
 
         def op() -> Any:
+            services.require(Action.ARCHIVE)  # a records clerk's; a refusal is recorded
             return store_batch(
                 services.database, services.blobs, review.folder, corrections=corrections
             )

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.scan.devices.base import DeviceInfo
 from workstation.scan.devices.configured import add_escl_scanner
 from workstation.services import Services
@@ -51,10 +52,16 @@ class EsclAddressEntry(QWidget):
             self.failed.emit(tr("capture_ui.escl_address_empty"))
             return
         data = self.services.folders.data
+        services = self.services
+
+        def allowed() -> None:
+            services.require(Action.DEVICES)  # an administrator's; a refusal is recorded
+
+        def add(_allowed: None) -> DeviceInfo:
+            return add_escl_scanner(data, address)
+
         self.button.setEnabled(False)
-        run_in_background(
-            self, lambda: add_escl_scanner(data, address), self._added, self._failed, "io"
-        )
+        run_in_background(self, allowed, self._added, self._failed, "db", then=[("io", add)])
 
     def _added(self, device: DeviceInfo) -> None:
         self.button.setEnabled(True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from workstation.i18n import tr
+from workstation.officers import ACTION_ROLES, Action, SignedIn
 from workstation.services import Services
 from workstation.ui.capture.capture_view import CaptureView
 from workstation.ui.section import Section
@@ -27,6 +29,14 @@ class CaptureSection(Section):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+
+    def apply_officer(self, officer: SignedIn | None) -> None:
+        """Only an administrator adds a scanner by its address (devices are theirs to set)."""
+        allowed = officer is not None and officer.may(Action.DEVICES)
+        entry = self.view.address_entry
+        entry.setEnabled(allowed)
+        role = tr(f"role.{ACTION_ROLES[Action.DEVICES]}")
+        entry.setToolTip("" if allowed else tr("officers.role_needed", role=role))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -60,6 +60,7 @@ from workstation.domain.id_number import id_number_warnings
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.receive import ChecklistRequest, CodeIssuer, prepare_dossier, save_dossier
+from workstation.officers import Action
 from workstation.scan.barcodes import read_card_image
 from workstation.services import Services
 from workstation.tasks import TaskContext
@@ -463,6 +464,9 @@ class IntakeView(QWidget):
             return prepare_dossier(blobs, catalogue, request, context.progress)
 
         def save(dossier: Dossier) -> Dossier:
+            # On ``db``, as every store access; a refused save leaves only unclaimed blobs,
+            # which the clean-up removes.
+            services.require(Action.RECEIVE)
             return save_dossier(database, dossier, issuer)
 
         self._set_busy(True)

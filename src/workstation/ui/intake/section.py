@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
+from workstation.officers import Action
 from workstation.services import Services
 from workstation.ui.intake.intake_view import IntakeView
 from workstation.ui.section import Section
@@ -14,6 +15,7 @@ class IntakeSection(Section):
     """Tiếp nhận: the first page at the counter; tells the window when a dossier is saved."""
 
     title_key = "section.intake"
+    action = Action.RECEIVE
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workstation.domain import Dossier, clock
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.onbehalf.authorisation_scan import scan_authorisation
 from workstation.onbehalf.delivery import mailer_for
 from workstation.onbehalf.handover import (
@@ -271,6 +272,7 @@ class HandoverView(QWidget):
         agency = services.settings.agency_name
 
         def op() -> Path:
+            services.require(Action.HAND_OVER, dossier_id=dossier_id)
             handover: Handover = hand_over(
                 services.database,
                 services.blobs,
@@ -312,6 +314,7 @@ class HandoverSection(Section):
     """Trả kết quả: handing results back at the counter."""
 
     title_key = "section.handover"
+    action = Action.HAND_OVER
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workstation.domain import Channel, Dossier, clock
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.onbehalf.citizen_view import (
     CitizenLines,
     citizen_lines,
@@ -258,6 +259,7 @@ class OnBehalfPanel(QGroupBox):
         kind = AccountKind(self.signin_box.currentData())
 
         def op() -> tuple[Dossier, OnlineState]:
+            services.require(Action.ON_BEHALF, dossier_id=dossier.id)
             owner_id = dossier.dossier_owner.id_number or ""
             proof = identity.confirm(owner_id, content_digest(dossier), kind)
             submitted = submit_online(
@@ -329,13 +331,15 @@ class OnBehalfPanel(QGroupBox):
         database, dossier_id = self.services.database, self.dossier.id
         method = PaymentMethod(self.method_box.currentData())
         reference = self.reference_edit.text()
-        officer = self.services.officer
-        run_in_background(
-            self,
-            lambda: record_payment_in_store(database, dossier_id, method, reference, officer()),
-            self._paid,
-            self._failed,
-        )
+        services = self.services
+
+        def op() -> PaymentState:
+            services.require(Action.ON_BEHALF, dossier_id=dossier_id)
+            return record_payment_in_store(
+                database, dossier_id, method, reference, services.officer()
+            )
+
+        run_in_background(self, op, self._paid, self._failed)
 
     def _paid(self, state: PaymentState) -> None:
         if state.due == 0:

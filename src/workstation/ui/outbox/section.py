@@ -173,9 +173,14 @@ class OutboxSection(Section):
         if self.services.login is None:
             return None
         dialog = SignInDialog(self.services.login, self.services.settings.central_url, self)
+        dialog.signed_in.connect(self._signed_in)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _signed_in(self, _user: object) -> None:
+        """The sign-in is in the audit log, and another officer may act now."""
+        self.store_changed.emit()
 
     # Refreshing while shown ------------------------------------------------
 

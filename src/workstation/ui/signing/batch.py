@@ -21,6 +21,7 @@ from typing import Any
 
 from workstation.errors import BadInput, Cancelled, WorkstationError
 from workstation.intake.signed import SignItem, sign_into_dossiers
+from workstation.officers import Action
 from workstation.services import Services
 from workstation.sign.pades import Appearance, KeyChoice
 from workstation.sign.remote import RemoteChoice
@@ -105,6 +106,7 @@ def signed_path(source: Path) -> Path:
 def sign_batch(services: Services, batch: Batch, context: TaskContext) -> BatchOutcome:
     """Log in once with the batch's PIN and sign every document; see the module docstring."""
     pin, batch.pin = batch.pin, None
+    services.require(Action.SIGN)  # a signing officer's; a refusal is recorded
     outcome = BatchOutcome()
     total = len(batch.dossier_items) + len(batch.files)
     done = 0

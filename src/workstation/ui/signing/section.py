@@ -14,6 +14,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.services import Services
 from workstation.ui.section import Section
 from workstation.ui.signing.queue_panel import QueuePanel
@@ -24,6 +25,7 @@ class SigningSection(Section):
     """The signing queue and the verify panel, as two tabs."""
 
     title_key = "section.signing"
+    action = Action.SIGN
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)

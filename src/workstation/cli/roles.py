@@ -1,0 +1,40 @@
+"""Which commands need a role: one line per command (``workstation.officers`` says which
+role each action needs).
+
+``main`` asks the role gate before the handler runs, as the officer acting on
+this PC (``workstation login`` makes you that officer until ``workstation
+logout`` or the ``session_hours`` setting runs out); a refused command exits 3
+naming the role, and the refusal is in the audit log. A key is ``command`` or
+``command action``; commands not listed here (listing, showing, verifying,
+statistics, sync) need none.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from workstation.officers import Action
+
+COMMAND_ACTIONS: dict[str, Action] = {
+    "dossier add": Action.RECEIVE,
+    "dossier import": Action.RECEIVE,
+    "dossier submit-online": Action.ON_BEHALF,
+    "payment record": Action.ON_BEHALF,
+    "result hand-over": Action.HAND_OVER,
+    "archive separators": Action.ARCHIVE,
+    "archive split": Action.ARCHIVE,
+    "archive export": Action.ARCHIVE,
+    "archive store": Action.ARCHIVE,
+    "sign": Action.SIGN,
+    "key": Action.KEYS,
+    "retention": Action.RETENTION,
+}
+
+
+def command_action(args: argparse.Namespace) -> Action | None:
+    """The gated action of the parsed command line, or None when it needs no role."""
+    command = str(getattr(args, "command", "") or "")
+    action = getattr(args, "action", None) or getattr(args, "archive_command", None)
+    if action and f"{command} {action}" in COMMAND_ACTIONS:
+        return COMMAND_ACTIONS[f"{command} {action}"]
+    return COMMAND_ACTIONS.get(command)

@@ -1,0 +1,1 @@
+"""The officer acting at the window: roles on sections and actions, the lock."""
