@@ -53,6 +53,7 @@ def test_commands_map_to_the_action_they_do(argv: list[str], action: str | None)
 
 def test_commands_of_other_areas_are_gated_by_one_line_each() -> None:
     assert command_action(argparse.Namespace(command="key", action="rotate")) is Action.KEYS
+    assert command_action(argparse.Namespace(command="key", action="init")) is Action.KEYS
     report = argparse.Namespace(command="retention", action="report")
     assert command_action(report) is Action.RETENTION
     store = argparse.Namespace(command="archive", archive_command="store")
@@ -95,3 +96,10 @@ def test_an_edited_verifier_is_refused_not_trusted() -> None:
     verifier["salt"] = "not hex"
     with pytest.raises(OfflineNotPossible):
         check_verifier(verifier, PASSWORD, clock.now())
+
+
+@pytest.mark.parametrize("action", ["status", "recover"])
+def test_key_status_and_recovery_need_no_sign_in_since_a_lost_key_keeps_the_store_shut(
+    action: str,
+) -> None:
+    assert command_action(argparse.Namespace(command="key", action=action)) is None

@@ -144,10 +144,20 @@ def _check_role(args: argparse.Namespace, context: Context) -> None:
     """Refuse a command the officer acting on this PC has no role for
     (:data:`workstation.cli.roles.COMMAND_ACTIONS`), before it does anything."""
     from workstation.cli.roles import command_action
+    from workstation.store.keys import KeyMissing, SealingUnfinished
 
     action = command_action(args)
-    if action is not None:
-        context.services().require(action)
+    if action is None:
+        return
+    try:
+        services = context.services()
+    except (KeyMissing, SealingUnfinished):
+        if args.command == "key":
+            # The store is shut until this very command finishes sealing it: nobody's
+            # sign-in or role can be read, and finishing needs the key anyway.
+            return
+        raise
+    services.require(action)
 
 
 def to_json(data: Any) -> str:

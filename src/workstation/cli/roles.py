@@ -26,7 +26,11 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "archive export": Action.ARCHIVE,
     "archive store": Action.ARCHIVE,
     "sign": Action.SIGN,
-    "key": Action.KEYS,
+    # Not "key status" nor "key recover": both must work on a PC whose keyring lost the
+    # store's key, where the store (and so the officer's sign-in) cannot be opened, and
+    # recovering proves itself with the recovery passphrase or key.
+    "key init": Action.KEYS,
+    "key rotate": Action.KEYS,
     "retention": Action.RETENTION,
 }
 
