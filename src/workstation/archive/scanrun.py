@@ -31,7 +31,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,9 @@ from workstation.scan.devices.base import (
     CancelCheck,
     Device,
     DeviceError,
+    DeviceOptions,
     ScanSettings,
+    Source,
     never,
 )
 
@@ -220,6 +222,17 @@ def keep_page(source: Path, batch: Path, number: int) -> Path:
     return target
 
 
+def fit_source(settings: ScanSettings, options: DeviceOptions) -> ScanSettings:
+    """``settings`` with a source the device has: the profile's, else its feeder (a stack
+    goes through a feeder), else what it offers first."""
+    if settings.source in options.sources or not options.sources:
+        return settings
+    for source in (Source.ADF, Source.ADF_DUPLEX, *options.sources):
+        if source in options.sources:
+            return replace(settings, source=source)
+    return settings  # pragma: no cover - the loop ends on a source the device has
+
+
 def scan_progress(kept: int, this_run: int, elapsed_s: float, expected: int | None) -> ScanProgress:
     """Pages per minute of a run that kept ``this_run`` pages in ``elapsed_s``, and the time
     left until ``kept`` reaches ``expected`` at that pace (None when the size is unknown)."""
@@ -280,9 +293,7 @@ def scan_batch(
             if cancelled():
                 raise Cancelled()
     except DeviceError as exc:
-        stopped = exc.code
-        if exc.code == FEEDER_EMPTY and kept >= first:
-            stopped = FEEDER_EMPTY
+        stopped = exc.code  # an empty feeder before any page is told the same way
         log.warning("archive scan run stopped: [%s] after %d page(s)", exc.code, kept - first + 1)
     except Cancelled:
         _note(batch, {"run": runs + 1, "ended": "cancelled", "kept": kept})

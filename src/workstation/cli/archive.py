@@ -146,7 +146,7 @@ def run_scan(args: argparse.Namespace, context: Context) -> Outcome:
     else:
         lines.append(f"next: workstation archive split {args.output} -o OUTDIR")
     lines.extend(_explain_stop(outcome.stopped, outcome.kept, outcome.next_sheet))
-    failed = outcome.stopped != FEEDER_EMPTY
+    failed = outcome.stopped != FEEDER_EMPTY or outcome.added == 0
     return Outcome(data, "\n".join(lines), ExitCode.EXTERNAL if failed else ExitCode.OK)
 
 
