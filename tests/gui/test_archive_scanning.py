@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.gui.capture_helpers import SANE_TEST, sane_test_scanner
 from workstation.archive.scanrun import FEEDER_EMPTY, kept_pages
@@ -80,3 +81,21 @@ def test_a_declared_stack_once_in_is_split_and_opened_for_review(
     assert opened.args == [1]  # the test scanner's pages carry no separator: one record
     assert (batch / "records" / "batch.json").is_file()
     assert section.review.records[0]["last_page"] == 10
+
+
+def test_esc_stops_the_scan_keeping_its_pages_and_continue_goes_on_after_them(
+    section: ArchiveSection, qtbot, tmp_path: Path, sane_config: Path
+) -> None:
+    sane_test_scanner(sane_config, read_delay_us=100_000)  # slow enough to stop half-way
+    scanner = section.scanner
+    batch = tmp_path / "batch"
+    scanner.start(batch)
+    with qtbot.waitSignal(scanner.task.cancelled, timeout=120_000):
+        scanner.task.progressed.connect(lambda *_: qtbot.keyClick(section, Qt.Key.Key_Escape))
+    kept = len(kept_pages(batch))
+    assert 1 <= kept < 10
+    assert scanner.label.text().startswith(f"Đã dừng quét. Đã giữ {kept} trang")
+    sane_test_scanner(sane_config)
+    with qtbot.waitSignal(scanner.run_ended, timeout=120_000) as ended:
+        scanner.continue_action.trigger()
+    assert (ended.args[0].kept, ended.args[0].added) == (kept + 10, 10)

@@ -283,8 +283,9 @@ def scan_batch(
     log.info("archive scan run %d: %d page(s) kept before", runs + 1, kept)
     started = time.perf_counter()
     stopped = FEEDER_EMPTY
+    pages_in = device.scan(settings, incoming, cancelled)
     try:
-        for page in device.scan(settings, incoming, cancelled):
+        for page in pages_in:
             kept += 1
             keep_page(page.path, batch, kept)
             if progress is not None:
@@ -299,6 +300,9 @@ def scan_batch(
         _note(batch, {"run": runs + 1, "ended": "cancelled", "kept": kept})
         raise
     finally:
+        close = getattr(pages_in, "close", None)
+        if close is not None:
+            close()  # stops the device now (SANE's scanimage), not when the generator is freed
         shutil.rmtree(incoming, ignore_errors=True)
     _note(batch, {"run": runs + 1, "ended": stopped, "kept": kept})
     return ScanOutcome(kept, kept - first + 1, stopped, expected, time.perf_counter() - started)

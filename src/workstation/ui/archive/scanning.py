@@ -276,7 +276,11 @@ class StackScanner(QWidget):
 
     def _cancelled(self) -> None:
         self.task = None
-        kept = len(kept_pages(self.batch)) if self.batch is not None else 0
+        latest = self._run.latest if self._run is not None else None
+        if latest is not None:
+            kept = latest.kept
+        else:  # stopped before a page of this run: a listing of the one folder
+            kept = len(kept_pages(self.batch)) if self.batch is not None else 0
         self.label.setText(tr("archive_scan.cancelled", kept=kept, next=kept + 1))
         self._enable()
 
