@@ -18,6 +18,7 @@ import pytest
 
 from tests.fakes.paper_stack import PaperStackFeeder, write_stack
 from tests.integration.test_cli import run
+from workstation.archive import specimens
 from workstation.archive.metadata import parse_record
 from workstation.archive.scanrun import (
     FEEDER_EMPTY,
@@ -215,3 +216,19 @@ def test_archive_scan_on_a_jam_exits_4_telling_the_sheet_to_continue_from(
     )  # fmt: skip
     assert code == 4
     assert "stopped: device.jammed" in out and "from sheet 1" in out
+
+
+def test_archive_scan_takes_the_stack_size_from_the_records_file_and_names_the_next_sheet(
+    sane_test_config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "records.json"
+    listed = [specimens.record(1, 4).as_json(), specimens.record(2, 7).as_json()]
+    records.write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+    batch = tmp_path / "batch"
+    argv = ["archive", "scan", "--device", "sane:test:0", "--source", "adf", "--dpi", "50"]
+    code, out, _ = run(capsys, *argv, "-o", str(batch), "--records", str(records))
+    assert code == 0, out
+    assert "10 pages kept" in out and "from sheet 11 and run again with --resume" in out
+    code, out, _ = run(capsys, *argv, "-o", str(batch), "--resume", "--json")
+    report = json.loads(out)
+    assert (report["kept"], report["expected"], report["complete"]) == (20, 13, True)
