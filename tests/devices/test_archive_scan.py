@@ -159,7 +159,7 @@ def _kill_when(process: subprocess.Popen[bytes], batch: Path, pages: int) -> Non
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 def test_a_scan_killed_mid_stack_resumes_with_each_sheet_once_in_order(tmp_path: Path) -> None:
-    stack = write_stack(tmp_path / "stack", 14)
+    stack = write_stack(tmp_path / "stack", 30)
     batch = tmp_path / "batch"
     command = [sys.executable, "-m", "tests.fakes.paper_stack", str(tmp_path / "stack")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
