@@ -4,12 +4,14 @@ from, Continue appending after the last kept page, and the declared stack split 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.capture_helpers import SANE_TEST, sane_test_scanner
+from workstation.archive import specimens
 from workstation.archive.scanrun import FEEDER_EMPTY, kept_pages
 from workstation.ui.archive.section import ArchiveSection
 
@@ -99,3 +101,14 @@ def test_esc_stops_the_scan_keeping_its_pages_and_continue_goes_on_after_them(
     with qtbot.waitSignal(scanner.run_ended, timeout=120_000) as ended:
         scanner.continue_action.trigger()
     assert (ended.args[0].kept, ended.args[0].added) == (kept + 10, 10)
+
+
+def test_the_stack_size_comes_from_the_records_file_the_sheets_were_printed_from(
+    section: ArchiveSection, qtbot, tmp_path: Path
+) -> None:
+    records = tmp_path / "records.json"
+    listed = [specimens.record(1, 4).as_json(), specimens.record(2, 7).as_json()]
+    records.write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+    with qtbot.waitSignal(section.scanner.size_box.valueChanged, timeout=60_000) as changed:
+        section.scanner.use_records(records)
+    assert changed.args == [4 + 7 + 2]  # each record's pages behind its separator sheet
