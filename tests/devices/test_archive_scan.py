@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.paper_stack import PaperStackFeeder, write_stack
+from tests.fakes.paper_stack import FakePaperStack, write_stack
 from tests.integration.test_cli import run
 from workstation.archive import specimens
 from workstation.archive.metadata import parse_record
@@ -84,9 +84,9 @@ def test_a_jam_keeps_the_pages_and_continue_appends_after_the_last_kept(
 def test_a_jam_mid_stack_then_continue_holds_each_sheet_once_in_order(tmp_path: Path) -> None:
     stack = write_stack(tmp_path / "stack", 12)
     batch = tmp_path / "batch"
-    jam = scan_batch(PaperStackFeeder(stack, jam_after=5), FEEDER, batch)
+    jam = scan_batch(FakePaperStack(stack, jam_after=5), FEEDER, batch)
     assert (jam.stopped, jam.kept, jam.next_sheet) == ("device.jammed", 5, 6)
-    done = scan_batch(PaperStackFeeder(stack, jam.next_sheet), FEEDER, batch, resume=True)
+    done = scan_batch(FakePaperStack(stack, jam.next_sheet), FEEDER, batch, resume=True)
     assert (done.stopped, done.kept) == (FEEDER_EMPTY, 12)
     assert _hashes(kept_pages(batch)) == _hashes(stack)
 
@@ -94,9 +94,9 @@ def test_a_jam_mid_stack_then_continue_holds_each_sheet_once_in_order(tmp_path: 
 def test_a_batch_with_pages_is_only_continued_when_asked(tmp_path: Path) -> None:
     stack = write_stack(tmp_path / "stack", 3)
     batch = tmp_path / "batch"
-    scan_batch(PaperStackFeeder(stack), FEEDER, batch)
+    scan_batch(FakePaperStack(stack), FEEDER, batch)
     with pytest.raises(BadInput) as caught:
-        scan_batch(PaperStackFeeder(stack), FEEDER, batch)
+        scan_batch(FakePaperStack(stack), FEEDER, batch)
     assert caught.value.code == "archive.scan_batch_exists"
     assert len(kept_pages(batch)) == 3
 
@@ -104,10 +104,10 @@ def test_a_batch_with_pages_is_only_continued_when_asked(tmp_path: Path) -> None
 def test_a_gap_in_the_numbering_is_refused_not_numbered_around(tmp_path: Path) -> None:
     stack = write_stack(tmp_path / "stack", 4)
     batch = tmp_path / "batch"
-    scan_batch(PaperStackFeeder(stack), FEEDER, batch)
+    scan_batch(FakePaperStack(stack), FEEDER, batch)
     (batch / "page-00002.png").unlink()
     with pytest.raises(BadInput) as caught:
-        scan_batch(PaperStackFeeder(stack, 5), FEEDER, batch, resume=True)
+        scan_batch(FakePaperStack(stack, 5), FEEDER, batch, resume=True)
     assert caught.value.code == "archive.scan_batch_damaged"
     assert caught.value.params["page"] == 2
 
@@ -117,11 +117,11 @@ def test_progress_after_each_page_tells_time_left_only_from_a_declared_size(
 ) -> None:
     stack = write_stack(tmp_path / "stack", 4)
     seen: list[ScanProgress] = []
-    scan_batch(PaperStackFeeder(stack), FEEDER, tmp_path / "b", expected=10, progress=seen.append)
+    scan_batch(FakePaperStack(stack), FEEDER, tmp_path / "b", expected=10, progress=seen.append)
     assert [p.kept for p in seen] == [1, 2, 3, 4]
     assert all(p.expected == 10 and p.seconds_left is not None for p in seen)
     seen.clear()
-    scan_batch(PaperStackFeeder(stack), FEEDER, tmp_path / "c", progress=seen.append)
+    scan_batch(FakePaperStack(stack), FEEDER, tmp_path / "c", progress=seen.append)
     assert all(p.seconds_left is None for p in seen)  # no size declared: no guess
 
 

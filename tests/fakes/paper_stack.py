@@ -54,7 +54,7 @@ def write_stack(folder: Path, sheets: int) -> list[Path]:
     return paths
 
 
-class PaperStackFeeder:
+class FakePaperStack:
     """Feeds the sheets of ``stack`` from ``first_sheet`` (1-based) on."""
 
     def __init__(
@@ -98,7 +98,7 @@ def main(argv: list[str]) -> None:
     from workstation.archive.scanrun import scan_batch
 
     stack = sorted(Path(argv[0]).glob("sheet-*.png"))
-    feeder = PaperStackFeeder(stack, int(argv[2]), sheet_s=float(argv[3]) if argv[3:] else 0.2)
+    feeder = FakePaperStack(stack, int(argv[2]), sheet_s=float(argv[3]) if argv[3:] else 0.2)
     scan_batch(feeder, ScanSettings(source=Source.ADF), Path(argv[1]), resume=True)
 
 
