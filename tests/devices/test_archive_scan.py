@@ -28,7 +28,7 @@ from workstation.archive.scanrun import (
     scan_progress,
     stack_size,
 )
-from workstation.errors import BadInput
+from workstation.errors import BadInput, ExternalPartError
 from workstation.scan.devices.base import ScannedPage, ScanSettings, Source
 from workstation.scan.devices.sane import SaneBackend, SaneDevice
 
@@ -232,3 +232,17 @@ def test_archive_scan_takes_the_stack_size_from_the_records_file_and_names_the_n
     code, out, _ = run(capsys, *argv, "-o", str(batch), "--resume", "--json")
     report = json.loads(out)
     assert (report["kept"], report["expected"], report["complete"]) == (20, 13, True)
+
+
+def test_a_page_that_cannot_be_written_stops_the_run_keeping_the_pages_before_it(
+    tmp_path: Path,
+) -> None:
+    stack = write_stack(tmp_path / "stack", 5)
+    batch = tmp_path / "batch"
+    scan_batch(FakePaperStack(stack, jam_after=2), FEEDER, batch)
+    (batch / "page-00003.png").mkdir()  # in the way of the next page, as a full disk would be
+    with pytest.raises(ExternalPartError) as caught:
+        scan_batch(FakePaperStack(stack, 3), FEEDER, batch, resume=True)
+    assert (caught.value.code, caught.value.params["page"]) == ("archive.scan_write_failed", 3)
+    (batch / "page-00003.png").rmdir()
+    assert _hashes(kept_pages(batch)) == _hashes(stack[:2])

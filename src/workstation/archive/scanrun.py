@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.archive.metadata import RecordMetadata
-from workstation.errors import BadInput, Cancelled
+from workstation.errors import BadInput, Cancelled, ExternalPartError
 from workstation.scan.devices.base import (
     CancelCheck,
     Device,
@@ -286,8 +286,16 @@ def scan_batch(
     pages_in = device.scan(settings, incoming, cancelled)
     try:
         for page in pages_in:
+            try:
+                keep_page(page.path, batch, kept + 1)
+            except OSError as exc:  # a full disk, a folder gone: stop here, every kept page stays
+                raise ExternalPartError(
+                    f"page {kept + 1} could not be written to the batch folder: "
+                    f"{exc.__class__.__name__}",
+                    code="archive.scan_write_failed",
+                    page=kept + 1,
+                ) from exc
             kept += 1
-            keep_page(page.path, batch, kept)
             if progress is not None:
                 elapsed = time.perf_counter() - started
                 progress(scan_progress(kept, kept - first + 1, elapsed, expected))
