@@ -58,6 +58,8 @@ def test_commands_of_other_areas_are_gated_by_one_line_each() -> None:
     assert command_action(report) is Action.RETENTION
     store = argparse.Namespace(command="archive", archive_command="store")
     assert command_action(store) is Action.ARCHIVE
+    scan = argparse.Namespace(command="archive", archive_command="scan")
+    assert command_action(scan) is Action.ARCHIVE
 
 
 def test_unknown_roles_from_the_server_grant_nothing() -> None:

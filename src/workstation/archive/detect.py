@@ -86,6 +86,8 @@ def looks_like_sheet(small: np.ndarray) -> bool:
     fraction = float(ink.mean())
     if fraction > 0.2 or fraction < 0.005:
         return False
+    if not _dense_window(ink):
+        return False  # most record pages end here, before the costlier shape check
     mm = DETECT_DPI / 25.4
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(2 * mm)),) * 2)
     closed = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE, kernel)
@@ -100,3 +102,22 @@ def looks_like_sheet(small: np.ndarray) -> bool:
         if density >= 0.3:
             return True
     return False
+
+
+COARSE = 8
+"""Pixels of the 100-dpi copy per cell of the coarse grid (2 mm)."""
+
+
+def _dense_window(ink: np.ndarray) -> bool:
+    """Whether some window about 18 mm square holds at least 20 % ink: a cheap necessary
+    condition for :func:`looks_like_sheet`'s block (2 cm across, 30 % ink), checked on a
+    grid of 2-mm cells so that pages of text are let go without the morphology."""
+    height, width = ink.shape
+    cells = cv2.resize(
+        ink.astype(np.float32),
+        (max(1, width // COARSE), max(1, height // COARSE)),
+        interpolation=cv2.INTER_AREA,
+    )
+    side = max(1, round(18 * DETECT_DPI / 25.4 / COARSE))
+    windows = cv2.boxFilter(cells, -1, (side, side), borderType=cv2.BORDER_CONSTANT)
+    return float(windows.max()) >= 0.2

@@ -1,4 +1,5 @@
-"""``workstation archive``: separator sheets, split a scanned stack into records, export."""
+"""``workstation archive``: separator sheets, scan a stack from a device (resumably), split a
+scanned stack into records, export."""
 
 from __future__ import annotations
 
@@ -22,6 +23,29 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     sheets.add_argument("--records", required=True, type=Path, metavar="FILE.json")
     sheets.add_argument("-o", "--output", required=True, type=Path, metavar="SHEETS.pdf")
     sheets.set_defaults(handler=run_separators)
+    scan = commands.add_parser(
+        "scan",
+        parents=[parent],
+        help="scan a stack from a device into a batch folder, each page kept as it arrives",
+        description="Scan a stack of pages from a device into BATCHDIR (page-00001.png …), "
+        "each page kept durably as it arrives. After a jam, an empty feeder or a crash, "
+        "put back the sheets from the one after the last kept page and run again with "
+        "--resume: the pages are appended. Then run archive split on BATCHDIR.",
+    )
+    scan.add_argument("--device", required=True, metavar="ID", help="see workstation devices")
+    scan.add_argument("-o", "--output", required=True, type=Path, metavar="BATCHDIR")
+    scan.add_argument("--resume", action="store_true", help="append to the pages already kept")
+    scan.add_argument("--profile", default="archive-text", metavar="NAME")
+    scan.add_argument("--source", choices=("flatbed", "adf", "adf-duplex"))
+    scan.add_argument("--dpi", type=int, metavar="N")
+    scan.add_argument("--page-size", metavar="SIZE", help="a4, a5, a3, letter, legal or max")
+    size = scan.add_mutually_exclusive_group()
+    size.add_argument("--pages", type=int, metavar="N", help="the stack's size, for time left")
+    size.add_argument(
+        "--records", type=Path, metavar="FILE.json",
+        help="the stack's records file: its page counts (plus one sheet each) give the size",
+    )  # fmt: skip
+    scan.set_defaults(handler=run_scan)
     split = commands.add_parser(
         "split",
         parents=[parent],
@@ -67,6 +91,76 @@ def run_separators(args: argparse.Namespace, context: Context) -> Outcome:
         {"sheets": len(records), "output": str(args.output)},
         f"{len(records)} separator sheets: {args.output}",
     )
+
+
+def run_scan(args: argparse.Namespace, context: Context) -> Outcome:
+    from dataclasses import replace
+
+    from workstation.archive.metadata import load_records
+    from workstation.archive.scanrun import FEEDER_EMPTY, ScanProgress, scan_batch, stack_size
+    from workstation.config import load_settings
+    from workstation.errors import BadInput, ExitCode
+    from workstation.paths import user_folders
+    from workstation.scan.devices import check_allowed, open_device
+    from workstation.scan.devices.base import Source
+    from workstation.scan.devices.profiles import profile
+
+    chosen = profile(args.profile, user_folders().data)
+    settings = chosen.settings(Source(args.source) if args.source else None, args.dpi)
+    if args.page_size:
+        settings = replace(settings, page_size=args.page_size)
+    expected = args.pages
+    if expected is not None and expected <= 0:
+        raise BadInput("--pages must be above 0", code="input.invalid")
+    if args.records is not None:
+        expected = stack_size(load_records(args.records))
+    check_allowed(args.device, load_settings().allowed_devices)
+    device = open_device(args.device)
+
+    def show(progress: ScanProgress) -> None:
+        if args.json:
+            return
+        left = "" if progress.seconds_left is None else f", {progress.seconds_left:.0f} s left"
+        of = f"/{progress.expected}" if progress.expected else ""
+        print(
+            f"\r{progress.kept}{of} pages kept, {progress.pages_per_minute:.0f} pages/min{left}",
+            end="",
+            file=sys.stderr,
+        )
+
+    try:
+        outcome = scan_batch(
+            device, settings, args.output, resume=args.resume, expected=expected, progress=show
+        )
+    finally:
+        close = getattr(device, "close", None)
+        if close is not None:
+            close()
+    if not args.json:
+        print(file=sys.stderr)
+    data = {**outcome.as_json(), "batch": str(args.output), "device": device.info.id}
+    lines = [f"{outcome.kept} pages kept in {args.output} ({outcome.added} this run)"]
+    if outcome.stopped != FEEDER_EMPTY:
+        lines.append(f"stopped: {outcome.stopped}")
+    if not outcome.complete:
+        lines.append(
+            f"put back the stack from sheet {outcome.next_sheet} and run again with --resume"
+        )
+    else:
+        lines.append(f"next: workstation archive split {args.output} -o OUTDIR")
+    lines.extend(_explain_stop(outcome.stopped, outcome.kept, outcome.next_sheet))
+    failed = outcome.stopped != FEEDER_EMPTY or outcome.added == 0
+    return Outcome(data, "\n".join(lines), ExitCode.EXTERNAL if failed else ExitCode.OK)
+
+
+def _explain_stop(stopped: str, kept: int, next_sheet: int) -> list[str]:
+    """The clerk's message for a run that stopped on the device's failure."""
+    from workstation import i18n
+    from workstation.archive.scanrun import FEEDER_EMPTY
+
+    if stopped == FEEDER_EMPTY:
+        return []
+    return [i18n.translate("archive_scan.stopped", kept=kept, next=next_sheet)]
 
 
 def _expand(inputs: list[Path]) -> list[Path]:

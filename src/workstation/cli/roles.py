@@ -22,6 +22,7 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "payment record": Action.ON_BEHALF,
     "result hand-over": Action.HAND_OVER,
     "archive separators": Action.ARCHIVE,
+    "archive scan": Action.ARCHIVE,
     "archive split": Action.ARCHIVE,
     "archive export": Action.ARCHIVE,
     "archive store": Action.ARCHIVE,

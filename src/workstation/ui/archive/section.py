@@ -24,6 +24,11 @@ the batch as a BagIt package with the stored, reviewed metadata
 
 Ctrl+F goes to the second tab, the search of records already stored
 (:mod:`workstation.ui.archive.search`).
+
+Above the review, a stack is scanned from a device into a batch folder and
+continued after a jam (:mod:`workstation.ui.archive.scanning`, Ctrl+K and
+Ctrl+Shift+K), then split (:mod:`workstation.ui.archive.runs`), whose result
+opens here for review.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -56,6 +61,7 @@ from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.archive.documents import DocumentsEditor
 from workstation.ui.archive.runs import BatchTools
+from workstation.ui.archive.scanning import StackScanner
 from workstation.ui.archive.search import ArchiveSearch
 from workstation.ui.background import run_in_background
 from workstation.ui.intake.receipt_step import DialogPrinter
@@ -137,6 +143,11 @@ class ArchiveSection(Section):
         self.tools.split_done.connect(self.open_batch)
         toolbar.addSeparator()
         toolbar.addActions(self.tools.actions_for())
+        self.scanner = StackScanner(services, self)
+        self.scanner.split_requested.connect(self.tools.start_split)
+        self._devices_listed = False
+        toolbar.addSeparator()
+        toolbar.addActions(self.scanner.actions_for())
 
         self.batch_label = QLabel(tr("archive_ui.no_batch"))
         self.batch_label.setWordWrap(True)
@@ -186,6 +197,7 @@ class ArchiveSection(Section):
         review_page = QWidget()
         review_layout = QVBoxLayout(review_page)
         review_layout.setContentsMargins(0, 0, 0, 0)
+        review_layout.addWidget(self.scanner)
         review_layout.addWidget(self.tools)
         review_layout.addWidget(self.batch_label)
         review_layout.addWidget(splitter, 1)
@@ -206,6 +218,12 @@ class ArchiveSection(Section):
         layout.addWidget(toolbar)
         layout.addWidget(self.tabs, 1)
         self._enable()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._devices_listed:
+            self._devices_listed = True
+            self.scanner.load_devices()
 
     def show_search(self) -> None:
         """Go to the search of stored records, its box focused, the list brought up to date."""
