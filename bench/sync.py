@@ -4,7 +4,7 @@ Starts the reference central server (``workstation-central serve``) in a child
 process, then sends through the sender (outbox, file check, tus upload, dossier)
 and has ``curl`` PATCH the same bytes to tus uploads on the same server in the
 same run. For the small dossiers ours does the whole job (per batch of 50: one
-file check and one ``POST /v1/batch``; per dossier its file with its tus creation)
+file check, their files in one ``POST /v1/files`` and one ``POST /v1/batch``)
 while curl only PATCHes the bytes to uploads created for it beforehand, untimed.
 Each side gets a warm-up run that is not counted, then ``--rounds`` measured
 runs in alternating order (the machine is shared, and whoever runs second finds
@@ -202,8 +202,8 @@ def main() -> int:
     if args.big_mb:
         _print_big(args.big_mb, args.rounds, ours_big_runs, curl_big_runs)
     print(f"{args.small} dossiers of {args.small_kb} KB, median of {args.rounds}: "
-          f"ours {ours_small:.0f}/s (batched check and writes, a tus creation with its bytes "
-          f"each), curl {curl_small:.0f}/s (PATCH only), ratio {ours_small / curl_small:.2f} "
+          f"ours {ours_small:.0f}/s (batched check, files and writes), curl {curl_small:.0f}/s "
+          f"(PATCH only), ratio {ours_small / curl_small:.2f} "
           "(target >= 0.8)")  # fmt: skip
     print("  runs, per s: ours " + " ".join(f"{r:.0f}" for r in ours_small_runs)
           + " | curl " + " ".join(f"{r:.0f}" for r in curl_small_runs))  # fmt: skip
