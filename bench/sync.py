@@ -3,7 +3,8 @@
 Starts the reference central server (``workstation-central serve``) in a child
 process, then sends through the sender (outbox, file check, tus upload, dossier)
 and has ``curl`` PATCH the same bytes to tus uploads on the same server in the
-same run. For the small dossiers ours does the whole job (per batch of 50: one
+same run (the big file's first bytes change before every run of either side, so
+neither finds its content held and skips keeping it). For the small dossiers ours does the whole job (per batch of 50: one
 file check, their files in one ``POST /v1/files`` and one ``POST /v1/batch``)
 while curl only PATCHes the bytes to uploads created for it beforehand, untimed.
 Each side gets a warm-up run that is not counted, then ``--rounds`` measured
@@ -127,10 +128,15 @@ def main() -> int:
         _write_random(big, size)
         counter = iter(range(1_000_000))
 
-        def ours_big_once() -> float:
+        def renew_big() -> int:
+            """New content each time, so neither side finds it held: both pay its keeping."""
             n = next(counter)
-            with big.open("r+b") as f:  # new content each time, so nothing is skipped as held
+            with big.open("r+b") as f:
                 f.write(n.to_bytes(8, "big"))
+            return n
+
+        def ours_big_once() -> float:
+            n = renew_big()
             with big.open("rb") as f:
                 digest = services.blobs.put_file(f)
             dossier_id = f"big{n}"
@@ -142,7 +148,8 @@ def main() -> int:
             return size / (time.perf_counter() - started)
 
         def curl_big_once() -> float:
-            with big.open("rb") as f:  # the same bytes ours sent last, to a new upload
+            renew_big()
+            with big.open("rb") as f:
                 digest = hashlib.file_digest(f, "sha256").hexdigest()
             location = _tus_create(client, digest, size)
             started = time.perf_counter()
