@@ -125,7 +125,7 @@ def finish_upload(central: Central, row: Upload, digest: str | None = None) -> N
             part.unlink()
             raise problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
         target = central.file_path(row.sha256)
-        place(central, [(part, target)])
+        place([(part, target)])
         if db.get(StoredFile, row.sha256) is None:
             db.add(StoredFile(sha256=row.sha256, bytes=target.stat().st_size))
         db.commit()
@@ -143,7 +143,7 @@ def keep_file(
     if digest != sha256:
         part.unlink()
         raise problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
-    place(central, [(part, central.file_path(sha256))])
+    place([(part, central.file_path(sha256))])
     return _record(central, [sha256], answer)
 
 
@@ -170,7 +170,7 @@ def keep_files(
             part = central.uploads / uuid.uuid4().hex
             part.write_bytes(data)
             moves.append((part, target))
-        place(central, moves)
+        place(moves)
     finally:
         for part, _target in moves:
             part.unlink(missing_ok=True)
@@ -204,7 +204,7 @@ def _record(
 _ANSWER_COLUMNS = ("key", "user", "operation", "status", "body", "location")
 
 
-def place(central: Central, moves: list[tuple[Path, Path]]) -> None:
+def place(moves: list[tuple[Path, Path]]) -> None:
     """Move complete, checked files into their content-addressed places so that a crash
     of the machine after this returns loses none of them: each file's bytes are synced,
     then it is renamed into place (one already there stays: same name, same content),
