@@ -4,9 +4,10 @@ Starts the reference central server (``workstation-central serve``) in a child
 process, then sends through the sender (outbox, file check, tus upload, dossier)
 and has ``curl`` PATCH the same bytes to tus uploads on the same server in the
 same run (the big file's first bytes change before every run of either side, so
-neither finds its content held and skips keeping it). For the small dossiers ours does the whole job (per batch of 50: one
-file check, their files in one ``POST /v1/files`` and one ``POST /v1/batch``)
-while curl only PATCHes the bytes to uploads created for it beforehand, untimed.
+neither finds its content held and skips keeping it). For the small dossiers ours
+does the whole job (per batch of 50: one file check, their files in one
+``POST /v1/files`` and one ``POST /v1/batch``) while curl only PATCHes the bytes
+to uploads created for it beforehand, untimed.
 Each side gets a warm-up run that is not counted, then ``--rounds`` measured
 runs in alternating order (the machine is shared, and whoever runs second finds
 the page cache and the server warm); the median of each is compared, and every
