@@ -28,6 +28,7 @@ import base64
 import hashlib
 import os
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -203,6 +204,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)  # gigabytes of files and their copies
 
     ours_small, curl_small = median(ours_small_runs), median(curl_small_runs)
     print(f"load before: {load_before}")
