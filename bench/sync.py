@@ -3,9 +3,11 @@
 Starts the reference central server (``workstation-central serve``) in a child
 process, then sends through the sender (outbox, file check, tus upload, dossier)
 and has ``curl`` PATCH the same bytes to tus uploads on the same server in the
-same run. For the small dossiers ours does the whole job (per batch of 50: one
-file check and one ``POST /v1/batch``; per dossier its file with its tus creation)
-while curl only PATCHes the bytes to uploads created for it beforehand, untimed.
+same run (the big file's first bytes change before every run of either side, so
+neither finds its content held and skips keeping it). For the small dossiers ours
+does the whole job (per batch of 50: one file check, their files in one
+``POST /v1/files`` and one ``POST /v1/batch``) while curl only PATCHes the bytes
+to uploads created for it beforehand, untimed.
 Each side gets a warm-up run that is not counted, then ``--rounds`` measured
 runs in alternating order (the machine is shared, and whoever runs second finds
 the page cache and the server warm); the median of each is compared, and every
@@ -29,6 +31,7 @@ import base64
 import hashlib
 import os
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -139,10 +142,15 @@ def main() -> int:
         _write_random(big, size)
         counter = iter(range(1_000_000))
 
-        def ours_big_once() -> float:
+        def renew_big() -> int:
+            """New content each time, so neither side finds it held: both pay its keeping."""
             n = next(counter)
-            with big.open("r+b") as f:  # new content each time, so nothing is skipped as held
+            with big.open("r+b") as f:
                 f.write(n.to_bytes(8, "big"))
+            return n
+
+        def ours_big_once() -> float:
+            n = renew_big()
             with big.open("rb") as f:
                 digest = services.blobs.put_file(f)
             dossier_id = f"big{n}"
@@ -154,7 +162,8 @@ def main() -> int:
             return size / (time.perf_counter() - started)
 
         def curl_big_once() -> float:
-            with big.open("rb") as f:  # the same bytes ours sent last, to a new upload
+            renew_big()
+            with big.open("rb") as f:
                 digest = hashlib.file_digest(f, "sha256").hexdigest()
             location = _tus_create(client, digest, size)
             started = time.perf_counter()
@@ -207,6 +216,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)  # gigabytes of files and their copies
 
     ours_small, curl_small = median(ours_small_runs), median(curl_small_runs)
     print(f"load before: {load_before}")
@@ -214,8 +224,8 @@ def main() -> int:
     if args.big_mb:
         _print_big(args.big_mb, args.rounds, ours_big_runs, curl_big_runs)
     print(f"{args.small} dossiers of {args.small_kb} KB, median of {args.rounds}: "
-          f"ours {ours_small:.0f}/s (batched check and writes, a tus creation with its bytes "
-          f"each), curl {curl_small:.0f}/s (PATCH only), ratio {ours_small / curl_small:.2f} "
+          f"ours {ours_small:.0f}/s (batched check, files and writes), curl {curl_small:.0f}/s "
+          f"(PATCH only), ratio {ours_small / curl_small:.2f} "
           "(target >= 0.8)")  # fmt: skip
     print("  runs, per s: ours " + " ".join(f"{r:.0f}" for r in ours_small_runs)
           + " | curl " + " ".join(f"{r:.0f}" for r in curl_small_runs))  # fmt: skip

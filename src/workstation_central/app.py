@@ -3,41 +3,30 @@
 Every write takes an ``Idempotency-Key``: the first request with a key is applied
 and its response stored; a repeat gets the stored response and changes nothing.
 Files arrive by tus 1.0 (core protocol: creation, HEAD for the offset, PATCH to
-append), are stored content-addressed and have their SHA-256 checked on arrival.
+append) or, small ones, many to a request, are stored content-addressed and have
+their SHA-256 checked on arrival (:mod:`workstation_central.uploads`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import hashlib
 import json
-import re
 import time
-import uuid
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from fastapi import Path as PathParameter
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import FastAPI, Header, Query, Response
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.convertors import Convertor, register_url_convertor
-from starlette.requests import ClientDisconnect
 
-from workstation_central import __version__, problems, targets
+from workstation_central import __version__, problems, targets, uploads
+from workstation_central.depends import Db, IdempotencyKey, User, idempotent
 from workstation_central.models import (
     AuditHead,
     DossierEvent,
     DossierFile,
     DossierRecord,
-    IdempotentResponse,
     Officer,
     OfficerRole,
     PaymentConfirmation,
@@ -45,7 +34,6 @@ from workstation_central.models import (
     StatusEvent,
     StoredFile,
     Token,
-    Upload,
 )
 from workstation_central.problems import errors, problem
 from workstation_central.schemas import (
@@ -59,8 +47,6 @@ from workstation_central.schemas import (
     BlockOut,
     DossierIn,
     EventIn,
-    FileCheck,
-    FileCheckOut,
     Login,
     PaymentConfirmationIn,
     Refresh,
@@ -73,74 +59,15 @@ from workstation_central.schemas import (
 from workstation_central.security import new_token, password_matches, token_digest
 from workstation_central.storage import (
     Central,
-    finish_upload,
     inventory,
-    keep_file,
     open_central,
 )
 from workstation_central.writes import OPERATIONS, apply_batch, held_dossier
 
 __all__ = ["Central", "create_app", "inventory", "open_central"]
 
-TUS_VERSION = "1.0.0"
 ACCESS_SECONDS = 15 * 60
 REFRESH_SECONDS = 30 * 24 * 3600
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-MAX_UPLOAD = 64 << 30
-"""The largest file accepted (tus ``Tus-Max-Size``): 64 GiB."""
-
-
-class _Sha256Convertor(Convertor[str]):
-    """A path segment that is a SHA-256 in hex: ``/v1/files/check`` is no file's address."""
-
-    regex = "[0-9a-f]{64}"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("sha256", _Sha256Convertor())
-
-Sha256 = Annotated[str, PathParameter(pattern=_SHA256.pattern, description="SHA-256 in hex")]
-
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Unique per change; a repeat with the same key returns the first response.",
-    ),
-]
-
-
-# The application ----------------------------------------------------------------
-
-
-def _session(request: Request) -> Any:
-    with request.app.state.central.sessions() as s:
-        yield s
-
-
-Db = Annotated[Session, Depends(_session)]
-
-
-def _officer(db: Db, authorization: Annotated[str | None, Header()] = None) -> str:
-    """The signed-in officer (Bearer access token), or 401."""
-    if not authorization or not authorization.startswith("Bearer "):
-        raise problem(401, "auth.required", "sign in first")
-    row = db.get(Token, token_digest(authorization.removeprefix("Bearer ")))
-    if row is None or row.kind != "access" or row.expires_at < time.time():
-        raise problem(401, "auth.expired", "the access token is unknown or expired")
-    user = row.user
-    db.rollback()  # end the read: an upload streams for long without holding a transaction
-    return user
-
-
-User = Annotated[str, Depends(_officer)]
 
 
 def create_app(central: Central) -> FastAPI:
@@ -152,8 +79,6 @@ def create_app(central: Central) -> FastAPI:
     )
     app.state.central = central
     problems.install(app)
-    app.state.received_bytes = 0  # every byte PATCHed in (a resumed upload's measure)
-    locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def issue(db: Session, user: str, refresh: str | None = None) -> Tokens:
         """A new access token; a new refresh token too unless ``refresh`` is kept."""
@@ -185,48 +110,6 @@ def create_app(central: Central) -> FastAPI:
             user=user,
             roles=roles,
         )
-
-    def idempotent(
-        db: Session, user: str, key: str, operation: str, apply: Callable[[], tuple[int, Any]]
-    ) -> Response:
-        """Apply a write once per key: a repeat returns the stored response, changing nothing."""
-        stored = db.get(IdempotentResponse, key)
-        if stored is None:
-            try:
-                status, body = apply()
-                location = body.pop("_location", None) if isinstance(body, dict) else None
-                db.add(
-                    IdempotentResponse(
-                        key=key,
-                        user=user,
-                        operation=operation,
-                        status=status,
-                        body=json.dumps(body),
-                        location=location,
-                    )
-                )
-                db.commit()
-            except HTTPException:
-                # Refused, unless a concurrent request with this key was applied meanwhile
-                # (it created the dossier this one finds): then its answer is the answer.
-                db.rollback()
-                stored = db.get(IdempotentResponse, key)
-                if stored is None:
-                    raise
-            except IntegrityError:
-                # A concurrent request wrote the same key (its answer is the answer) or
-                # the same row under another key (the client's next try hears why).
-                db.rollback()
-                stored = db.get(IdempotentResponse, key)
-                if stored is None:
-                    raise problem(
-                        409, "write.conflict", "a concurrent write got there first; try again"
-                    ) from None
-            else:
-                return _json(status, body, location)
-        if stored.operation != operation or stored.user != user:
-            raise problem(422, "idempotency.key_reused", "the key was used for another request")
-        return _json(stored.status, json.loads(stored.body), stored.location, replayed=True)
 
     def write(
         db: Session, user: str, key: str, op: str, dossier_id: str | None, body: Any
@@ -427,212 +310,7 @@ def create_app(central: Central) -> FastAPI:
 
     # Files: check first, then upload by tus -------------------------------------
 
-    @app.post("/v1/files/check", response_model=FileCheckOut, tags=["files"], responses=errors(401))
-    def check_files(body: FileCheck, user: User, db: Db) -> FileCheckOut:
-        """Which of these files (by SHA-256) the server holds already; send only the rest."""
-        wanted = sorted(set(body.sha256))
-        held = set(db.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(wanted))))
-        return FileCheckOut(
-            held=[s for s in wanted if s in held], missing=[s for s in wanted if s not in held]
-        )
-
-    @app.head("/v1/files/{sha256:sha256}", tags=["files"], responses=errors(401, 404, body=False))
-    def has_file(sha256: Sha256, user: User, db: Db) -> Response:
-        row = db.get(StoredFile, sha256)
-        if row is None:
-            return Response(status_code=404)
-        return Response(status_code=200, headers={"Content-Length": str(row.bytes)})
-
-    @app.get("/v1/files/{sha256:sha256}", tags=["files"], responses=errors(401, 404))
-    def get_file(sha256: Sha256, user: User, db: Db) -> Any:
-        if db.get(StoredFile, sha256) is None:
-            raise problem(404, "file.unknown", "no such file")
-        return FileResponse(central.file_path(sha256), media_type="application/octet-stream")
-
-    @app.options("/v1/uploads", status_code=204, tags=["uploads"])
-    def tus_options() -> Response:
-        return Response(
-            status_code=204,
-            headers={
-                "Tus-Resumable": TUS_VERSION,
-                "Tus-Version": TUS_VERSION,
-                "Tus-Extension": "creation,creation-with-upload",
-                "Tus-Max-Size": str(MAX_UPLOAD),
-            },
-        )
-
-    @app.post("/v1/uploads", status_code=201, tags=["uploads"], responses=errors(400, 401, 409))
-    async def create_upload(
-        request: Request,
-        user: User,
-        key: IdempotencyKey,
-        db: Db,
-        upload_length: Annotated[int, Header(alias="Upload-Length", ge=0, le=MAX_UPLOAD)],
-        upload_metadata: Annotated[
-            str, Header(alias="Upload-Metadata", description="sha256 <base64 of the hex digest>")
-        ],
-        tus_resumable: Annotated[str, Header(alias="Tus-Resumable")] = TUS_VERSION,
-    ) -> Response:
-        """tus creation; an unfinished upload of the same content is handed out again.
-
-        With tus's creation-with-upload extension: a body sent as
-        ``application/offset+octet-stream`` is the upload's first bytes, appended when
-        the upload is new (``created``), and the answer's ``Upload-Offset`` says how many
-        arrived. An upload handed out again (or a replayed answer) takes no bytes with its
-        creation: the body is read and dropped, and the client asks the offset (HEAD)."""
-        sha256 = _metadata_sha256(upload_metadata)
-        operation = f"POST /v1/uploads {sha256}"
-        whole = request.headers.get(
-            "content-type"
-        ) == "application/offset+octet-stream" and request.headers.get("content-length") == str(
-            upload_length
-        )
-        if whole and await run_in_threadpool(_nothing_under, db, key, sha256, upload_length):
-            return await keep_whole(request, user, key, operation, sha256, upload_length)
-
-        def apply() -> tuple[int, Any]:
-            row = db.scalars(
-                select(Upload).where(Upload.sha256 == sha256, Upload.length == upload_length)
-            ).first()
-            fresh = row is None
-            if row is None:
-                row = Upload(id=uuid.uuid4().hex, sha256=sha256, length=upload_length)
-                (central.uploads / row.id).touch()
-                db.add(row)
-            # ``created``: nothing arrived yet (a replayed answer says Idempotent-Replayed).
-            return 201, {"id": row.id, "created": fresh, "_location": f"/v1/uploads/{row.id}"}
-
-        response = await run_in_threadpool(idempotent, db, user, key, operation, apply)
-        response.headers["Tus-Resumable"] = TUS_VERSION
-        if request.headers.get("content-type") != "application/offset+octet-stream":
-            return response
-        answer = json.loads(bytes(response.body))
-        if answer.get("created") is True and "Idempotent-Replayed" not in response.headers:
-            with central.sessions() as session:
-                row = session.get(Upload, answer["id"])
-            if row is not None:
-                received = await append(row, 0, request)
-                if received is None:
-                    return Response(status_code=400)  # nobody listens; the bytes are kept
-                response.headers["Upload-Offset"] = str(received)
-                return response
-        async for chunk in request.stream():  # not taken: the client asks the offset
-            app.state.received_bytes += len(chunk)
-        return response
-
-    async def keep_whole(
-        request: Request, user: str, key: str, operation: str, sha256: str, length: int
-    ) -> Response:
-        """A new upload whose creation carries all of its bytes: written aside, then kept
-        with its answer in one transaction (no upload row to make and remove). A break
-        keeps nothing (the key stays unused), so the next try starts afresh."""
-        upload_id = uuid.uuid4().hex
-        part = central.uploads / upload_id
-        received = 0
-        with part.open("wb") as f:
-            try:
-                async for chunk in request.stream():
-                    if received + len(chunk) > length:
-                        raise problem(400, "upload.too_long", "more than Upload-Length")
-                    f.write(chunk)
-                    received += len(chunk)
-                    app.state.received_bytes += len(chunk)
-            except ClientDisconnect:
-                part.unlink()
-                return Response(status_code=400)  # nobody listens
-            except HTTPException:
-                part.unlink()
-                raise
-        if received != length:
-            part.unlink()
-            raise problem(400, "upload.too_short", "fewer bytes than Upload-Length")
-        location = f"/v1/uploads/{upload_id}"
-        answer = {"id": upload_id, "created": True}
-        record = IdempotentResponse(
-            key=key, user=user, operation=operation, status=201,
-            body=json.dumps(answer), location=location,
-        )  # fmt: skip
-        stored = await run_in_threadpool(keep_file, central, part, sha256, record)
-        if stored is not None:  # a concurrent request with this key got there first
-            return _json(stored.status, json.loads(stored.body), stored.location, replayed=True)
-        response = _json(201, answer, location)
-        response.headers["Tus-Resumable"] = TUS_VERSION
-        response.headers["Upload-Offset"] = str(received)
-        return response
-
-    async def append(row: Upload, offset: int, request: Request) -> int | None:
-        """Append the request's body to the upload at ``offset``; finish it when complete.
-
-        Returns the new offset, or None if the client went away (what arrived is kept).
-        """
-        part = central.uploads / row.id
-        async with locks[row.id]:
-            size = part.stat().st_size
-            if offset != size:
-                raise problem(409, "upload.offset", "offset does not match", offset=size)
-            received = size
-            with part.open("ab") as f:
-                try:
-                    async for chunk in request.stream():
-                        if received + len(chunk) > row.length:
-                            f.write(chunk[: row.length - received])
-                            raise problem(400, "upload.too_long", "more than Upload-Length")
-                        f.write(chunk)
-                        received += len(chunk)
-                        app.state.received_bytes += len(chunk)
-                except ClientDisconnect:
-                    return None
-            if received == row.length:
-                await run_in_threadpool(finish_upload, central, row)
-        return received
-
-    @app.head("/v1/uploads/{upload_id}", tags=["uploads"], responses=errors(401, 404, body=False))
-    def upload_offset(upload_id: str, user: User, db: Db) -> Response:
-        row = db.get(Upload, upload_id)
-        part = central.uploads / upload_id
-        if row is None or not part.exists():
-            return Response(status_code=404, headers={"Tus-Resumable": TUS_VERSION})
-        return Response(
-            status_code=200,
-            headers={
-                "Upload-Offset": str(part.stat().st_size),
-                "Upload-Length": str(row.length),
-                "Tus-Resumable": TUS_VERSION,
-                "Cache-Control": "no-store",
-            },
-        )
-
-    @app.patch(
-        "/v1/uploads/{upload_id}",
-        status_code=204,
-        tags=["uploads"],
-        responses=errors(400, 401, 404, 409, 415, 460),
-    )
-    async def append_upload(
-        upload_id: str,
-        request: Request,
-        user: User,
-        upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
-        content_type: Annotated[str, Header(alias="Content-Type")],
-    ) -> Response:
-        """tus PATCH: append at ``Upload-Offset``; what arrived before a break is kept."""
-        if content_type != "application/offset+octet-stream":
-            raise problem(415, "upload.content_type", "use application/offset+octet-stream")
-        with central.sessions() as db:
-            row = db.get(Upload, upload_id)
-        part = central.uploads / upload_id
-        if row is None or not part.exists():
-            raise problem(404, "upload.unknown", "no such upload")
-        received = await append(row, upload_offset, request)
-        if received is None:
-            return Response(status_code=400)  # nobody listens; the bytes are kept
-        return Response(
-            status_code=204,
-            headers={
-                "Upload-Offset": str(received),
-                "Tus-Resumable": TUS_VERSION,
-            },
-        )
+    uploads.install(app, central)
 
     # The citizen's store of digitised documents ----------------------------------
 
@@ -747,34 +425,3 @@ def _component_of(payload: str, document_id: str) -> dict[str, Any]:
         if any(d.get("id") == document_id for d in component.get("documents") or []):
             return component
     return {}
-
-
-def _nothing_under(db: Session, key: str, sha256: str, length: int) -> bool:
-    """Neither the key nor an unfinished upload of the content is known (a new upload)."""
-    if db.get(IdempotentResponse, key) is not None:
-        return False
-    unfinished = db.scalars(
-        select(Upload.id).where(Upload.sha256 == sha256, Upload.length == length)
-    ).first()
-    db.rollback()
-    return unfinished is None
-
-
-def _metadata_sha256(metadata: str) -> str:
-    for pair in metadata.split(","):
-        name, _, value = pair.strip().partition(" ")
-        if name == "sha256":
-            try:
-                sha256 = base64.b64decode(value).decode()
-            except ValueError:
-                break
-            if _SHA256.match(sha256):
-                return sha256
-    raise problem(400, "upload.metadata", "Upload-Metadata must carry the file's sha256")
-
-
-def _json(status: int, body: Any, location: str | None, replayed: bool = False) -> Response:
-    headers = {"Location": location} if location else {}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(body, status_code=status, headers=headers)

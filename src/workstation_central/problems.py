@@ -26,6 +26,7 @@ WHY = {
     404: "No such dossier, file or upload.",
     409: "Conflicts with what the server holds (exists already, files not yet uploaded, "
     "an upload's offset moved on, a concurrent write got there first).",
+    413: "More files or bytes than one request may carry (send the rest in another).",
     415: "A tus PATCH must be application/offset+octet-stream.",
     422: "The body or a header does not fit the document, or an Idempotency-Key was "
     "used before for another request.",

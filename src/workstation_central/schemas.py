@@ -154,6 +154,12 @@ class FileCheckOut(BaseModel):
     missing: list[str]
 
 
+class FilesOut(BaseModel):
+    """The files of a ``POST /v1/files`` the server now holds (each SHA-256 once)."""
+
+    stored: list[str]
+
+
 class BlockIn(BaseModel):
     unit: str = Field(min_length=1, max_length=64)
     day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")

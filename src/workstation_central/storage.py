@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,6 @@ from workstation_central.models import (
     Upload,
 )
 from workstation_central.problems import problem
-
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass
@@ -109,45 +109,85 @@ def open_central(data: Path, url: str | None = None) -> Central:
     return central
 
 
-def finish_upload(central: Central, row: Upload) -> None:
-    """The upload is complete: check its SHA-256, then keep it content-addressed."""
+def finish_upload(central: Central, row: Upload, digest: str | None = None) -> None:
+    """The upload is complete: check its SHA-256, then keep it content-addressed.
+
+    ``digest``: the SHA-256 of its bytes if taken while they arrived (else the file is
+    read again to take it).
+    """
     part = central.uploads / row.id
-    hasher = hashlib.sha256()
-    with part.open("rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            hasher.update(chunk)
+    if digest is None:
+        digest = _file_digest(part)
     with central.sessions() as db:
         db.execute(Upload.__table__.delete().where(Upload.id == row.id))
-        if hasher.hexdigest() != row.sha256:
+        if digest != row.sha256:
             db.commit()
             part.unlink()
             raise problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
         target = central.file_path(row.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            part.unlink()
-        else:
-            with part.open("rb") as f:
-                os.fsync(f.fileno())
-            shutil.move(part, target)
+        place([(part, target)])
         if db.get(StoredFile, row.sha256) is None:
             db.add(StoredFile(sha256=row.sha256, bytes=target.stat().st_size))
         db.commit()
 
 
 def keep_file(
-    central: Central, part: Path, sha256: str, answer: IdempotentResponse
+    central: Central, part: Path, sha256: str, answer: IdempotentResponse, digest: str
 ) -> IdempotentResponse | None:
-    """Keep a whole file that came with its creation: check its SHA-256, keep it
-    content-addressed, and store it with the creation's ``answer`` in one transaction.
+    """Keep a whole file that came with its creation (``digest``: what its bytes hash to):
+    check its SHA-256, keep it content-addressed, and store it with the creation's
+    ``answer`` in one transaction.
 
     Returns None, or the answer a concurrent request with the same key stored first.
     """
-    _keep(central, part, sha256)
+    if digest != sha256:
+        part.unlink()
+        raise problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
+    place([(part, central.file_path(sha256))])
+    return _record(central, [sha256], answer)
+
+
+def keep_files(
+    central: Central, files: list[tuple[str, bytes]], answer: IdempotentResponse
+) -> IdempotentResponse | None:
+    """Keep several whole small files (SHA-256 announced, bytes) with the ``answer`` of
+    the request that brought them, in one transaction; all or none: any file whose bytes
+    do not have its SHA-256 refuses them all (460, naming those).
+
+    Returns None, or the answer a concurrent request with the same key stored first.
+    """
+    damaged = [sha256 for sha256, data in files if hashlib.sha256(data).hexdigest() != sha256]
+    if damaged:
+        raise problem(
+            460, "upload.checksum", "the bytes do not have the announced SHA-256", sha256=damaged
+        )
+    moves: list[tuple[Path, Path]] = []
+    try:
+        for sha256, data in files:
+            target = central.file_path(sha256)
+            if target.exists() or any(t == target for _, t in moves):
+                continue
+            part = central.uploads / uuid.uuid4().hex
+            part.write_bytes(data)
+            moves.append((part, target))
+        place(moves)
+    finally:
+        for part, _target in moves:
+            part.unlink(missing_ok=True)
+    return _record(central, sorted({sha256 for sha256, _ in files}), answer)
+
+
+def _record(
+    central: Central, digests: list[str], answer: IdempotentResponse
+) -> IdempotentResponse | None:
+    """Record the files (already in place) as held, with ``answer``, in one transaction."""
     for _attempt in range(2):
         with central.sessions() as db:
-            if db.get(StoredFile, sha256) is None:
-                db.add(StoredFile(sha256=sha256, bytes=central.file_path(sha256).stat().st_size))
+            held = set(db.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(digests))))
+            for sha256 in digests:
+                if sha256 not in held:
+                    size = central.file_path(sha256).stat().st_size
+                    db.add(StoredFile(sha256=sha256, bytes=size))
             db.add(answer)
             try:
                 db.commit()
@@ -164,23 +204,60 @@ def keep_file(
 _ANSWER_COLUMNS = ("key", "user", "operation", "status", "body", "location")
 
 
-def _keep(central: Central, part: Path, sha256: str) -> None:
-    """Move a complete upload into place if its bytes have ``sha256`` (460 if not)."""
-    hasher = hashlib.sha256()
-    with part.open("rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            hasher.update(chunk)
-    if hasher.hexdigest() != sha256:
-        part.unlink()
-        raise problem(460, "upload.checksum", "the bytes do not have the announced SHA-256")
-    target = central.file_path(sha256)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        part.unlink()
+def place(moves: list[tuple[Path, Path]]) -> None:
+    """Move complete, checked files into their content-addressed places so that a crash
+    of the machine after this returns loses none of them: each file's bytes are synced,
+    then it is renamed into place (one already there stays: same name, same content),
+    then every folder whose entries changed is synced. The syncs of several files run
+    at once (the file system commits them together)."""
+    for part, target in moves:
+        if target.exists():
+            part.unlink()
+    moves = [(part, target) for part, target in moves if part.exists()]
+    if not moves:
+        return
+    _each(_fsync_file, [part for part, _ in moves])
+    folders: set[Path] = set()
+    for part, target in moves:
+        for folder in (target.parent.parent, target.parent):
+            if not folder.exists():
+                folder.mkdir(exist_ok=True)
+                folders.add(folder.parent)
+        if target.exists():
+            part.unlink()
+        else:
+            os.replace(part, target)
+            folders.add(target.parent)
+    _each(_fsync_folder, sorted(folders))
+
+
+_SYNCS = ThreadPoolExecutor(16, thread_name_prefix="fsync")
+"""Runs the syncs of one request's files at once."""
+
+
+def _each(sync: Callable[[Path], None], paths: list[Path]) -> None:
+    if len(paths) == 1:
+        sync(paths[0])
     else:
-        with part.open("rb") as f:
-            os.fsync(f.fileno())
-        shutil.move(part, target)
+        list(_SYNCS.map(sync, paths))
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_folder(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def inventory(central: Central) -> dict[str, Any]:

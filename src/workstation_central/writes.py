@@ -250,8 +250,16 @@ OPERATIONS: dict[str, Operation] = {
 
 
 def apply_batch(db: Session, user: str, items: list[BatchItem]) -> list[BatchResult]:
-    """Apply each item once per key, each in its own savepoint; commit them all at once."""
-    results = [_apply_item(db, user, item) for item in items]
+    """Apply each item once per key, each in its own savepoint; commit them all at once.
+
+    The answers stored under the batch's keys are read in one query first (most keys
+    are new), not one item at a time."""
+    keys = sorted({item.key for item in items})
+    stored = {
+        row.key: row
+        for row in db.scalars(select(IdempotentResponse).where(IdempotentResponse.key.in_(keys)))
+    }
+    results = [_apply_item(db, user, item, stored) for item in items]
     try:
         db.commit()
     except IntegrityError:
@@ -264,7 +272,11 @@ def apply_batch(db: Session, user: str, items: list[BatchItem]) -> list[BatchRes
     return results
 
 
-def _apply_item(db: Session, user: str, item: BatchItem) -> BatchResult:
+def _apply_item(
+    db: Session, user: str, item: BatchItem, answers: dict[str, IdempotentResponse]
+) -> BatchResult:
+    """Apply one item unless ``answers`` (the batch's stored answers by key, kept up to
+    date as items are applied) holds its key already."""
     operation = OPERATIONS[item.op]
     try:
         body = None if operation.model is None else operation.model.model_validate(item.body)
@@ -276,16 +288,15 @@ def _apply_item(db: Session, user: str, item: BatchItem) -> BatchResult:
         wanted = "names" if operation.names_dossier else "names no"
         return _refused(item.key, 422, "batch.dossier_id", f"this operation {wanted} dossier_id")
     name = operation.name(item.dossier_id, body)
-    stored = db.get(IdempotentResponse, item.key)
+    stored = answers.get(item.key)
     if stored is None:
         savepoint = db.begin_nested()
         try:
             status, answer = operation.apply(db, user, item.dossier_id, body)
-            db.add(
-                IdempotentResponse(
-                    key=item.key, user=user, operation=name, status=status, body=json.dumps(answer)
-                )
+            stored = IdempotentResponse(
+                key=item.key, user=user, operation=name, status=status, body=json.dumps(answer)
             )
+            db.add(stored)
             db.flush()
         except HTTPException as exc:
             savepoint.rollback()
@@ -303,6 +314,7 @@ def _apply_item(db: Session, user: str, item: BatchItem) -> BatchResult:
                                 "a concurrent write got there first; try again")  # fmt: skip
         else:
             savepoint.commit()
+            answers[item.key] = stored
             return BatchResult(key=item.key, status=status, body=answer, replayed=False)
     if stored.operation != name or stored.user != user:
         return _refused(item.key, 422, "idempotency.key_reused",

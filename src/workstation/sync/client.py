@@ -49,6 +49,10 @@ WITH_CREATION = 1 << 20
 """A file up to this size (and one chunk) travels with its tus creation
 (creation-with-upload): one request instead of two. Larger ones are PATCHed, so a
 resumed upload's creation never carries bytes the server already holds."""
+MANY_FILES = 64
+"""The most small files one :meth:`CentralClient.upload_files` carries."""
+MANY_BYTES = 8 << 20
+"""The most bytes of files one :meth:`CentralClient.upload_files` carries."""
 BATCH_LIMIT = 100
 """The most writes one ``POST /v1/batch`` carries."""
 
@@ -176,6 +180,12 @@ class CentralClient(Protocol):
         Raises :class:`~workstation.errors.Cancelled` between chunks once ``token``
         is set; what arrived stays on the server and the next call resumes it.
         """
+        ...
+
+    def upload_files(self, files: list[tuple[str, bytes]], key: str) -> None:
+        """Send several small whole files (SHA-256, bytes) in one go, all or none: at
+        most :data:`MANY_FILES` of up to :data:`WITH_CREATION` bytes each and
+        :data:`MANY_BYTES` in all. The sender calls it from several threads at once."""
         ...
 
     def citizen_documents(self, id_number: str) -> list[dict[str, Any]]: ...
@@ -423,7 +433,13 @@ class HttpCentralClient:
         """A batch item's answer as its single request's: None if applied, else the error."""
         return None if status < 400 else self._refusal(status, _code_of(body))
 
-    # Files by tus 1.0 ------------------------------------------------------------
+    # Files: small ones several at once, others by tus 1.0 ---------------------------
+
+    def upload_files(self, files: list[tuple[str, bytes]], key: str) -> None:
+        parts = [("file", ("file", data, "application/octet-stream")) for _, data in files]
+        digests = {"sha256": [sha256 for sha256, _ in files]}
+        self._call("POST", "/v1/files", key=key, data=digests, files=parts)
+        self._count(sum(len(data) for _, data in files), None)
 
     def upload_file(
         self,

@@ -37,8 +37,11 @@ from typing import Any
 
 from workstation.errors import Cancelled, StoreError
 from workstation.store import BlobStore, Database, outbox
+from workstation.store.blobs import sha256_of
 from workstation.store.outbox import MessageKind, OutboxEntry
 from workstation.sync.client import (
+    MANY_BYTES,
+    MANY_FILES,
     CentralClient,
     NotSignedIn,
     Refused,
@@ -51,11 +54,11 @@ from workstation.tasks import CancelToken
 log = logging.getLogger(__name__)
 
 SMALL_FILE = 1 << 20
-"""Files up to this size go several at once (:data:`PARALLEL_UPLOADS`), before the rest."""
+"""Files up to this size go many to a request, before the rest."""
 PARALLEL_UPLOADS = 3
-"""How many small files are uploaded at once: the client's
-:meth:`~workstation.sync.client.CentralClient.upload_file` is called from as many
-threads, for different files."""
+"""How many requests of small files are sent at once: the client's
+:meth:`~workstation.sync.client.CentralClient.upload_files` (and ``upload_file`` for
+a request refused) is called from as many threads, for different files."""
 FLUSH_BYTES = 8 << 20
 """After this many bytes of files, the writes of the messages whose files went are sent
 and recorded before the next file: a batch of big files is acknowledged one by one."""
@@ -231,9 +234,11 @@ class Sender:
     def _upload_small(
         self, claimed: list[OutboxEntry], missing: set[str], token: CancelToken | None
     ) -> dict[str, Exception]:
-        """Upload the small files of these messages that the server lacks, several at once
-        (each a request or two: waiting for the server's answers, not bandwidth, bounds
-        them); return what failed, by SHA-256. Big files go later, one at a time."""
+        """Upload the small files of these messages that the server lacks, many to a request
+        (:meth:`~workstation.sync.client.CentralClient.upload_files`), several requests at
+        once when there are more; return what failed, by SHA-256. A request refused goes
+        again a file at a time, so a file at fault holds back only its own messages. Big
+        files go later, one at a time."""
         sizes = {
             digest: size
             for entry in claimed
@@ -242,26 +247,66 @@ class Sender:
         }
         if not sizes:
             return {}
+        bundles: list[list[str]] = [[]]
+        held = 0
+        for digest in sorted(sizes):
+            if len(bundles[-1]) >= MANY_FILES or held + sizes[digest] > MANY_BYTES:
+                bundles.append([])
+                held = 0
+            bundles[-1].append(digest)
+            held += sizes[digest]
 
         def upload(digest: str) -> None:
-            if token is not None:
-                token.raise_if_cancelled()
             opener = lambda: self.blobs.open(digest)  # noqa: E731
             self.client.upload_file(digest, sizes[digest], opener, f"upload:{digest}", token=token)
 
+        def send(bundle: list[str]) -> dict[str, Exception]:
+            """Send one bundle; what failed, by SHA-256."""
+            if token is not None:
+                token.raise_if_cancelled()
+            failed: dict[str, Exception] = {}
+            files = []
+            for digest in bundle:
+                try:
+                    files.append((digest, self._read_small(digest, sizes[digest])))
+                except (StoreError, Refused) as exc:
+                    failed[digest] = exc
+            if not files:
+                return failed
+            names = " ".join(digest for digest, _ in files)
+            try:
+                self.client.upload_files(files, "files:" + sha256_of(names.encode()))
+            except (Unreachable, NotSignedIn, Cancelled) as exc:
+                return {**failed, **{digest: exc for digest, _ in files}}
+            except (Retryable, Refused):  # one of them at fault? each alone
+                for digest, _ in files:
+                    try:
+                        upload(digest)
+                    except Exception as exc:
+                        failed[digest] = exc
+            return failed
+
         failed: dict[str, Exception] = {}
-        workers = min(self.parallel_uploads, len(sizes))
+        workers = min(self.parallel_uploads, len(bundles))
         with ThreadPoolExecutor(workers, thread_name_prefix="upload") as pool:
-            running = {digest: pool.submit(upload, digest) for digest in sorted(sizes)}
-            for digest, future in running.items():
+            for bundle, future in [(b, pool.submit(send, b)) for b in bundles]:
                 problem = future.exception()
                 if problem is None:
-                    missing.discard(digest)
+                    failed.update(future.result())
                 elif isinstance(problem, Exception):
-                    failed[digest] = problem
+                    failed.update(dict.fromkeys(bundle, problem))
                 else:
                     raise problem
+        missing.difference_update(d for d in sizes if d not in failed)
         return failed
+
+    def _read_small(self, digest: str, size: int) -> bytes:
+        """A small stored file's bytes (as many as its message says it has)."""
+        with self.blobs.open(digest) as source:
+            data = source.read(size)
+        if len(data) != size:
+            raise Refused("a stored file is shorter than recorded", code="sync.file_short")
+        return data
 
     def _upload(self, sizes: dict[str, int], missing: set[str], token: CancelToken | None) -> int:
         """Upload, of the files named by SHA-256 with their sizes, those the server lacks

@@ -16,7 +16,7 @@ from tests.integration.sync.conftest import PASSWORD
 from workstation.errors import Cancelled
 from workstation.store import outbox
 from workstation.sync.client import UPLOAD_CHUNK, HttpCentralClient
-from workstation.sync.sender import Sender, report
+from workstation.sync.sender import SMALL_FILE, Sender, report
 from workstation.tasks import CancelToken
 from workstation_central.storage import inventory
 
@@ -66,10 +66,10 @@ def test_a_round_cancelled_after_a_file_hands_back_every_message_and_the_file_tr
     for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
         assert add_by_command(name) == 0
     token = CancelToken()
-    uploaded = CancellingTransport(
-        token, lambda r: r.method == "POST" and r.url.path == "/v1/uploads"
+    uploaded = CancellingTransport(  # the page goes in one request of small files
+        token, lambda r: r.method == "POST" and r.url.path == "/v1/files"
     )
-    client = _client(central, uploaded, chunk_size=UPLOAD_CHUNK)  # the page goes with its creation
+    client = _client(central, uploaded, chunk_size=UPLOAD_CHUNK)
     try:
         with pytest.raises(Cancelled):
             Sender(services.database, services.blobs, client).send_due(token=token)
@@ -99,12 +99,12 @@ def test_a_round_cancelled_after_a_file_hands_back_every_message_and_the_file_tr
 def test_a_round_cancelled_mid_upload_stops_between_chunks_and_the_next_resumes_the_file(
     central, services, add_by_command, tmp_path: Path
 ):
-    noise = tmp_path / "ban-ve.png"  # incompressible: several chunks on the wire
-    Image.frombytes("L", (640, 640), os.urandom(640 * 640)).save(noise)
+    noise = tmp_path / "ban-ve.png"  # incompressible, over 1 MB: by tus, several chunks
+    Image.frombytes("L", (1100, 1100), os.urandom(1100 * 1100)).save(noise)
     assert add_by_command("Phạm Thị Dung", file=noise) == 0
     [digest] = list(services.blobs.names())
     size = noise.stat().st_size
-    assert size > 4 * CHUNK
+    assert size > max(4 * CHUNK, SMALL_FILE)
 
     token = CancelToken()
     first_chunk = CancellingTransport(token, lambda r: r.method == "PATCH")
