@@ -72,6 +72,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTime
 
 from workstation import workers
 from workstation.errors import Cancelled, WorkstationError
+from workstation.logs import structural_traceback
 from workstation.tasks import CancelToken, Question, TaskContext
 from workstation.ui.errors import show_error, window_of
 
@@ -429,7 +430,9 @@ class BackgroundTask(QObject):
             # (the error dialog's report still has it, for support).
             log.warning("%s failed: [%s]", self.name, error.code)
         else:
-            log.error("%s failed", self.name, exc_info=(type(error), error, error.__traceback__))
+            # Where it failed, not what its message said: an unexpected error's message
+            # can carry a key, a password or a citizen's data that the redaction misses.
+            log.error("%s failed: %s", self.name, structural_traceback(error))
 
     def _report(self, error: BaseException) -> None:
         self._log_failure(error)
