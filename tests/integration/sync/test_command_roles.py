@@ -19,7 +19,6 @@ from tests.integration.sync.conftest import PASSWORD, Server, start_server
 from workstation.cli import build_parser, main
 from workstation.cli.roles import command_action
 from workstation.config import load_settings
-from workstation.officers import ACTION_ROLES, Action
 from workstation.services import open_services
 from workstation.store import audit, protection
 from workstation_central.models import Officer, OfficerRole
@@ -103,21 +102,6 @@ def test_a_listing_command_still_works_for_an_officer_without_those_roles(clerk,
         assert main([*argv, "--json"]) == 0, capsys.readouterr()
     capsys.readouterr()
     assert refusals(clerk) == []
-
-
-def test_scanning_to_a_file_needs_no_role_but_into_a_dossier_does() -> None:
-    parse = build_parser().parse_args
-    assert command_action(parse(["scan", "--device", "demo", "-o", "out.pdf"])) is None
-    into = parse(["scan", "--device", "demo", "-o", "o.pdf", "--dossier", "#1", "--component", "C"])
-    assert command_action(into) == Action.RECEIVE
-    assert command_action(parse(["result-form", "extract", "--template", "t", "s.png"])) is None
-
-
-def test_the_dossiers_life_cycle_results_and_certified_copies_name_their_roles() -> None:
-    assert ACTION_ROLES[Action.LIFECYCLE] == ACTION_ROLES[Action.RECEIVE]
-    assert ACTION_ROLES[Action.FILE_RESULT].value == "counter_officer"
-    assert ACTION_ROLES[Action.REQUEST_SIGNATURE].value == "counter_officer"
-    assert ACTION_ROLES[Action.CERTIFY].value == "signing_officer"
 
 
 @pytest.fixture
