@@ -78,6 +78,7 @@ def _data_folder() -> Path:
 
 
 def _init(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import KEY_INITIALISED
     from workstation.errors import BadInput
     from workstation.store.resealing import switch_on
 
@@ -93,7 +94,7 @@ def _init(args: argparse.Namespace, context: Context) -> Outcome:
                     code="store.bad_recovery_key",
                 ) from exc
         sealed = switch_on(database, blobs, public_key_pem=pem, data_folder=_data_folder())
-        _audit(context, database, "key.init", sealed.key_id)
+        _audit(context, database, KEY_INITIALISED, sealed.key_id)
     finally:
         database.close()
     lines = [
@@ -143,12 +144,13 @@ def _status(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _rotate(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import KEY_ROTATED
     from workstation.store.resealing import rotate
 
     _, database, blobs = _store()
     try:
         sealed = rotate(database, blobs, data_folder=_data_folder())
-        _audit(context, database, "key.rotate", sealed.key_id)
+        _audit(context, database, KEY_ROTATED, sealed.key_id)
     finally:
         database.close()
     data = {
@@ -165,6 +167,7 @@ def _rotate(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _recover(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import KEY_RECOVERED
     from workstation.errors import BadInput
     from workstation.store.keys import recover, status
 
@@ -182,7 +185,8 @@ def _recover(args: argparse.Namespace, context: Context) -> Outcome:
     try:
         recovered = recover(database, passphrase=passphrase, private_key_pem=private)
         state = status(database)
-        _audit(context, database, "key.recover", ",".join(recovered)[:200] or None)
+        for key_id in recovered:  # one entry per key given back to this PC's keyring
+            _audit(context, database, KEY_RECOVERED, key_id)
     finally:
         database.close()
     text = f"the store's key is in this computer's keyring again ({len(recovered)} key(s))"
