@@ -5,7 +5,9 @@ The log itself (table, chain, what is recorded where) is
 the window call: each use case opens its own transaction. Actions that
 change nothing the central system hears about are recorded here with
 :func:`record_action` (:data:`SIGNED_IN`, :data:`SIGN_IN_REFUSED`,
-:data:`SIGNED_OUT`, :data:`STATS_EXPORTED`, :data:`ARCHIVE_EXPORTED`).
+:data:`SIGNED_OUT`, :data:`STATS_EXPORTED`, :data:`ARCHIVE_EXPORTED`, the key changes
+:data:`KEY_INITIALISED`, :data:`KEY_ROTATED`, :data:`KEY_RECOVERED` with the key ids,
+and :data:`SETTINGS_CHANGED`).
 
 The chain head (how many entries, the newest entry's hash) goes to the
 central system as an ``audit.head`` outbox message, queued by the window's
@@ -40,6 +42,10 @@ SIGN_IN_REFUSED = "officer.sign_in_refused"
 SIGNED_OUT = "officer.signed_out"
 STATS_EXPORTED = "stats.exported"
 ARCHIVE_EXPORTED = "archive.exported"
+KEY_INITIALISED = "key.init"
+KEY_ROTATED = "key.rotate"
+KEY_RECOVERED = "key.recover"
+SETTINGS_CHANGED = "settings.changed"
 CENTRAL_SIGN_IN = "central_sign_in"
 """The officer source of a sign-in (as :class:`workstation.onbehalf.officer.OfficerSource`)."""
 

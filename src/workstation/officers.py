@@ -3,9 +3,12 @@
 The central system holds each officer's roles and gives them at sign-in
 (:mod:`workstation.signin` keeps them with the sign-in). What each action
 needs is one table, :data:`ACTION_ROLES`: a counter officer (cán bộ một cửa)
-receives, files on a citizen's behalf and hands results over; a records clerk
-(văn thư lưu trữ) makes archive batches; a signing officer signs; an
-administrator (quản trị) changes settings, devices, keys and retention. The
+receives (and adds papers to a dossier), files on a citizen's behalf, takes
+a dossier through its life cycle (supplement, refusal, extension, stop),
+files results and puts documents forward for signature, and hands results
+over; a records clerk (văn thư lưu trữ) makes archive batches; a signing
+officer signs, certifies copies and sends documents back; an administrator
+(quản trị) changes settings, devices, keys and retention. The
 window (which disables what the officer may not do, naming the role) and the
 command line (``workstation.cli.roles``, command → action) ask the same
 :class:`Gate`; a refused action raises :class:`RoleRequired`
@@ -52,8 +55,12 @@ class Action(StrEnum):
     RECEIVE = "receive"
     ON_BEHALF = "on_behalf"
     HAND_OVER = "hand_over"
+    LIFECYCLE = "lifecycle"
+    FILE_RESULT = "file_result"
+    REQUEST_SIGNATURE = "request_signature"
     ARCHIVE = "archive"
     SIGN = "sign"
+    CERTIFY = "certify"
     SETTINGS = "settings"
     DEVICES = "devices"
     KEYS = "keys"
@@ -64,8 +71,12 @@ ACTION_ROLES: dict[Action, Role] = {
     Action.RECEIVE: Role.COUNTER_OFFICER,
     Action.ON_BEHALF: Role.COUNTER_OFFICER,
     Action.HAND_OVER: Role.COUNTER_OFFICER,
+    Action.LIFECYCLE: Role.COUNTER_OFFICER,
+    Action.FILE_RESULT: Role.COUNTER_OFFICER,
+    Action.REQUEST_SIGNATURE: Role.COUNTER_OFFICER,
     Action.ARCHIVE: Role.RECORDS_CLERK,
     Action.SIGN: Role.SIGNING_OFFICER,
+    Action.CERTIFY: Role.SIGNING_OFFICER,
     Action.SETTINGS: Role.ADMINISTRATOR,
     Action.DEVICES: Role.ADMINISTRATOR,
     Action.KEYS: Role.ADMINISTRATOR,

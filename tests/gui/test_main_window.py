@@ -129,6 +129,20 @@ def test_closed_settings_dialogs_do_not_pile_up(qtbot, window):
     assert window.findChildren(SettingsDialog) == []
 
 
+def test_saved_settings_are_recorded_in_the_audit_log(qtbot, window):
+    from workstation.store import audit
+
+    def changes() -> list[tuple[str, str | None]]:
+        with window.services.database.reading() as session:
+            entries = audit.list_entries(session)
+        return [(e.action, e.object_id) for e in entries if e.action == "settings.changed"]
+
+    dialog = window.open_settings()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    qtbot.waitUntil(lambda: changes() == [("settings.changed", None)], timeout=10_000)
+
+
 def test_settings_has_a_shortcut_on_every_platform(window):
     assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
     assert window.settings_action.toolTip().endswith("(Ctrl+,)")

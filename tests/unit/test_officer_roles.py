@@ -29,6 +29,11 @@ def test_every_action_needs_exactly_one_known_role() -> None:
     assert ACTION_ROLES[Action.SIGN] is Role.SIGNING_OFFICER
     for action in (Action.SETTINGS, Action.DEVICES, Action.KEYS, Action.RETENTION):
         assert ACTION_ROLES[action] is Role.ADMINISTRATOR
+    # The dossier's life cycle, filing results and putting documents forward are counter
+    # work; certifying a copy is a signing officer's.
+    for action in (Action.LIFECYCLE, Action.FILE_RESULT, Action.REQUEST_SIGNATURE):
+        assert ACTION_ROLES[action] is Role.COUNTER_OFFICER
+    assert ACTION_ROLES[Action.CERTIFY] is Role.SIGNING_OFFICER
 
 
 @pytest.mark.parametrize(
@@ -40,6 +45,21 @@ def test_every_action_needs_exactly_one_known_role() -> None:
         (["result", "hand-over", "#1", "--collector-name", "A"], "hand_over"),
         (["archive", "find"], None),
         (["stats"], None),
+        (["scan", "--device", "demo", "-o", "o.pdf"], None),  # a file: no dossier changes
+        (
+            ["scan", "--device", "demo", "-o", "o.pdf", "--dossier", "#1", "--component", "C"],
+            "receive",
+        ),
+        (["result-form", "extract", "--template", "t", "s.png"], None),
+        (["result-form", "file", "--template", "t", "--dossier", "#1", "s.png"], "file_result"),
+        (["result-form", "templates"], None),
+        (["signing-queue", "list"], None),
+        (["signing-queue", "request", "#1", "d"], "request_signature"),
+        (["signing-queue", "add-result", "#1", "r.pdf"], "file_result"),
+        (["signing-queue", "send-back", "q", "--comment", "c"], "sign"),
+        (["dossier-code", "issue", "--agency", "A", "--slot", "1"], "receive"),
+        (["dossier-code", "check", "X"], None),
+        (["form", "receipt", "#1", "-o", "r.pdf"], None),  # a printout to a file
     ],
 )
 def test_commands_map_to_the_action_they_do(argv: list[str], action: str | None) -> None:

@@ -59,6 +59,10 @@ class Context:
             self._services = open_services()
         return self._services
 
+    def opened(self):  # type: ignore[no-untyped-def]
+        """The services if a step before the handler opened them (the role gate), else None."""
+        return self._services
+
     def close(self) -> None:
         if self._services is not None:
             self._services.close()

@@ -61,6 +61,16 @@ def _store() -> tuple[Any, Any, Any]:
     return settings, database, BlobStore(settings.blob_path(folders))
 
 
+def _audit(context: Context, database: Any, action: str, key_id: str | None) -> None:
+    """Record a key change in the audit log (the key ids only), naming the officer the role
+    gate let through; ``key recover`` runs with the store shut, so the OS user is named."""
+    from workstation.audit import record_action
+
+    services = context.opened()
+    officer = services.database.officer() if services is not None else None
+    record_action(database, action, officer=officer, object_id=key_id)
+
+
 def _data_folder() -> Path:
     from workstation.paths import user_folders
 
@@ -68,6 +78,7 @@ def _data_folder() -> Path:
 
 
 def _init(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import KEY_INITIALISED
     from workstation.errors import BadInput
     from workstation.store.resealing import switch_on
 
@@ -83,6 +94,7 @@ def _init(args: argparse.Namespace, context: Context) -> Outcome:
                     code="store.bad_recovery_key",
                 ) from exc
         sealed = switch_on(database, blobs, public_key_pem=pem, data_folder=_data_folder())
+        _audit(context, database, KEY_INITIALISED, sealed.key_id)
     finally:
         database.close()
     lines = [
@@ -132,11 +144,13 @@ def _status(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _rotate(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import KEY_ROTATED
     from workstation.store.resealing import rotate
 
     _, database, blobs = _store()
     try:
         sealed = rotate(database, blobs, data_folder=_data_folder())
+        _audit(context, database, KEY_ROTATED, sealed.key_id)
     finally:
         database.close()
     data = {
@@ -153,6 +167,7 @@ def _rotate(args: argparse.Namespace, context: Context) -> Outcome:
 
 
 def _recover(args: argparse.Namespace, context: Context) -> Outcome:
+    from workstation.audit import KEY_RECOVERED
     from workstation.errors import BadInput
     from workstation.store.keys import recover, status
 
@@ -170,6 +185,8 @@ def _recover(args: argparse.Namespace, context: Context) -> Outcome:
     try:
         recovered = recover(database, passphrase=passphrase, private_key_pem=private)
         state = status(database)
+        for key_id in recovered:  # one entry per key given back to this PC's keyring
+            _audit(context, database, KEY_RECOVERED, key_id)
     finally:
         database.close()
     text = f"the store's key is in this computer's keyring again ({len(recovered)} key(s))"

@@ -4,9 +4,11 @@ role each action needs).
 ``main`` asks the role gate before the handler runs, as the officer acting on
 this PC (``workstation login`` makes you that officer until ``workstation
 logout`` or the ``session_hours`` setting runs out); a refused command exits 3
-naming the role, and the refusal is in the audit log. A key is ``command`` or
-``command action``; commands not listed here (listing, showing, verifying,
-statistics, sync) need none.
+naming the role, and the refusal is in the audit log. A key is ``command``,
+``command action`` or ``command --option`` (gated only when that option is
+given: ``scan`` alone writes a PDF file, ``scan --dossier`` adds it to a
+dossier); commands not listed here (listing, showing, verifying, printing
+forms to a file, statistics, sync) need none.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "dossier add": Action.RECEIVE,
     "dossier import": Action.RECEIVE,
     "dossier submit-online": Action.ON_BEHALF,
+    "dossier-code issue": Action.RECEIVE,
+    "scan --dossier": Action.RECEIVE,
     "payment record": Action.ON_BEHALF,
     "result hand-over": Action.HAND_OVER,
+    "result-form file": Action.FILE_RESULT,
+    "signing-queue add-result": Action.FILE_RESULT,
+    "signing-queue request": Action.REQUEST_SIGNATURE,
+    "signing-queue send-back": Action.SIGN,
     "archive separators": Action.ARCHIVE,
     "archive scan": Action.ARCHIVE,
     "archive split": Action.ARCHIVE,
@@ -42,4 +50,8 @@ def command_action(args: argparse.Namespace) -> Action | None:
     action = getattr(args, "action", None) or getattr(args, "archive_command", None)
     if action and f"{command} {action}" in COMMAND_ACTIONS:
         return COMMAND_ACTIONS[f"{command} {action}"]
+    for key, gated in COMMAND_ACTIONS.items():
+        name, _, option = key.partition(" --")
+        if option and name == command and getattr(args, option.replace("-", "_"), None):
+            return gated
     return COMMAND_ACTIONS.get(command)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import __version__
+from workstation.audit import SETTINGS_CHANGED, record_action
 from workstation.config import Settings
 from workstation.domain.clock import local
 from workstation.errors import WorkstationError
@@ -217,6 +218,10 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, settings: Settings) -> None:
         log.info("settings saved; language %s, store %s", settings.language, settings.database)
         self.statusBar().showMessage(tr("status.settings_saved"))
+        database = self.services.database  # who changed the settings, in the audit log
+        run_in_background(
+            self, lambda: record_action(database, SETTINGS_CHANGED), lambda _entry: None
+        )
 
     def show_shortcuts(self) -> QWidget:
         """Open the list of every keyboard shortcut (non-blocking) and return it."""

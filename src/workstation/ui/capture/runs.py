@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workstation.officers import Action
 from workstation.scan.devices.base import Device, ScanSettings
 from workstation.scan.pipeline import DigitizeOptions
 from workstation.scan.policy import ColourPolicy
@@ -69,7 +70,9 @@ def scan_batch(
 
 
 def attach(services: Services, dossier: str, component: str, written: Written) -> Any:
-    """The ``db`` step of saving into a dossier."""
+    """The ``db`` step of saving into a dossier: adding papers to a dossier is a counter
+    officer's (a refusal is recorded and shown)."""
+    services.require(Action.RECEIVE)
     return attach_to_dossier(written, services.database, services.blobs, dossier, component)
 
 

@@ -68,6 +68,7 @@ from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.duplicates import duplicate_files
 from workstation.intake.receive import CodeIssuer, NewDossier, prepare_dossier, save_dossier
+from workstation.officers import Action
 from workstation.services import Services
 from workstation.tasks import TaskContext
 from workstation.ui.background import BackgroundTask, run_in_background
@@ -247,7 +248,7 @@ class NewDossierDialog(QDialog):
             self._failed(exc)
             return
         blobs, catalogue = self.services.blobs, self.services.catalogue
-        database = self.services.database
+        database, services = self.services.database, self.services
         issuer = CodeIssuer.from_settings(self.services.settings)
 
         # Progress is a cancellation point: Cancel stops the files being stored.
@@ -255,6 +256,8 @@ class NewDossierDialog(QDialog):
             return prepare_dossier(blobs, catalogue, request, context.progress)
 
         def save(dossier: Dossier) -> Dossier:
+            # A counter officer's (a refusal is recorded); on ``db``, as every store access.
+            services.require(Action.RECEIVE)
             return save_dossier(database, dossier, issuer)
 
         self._set_busy(True)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.i18n import tr
+from workstation.officers import Action, SignedIn
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.dossiers.dossier_detail import DossierDetail
@@ -113,6 +114,13 @@ class DossiersSection(Section):
         layout.addWidget(toolbar)
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
+
+    def apply_officer(self, officer: SignedIn | None) -> None:
+        """Receiving and the life-cycle steps are a counter officer's; certifying a copy is
+        a signing officer's (the section stays open to every officer for looking up)."""
+        self.new_dossier_action.setEnabled(officer is not None and officer.may(Action.RECEIVE))
+        self.lifecycle.apply_officer(officer)
+        self.certify.apply_officer(officer)
 
     def open_new_dossier(self) -> NewDossierDialog:
         """Open the receiving dialog (window-modal, non-blocking) and return it."""

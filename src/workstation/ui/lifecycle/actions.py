@@ -13,7 +13,11 @@ register               Ctrl+Shift+S      07
 =====================  ================  =====
 
 :meth:`LifecycleActions.set_dossier` enables the actions the dossier's status
-allows (:func:`workstation.lifecycle.allowed_steps`). An action asks its facts
+allows (:func:`workstation.lifecycle.allowed_steps`), and
+:meth:`LifecycleActions.apply_officer` only for an officer holding the
+counter officer's role (the life cycle is counter work; the tooltip names the
+role otherwise, and the core gate refuses and records a step that gets
+through anyway; the register, a printout of what was received, needs none). An action asks its facts
 in a small dialog (:mod:`.step_dialog`), then runs the core step on the ``db``
 executor (essential: once accepted, the step is saved or its failure shown),
 hands the form's PDF to the printer (the system print dialog; tests give a
@@ -37,6 +41,7 @@ from workstation.domain import Dossier
 from workstation.domain.events import EventKind
 from workstation.i18n import tr
 from workstation.lifecycle import Counter, Step
+from workstation.officers import ACTION_ROLES, Action, SignedIn
 from workstation.services import Services
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import run_in_background
@@ -73,6 +78,10 @@ STEPS: dict[str, EventKind | None] = {
 }
 
 
+def _role_label() -> str:
+    return tr(f"role.{ACTION_ROLES[Action.LIFECYCLE]}")
+
+
 class LifecycleActions(QObject):
     """The steps the officer can take on the dossier shown, as actions of ``host``."""
 
@@ -82,6 +91,8 @@ class LifecycleActions(QObject):
     def __init__(self, services: Services, host: QWidget) -> None:
         super().__init__(host)
         self.host = host
+        self.services = services
+        self.allowed = True  # the acting officer may take the dossier's steps (as last known)
         self.counter = Counter.of(
             services.database,
             services.catalogue,
@@ -107,8 +118,15 @@ class LifecycleActions(QObject):
         """Enable what ``dossier``'s status allows (only the register without one)."""
         self.dossier = dossier
         allowed = lifecycle.allowed_steps(dossier.status) if dossier is not None else set()
+        tip = "" if self.allowed else tr("officers.role_needed", role=_role_label())
         for name, step in STEPS.items():
-            self.actions[name].setEnabled(step is None or step in allowed)
+            self.actions[name].setEnabled(step is None or (self.allowed and step in allowed))
+            self.actions[name].setToolTip("" if step is None else tip)
+
+    def apply_officer(self, officer: SignedIn | None) -> None:
+        """The officer acting now is known: the steps only for a counter officer."""
+        self.allowed = officer is not None and officer.may(Action.LIFECYCLE)
+        self.set_dossier(self.dossier)
 
     # --- one method per action ---------------------------------------------------------
     # A dialog's values are read on the UI thread when it is accepted (``partial`` binds
@@ -182,10 +200,15 @@ class LifecycleActions(QObject):
     def _run(self, step: Callable[[Counter, str], Step]) -> None:
         if self.dossier is None:
             return
-        dossier_id, counter = self.dossier.id, self.counter
+        dossier_id, counter, services = self.dossier.id, self.counter, self.services
+
+        def gated_step() -> Step:
+            services.require(Action.LIFECYCLE, dossier_id=dossier_id)  # a refusal is recorded
+            return step(counter, dossier_id)
+
         run_in_background(
             self,
-            lambda: step(counter, dossier_id),
+            gated_step,
             lambda done: self._done(dossier_id, done.form_path),
             self._failed,
             essential=True,

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.resultforms.compare import Comparison, compare
 from workstation.resultforms.filing import file_result_form
 from workstation.resultforms.reading import available, read_scan
@@ -296,6 +297,7 @@ def _file(
     key: KeyChoice | None,
     pin: str,
 ) -> Any:
+    services.require(Action.FILE_RESULT)  # results filing is counter work; a refusal is recorded
     arguments = (services.database, services.blobs, dossier, template, recognition, values)
     if key is None:
         return file_result_form(*arguments)

@@ -1,10 +1,13 @@
-"""The "Mẫu phôi" (result forms) page: review a scanned form, or edit the templates."""
+"""The "Mẫu phôi" (result forms) page: review a scanned form, or edit the templates.
+
+Filing results is counter work: the page needs the counter officer's role."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from workstation.i18n import tr
+from workstation.officers import Action
 from workstation.resultforms.templates import user_templates_root
 from workstation.services import Services
 from workstation.ui.resultforms.review import ResultFormReview
@@ -16,6 +19,7 @@ class ResultFormsSection(Section):
     """Review a scanned result form against its dossier; draw and save form templates."""
 
     title_key = "section.resultforms"
+    action = Action.FILE_RESULT
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)

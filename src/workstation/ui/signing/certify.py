@@ -44,6 +44,7 @@ from workstation.domain import Document, DocumentKind, Dossier
 from workstation.errors import BadInput
 from workstation.i18n import tr
 from workstation.intake.signed import SignItem, request_signature
+from workstation.officers import Action, SignedIn
 from workstation.services import Services
 from workstation.sign.pades import Appearance, KeyChoice
 from workstation.ui.actions import set_shortcuts
@@ -148,6 +149,8 @@ class CertifyActions(QObject):
         self.pin_dialog: PinDialog | None = None
         self.task: BackgroundTask | None = None
         self.message = ""
+        self.officer: SignedIn | None = None
+        self.gated = False  # no officer known yet: the core gate decides at the attempt
         self.certify_action = self._action("certify.action.certify", "Ctrl+Shift+Y", self.certify)
         self.queue_action = self._action("certify.action.queue", "Ctrl+Shift+H", self.queue)
         self.set_document(None, None)
@@ -165,10 +168,19 @@ class CertifyActions(QObject):
         self.dossier, self.document = dossier, document
         self._update_actions()
 
+    def apply_officer(self, officer: SignedIn | None) -> None:
+        """The officer acting now: certifying needs a signing officer, queueing a counter
+        officer."""
+        self.officer, self.gated = officer, True
+        self._update_actions()
+
+    def _may(self, action: Action) -> bool:
+        return not self.gated or (self.officer is not None and self.officer.may(action))
+
     def _update_actions(self) -> None:
         can = self.dossier is not None and certifiable(self.document) and self.task is None
-        self.certify_action.setEnabled(can)
-        self.queue_action.setEnabled(can)
+        self.certify_action.setEnabled(can and self._may(Action.CERTIFY))
+        self.queue_action.setEnabled(can and self._may(Action.REQUEST_SIGNATURE))
 
     def _say(self, text: str) -> None:
         self.message = text
@@ -309,9 +321,15 @@ class CertifyActions(QObject):
             self._say(tr("certify.queued", name=name))
             self.queued.emit(dossier_id)
 
+        services = self.services
+
+        def queue_it() -> str:
+            services.require(Action.REQUEST_SIGNATURE, dossier_id=dossier_id)
+            return request_signature(database, dossier_id, document_id, ROLE)
+
         run_in_background(
             self,
-            lambda: request_signature(database, dossier_id, document_id, ROLE),
+            queue_it,
             done,
             lambda exc: self._say(user_message(exc)),
         )

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from workstation.errors import BadInput, WorkstationError
 from workstation.i18n import tr
 from workstation.intake.signed import SignItem, WaitingDocument, send_back, signing_queue
+from workstation.officers import Action
 from workstation.services import Services
 from workstation.sign.pades import Appearance, KeyChoice
 from workstation.sign.profile import (
@@ -579,13 +580,15 @@ class QueuePanel(QWidget):
         return dialog
 
     def _send_back(self, request_id: str, comment: str) -> None:
-        database = self.services.database
+        database, services = self.services.database, self.services
+
+        def send_it() -> None:
+            services.require(Action.SIGN)  # a signing officer's; a refusal is recorded
+            send_back(database, request_id, comment)
 
         def done(_result: object) -> None:
             self._say(tr("signing.sent_back"))
             self.store_changed.emit()
             self.reload()
 
-        run_in_background(
-            self, lambda: send_back(database, request_id, comment), done, self._say_error
-        )
+        run_in_background(self, send_it, done, self._say_error)
