@@ -10,6 +10,8 @@ own tests: ``tests/unit/test_cccd.py``, ``tests/unit/test_import_file.py``.)
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import tempfile
 import threading
@@ -29,7 +31,8 @@ from workstation.errors import WorkstationError
 from workstation.resultforms.templates import Template, load_template
 from workstation.scan.devices.base import DeviceOptions
 from workstation.scan.devices.escl import EsclDevice
-from workstation.sync.client import HttpCentralClient, Tokens
+from workstation.sign.remote import Credential, CscClient, RemoteChoice
+from workstation.sync.client import HttpCentralClient, Tokens, Write
 
 pytestmark = pytest.mark.integration
 
@@ -50,6 +53,8 @@ JSON = st.recursive(
 class _Answers(ThreadingHTTPServer):
     daemon_threads = True
     answer: tuple[int, bytes, str] = (200, b"{}", "application/json")
+    headers: dict[str, str] = {}  # noqa: RUF012 (set whole by each example)
+    paths: list[str] = []  # noqa: RUF012
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -64,14 +69,18 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
+        self.server.paths.append(self.path)
         status, body, media_type = self.server.answer
         self.send_response(status)
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in self.server.headers.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _answer
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _answer
 
 
 @pytest.fixture(scope="module")
@@ -318,7 +327,7 @@ _TYPES = {
 def test_any_answer_of_the_central_system_is_read_or_a_typed_error(
     answers, call: str, status: int, body: bytes
 ) -> None:
-    answers.answer = (status, body, "application/json")
+    answers.answer, answers.headers = (status, body, "application/json"), {}
     client = HttpCentralClient(_url(answers), refresh_token="r", timeout=5)
     client.access_token = "a"
     try:
@@ -328,3 +337,201 @@ def test_any_answer_of_the_central_system_is_read_or_a_typed_error(
     finally:
         client.close()
     assert isinstance(result, _TYPES[call])
+
+
+# The central system's answers to sending: the batch of writes and the files ------------
+
+DIGEST = "a" * 64
+WRITES = [
+    Write("k1", "dossier.create", None, {"id": "d1"}),
+    Write("k2", "dossier.status", "d1", {"status": 2}),
+]
+BATCH_ITEM = st.fixed_dictionaries(
+    {},
+    optional={
+        "key": st.sampled_from(["k1", "k2"]) | JSON,
+        "status": st.sampled_from([200, 201, 409, 422, 503, 99, 600, True, 200.0, "200"]) | JSON,
+        "body": st.just({"detail": {"code": "files.missing"}}) | JSON,
+    },
+)
+BATCH_ANSWERS = st.one_of(
+    st.fixed_dictionaries({"results": st.lists(BATCH_ITEM, max_size=3) | JSON}).map(
+        lambda v: json.dumps(v).encode()
+    ),
+    st.sampled_from([b"[]", b"{}", b"not json", b'{"results": [1]}', b'{"results": {}}']),
+    BODIES,
+)
+HEADER_TEXT = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=24)
+UPLOAD_HEADERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "Upload-Offset": st.sampled_from(["0", "4", "10", "11", "abc", "-1", "", "9" * 30])
+        | HEADER_TEXT,
+        "Location": st.sampled_from(
+            [
+                "/v1/uploads/u1",
+                "http://evil.example/v1/uploads/u1",
+                "//evil.example/x",
+                "/v1/uploads/../files",
+                "/elsewhere",
+            ]
+        )
+        | HEADER_TEXT,
+        "Idempotent-Replayed": st.sampled_from(["true", "false"]),
+    },
+)
+UPLOAD_BODIES = st.one_of(
+    st.fixed_dictionaries({}, optional={"created": JSON, "stored": st.just([DIGEST]) | JSON}).map(
+        lambda v: json.dumps(v).encode()
+    ),
+    BODIES,
+)
+SENDING = {
+    "write_batch": (lambda c: c.write_batch(WRITES), BATCH_ANSWERS),
+    "upload_file": (
+        lambda c: c.upload_file(DIGEST, 10, lambda: io.BytesIO(b"0123456789"), "k"),
+        UPLOAD_BODIES,
+    ),
+    "upload_big_file": (
+        lambda c: c.upload_file(DIGEST, 3 << 20, lambda: io.BytesIO(bytes(3 << 20)), "k"),
+        UPLOAD_BODIES,
+    ),
+    "upload_files": (lambda c: c.upload_files([(DIGEST, b"x")], "k"), UPLOAD_BODIES),
+}
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SENDING)), STATUSES, UPLOAD_HEADERS, st.data())
+def test_any_answer_to_sending_is_taken_or_a_typed_error_and_goes_nowhere_else(
+    answers, call: str, status: int, headers: dict[str, str], data: st.DataObject
+) -> None:
+    send, bodies = SENDING[call]
+    answers.answer = (status, data.draw(bodies), "application/json")
+    answers.headers, answers.paths = headers, []
+    client = HttpCentralClient(_url(answers), refresh_token="r", timeout=5, chunk_size=1 << 20)
+    client.access_token = "a"
+    try:
+        result = send(client)
+    except WorkstationError:
+        result = None
+    finally:
+        client.close()
+    assert all(path.startswith("/v1/") and ".." not in path for path in answers.paths)
+    if call == "write_batch" and result is not None:
+        assert len(result) == len(WRITES)
+        assert all(r is None or isinstance(r, WorkstationError) for r in result)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (b"[]", {}),
+        (b"{}", {}),
+        (b"not json", {}),
+        (b'{"results": [1]}', {}),
+        (b'{"results": [{"key": "k1", "status": "ok"}, {"key": "k2"}]}', {}),
+        (b'{"created": true}', {"Upload-Offset": "abc", "Location": "/v1/uploads/u1"}),
+        (b'{"created": true}', {}),
+    ],
+)
+def test_a_malformed_answer_to_sending_waits_as_retryable_with_its_reason(
+    answers, body: bytes, headers: dict[str, str]
+) -> None:
+    """A malformed answer is the server's fault, not the officer's: it waits, saying so."""
+    answers.answer, answers.headers = (201, body, "application/json"), headers
+    client = HttpCentralClient(_url(answers), refresh_token="r", timeout=5)
+    client.access_token = "a"
+    call = SENDING["upload_file" if headers else "write_batch"][0]
+    try:
+        with pytest.raises(WorkstationError) as raised:
+            call(client)
+    finally:
+        client.close()
+    assert raised.value.code == "sync.server_failed"
+    assert raised.value.params["reason"].startswith("malformed")
+
+
+# The remote signing service's answers (CSC v1) ----------------------------------------
+
+B64 = st.binary(max_size=40).map(lambda b: base64.b64encode(b).decode())
+CSC_BODIES = st.one_of(
+    st.fixed_dictionaries({}, optional={"credentialIDs": st.lists(st.text(max_size=5)) | JSON}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "key": st.fixed_dictionaries(
+                {},
+                optional={
+                    "status": st.sampled_from(["enabled", "disabled"]) | JSON,
+                    "algo": st.lists(st.text(max_size=5)) | JSON,
+                },
+            )
+            | JSON,
+            "cert": st.fixed_dictionaries(
+                {},
+                optional={
+                    "status": st.sampled_from(["valid", "revoked"]) | JSON,
+                    "certificates": st.lists(B64 | JSON, max_size=2) | JSON,
+                },
+            )
+            | JSON,
+            "PIN": st.fixed_dictionaries({}, optional={"presence": JSON}) | JSON,
+            "authMode": JSON,
+            "SCAL": JSON,
+            "multisign": st.integers(-2, 5) | JSON,
+        },
+    ),
+    st.fixed_dictionaries({}, optional={"SAD": st.text(max_size=8) | JSON}),
+    st.fixed_dictionaries({}, optional={"signatures": st.lists(B64 | JSON, max_size=2) | JSON}),
+    st.fixed_dictionaries(
+        {
+            "error": st.sampled_from(
+                sorted(
+                    {
+                        "authorization_pending",
+                        "slow_down",
+                        "access_denied",
+                        "expired_token",
+                        "invalid_pin",
+                    }
+                )
+            )
+            | JSON
+        }
+    ),
+    JSON,
+).map(lambda v: json.dumps(v).encode()) | st.binary(max_size=60)
+CSC_CALLS = {
+    "credentials/list": (lambda c: c.list_credentials(), list),
+    "credentials/info": (lambda c: c.credential_info("c1"), Credential),
+    "credentials/authorize": (
+        lambda c: c.authorize("c1", [bytes(32)], None, cancel=threading.Event()),
+        str,
+    ),
+    "signatures/signHash": (lambda c: c.sign_hashes("c1", "sad", [bytes(32)], "sha256"), list),
+}
+
+
+@FUZZ
+@given(st.sampled_from(sorted(CSC_CALLS)), STATUSES, CSC_BODIES)
+def test_any_answer_of_the_remote_signing_service_is_read_or_a_typed_error(
+    answers, call: str, status: int, body: bytes
+) -> None:
+    answers.answer, answers.headers = (status, body, "application/json"), {}
+    choice = RemoteChoice(
+        url=f"{_url(answers)}/csc/v1",
+        credential_id="c1",
+        access_token="t",
+        confirm_timeout=0.0,  # a pending confirmation times out at once
+        poll_interval=0.01,
+        request_timeout=5,
+    )
+    client = CscClient(choice)
+    run, expected = CSC_CALLS[call]
+    try:
+        result = run(client)
+    except WorkstationError:
+        return
+    finally:
+        client.close()
+    assert isinstance(result, expected)

@@ -132,7 +132,10 @@ class CscClient:
         return answer
 
     def list_credentials(self) -> list[str]:
-        answer = self.call("credentials/list", {"maxResults": 100})
+        try:
+            answer = self.call("credentials/list", {"maxResults": 100})
+        except RemoteError as exc:
+            raise _bad_answer("credentials/list", exc.error or str(exc.status)) from exc
         ids = answer.get("credentialIDs")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise _bad_answer("credentials/list", "no credentialIDs list")
@@ -174,7 +177,7 @@ class CscClient:
                 scal=str(answer.get("SCAL", "1")),
                 multisign=int(answer.get("multisign", 1)),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise _bad_answer("credentials/info", exc.__class__.__name__) from exc
 
     def authorize(

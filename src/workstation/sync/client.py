@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -55,6 +56,9 @@ MANY_BYTES = 8 << 20
 """The most bytes of files one :meth:`CentralClient.upload_files` carries."""
 BATCH_LIMIT = 100
 """The most writes one ``POST /v1/batch`` carries."""
+MAX_CONFLICTS = 8
+"""How many 409 answers in a row one upload takes (asking the offset again after
+each) before it waits for a later round."""
 
 
 class Retryable(ExternalPartError):
@@ -423,10 +427,12 @@ class HttpCentralClient:
             items = [
                 {"key": w.key, "op": w.op, "dossier_id": w.dossier_id, "body": w.body} for w in part
             ]
-            results = self._call("POST", "/v1/batch", json={"items": items}).json()["results"]
-            if [r.get("key") for r in results] != [w.key for w in part]:
-                raise Retryable("the batch answer does not match its writes", reason="batch")
-            outcomes += [self._outcome(int(r["status"]), r.get("body")) for r in results]
+            response = self._call("POST", "/v1/batch", json={"items": items})
+            with _malformed("batch answer"):
+                results = [_dict(r) for r in _list(response.json()["results"])]
+                if [r.get("key") for r in results] != [w.key for w in part]:
+                    raise ValueError("the batch answer does not match its writes")
+                outcomes += [self._outcome(_status(r["status"]), r.get("body")) for r in results]
         return outcomes
 
     def _outcome(self, status: int, body: Any) -> Exception | None:
@@ -438,8 +444,12 @@ class HttpCentralClient:
     def upload_files(self, files: list[tuple[str, bytes]], key: str) -> None:
         parts = [("file", ("file", data, "application/octet-stream")) for _, data in files]
         digests = {"sha256": [sha256 for sha256, _ in files]}
-        self._call("POST", "/v1/files", key=key, data=digests, files=parts)
+        response = self._call("POST", "/v1/files", key=key, data=digests, files=parts)
         self._count(sum(len(data) for _, data in files), None)
+        with _malformed("files answer"):
+            stored = {_text(d) for d in _list(response.json()["stored"])}
+            if not stored.issuperset(digests["sha256"]):
+                raise ValueError("the answer does not name every file sent")
 
     def upload_file(
         self,
@@ -457,7 +467,7 @@ class HttpCentralClient:
             body = source if size <= min(WITH_CREATION, self.chunk_size) else None
             location, offset = self._create_upload(sha256, size, key, body, tally)
             if offset is None:
-                offset = self._offset(location)
+                offset = self._offset(location, size)
             if offset is None:  # the key's upload is gone (finished or refused): start afresh
                 if not self.missing_files([sha256]):
                     return 0
@@ -465,7 +475,8 @@ class HttpCentralClient:
                     sha256, size, f"{key}:{uuid.uuid4()}", body, tally
                 )
                 if offset is None:
-                    offset = self._offset(location) or 0
+                    offset = self._offset(location, size) or 0
+            conflicts = 0
             while offset < size:
                 if token is not None:
                     token.raise_if_cancelled()
@@ -485,11 +496,19 @@ class HttpCentralClient:
                     allow=(404, 409),
                 )
                 if response.status_code == 409:  # another attempt moved it on: ask again
-                    offset = self._offset(location) or 0
+                    conflicts += 1
+                    if conflicts > MAX_CONFLICTS:
+                        raise Retryable(
+                            "the upload's offset keeps changing under us", reason="upload conflict"
+                        )
+                    offset = self._offset(location, size) or 0
                     continue
                 if response.status_code == 404:  # finished meanwhile
                     break
-                offset = int(response.headers["Upload-Offset"])
+                moved = _upload_offset(response, size)
+                if moved <= offset:  # a server that takes the bytes and never moves on
+                    raise _malformed_answer("upload offset", "the offset did not move on")
+                offset, conflicts = moved, 0
         return tally[0]
 
     def _create_upload(
@@ -518,19 +537,33 @@ class HttpCentralClient:
             headers["Content-Type"] = "application/offset+octet-stream"
             self._count(size, tally)
         response = self._call("POST", "/v1/uploads", headers=headers, key=key, content=content)
+        location = self._location(response)
         if "Upload-Offset" in response.headers:
-            return response.headers["Location"], int(response.headers["Upload-Offset"])
+            return location, _upload_offset(response, size)
         replayed = response.headers.get("Idempotent-Replayed") == "true"
-        fresh = not replayed and response.json().get("created") is True
-        return response.headers["Location"], 0 if fresh else None
+        with _malformed("upload creation"):
+            fresh = not replayed and _dict(response.json()).get("created") is True
+        return location, 0 if fresh else None
 
-    def _offset(self, location: str) -> int | None:
+    def _location(self, response: httpx.Response) -> str:
+        """The upload's address from ``Location``: a path of ours under ``/v1/uploads/``
+        (an absolute one on our own address is shortened to it). Anything else is
+        malformed: the access token must never go to an address the answer chose."""
+        location = response.headers.get("Location", "")
+        if location.startswith(self.base_url + "/"):
+            location = location[len(self.base_url) :]
+        prefix, _, upload_id = location.partition("/v1/uploads/")
+        if prefix or not _UPLOAD_ID.fullmatch(upload_id):
+            raise _malformed_answer("upload creation", "no usable Location")
+        return location
+
+    def _offset(self, location: str, size: int) -> int | None:
         response = self._call(
             "HEAD", location, headers={"Tus-Resumable": TUS_VERSION}, allow=(404,)
         )
         if response.status_code == 404:
             return None
-        return int(response.headers["Upload-Offset"])
+        return _upload_offset(response, size)
 
     def _count(self, sent: int, tally: list[int] | None) -> None:
         """Count bytes put on the wire: in all (:attr:`sent_bytes`) and for one file."""
@@ -626,11 +659,51 @@ _WAIT_HELPS = {"files.missing", "archive.file_missing", "upload.offset", "upload
 
 @contextmanager
 def _malformed(what: str) -> Iterator[None]:
-    """An answer that does not have the documented shape is refused (never a crash)."""
+    """An answer that does not have the documented shape is a typed error, never a crash.
+
+    It is :class:`Retryable`, not :class:`Refused`: a malformed answer is the central
+    system's fault (a bug, a proxy in the way, an upgrade half done), not the officer's,
+    and nothing the officer edits would get past it. So the message waits with backoff
+    and the reason shown (``malformed …``), and goes by itself once the server is mended.
+    """
     try:
         yield
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        raise Refused(f"the central system's {what} is malformed", reason="malformed") from exc
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise _malformed_answer(what, type(exc).__name__) from exc
+
+
+def _malformed_answer(what: str, why: str) -> Retryable:
+    return Retryable(
+        f"the central system's {what} is malformed ({why})", reason=f"malformed {what}"
+    )
+
+
+_UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""An upload's id in its ``Location`` (``/v1/uploads/<id>``)."""
+
+
+def _upload_offset(response: httpx.Response, size: int | None) -> int:
+    """The ``Upload-Offset`` header: a whole number of bytes, at most ``size``."""
+    value = response.headers.get("Upload-Offset", "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise _malformed_answer("upload offset", "not a number of bytes")
+    offset = int(value)
+    if size is not None and offset > size:
+        raise _malformed_answer("upload offset", "beyond the file's end")
+    return offset
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"an object was expected, not {type(value).__name__}")
+    return value
+
+
+def _status(value: Any) -> int:
+    """An HTTP status as a batch item carries it (a bool or a float is not one)."""
+    if type(value) is not int or not 100 <= value <= 599:
+        raise ValueError("not an HTTP status")
+    return value
 
 
 def _list(value: Any) -> list[Any]:
