@@ -19,6 +19,8 @@ GROUPS: dict[str, str] = {
     # ``xvfb-run -a`` picks the first free display number: two at once can pick the same.
     "tests/gui/test_gui_launch.py::test_workstation_program_starts_under_xvfb": "xvfb",
     "tests/integration/test_window_under_xvfb.py::": "xvfb",
+    # A module whose module-scoped set-up is dear (seconds of OCR): made once, not per worker.
+    "tests/integration/test_digitize.py::": "test_digitize",
 }
 
 
