@@ -180,7 +180,9 @@ cmd_test() {
   say "Layer contracts (the core must not import Qt)"
   "$VENV/bin/lint-imports"
   say "pytest"
-  "$VENV/bin/python" -m pytest "$@"
+  # Two workers (pytest-xdist), one per core of CI's machine; tests that must share a
+  # worker carry an xdist_group (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+  "$VENV/bin/python" -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
 }
 
 cmd_bundle() {

@@ -18,12 +18,22 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
+from tests import xdist_helpers
 from workstation import i18n
 from workstation.config import Settings, load_settings
 from workstation.paths import Folders, resources_dir, user_folders
 from workstation.services import Services, open_services
 
 SAMPLES = resources_dir() / "samples"
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``--dist loadgroup``, keep the tests of each group of ``tests/xdist_helpers.py``
+    on one worker."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return xdist_helpers.make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -74,6 +74,15 @@ def _start_sender(url: str, refresh: str) -> subprocess.Popen:
     return child
 
 
+def _wait_until_sending(services, child: subprocess.Popen, waiting: int) -> None:
+    """Wait until the sender has sent a message more than ``waiting`` left, so that it is
+    past its start-up (seconds on a loaded machine) and syncing when it is killed."""
+    deadline = time.monotonic() + 120
+    while report(services.database).waiting >= waiting and time.monotonic() < deadline:
+        assert child.poll() is None, "the sender stopped by itself"
+        time.sleep(0.05)
+
+
 def _check_queue_against_server(services, central) -> int:
     """What the officer's queue shows after a kill agrees with what the server holds:
     nothing shown as sent that did not arrive, nothing lost from the queue, nothing stuck.
@@ -110,7 +119,8 @@ def test_fifty_dossiers_arrive_exactly_once_through_repeated_sender_kills(
     try:
         for _ in range(KILLS):
             child = _start_sender(proxy.url, tokens.refresh_token)
-            time.sleep(rng.uniform(1.5, 3.5))  # start-up, then somewhere mid-sync
+            _wait_until_sending(services, child, (waiting_after_kills or [DOSSIERS])[-1])
+            time.sleep(rng.uniform(0.0, 2.0))  # then somewhere mid-sync
             assert child.poll() is None, "the sender stopped by itself"
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=30)
