@@ -101,3 +101,23 @@ def test_every_shipped_date_field_that_the_result_dates_is_tied_to_it() -> None:
         ("certified-copy", "certified_on"),
         ("household-business", "registered_on"),
     }
+
+
+def test_the_dossier_is_compared_with_the_day_its_latest_result_was_issued(services) -> None:
+    from tests.store_helpers import received_dossier
+    from workstation.domain.dossier import Document, DocumentKind, Result
+    from workstation.resultforms.filing import dossier_to_compare
+    from workstation.store.documents import add_result
+
+    stored = received_dossier(services.database, name="Lê Văn Tám")
+    with services.database.reading() as session:
+        assert dossier_to_compare(session, str(stored.number))[1] is None
+    with services.database.transaction() as session:
+        for day in (3, 9, 6):
+            document = Document("0" * 64, "application/pdf", "r.pdf", 1, kind=DocumentKind.RESULT)
+            issued = datetime(2026, 3, day, 2, 0, tzinfo=UTC)
+            add_result(session, Result(stored.id, issued_at=issued, document=document))
+    with services.database.reading() as session:
+        found, issued_at = dossier_to_compare(session, str(stored.number))
+    assert found.id == stored.id
+    assert issued_at == datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
