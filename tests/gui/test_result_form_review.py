@@ -74,6 +74,29 @@ def test_a_mismatched_name_is_flagged_corrected_by_keyboard_and_filed_as_the_res
     assert review.status.text() == "Đã lưu phôi làm kết quả của hồ sơ."
 
 
+def test_a_name_read_without_its_diacritics_is_flagged_and_unknown_data_not_called_a_match(
+    review: ResultFormReview, qtbot, services, tmp_path: Path, type_text
+) -> None:
+    dossier = received_dossier(services.database, name="Trần Minh Đức")
+    type_text(review.dossier_edit, str(dossier.number))
+    with qtbot.waitSignal(review.read, timeout=120_000):
+        review.open_scan(scanned_form(tmp_path, owner="Tran Minh Duc"))
+    fields = [r.field for r in review.rows]
+    owner = review.rows[fields.index("owner_name")]
+    assert owner.matches is False and owner.hint == "diacritics"
+    assert (
+        review.table.item(fields.index("owner_name"), 3)
+        .text()
+        .startswith("Khác với hồ sơ; Chỉ khác dấu")
+    )
+    editor = review.findChild(type(review.dossier_edit), "value-owner_name")
+    assert editor.styleSheet()  # flagged in red
+    # No result issued yet: the registration date has nothing to compare, not a match.
+    registered = review.rows[fields.index("registered_on")]
+    assert registered.matches is None
+    assert review.table.item(fields.index("business_name"), 3).text() == "Không có gì để so sánh"
+
+
 @pytest.fixture(scope="module")
 def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     return shared_token(tmp_path_factory)
@@ -158,6 +181,16 @@ def test_a_value_that_breaks_its_format_is_flagged_with_the_reason_even_when_it_
     assert check_text(row, []) == "Khớp"
     other = Comparison("owner_name", "Họ tên", "", 0.0, "Lê Văn Tám", False)
     assert check_text(other, ["field_empty"]) == "Khác với hồ sơ; Không đọc được giá trị"
+
+
+def test_a_name_differing_only_in_diacritics_says_so_and_a_field_without_data_says_so() -> None:
+    from workstation.resultforms.compare import DIACRITICS, Comparison
+    from workstation.ui.resultforms.review import check_text
+
+    name = Comparison("owner_name", "Họ tên", "Lê Văn Tam", 90.0, "Lê Văn Tám", False, DIACRITICS)
+    assert check_text(name, []) == "Khác với hồ sơ; Chỉ khác dấu: kiểm tra cách viết đúng"
+    unknown = Comparison("business_name", "Tên", "Tạp hoá An", 90.0, None, None)
+    assert check_text(unknown, []) == "Không có gì để so sánh"
 
 
 def test_a_dossier_that_does_not_exist_is_said_so_and_nothing_can_be_filed(

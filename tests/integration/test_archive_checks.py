@@ -64,6 +64,19 @@ def test_split_json_prints_exactly_the_documented_shape(
     assert printed["warnings"] == []
 
 
+def test_a_separator_missed_after_a_plain_sheet_goes_unnoticed_without_a_national_heading(
+    tmp_path: Path,
+) -> None:
+    # The documented limit (docs/archive.md): the same stack, but the hidden record's first page
+    # is plain text without the national heading, so nothing tells the split a sheet was missed.
+    stack = specimens.write_stack(
+        tmp_path / "in", [2, 2, 1], dpi=150, lines=3, patch_only=(0,), missing=(1,)
+    )
+    report = split(stack.files, tmp_path / "out", DigitizeOptions(jobs=2, language="vie"))
+    assert [(r.first_page, r.last_page) for r in report.records] == [(2, 5), (7, 7)]
+    assert report.records[0].warnings == ["separator_without_metadata"]
+
+
 def test_an_unreadable_sheet_and_a_batch_without_sheets_are_explained_and_keep_every_page(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -124,6 +124,41 @@ def test_export_reads_the_reviewed_metadata_from_the_store_and_validates_the_bag
     assert in_bag["box"] == "77"  # the stored PDF/A, its XMP as reviewed
 
 
+def test_export_writes_each_documents_fields_with_its_records_position_in_the_bag(
+    services, batch: Path, tmp_path: Path
+) -> None:
+    store_batch(services.database, services.blobs, batch, corrections={1: reviewed(batch)})
+    result = export_batch(services.database, services.blobs, batch, tmp_path / "bag")
+    assert result["documents"] == 2
+    bag = bagit.Bag(str(tmp_path / "bag"))
+    bag.validate()
+    assert "data/documents.csv" in set(bag.payload_files())
+    assert "data/documents.csv" in bag.payload_entries()  # in the SHA-256 manifest
+    assert bag.info["Document-Count"] == "2"
+    with (tmp_path / "bag" / "data" / "documents.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    exported = json.loads((tmp_path / "bag" / "data" / "metadata.json").read_text("utf-8"))
+    first_file = exported["records"][0]["file"]
+    assert [(r["position"], r["file"], r["sequence"]) for r in rows] == [
+        ("1", first_file, "1"),
+        ("1", first_file, "2"),
+    ]
+    assert rows[0]["summary"] == "Đơn đề nghị cấp phép"
+    assert rows[0]["date"] == "2001-03-14" and rows[0]["author"] == "Hộ ông A"
+    assert rows[1]["summary"] == "Giấy phép xây dựng số 12/GPXD" and rows[1]["date"] == ""
+
+
+def test_a_bag_whose_documents_csv_is_changed_after_export_fails_validation(
+    services, batch: Path, tmp_path: Path
+) -> None:
+    store_batch(services.database, services.blobs, batch, corrections={1: reviewed(batch)})
+    export_batch(services.database, services.blobs, batch, tmp_path / "bag")
+    documents = tmp_path / "bag" / "data" / "documents.csv"
+    documents.write_text(documents.read_text("utf-8").replace("Hộ ông A", "Hộ ông B"), "utf-8")
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(tmp_path / "bag")).validate()
+
+
 def test_a_record_not_stored_yet_is_exported_as_its_sheet_said_and_marked(
     services, batch: Path, tmp_path: Path
 ) -> None:

@@ -184,7 +184,7 @@ def test_each_value_is_shown_beside_the_dossier_and_mismatches_flagged() -> None
         received_at=datetime(2026, 1, 5, tzinfo=UTC),
     )
     rows = {row.field: row for row in compare(template, result, dossier)}
-    assert rows["owner_name"].matches is True  # same name, other case: folded
+    assert rows["owner_name"].matches is True  # same name, other case
     assert rows["owner_id_number"].matches is False
     assert rows["business_name"].matches is None
     assert [row.field for row in mismatches(list(rows.values()))] == ["owner_id_number"]

@@ -7,9 +7,11 @@ rewritten with that metadata when it was stored). A record not stored yet is
 exported as its separator sheet said, marked ``"reviewed": false`` with a
 ``not_reviewed`` warning, never passed off as reviewed.
 
-The payload holds every record's PDF/A and the metadata as JSON and CSV (one
-row per record); the manifests are SHA-256; ``bag-info.txt`` names the batch
-(fonds, catalogues, boxes, record, reviewed and page counts). The bag is
+The payload holds every record's PDF/A and the metadata as JSON and as CSV:
+``metadata.csv`` one row per record, ``documents.csv`` one row per document of
+a record (the record's position and file, then the document-level fields); the
+manifests are SHA-256; ``bag-info.txt`` names the batch (fonds, catalogues,
+boxes, record, reviewed, document and page counts). The bag is
 validated once written, so a package that would fail at the archive fails here.
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.archive.batch import read_batch
-from workstation.archive.metadata import RECORD_KEYS
+from workstation.archive.metadata import DOCUMENT_KEYS, RECORD_KEYS
 from workstation.archive.records import batch_key
 from workstation.errors import BadInput
 from workstation.store import BlobStore, Database
@@ -84,6 +86,7 @@ def export_bag(
         json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     _write_csv(out / "metadata.csv", all_records)
+    documents = _write_documents_csv(out / "documents.csv", all_records)
     reviewed = sum(1 for r in records if r["reviewed"])
     info = {
         "Source-Organization": "Một Cửa workstation",
@@ -94,6 +97,7 @@ def export_bag(
         "Record-Count": str(len(records)),
         "Reviewed-Record-Count": str(reviewed),
         "Scanned-Page-Count": str(report.get("pages")),
+        "Document-Count": str(documents),
         "Batch-Warnings": str(len(report.get("warnings") or [])),
     }
     bag = bagit.make_bag(str(out), info, checksums=["sha256"])
@@ -105,6 +109,7 @@ def export_bag(
         "bag": str(out),
         "records": len(records),
         "reviewed": reviewed,
+        "documents": documents,
         "payload_files": len(list(bag.payload_files())),
         "valid": True,
     }
@@ -150,6 +155,28 @@ def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
                 + [meta.get(key) if meta.get(key) is not None else "" for key in RECORD_KEYS]
                 + ["; ".join(record.get("warnings") or [])]
             )
+
+
+def _write_documents_csv(path: Path, records: list[dict[str, Any]]) -> int:
+    """One row per document of each record: the record's position and file, then the
+    document-level fields (Circular 02/2019/TT-BNV); the number of rows written."""
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["position", "file", *DOCUMENT_KEYS])
+        for record in records:
+            items = (record.get("metadata") or {}).get("items") or []
+            for item in items:
+                writer.writerow(
+                    [record["position"], record.get("file") or ""]
+                    + [_cell(item.get(key)) for key in DOCUMENT_KEYS]
+                )
+                written += 1
+    return written
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def _joined(records: list[dict[str, Any]], key: str) -> str:

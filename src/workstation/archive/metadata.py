@@ -290,6 +290,7 @@ def from_qr(text: str) -> RecordMetadata | None:
 
 
 RECORD_KEYS = tuple(f.name for f in fields(RecordMetadata) if f.name != "items")
+DOCUMENT_KEYS = tuple(f.name for f in fields(DocumentMetadata))
 
 
 def check_field(key: str, text: str, level: str = "record") -> str | None:

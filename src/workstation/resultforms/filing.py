@@ -14,16 +14,29 @@ the flags ``digitised-result`` and ``reusable``.
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workstation.domain.dossier import Result
+from sqlalchemy.orm import Session
+
+from workstation.domain.dossier import Dossier, Result
 from workstation.intake.attach import attach_result
 from workstation.resultforms.recognise import Recognition
 from workstation.resultforms.result import RESULT_FLAGS, result_pdf
 from workstation.resultforms.templates import Template
 from workstation.store import BlobStore, Database
+from workstation.store.documents import results_of
 from workstation.store.dossiers import find_dossier
+from workstation.store.timestamps import from_stored
+
+
+def dossier_to_compare(session: Session, reference: str) -> tuple[Dossier, datetime | None]:
+    """The dossier ``reference`` names and when its latest issued result was issued (or None),
+    what a read form is compared with (:func:`~workstation.resultforms.compare.compare`)."""
+    dossier = find_dossier(session, reference)
+    issued = [row.issued_at for row, _ in results_of(session, dossier.id) if row.issued_at]
+    return dossier, (from_stored(max(issued)) if issued else None)
 
 
 def file_result_form(

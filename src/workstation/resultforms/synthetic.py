@@ -38,7 +38,7 @@ class Line:
     type: str
     width: int = 1500
     dossier: str = ""
-    """What of the dossier the value must equal (``applicant.name``, ``applicant.id_number``)."""
+    """What of the dossier the value must equal (``applicant.name``, ``result.issued_at`` …)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ DESIGNS: tuple[FormDesign, ...] = (
             Line("Ngày, tháng, năm sinh:", "birth_date", "date", 700),
             Line("Họ, chữ đệm, tên người mẹ:", "mother_name", "text", 1300),
             Line("Họ, chữ đệm, tên người cha:", "father_name", "text", 1300),
-            Line("Ngày đăng ký:", "registered_on", "date", 700),
+            Line("Ngày đăng ký:", "registered_on", "date", 700, "result.issued_at"),
         ),
     ),
     FormDesign(
@@ -82,7 +82,7 @@ DESIGNS: tuple[FormDesign, ...] = (
             Line("Quyển số:", "book", "serial", 700),
             Line("Người yêu cầu chứng thực:", "requester_name", "text", 1300, "applicant.name"),
             Line("Số bản sao:", "copy_count", "digits", 300),
-            Line("Ngày chứng thực:", "certified_on", "date", 700),
+            Line("Ngày chứng thực:", "certified_on", "date", 700, "result.issued_at"),
         ),
     ),
     FormDesign(
@@ -97,7 +97,7 @@ DESIGNS: tuple[FormDesign, ...] = (
             Line("Họ và tên chủ hộ:", "owner_name", "text", 1400, "applicant.name"),
             Line("Ngày sinh:", "owner_birth_date", "date", 700),
             Line("Số định danh cá nhân:", "owner_id_number", "digits", 900, "applicant.id_number"),
-            Line("Ngày đăng ký:", "registered_on", "date", 700),
+            Line("Ngày đăng ký:", "registered_on", "date", 700, "result.issued_at"),
         ),
     ),
 )

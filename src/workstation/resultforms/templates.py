@@ -25,7 +25,14 @@ from workstation.errors import BadInput
 from workstation.paths import resources_dir
 
 FIELD_TYPES = ("text", "digits", "date", "serial")
-DOSSIER_FACTS = ("applicant.name", "applicant.id_number", "code", "received_at", "due_at")
+DOSSIER_FACTS = (
+    "applicant.name",
+    "applicant.id_number",
+    "code",
+    "received_at",
+    "due_at",
+    "result.issued_at",
+)
 
 
 @dataclass(frozen=True)

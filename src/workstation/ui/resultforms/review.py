@@ -39,14 +39,13 @@ from PySide6.QtWidgets import (
 
 from workstation.i18n import tr
 from workstation.officers import Action
-from workstation.resultforms.compare import Comparison, compare
-from workstation.resultforms.filing import file_result_form
+from workstation.resultforms.compare import DIACRITICS, Comparison, compare
+from workstation.resultforms.filing import dossier_to_compare, file_result_form
 from workstation.resultforms.reading import available, read_scan
 from workstation.resultforms.recognise import Recognition
 from workstation.resultforms.templates import Template
 from workstation.services import Services
 from workstation.sign.pades import KeyChoice
-from workstation.store.dossiers import find_dossier
 from workstation.ui.actions import set_shortcuts
 from workstation.ui.background import register_executor, run_in_background
 from workstation.ui.signing.batch import executor_for
@@ -69,14 +68,18 @@ def check_text(row: Comparison, problems: list[str]) -> str:
     texts = [tr(f"archive_ui2.review.problem.{code}") for code in problems]
     if row.matches is False:
         texts.insert(0, tr("archive_ui2.review.mismatch"))
-    elif row.matches and not problems:
+        if row.hint == DIACRITICS:
+            texts.insert(1, tr("archive_ui2.review.hint.diacritics"))
+    elif row.matches is None:
+        texts.append(tr("archive_ui2.review.nothing_to_compare"))
+    elif not problems:
         texts.append(tr("archive_ui2.review.matches"))
     return "; ".join(texts)
 
 
 def _look_up(services: Services, reference: str) -> Any:
     with services.database.reading() as session:
-        return find_dossier(session, reference)
+        return dossier_to_compare(session, reference)
 
 
 class ResultFormReview(QWidget):
@@ -181,10 +184,11 @@ class ResultFormReview(QWidget):
             self._failed,
         )
 
-    def _show(self, dossier: Any) -> None:
+    def _show(self, found: tuple[Any, Any]) -> None:
         assert self.template is not None and self.recognition is not None
+        dossier, issued_at = found
         self.dossier = dossier
-        self.rows = compare(self.template, self.recognition, dossier)
+        self.rows = compare(self.template, self.recognition, dossier, result_issued_at=issued_at)
         warnings = self.recognition.warnings
         self.table.setRowCount(len(self.rows))
         self.editors = []
