@@ -39,19 +39,33 @@ from workstation_central.problems import errors, problem
 from workstation_central.schemas import (
     AddedDocumentIn,
     ArchiveIn,
+    ArchiveRecorded,
     AuditHeadIn,
+    AuditHeadKept,
     AuditHeads,
     BatchIn,
     BatchOut,
     BlockIn,
     BlockOut,
+    CatalogueOut,
+    CitizenDocuments,
+    DocumentAdded,
+    DossierCreated,
+    DossierDeleted,
     DossierIn,
+    DossierOut,
+    EventAdded,
     EventIn,
+    EventsOut,
     Login,
     PaymentConfirmationIn,
+    PaymentConfirmations,
+    PaymentConfirmed,
     Refresh,
+    SignedDocumentAdded,
     SignedDocumentIn,
     StatusIn,
+    StatusSet,
     StatusUpdate,
     StatusUpdates,
     Tokens,
@@ -150,6 +164,7 @@ def create_app(central: Central) -> FastAPI:
 
     @app.get(
         "/v1/catalogue",
+        response_model=CatalogueOut,
         tags=["catalogue"],
         responses={
             **errors(401, 404),
@@ -199,11 +214,22 @@ def create_app(central: Central) -> FastAPI:
 
     # Dossiers -----------------------------------------------------------------
 
-    @app.post("/v1/dossiers", status_code=201, tags=["dossiers"], responses=errors(401, 409))
+    @app.post(
+        "/v1/dossiers",
+        status_code=201,
+        response_model=DossierCreated,
+        tags=["dossiers"],
+        responses=errors(401, 409),
+    )
     def create_dossier(body: DossierIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         return write(db, user, key, "dossier.create", None, body)
 
-    @app.get("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 404))
+    @app.get(
+        "/v1/dossiers/{dossier_id}",
+        response_model=DossierOut,
+        tags=["dossiers"],
+        responses=errors(401, 404),
+    )
     def get_dossier(dossier_id: str, user: User, db: Db) -> Any:
         row = held_dossier(db, dossier_id)
         return {"id": row.id, "code": row.code, "status": row.status}
@@ -211,6 +237,7 @@ def create_app(central: Central) -> FastAPI:
     @app.post(
         "/v1/dossiers/{dossier_id}/documents",
         status_code=201,
+        response_model=DocumentAdded,
         tags=["dossiers"],
         responses=errors(401, 404, 409),
     )
@@ -224,6 +251,7 @@ def create_app(central: Central) -> FastAPI:
     @app.post(
         "/v1/dossiers/{dossier_id}/signed-documents",
         status_code=201,
+        response_model=SignedDocumentAdded,
         tags=["dossiers"],
         responses=errors(401, 404, 409),
     )
@@ -234,12 +262,20 @@ def create_app(central: Central) -> FastAPI:
         return write(db, user, key, "dossier.signed_document", dossier_id, body)
 
     @app.post(
-        "/v1/dossiers/{dossier_id}/status", tags=["dossiers"], responses=errors(401, 404, 409)
+        "/v1/dossiers/{dossier_id}/status",
+        response_model=StatusSet,
+        tags=["dossiers"],
+        responses=errors(401, 404, 409),
     )
     def set_status(dossier_id: str, body: StatusIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         return write(db, user, key, "dossier.status", dossier_id, body)
 
-    @app.delete("/v1/dossiers/{dossier_id}", tags=["dossiers"], responses=errors(401, 409))
+    @app.delete(
+        "/v1/dossiers/{dossier_id}",
+        response_model=DossierDeleted,
+        tags=["dossiers"],
+        responses=errors(401, 409),
+    )
     def delete_dossier(dossier_id: str, user: User, key: IdempotencyKey, db: Db) -> Any:
         return write(db, user, key, "dossier.delete", dossier_id, None)
 
@@ -248,13 +284,19 @@ def create_app(central: Central) -> FastAPI:
     @app.post(
         "/v1/dossiers/{dossier_id}/events",
         status_code=201,
+        response_model=EventAdded,
         tags=["dossiers"],
         responses=errors(401, 404, 409),
     )
     def add_event(dossier_id: str, body: EventIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         return write(db, user, key, "dossier.event", dossier_id, body)
 
-    @app.get("/v1/dossiers/{dossier_id}/events", tags=["dossiers"], responses=errors(401))
+    @app.get(
+        "/v1/dossiers/{dossier_id}/events",
+        response_model=EventsOut,
+        tags=["dossiers"],
+        responses=errors(401),
+    )
     def list_events(dossier_id: str, user: User, db: Db) -> Any:
         """The dossier's events in the order they arrived, each its payload with its kind."""
         rows = db.scalars(
@@ -267,6 +309,7 @@ def create_app(central: Central) -> FastAPI:
     @app.post(
         "/v1/dossiers/{dossier_id}/payment-confirmations",
         status_code=201,
+        response_model=PaymentConfirmed,
         tags=["payments"],
         responses=errors(401, 404, 409),
     )
@@ -293,7 +336,10 @@ def create_app(central: Central) -> FastAPI:
         )
 
     @app.get(
-        "/v1/dossiers/{dossier_id}/payment-confirmations", tags=["payments"], responses=errors(401)
+        "/v1/dossiers/{dossier_id}/payment-confirmations",
+        response_model=PaymentConfirmations,
+        tags=["payments"],
+        responses=errors(401),
     )
     def payment_confirmations(dossier_id: str, user: User, db: Db) -> Any:
         rows = db.scalars(
@@ -314,7 +360,12 @@ def create_app(central: Central) -> FastAPI:
 
     # The citizen's store of digitised documents ----------------------------------
 
-    @app.get("/v1/citizens/{id_number}/documents", tags=["citizens"], responses=errors(401))
+    @app.get(
+        "/v1/citizens/{id_number}/documents",
+        response_model=CitizenDocuments,
+        tags=["citizens"],
+        responses=errors(401),
+    )
     def citizen_documents(id_number: str, user: User, db: Db) -> Any:
         """The citizen's store of digitised documents: every file of their dossiers, with
         the component it was filed under, so a later procedure can reuse it unscanned."""
@@ -374,7 +425,13 @@ def create_app(central: Central) -> FastAPI:
 
     # Archive records ------------------------------------------------------------------
 
-    @app.post("/v1/archive-records", status_code=201, tags=["archive"], responses=errors(401, 409))
+    @app.post(
+        "/v1/archive-records",
+        status_code=201,
+        response_model=ArchiveRecorded,
+        tags=["archive"],
+        responses=errors(401, 409),
+    )
     def add_archive_record(body: ArchiveIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         return write(db, user, key, "archive_record.create", None, body)
 
@@ -383,8 +440,12 @@ def create_app(central: Central) -> FastAPI:
     @app.post(
         "/v1/audit-heads",
         status_code=201,
+        response_model=AuditHeadKept,
         tags=["audit"],
-        responses={200: {"description": "This head was kept already."}, **errors(401, 409)},
+        responses={
+            200: {"model": AuditHeadKept, "description": "This head was kept already."},
+            **errors(401, 409),
+        },
     )
     def add_audit_head(body: AuditHeadIn, user: User, key: IdempotencyKey, db: Db) -> Any:
         """Keep a workstation's audit-log head; the same count with another hash is refused

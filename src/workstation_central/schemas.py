@@ -350,3 +350,121 @@ class BatchResult(BaseModel):
 
 class BatchOut(BaseModel):
     results: list[BatchResult]
+
+
+# What the routes answer (each route's success body, as its handler builds it) -----------
+
+
+class CatalogueOut(BaseModel):
+    """The published procedure catalogue (resources/catalogue/README.md format): a
+    ``procedures`` list, its entries and the other keys as the province wrote them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    procedures: list[dict[str, Any]]
+
+
+class DossierCreated(BaseModel):
+    id: str
+    status: int = Field(ge=1, le=10, description="National status code 1-10")
+
+
+class DossierOut(BaseModel):
+    """A dossier the server holds: its id, code (none until one was given) and status."""
+
+    id: str
+    code: str | None
+    status: int = Field(ge=1, le=10, description="National status code 1-10")
+
+
+class DossierDeleted(BaseModel):
+    id: str
+    deleted: bool
+
+
+class StatusSet(BaseModel):
+    id: str
+    status: int = Field(ge=1, le=10, description="National status code 1-10")
+
+
+class DocumentAdded(BaseModel):
+    """The id of the document now among the dossier's files."""
+
+    id: str
+
+
+class SignedDocumentAdded(BaseModel):
+    """The id of the signed document now among the dossier's files, and its role."""
+
+    id: str
+    role: str
+
+
+class EventAdded(BaseModel):
+    id: str = Field(description="The dossier's id")
+    kind: str
+
+
+class EventOut(BaseModel):
+    """An event's payload as the workstation sent it, with its ``kind``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+
+
+class EventsOut(BaseModel):
+    """The dossier's events in the order they arrived."""
+
+    events: list[EventOut]
+
+
+class PaymentConfirmed(BaseModel):
+    id: str = Field(description="The dossier's id")
+    reference: str
+
+
+class PaymentConfirmationOut(BaseModel):
+    reference: str
+    amount: int
+    confirmed_at: str = Field(description="ISO 8601, UTC")
+
+
+class PaymentConfirmations(BaseModel):
+    confirmations: list[PaymentConfirmationOut]
+
+
+class UploadCreated(BaseModel):
+    """A tus upload (its address in ``Location``); ``created``: new, nothing arrived before
+    (false: an unfinished upload of the same content, handed out again)."""
+
+    id: str
+    created: bool
+
+
+class CitizenDocument(BaseModel):
+    """One file of the citizen's dossiers, with the component it was filed under."""
+
+    dossier_id: str
+    dossier_code: str | None
+    document_id: str
+    component_code: str | None
+    component_name: str | None
+    name: str
+    sha256: str
+    media_type: str
+    bytes: int
+
+
+class CitizenDocuments(BaseModel):
+    documents: list[CitizenDocument]
+
+
+class ArchiveRecorded(BaseModel):
+    id: str
+
+
+class AuditHeadKept(BaseModel):
+    workstation: str
+    count: int
+    head: str

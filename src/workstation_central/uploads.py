@@ -32,7 +32,7 @@ from workstation_central.depends import (
 )
 from workstation_central.models import IdempotentResponse, StoredFile, Upload
 from workstation_central.problems import errors, problem
-from workstation_central.schemas import FileCheck, FileCheckOut, FilesOut
+from workstation_central.schemas import FileCheck, FileCheckOut, FilesOut, UploadCreated
 from workstation_central.storage import Central, finish_upload, keep_file, keep_files
 
 TUS_VERSION = "1.0.0"
@@ -63,14 +63,35 @@ def install(app: FastAPI, central: Central) -> None:
             held=[s for s in wanted if s in held], missing=[s for s in wanted if s not in held]
         )
 
-    @app.head("/v1/files/{sha256:sha256}", tags=["files"], responses=errors(401, 404, body=False))
+    @app.head(
+        "/v1/files/{sha256:sha256}",
+        response_class=Response,
+        tags=["files"],
+        responses={
+            200: {"description": "Held; Content-Length: its size in bytes."},
+            **errors(401, 404, body=False),
+        },
+    )
     def has_file(sha256: Sha256, user: User, db: Db) -> Response:
         row = db.get(StoredFile, sha256)
         if row is None:
             return Response(status_code=404)
         return Response(status_code=200, headers={"Content-Length": str(row.bytes)})
 
-    @app.get("/v1/files/{sha256:sha256}", tags=["files"], responses=errors(401, 404))
+    @app.get(
+        "/v1/files/{sha256:sha256}",
+        response_class=FileResponse,
+        tags=["files"],
+        responses={
+            200: {
+                "description": "The file's bytes.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            },
+            **errors(401, 404),
+        },
+    )
     def get_file(sha256: Sha256, user: User, db: Db) -> Any:
         if db.get(StoredFile, sha256) is None:
             raise problem(404, "file.unknown", "no such file")
@@ -144,7 +165,13 @@ def install(app: FastAPI, central: Central) -> None:
             },
         )
 
-    @app.post("/v1/uploads", status_code=201, tags=["uploads"], responses=errors(400, 401, 409))
+    @app.post(
+        "/v1/uploads",
+        status_code=201,
+        response_model=UploadCreated,
+        tags=["uploads"],
+        responses=errors(400, 401, 409),
+    )
     async def create_upload(
         request: Request,
         user: User,
@@ -296,7 +323,15 @@ def install(app: FastAPI, central: Central) -> None:
             hashers.pop(next(iter(hashers)))
         hashers[upload_id] = (hasher, offset)
 
-    @app.head("/v1/uploads/{upload_id}", tags=["uploads"], responses=errors(401, 404, body=False))
+    @app.head(
+        "/v1/uploads/{upload_id}",
+        response_class=Response,
+        tags=["uploads"],
+        responses={
+            200: {"description": "Upload-Offset: the bytes arrived; Upload-Length: all of them."},
+            **errors(401, 404, body=False),
+        },
+    )
     def upload_offset(upload_id: str, user: User, db: Db) -> Response:
         row = db.get(Upload, upload_id)
         part = central.uploads / upload_id

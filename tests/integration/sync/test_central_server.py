@@ -63,6 +63,39 @@ def test_every_write_in_the_document_takes_an_idempotency_key():
             assert "Idempotency-Key" in names, f"{method.upper()} {path}"
 
 
+def test_every_success_answer_in_the_document_has_a_shape():
+    document = yaml.safe_load(openapi_yaml())
+    empty = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, answer in operation["responses"].items():
+                if not str(status).startswith("2"):
+                    continue
+                for media_type, content in (answer.get("content") or {}).items():
+                    shape = set(content.get("schema") or {}) - {"title", "description"}
+                    if media_type == "application/json" and not shape:
+                        empty.append(f"{method.upper()} {path} {status}")
+    assert empty == []
+
+
+def test_a_file_download_is_documented_as_bytes_not_json():
+    document = yaml.safe_load(openapi_yaml())
+    answer = document["paths"]["/v1/files/{sha256}"]["get"]["responses"]["200"]
+    assert list(answer["content"]) == ["application/octet-stream"]
+    head = document["paths"]["/v1/files/{sha256}"]["head"]["responses"]["200"]
+    assert "content" not in head  # a HEAD answer has no body
+
+
+def test_the_central_extra_declares_what_the_openapi_command_imports():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    central = [
+        r.split(">")[0].split("=")[0].lower() for r in project["optional-dependencies"]["central"]
+    ]
+    assert "pyyaml" in central
+
+
 def test_a_write_repeated_with_its_key_is_applied_once(http_db):
     http = http_db
     block = {"unit": "000.00.01.H01", "day": "2026-12-03", "size": 50}
