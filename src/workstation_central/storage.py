@@ -231,15 +231,14 @@ def place(moves: list[tuple[Path, Path]]) -> None:
     _each(_fsync_folder, sorted(folders))
 
 
-_SYNCS = ThreadPoolExecutor(16, thread_name_prefix="fsync")
-"""Runs the syncs of one request's files at once."""
-
-
 def _each(sync: Callable[[Path], None], paths: list[Path]) -> None:
+    """Run the syncs of one request's files at once, on threads that end with the request
+    (a pool kept for the process would outlive an in-process server in tests and tools)."""
     if len(paths) == 1:
         sync(paths[0])
     else:
-        list(_SYNCS.map(sync, paths))
+        with ThreadPoolExecutor(min(16, len(paths)), thread_name_prefix="fsync") as pool:
+            list(pool.map(sync, paths))
 
 
 def _fsync_file(path: Path) -> None:

@@ -42,9 +42,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -184,10 +186,12 @@ class ArchiveSection(Section):
         self.documents = DocumentsEditor()
         self.documents.edited.connect(self._documents_edited)
 
+        # The circular's fields are many: they scroll, so the section fits a 1366x768 counter
+        # screen with the scanning and batch tools above.
         splitter = QSplitter()
         splitter.addWidget(self.table)
-        splitter.addWidget(form_box)
-        splitter.addWidget(self.documents)
+        splitter.addWidget(_scrolling(form_box))
+        splitter.addWidget(_scrolling(self.documents))
         for pane in range(3):
             splitter.setStretchFactor(pane, 1)
 
@@ -445,3 +449,12 @@ def tr_warning(warning: str) -> str:
     """The clerk's text for a batch-level warning of the split."""
     code = warning.split(":")[0]
     return tr(f"archive.warning.{code}")
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    """``content`` in a frameless scroll area, so its height does not set the window's."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    return area
