@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 from sqlalchemy import delete, select
 
 from workstation.errors import BadInput, ExternalPartError, StoreError
+from workstation.keyrings import safe_keyring
 from workstation.store.database import Database
 from workstation.store.guards import ensure_guards
 from workstation.store.models import StoreKeyRow, StoreRecoveryRow
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 
 SERVICE = "mot-cua-workstation-store"
 """The keyring service the key-encryption key is kept under (user: the store's id)."""
-_REFUSED_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 SEALING, CURRENT = "sealing", "current"
 
@@ -104,20 +104,13 @@ class KeyStatus:
 
 
 def _keyring():  # type: ignore[no-untyped-def]
-    import keyring
-
-    backend = keyring.get_keyring()
-    backends = getattr(backend, "backends", None)
-    chosen = backends if backends is not None else [backend]
-    safe = [b for b in chosen if not type(b).__module__.startswith(_REFUSED_BACKENDS)]
-    if not safe:
-        names = ", ".join(type(b).__name__ for b in chosen) or "none"
-        raise NoSafeKeyring(
+    return safe_keyring(
+        lambda names: NoSafeKeyring(
             f"no safe keyring to keep the store's key in (found: {names}); install and "
             "unlock the system's keyring (Secret Service, Credential Manager, Keychain)",
             backend=names,
         )
-    return keyring
+    )
 
 
 def _b64(data: bytes) -> str:

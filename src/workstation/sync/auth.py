@@ -18,12 +18,12 @@ import json
 import logging
 
 from workstation.errors import ExternalPartError
+from workstation.keyrings import safe_keyring
 from workstation.sync.client import HttpCentralClient, NotSignedIn, Tokens
 
 log = logging.getLogger(__name__)
 
 SERVICE = "mot-cua-workstation"
-_REFUSED_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 
 class NoSafeKeyring(ExternalPartError):
@@ -31,20 +31,13 @@ class NoSafeKeyring(ExternalPartError):
 
 
 def _keyring():  # type: ignore[no-untyped-def]
-    import keyring
-
-    backend = keyring.get_keyring()
-    backends = getattr(backend, "backends", None)
-    chosen = backends if backends is not None else [backend]
-    safe = [b for b in chosen if not type(b).__module__.startswith(_REFUSED_BACKENDS)]
-    if not safe:
-        names = ", ".join(type(b).__name__ for b in chosen) or "none"
-        raise NoSafeKeyring(
+    return safe_keyring(
+        lambda names: NoSafeKeyring(
             f"no safe keyring to keep the sign-in in (found: {names}); install and unlock "
             "the system's keyring (Secret Service, Credential Manager, Keychain)",
             backend=names,
         )
-    return keyring
+    )
 
 
 def _entry(server: str, user: str) -> str:
